@@ -1,0 +1,158 @@
+"""The pipeline end to end: ``extract(text) -> Extraction``.
+
+normalise → find (a cheap regex pass picks the paragraphs that hold citations) → spaCy
+(``party_citations`` on those paragraphs only) → resolve → relate. The CLI, the benchmark and
+notebooks all call `extract`.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+from functools import lru_cache
+
+from spacy.language import Language
+
+from . import find, parse, tables
+from . import component  # noqa: F401  (registers the "party_citations" factory)
+from .models import Citation, Extraction, SourceDocument
+from .normalise import NormalisedText, canonical, normalise
+from .relate import relate
+from .resolve import DEFAULT_BASE, resolve
+from .tokenizer import blank_vietnamese
+
+MAX_SEGMENT = 4000  # characters of context on each side of a citation that spaCy sees
+
+
+@lru_cache(maxsize=1)
+def pipeline() -> Language:
+    """Blank Vietnamese (no pyvi) + sentence boundaries + the citation component."""
+    nlp = blank_vietnamese()
+    nlp.add_pipe("party_citations")
+    return nlp
+
+
+def _paragraph(text: str, pos: int) -> tuple[int, int]:
+    """The paragraph (between blank lines) around pos, cut to MAX_SEGMENT each way at a space."""
+    lo = text.rfind("\n\n", max(0, pos - MAX_SEGMENT), pos)
+    if lo < 0:
+        lo = max(0, pos - MAX_SEGMENT)
+        if lo > 0:
+            sp = text.find(" ", lo, pos)
+            lo = sp + 1 if sp >= 0 else lo
+    else:
+        lo += 2
+    hi = text.find("\n\n", pos, pos + MAX_SEGMENT)
+    if hi < 0:
+        hi = min(len(text), pos + MAX_SEGMENT)
+        if hi < len(text):
+            sp = text.rfind(" ", pos, hi)
+            hi = sp if sp > pos else hi
+    return lo, hi
+
+
+def segments(text: str, anchors: list[int]) -> list[tuple[int, int]]:
+    """Merged paragraphs that hold at least one anchor; text between them is never tokenised."""
+    out: list[tuple[int, int]] = []
+    for a in anchors:
+        if out and a < out[-1][1]:
+            continue
+        lo, hi = _paragraph(text, a)
+        if out and lo <= out[-1][1]:
+            out[-1] = (out[-1][0], max(hi, out[-1][1]))
+        else:
+            out.append((lo, hi))
+    return out
+
+
+def _anchors(norm: str) -> list[int]:
+    anchors = [m.start() for m in find.SYMBOL.finditer(norm)]
+    if anchors:
+        anchors += [m.start() for m in find.short_form().finditer(norm)]
+    return sorted(set(anchors))
+
+
+def _to_original(nt: NormalisedText, c: Citation, shift: int) -> Citation:
+    """Shift a citation from segment offsets to the normalised text, then to the original."""
+    def o(i: int) -> int:
+        return nt.pos(i + shift)
+    c.start, c.end = nt.span(c.start + shift, c.end + shift)
+    c.text = nt.original[c.start:c.end]
+    c.tail_end = c.end
+    c.title_end = o(c.title_end)
+    c.symbol_start, c.symbol_end = o(c.symbol_start), o(c.symbol_end)
+    c.sentence_start, c.sentence_end = o(c.sentence_start), o(c.sentence_end)
+    return c
+
+
+_HEADER_LINE = re.compile(r"[ \t#*>_\-]{0,8}(?i:số)\s{0,2}:?\s{0,3}$")
+_HEADER_DATE = re.compile(r"ngày\s{1,3}(\d{1,2})\s{1,3}tháng\s{1,3}(\d{1,2})\s{1,3}năm\s{1,3}(\d{4})", re.I)
+
+
+def _heading_type(lines: list[str]) -> str | None:
+    words = tables.type_by_word("party")
+    for line in lines:
+        bare = " ".join(line.strip(" #*_").split())
+        if bare and bare.isupper() and bare.lower() in words:
+            return words[bare.lower()].vi
+    return None
+
+
+def _heading_body(lines: list[str]) -> str | None:
+    for line in lines:
+        bare = " ".join(line.strip(" #*_").split()).lower()
+        for body in tables.bodies().values():
+            for name in (body.vi, *body.variants):
+                if bare == canonical(name).lower():
+                    return body.vi
+    return None
+
+
+def source_document(nt: NormalisedText, citations: list[Citation]) -> tuple[SourceDocument | None, list[Citation]]:
+    """The report's own header ("Số: 97-QĐ/TW", "Hà Nội, ngày 07 tháng 02 năm 2023", "QUY ĐỊNH")
+    when it opens the text, before any citation. A header further down belongs to a document
+    the page reproduces, and stays a mention of it."""
+    norm = nt.norm
+    head_lines = norm[:1500].splitlines()[:15]
+    for i, c in enumerate(citations):
+        if c.short_form:
+            continue
+        ns = nt.to_norm(c.symbol_start)
+        line_start = norm.rfind("\n", 0, ns) + 1
+        if not _HEADER_LINE.fullmatch(norm, line_start, ns):
+            continue
+        if any(not o.short_form for o in citations[:i]):
+            return None, citations
+        after = norm[ns:ns + 400]
+        d = _HEADER_DATE.search(after)
+        date = parse.iso_date(*d.groups()) if d else None
+        lines = norm[line_start:line_start + 600].splitlines()[:12]
+        before = norm[max(0, line_start - 600):line_start].splitlines()
+        doc = SourceDocument(c.symbol, _heading_type(lines), date, _heading_body(before),
+                             c.symbol_start, c.symbol_end)
+        return doc, [o for o in citations if o is not c]
+    doc_type = _heading_type(head_lines)
+    if doc_type:
+        return SourceDocument(None, doc_type, None, _heading_body(head_lines)), citations
+    return None, citations
+
+
+def extract(text: str, *, base: str = DEFAULT_BASE, path: str | None = None) -> Extraction:
+    """Every citation of a Party or State document in ``text``, resolved and related."""
+    nt = normalise(text)
+    citations: list[Citation] = []
+    spans = segments(nt.norm, _anchors(nt.norm))
+    docs = pipeline().pipe(nt.norm[lo:hi] for lo, hi in spans)
+    for (lo, _), doc in zip(spans, docs):
+        for span in doc.spans["citations"]:
+            citations.append(_to_original(nt, span._.citation, lo))
+    src, citations = source_document(nt, citations)
+    citations, documents, warnings = resolve(citations, base)
+    relations = relate(nt, citations)
+    for c in citations:
+        if c.doc_type and c.type_code and c.type_from_word and c.system == "party":
+            codes = {code.upper() for t in tables.doc_types().values() if t.vi == c.doc_type for code in t.codes}
+            if codes and c.type_code.upper() not in codes:
+                warnings.append(f"{c.symbol} at {c.start}: the word says {c.doc_type} but the code is {c.type_code}")
+    return Extraction(text=text, citations=citations, documents=documents, relations=relations,
+                      source_document=src, warnings=warnings, path=path,
+                      sha256=hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest())

@@ -1,0 +1,126 @@
+"""Stage 3: find citation candidates in normalised text with regular expressions.
+
+Party symbols are ``<number>-<TYPE>/<ISSUER>`` ("01-KL/TW", "25 - NQ/TW", "03-Ctr/TU");
+State ones ``<number>[/<year>]/<TYPE>-<ISSUER>`` ("15/2020/NĐ-CP", "1299/QĐ-TTg").
+Every pattern is a sequence of bounded repeats over disjoint classes, so it runs in
+linear time on hostile input (no nested quantifiers over overlapping classes).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from . import tables
+
+_UP = "A-ZĐƯ"
+_LETTER = "A-Za-zĐđƯư"
+
+PARTY_SYMBOL = (
+    rf"(?<![\d/.\-])(?P<pnum>\d{{1,4}}) {{0,2}}- {{0,2}}(?P<ptype>[A-ZĐ][{_LETTER}]{{0,3}})"
+    rf" {{0,2}}/ {{0,2}}(?P<piss>[{_UP}][{_UP}]{{0,9}}(?:-[{_UP}][{_UP}]{{0,9}})?)(?![\w/])"
+)
+STATE_SYMBOL = (
+    rf"(?<![\d/.\-])(?P<snum>\d{{1,5}})(?:/(?P<syear>(?:19|20)\d\d))?/"
+    rf"(?P<scode>[A-ZĐ][{_LETTER}]{{0,7}}\d{{0,3}}(?:-[A-ZĐ][{_LETTER}\d]{{0,11}}){{0,2}})(?![\w/])"
+)
+#: The symbol pattern alone: what bench/ compares the whole extractor against.
+SYMBOL = re.compile(f"{PARTY_SYMBOL}|{STATE_SYMBOL}")
+
+_DATE_NUM = r"(?P<d>\d{1,2}) {0,2}[/.\-] {0,2}(?P<m>\d{1,2}) {0,2}[/.\-] {0,2}(?P<y>\d{4})(?!\d)"
+_DATE_WORDS = (r"(?P<d2>\d{1,2})\s{1,3}(?i:tháng)\s{1,3}(?P<m2>\d{1,2})\s{1,3}(?i:năm)\s{1,3}"
+               r"(?P<y2>\d{4})(?!\d)")
+#: A date stated right after a symbol: ", ngày 18/5/2021", " ngày 20 tháng 7 năm 2022", " (18-2-2019)".
+DATE_AFTER = re.compile(
+    r"[ \t]{0,3}(?:\r?\n[ \t]{0,3})?[,(]?\s{0,3}"
+    r"(?:(?:(?i:ban hành|ký)\s{1,3})?(?i:ngày)\s{1,3}(?:" + _DATE_NUM + "|" + _DATE_WORDS + r")"
+    r"|(?P<d3>\d{1,2})/(?P<m3>\d{1,2})/(?P<y3>\d{4})(?!\d))\)?"
+)
+#: "của" / "do" introducing the issuing body after the citation.
+OF_BODY = re.compile(r"\s{0,3},?\s{0,3}(?:của|do)\s{1,3}")
+#: "…, tiếp tục ban hành" before a citation: the body before it issued it.
+ISSUED_BY_BEFORE = re.compile(
+    r"\s{1,3}(?:(?:đã|vừa|mới|đã ký|vừa ký)\s{1,3})?(?:ban hành|ký ban hành)"
+    r"(?:\s{1,3}ban hành)?\s{1,3}(?:các\s{1,3})?$"
+)
+TERM = re.compile(r"\s{1,3}(?i:khóa)\s{1,3}(?P<term>[IVXLC]{1,7}|\d{1,2})(?![\w])")
+#: Qualifiers that belong to a body's name: "… các cơ quan thành phố", "Ban Chấp hành Đảng bộ thành phố".
+BODY_QUALIFIER = re.compile(
+    r" {1,2}(?:(?:khối )?(?:các )?cơ quan(?: {1,2}(?:thành phố|tỉnh|Trung ương))?|thành phố|tỉnh|Trung ương Đảng)"
+    r"(?![\w])"
+)
+PLACE_NAME = re.compile(r"(?: {1,2}[A-ZĐ][a-zà-ỹđ]{0,9}){1,3}(?![\w])")
+TITLE = re.compile(r"\s{0,3},?\s{0,3}(?i:về)\s{1,3}(?:việc\s{1,3})?")
+QUOTED = re.compile(r"\s{0,2}[“\"](?P<q>[^”\"\n]{1,400})[”\"]")
+UNQUOTED_TITLE = re.compile(r"[^;\n()“”\"]{1,300}")
+HEADER_SYMBOL = re.compile(r"(?m)^[ #*>\-]{0,6}(?i:số)\s{0,2}:?\s{0,3}$")
+
+
+@lru_cache(maxsize=None)
+def type_word_before() -> re.Pattern:
+    """A type word (and "số") ending exactly where a symbol starts: "Kết luận số ", "QUY ĐỊNH SỐ: "."""
+    words = sorted(tables.type_by_word("party"), key=len, reverse=True)
+    alt = "|".join(re.escape(w) for w in words)
+    return re.compile(rf"(?i:(?P<word>{alt}))(?:\s{{1,3}}(?i:số)\s{{0,2}}:?)?\s{{0,3}}$")
+
+
+@lru_cache(maxsize=None)
+def short_form() -> re.Pattern:
+    """A type word and a bare number: "Nghị quyết 18", "Chỉ thị số 05" (no symbol)."""
+    words = sorted(tables.type_by_word("party"), key=len, reverse=True)
+    alt = "|".join(re.escape(w) for w in words)
+    return re.compile(rf"(?<!\w)(?i:(?P<word>{alt}))\s{{1,3}}(?:(?i:số)\s{{1,2}})?(?P<num>\d{{1,4}})(?![\w/\-.,]\d|[\w/\-])")
+
+
+@dataclass
+class SymbolMatch:
+    """A symbol found in normalised text (offsets are normalised)."""
+
+    start: int
+    end: int
+    system: str
+    number: str
+    type_code: str | None
+    issuer_code: str | None
+    year: int | None
+
+
+#: State issuers that head a symbol followed by their own unit ("4912/UBND-NC").
+STATE_ISSUERS_WITH_UNIT = frozenset({"UBND", "HĐND", "VPCP", "BTC"})
+
+
+def _canonical_code(code: str) -> str:
+    table = tables.issuer_codes()
+    entry = table.get(code)
+    return entry.alias_of if entry and entry.alias_of else code
+
+
+def symbols(text: str, start: int = 0, end: int | None = None):
+    """Yield every Party or State symbol in ``text[start:end]``."""
+    for m in SYMBOL.finditer(text, start, len(text) if end is None else end):
+        if m.group("pnum"):
+            yield SymbolMatch(m.start(), m.end(), "party", m.group("pnum"), m.group("ptype"),
+                              _canonical_code(m.group("piss")), None)
+        else:
+            code = m.group("scode")
+            year = m.group("syear")
+            if not year and "-" not in code:
+                continue  # "123/BC" alone is too weak to be a State symbol
+            type_code, _, issuer = code.partition("-")
+            if not issuer or type_code in STATE_ISSUERS_WITH_UNIT:
+                # "59/2020/QH14" names no type; "4912/UBND-NC" is body-unit, not type-body
+                type_code, issuer = None, code
+            yield SymbolMatch(m.start(), m.end(), "state", m.group("snum"), type_code,
+                              issuer or None, int(year) if year else None)
+
+
+def symbol_text(s: SymbolMatch) -> str:
+    if s.system == "party":
+        return f"{s.number}-{s.type_code}/{s.issuer_code}"
+    parts = [s.number] + ([str(s.year)] if s.year else [])
+    code = f"{s.type_code}-{s.issuer_code}" if s.type_code else s.issuer_code
+    return "/".join(parts + [code])
+#: Between two bodies that share one citation: "Bộ Chính trị, Ban Chấp hành Trung ương Đảng".
+BODY_LIST_SEP = re.compile(r" {0,2}(?:,|và|, và) {1,2}")
+#: What may stand between two members of one list of citations.
+LIST_SEP = re.compile(r"\s{0,3}(?:[,;]|và|,\s{0,2}và|;\s{0,2}và)\s{1,3}$|\s{0,3}[,;]\s{0,3}$")

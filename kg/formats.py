@@ -1,0 +1,97 @@
+"""Output of `kg extract`: the JSON of ../shared/spec/extract-json.md and a readable table."""
+from __future__ import annotations
+
+from dataclasses import asdict
+
+from rich.console import Console
+from rich.table import Table
+
+from .models import Extraction
+
+
+def citation_json(c) -> dict:
+    return {
+        "text": c.text, "start": c.start, "end": c.end, "doc_type": c.doc_type,
+        "type_code": c.type_code, "number": c.number, "issuer_code": c.issuer_code,
+        "symbol": c.symbol, "date": c.date, "issuer": c.issuer, "title": c.title,
+        "document": c.document, "system": c.system, "term": c.term,
+        "short_form": c.short_form, "issuer_id": c.issuer_id,
+        "sentence": {"start": c.sentence_start, "end": c.sentence_end},
+    }
+
+
+def document_json(d) -> dict:
+    return {
+        "id": d.id, "symbol": d.symbol, "doc_type": d.doc_type, "type_code": d.type_code,
+        "number": d.number, "issuer_code": d.issuer_code, "date": d.date, "issuer": d.issuer,
+        "title": d.title, "mentions": d.mentions,
+        "conflicts": [{"field": c.field, "values": c.values} for c in d.conflicts],
+        "system": d.system, "term": d.term, "issuer_id": d.issuer_id, "doc_type_id": d.doc_type_id,
+    }
+
+
+def extraction_json(ex: Extraction) -> dict:
+    src = ex.source_document
+    return {
+        "source": {"path": ex.path or "-", "sha256": ex.sha256, "chars": len(ex.text)},
+        "source_document": None if src is None else {
+            "symbol": src.symbol, "doc_type": src.doc_type, "date": src.date, "issuer": src.issuer},
+        "citations": [citation_json(c) for c in ex.citations],
+        "documents": [document_json(d) for d in ex.documents],
+        "relations": [asdict(r) for r in ex.relations],
+        "warnings": list(ex.warnings),
+    }
+
+
+def short_id(iri: str) -> str:
+    return iri.rsplit("/", 1)[-1]
+
+
+def print_table(ex: Extraction, console: Console) -> None:
+    symbol_of = {d.id: d.symbol for d in ex.documents}
+    title = f"{ex.path or '-'}: {len(ex.documents)} documents, {len(ex.citations)} mentions"
+    t = Table(title=title, title_justify="left", show_lines=False)
+    for col in ("Symbol", "Type", "Date", "Issuer", "Mentions", "Conflicts"):
+        t.add_column(col, justify="right" if col == "Mentions" else "left", overflow="fold")
+    for d in ex.documents:
+        conflicts = "; ".join(f"{c.field}: {' ≠ '.join(map(str, c.values))}" for c in d.conflicts)
+        t.add_row(d.symbol, d.doc_type or "", d.date or "", d.issuer or "", str(d.mentions),
+                  f"[red]{conflicts}[/red]" if conflicts else "")
+    console.print(t)
+    if ex.relations:
+        r = Table(title="Relations", title_justify="left")
+        for col in ("Subject", "Relation", "Object", "Stated as"):
+            r.add_column(col, overflow="fold")
+        for rel in ex.relations:
+            r.add_row(symbol_of.get(rel.subject, short_id(rel.subject)), rel.predicate,
+                      symbol_of.get(rel.object, short_id(rel.object)), rel.cue)
+        console.print(r)
+    src = ex.source_document
+    if src and (src.symbol or src.doc_type):
+        console.print(f"Source document: {src.doc_type or ''} {src.symbol or ''} {src.date or ''}".strip())
+    for w in ex.warnings:
+        console.print(f"[yellow]warning:[/yellow] {w}")
+
+
+def atomic_write(path: str, data: bytes) -> None:
+    """Write a whole file or nothing: a temporary file beside it, fsync, then rename."""
+    import os
+    import tempfile
+
+    target = os.path.abspath(path)
+    folder = os.path.dirname(target)
+    if not os.path.isdir(folder):
+        raise OSError(f"{path}: the folder {folder} does not exist")
+    fd, tmp = tempfile.mkstemp(prefix=".kg-", suffix=".part", dir=folder)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, target)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        raise

@@ -1,0 +1,137 @@
+"""Plain dataclasses passed between the stages of the pipeline.
+
+read → normalise → find → parse → resolve → relate: every stage takes and returns these,
+so a notebook can stop after any stage and look.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass
+class Body:
+    """An issuing body (cơ quan ban hành) as named in the text."""
+
+    name: str                 # the words of the text, normalised ("Ban Thường vụ Đảng ủy Khối các cơ quan thành phố")
+    body_id: str | None       # the row of kg/data/bodies.tsv it matched ("btv-dang-uy-khoi")
+    canonical: str | None     # that row's canonical Vietnamese name
+    start: int                # offsets into the original text
+    end: int
+    term: str | None = None   # khóa ("XIII") when the text gives it
+
+
+@dataclass
+class Citation:
+    """One mention (trích dẫn) of a document in the text.
+
+    Offsets point into the original text: ``source_text[start:end] == text``.
+    """
+
+    text: str
+    start: int
+    end: int
+    system: str                    # "party" or "state"
+    symbol: str                    # normalised symbol (số và ký hiệu): "01-KL/TW", "15/2020/NĐ-CP"
+    number: str
+    type_code: str | None
+    issuer_code: str | None
+    doc_type: str | None           # canonical Vietnamese type name ("Quy định")
+    doc_type_id: str | None        # row of kg/data/doc_types.tsv
+    date: str | None = None        # ISO date stated with this mention
+    issuer: str | None = None      # body stated with this mention
+    issuer_id: str | None = None
+    term: str | None = None
+    title: str | None = None       # trích yếu: "về …" after the citation
+    year: int | None = None        # year inside a state symbol (not a date)
+    short_form: bool = False       # cites without its date/issuer and refers back to a full citation
+    shared_date: str | None = None     # date that closes a list this mention is in (weak evidence)
+    shared_issuer: str | None = None   # issuer that closes a list this mention is in (weak evidence)
+    shared_issuer_id: str | None = None
+    issuer_ambiguous: bool = False     # "của Bộ Chính trị, Ban Chấp hành Trung ương": no single issuer
+    sentence_start: int = 0        # the spaCy sentence holding the mention (original offsets)
+    sentence_end: int = 0
+    tail_end: int = 0              # end of the mention's own date/issuer/term (original offsets)
+    type_from_word: bool = False   # the type came from the words, not only from the code
+    symbol_start: int = 0          # where the symbol itself stands (original offsets)
+    symbol_end: int = 0
+    title_end: int = 0             # end of a quoted title, else tail_end
+    document: str | None = None    # IRI of the resolved document, set by resolve
+
+    @property
+    def key(self) -> tuple:
+        """Identity before dates: system, number value, type code, issuer code."""
+        return citation_key(self.system, self.number, self.type_code, self.issuer_code, self.symbol)
+
+
+def citation_key(system, number, type_code, issuer_code, symbol) -> tuple:
+    if system == "state":
+        return ("state", symbol)
+    digits = "".join(ch for ch in number if ch.isdigit())
+    return ("party", int(digits) if digits else number, (type_code or "").upper(), issuer_code or "")
+
+
+@dataclass
+class Conflict:
+    """Mentions of one document that disagree on a field (mâu thuẫn)."""
+
+    field: str
+    values: list
+
+
+@dataclass
+class Document:
+    """A distinct cited document (văn bản) after resolution."""
+
+    id: str
+    symbol: str
+    system: str
+    number: str
+    type_code: str | None
+    issuer_code: str | None
+    doc_type: str | None
+    doc_type_id: str | None
+    date: str | None
+    issuer: str | None
+    issuer_id: str | None
+    term: str | None
+    title: str | None
+    mentions: int
+    conflicts: list[Conflict] = field(default_factory=list)
+
+
+@dataclass
+class Relation:
+    """What one cited document does to another, with the span of text that says so."""
+
+    subject: str          # document IRI
+    predicate: str        # implements | reviews | amends | replaces | guides | based_on
+    object: str
+    start: int
+    end: int
+    cue: str              # the words that state it ("sơ kết 03 năm thực hiện")
+
+
+@dataclass
+class SourceDocument:
+    """The report's own identity from its header ("Số 41-HD/ĐUK … ngày 16 tháng 5 năm 2024")."""
+
+    symbol: str | None
+    doc_type: str | None
+    date: str | None
+    issuer: str | None
+    start: int | None = None
+    end: int | None = None
+
+
+@dataclass
+class Extraction:
+    """Everything extracted from one text."""
+
+    text: str
+    citations: list[Citation]
+    documents: list[Document]
+    relations: list[Relation]
+    source_document: SourceDocument | None
+    warnings: list[str] = field(default_factory=list)
+    path: str | None = None
+    sha256: str | None = None

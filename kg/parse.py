@@ -1,0 +1,131 @@
+"""Stage 4: read a citation's attributes from the words around its symbol.
+
+Pure functions over normalised text: the type word before the symbol decides the type
+("Quy định số 37-QĐ/TW" is a Quy định); a date, the issuing body (của / do …), the term
+(khóa) and the title (về …) follow it; "<body> ban hành <citation>" names the body before.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from . import find, tables
+from .tables import DocType
+
+FOUNDED = dt.date(1930, 2, 3)  # the Party's founding: no Party document is older
+
+
+@dataclass
+class BodyMatch:
+    """A body found in the text (normalised offsets of the segment)."""
+
+    start: int
+    end: int
+    body_id: str
+
+
+def type_before(text: str, start: int) -> tuple[int, DocType | None]:
+    """The type word ending where the symbol starts, and where it begins."""
+    window_start = max(0, start - 40)
+    m = find.type_word_before().search(text, window_start, start)
+    if not m:
+        return start, None
+    word = " ".join(m.group("word").lower().split())
+    return m.start(), tables.type_by_word("party").get(word)
+
+
+def iso_date(day: str, month: str, year: str, today: dt.date | None = None) -> str | None:
+    """ISO date if it is a real calendar date between the Party's founding and next year."""
+    try:
+        d = dt.date(int(year), int(month), int(day))
+    except ValueError:
+        return None
+    latest = (today or dt.date.today()).replace(month=12, day=31) + dt.timedelta(days=366)
+    return d.isoformat() if FOUNDED <= d <= latest else None
+
+
+def date_after(text: str, pos: int) -> tuple[str | None, int]:
+    m = find.DATE_AFTER.match(text, pos)
+    if not m:
+        return None, pos
+    g = m.groupdict()
+    for d, mo, y in (("d", "m", "y"), ("d2", "m2", "y2"), ("d3", "m3", "y3")):
+        if g.get(d):
+            date = iso_date(g[d], g[mo], g[y])
+            return (date, m.end()) if date else (None, pos)
+    return None, pos
+
+
+def extend_body(text: str, body: BodyMatch, by_start: dict[int, BodyMatch]) -> BodyMatch:
+    """Grow a body over the words that belong to its name: "Đảng ủy Khối các cơ quan thành phố",
+    "Chi bộ cơ quan Ban Dân vận Thành ủy", "Thành ủy Hà Nội"."""
+    end = body.end
+    for _ in range(3):
+        q = find.BODY_QUALIFIER.match(text, end)
+        if not q:
+            break
+        end = q.end()
+        nested = by_start.get(end + 1) or by_start.get(end + 2)
+        if nested and text[q.start():q.end()].strip().endswith("cơ quan"):
+            end = nested.end
+    level = tables.bodies()[body.body_id].level
+    if level in {"province", "district", "grassroots"} and end == body.end:
+        p = find.PLACE_NAME.match(text, end)
+        if p:
+            end = p.end()
+    return BodyMatch(body.start, end, body.body_id)
+
+
+def body_at(text: str, pos: int, by_start: dict[int, BodyMatch]) -> BodyMatch | None:
+    b = by_start.get(pos)
+    return extend_body(text, b, by_start) if b else None
+
+
+def issuer_after(text: str, pos: int, by_start) -> tuple[BodyMatch | None, int, bool]:
+    """"… của Bộ Chính trị": the body, where it ends, and whether a second body makes it ambiguous
+    ("của Bộ Chính trị, Ban Chấp hành Trung ương Đảng")."""
+    m = find.OF_BODY.match(text, pos)
+    if not m:
+        return None, pos, False
+    body = body_at(text, m.end(), by_start)
+    if not body:
+        return None, pos, False
+    end = body.end
+    sep = find.BODY_LIST_SEP.match(text, end)
+    if sep and sep.end() in by_start:
+        other = body_at(text, sep.end(), by_start)
+        return None, other.end, True
+    return body, end, False
+
+
+def term_after(text: str, pos: int) -> tuple[str | None, int]:
+    m = find.TERM.match(text, pos)
+    return (m.group("term"), m.end()) if m else (None, pos)
+
+
+def title_after(text: str, pos: int) -> tuple[str | None, int, bool]:
+    """The title (trích yếu) after "về": quoted text, or words up to a clause break.
+    Returns the title, where it ends, and whether it was quoted."""
+    m = find.TITLE.match(text, pos)
+    q = find.QUOTED.match(text, m.end() if m else pos)
+    if q and (m or text[pos:q.start()].strip() == ""):
+        return q.group("q").strip(), q.end(), True
+    if not m:
+        return None, pos, False
+    u = find.UNQUOTED_TITLE.match(text, m.end())
+    if not u:
+        return None, pos, False
+    words = text[pos:u.end()].strip(" ,")
+    title = " ".join(words.split()).rstrip(" .,")
+    return (title or None), u.end(), False
+
+
+def issuer_before(text: str, start: int, by_end: dict[int, BodyMatch], by_start) -> BodyMatch | None:
+    """"Ban Thường vụ Thành ủy ban hành Chỉ thị số …": the body just before "ban hành"."""
+    m = find.ISSUED_BY_BEFORE.search(text, max(0, start - 40), start)
+    if not m:
+        return None
+    body = by_end.get(m.start())
+    if body is None:
+        return None
+    return BodyMatch(body.start, body.end, body.body_id)

@@ -1,0 +1,222 @@
+"""Stage 7: an extraction as RDF quads, in the vocabulary of ../shared/spec/graph.md.
+
+ELI for documents and what they do to each other, SKOS for types and bodies, Web Annotation
+and PROV-O for where each mention stands in which report, Dublin Core for the report's file.
+Each report is its own named graph (the report's IRI), so reloading a changed report
+replaces exactly its quads. IRIs are readable and stable; there are no blank nodes.
+"""
+from __future__ import annotations
+
+from urllib.parse import quote
+
+import pyoxigraph as ox
+
+from . import tables
+from .models import Extraction
+from .resolve import DEFAULT_BASE, ascii_slug
+
+ELI = "http://data.europa.eu/eli/ontology#"
+SKOS = "http://www.w3.org/2004/02/skos/core#"
+DCT = "http://purl.org/dc/terms/"
+PROV = "http://www.w3.org/ns/prov#"
+OA = "http://www.w3.org/ns/oa#"
+RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+RDFS = "http://www.w3.org/2000/01/rdf-schema#"
+XSD = "http://www.w3.org/2001/XMLSchema#"
+OWL = "http://www.w3.org/2002/07/owl#"
+SH = "http://www.w3.org/ns/shacl#"
+#: The project's own vocabulary and concept schemes (fixed: --base moves only the instances).
+KG = "https://kg.example.org/ontology#"
+VOCAB = "https://kg.example.org/"
+
+PREFIXES = {"eli": ELI, "skos": SKOS, "dct": DCT, "prov": PROV, "oa": OA, "rdf": RDF,
+            "rdfs": RDFS, "xsd": XSD, "owl": OWL, "kg": KG}
+
+#: JSON predicate → (main property, super-property also stated so a query needs no reasoner).
+PREDICATES = {
+    "implements": (ELI + "ensures_implementation_of", None),
+    "amends": (ELI + "amends", None),
+    "based_on": (ELI + "based_on", None),
+    "replaces": (KG + "replaces", ELI + "repeals"),
+    "reviews": (KG + "reviews", ELI + "refers_to"),
+    "guides": (KG + "guides", ELI + "ensures_implementation_of"),
+}
+
+
+def N(iri: str) -> ox.NamedNode:
+    return ox.NamedNode(iri)
+
+
+def type_iri(type_id: str) -> str:
+    return f"{VOCAB}type/{type_id}"
+
+
+def body_iri(body_id: str) -> str:
+    return f"{VOCAB}body/{body_id}"
+
+
+def report_iri(base: str, sha256: str) -> str:
+    return f"{base}report/{sha256[:20]}"
+
+
+A = N(RDF + "type")
+
+
+def lit(value: str, lang: str | None = None) -> ox.Literal:
+    return ox.Literal(value, language=lang) if lang else ox.Literal(value)
+
+
+def typed(value, datatype: str) -> ox.Literal:
+    return ox.Literal(str(value), datatype=N(XSD + datatype))
+
+
+def extraction_quads(ex: Extraction, base: str = DEFAULT_BASE) -> list[ox.Quad]:
+    """All quads of one report, in the report's named graph."""
+    report = report_iri(base, ex.sha256 or "")
+    g = N(report)
+    R = N(report)
+    out: list[ox.Quad] = []
+
+    def add(s, p, o):
+        out.append(ox.Quad(s, N(p) if isinstance(p, str) else p, o, g))
+
+    add(R, A, N(ELI + "Work"))
+    add(R, A, N(KG + "Report"))
+    add(R, DCT + "source", lit(ex.path or "-"))
+    add(R, KG + "sha256", lit(ex.sha256 or ""))
+    add(R, KG + "characters", typed(len(ex.text), "integer"))
+    if ex.path:
+        add(R, RDFS + "label", lit(ex.path.rsplit("/", 1)[-1]))
+    src = ex.source_document
+    if src:
+        if src.symbol:
+            add(R, KG + "ownSymbol", lit(src.symbol))
+        if src.doc_type:
+            t = tables.type_by_word("party").get(src.doc_type.lower())
+            if t:
+                add(R, ELI + "type_document", N(type_iri(t.id)))
+        if src.date:
+            add(R, ELI + "date_document", typed(src.date, "date"))
+
+    for d in ex.documents:
+        D = N(d.id)
+        add(R, ELI + "cites", D)
+        add(D, A, N(ELI + "Work"))
+        add(D, A, N(KG + ("StateDocument" if d.system == "state" else "PartyDocument")))
+        add(D, ELI + "id_local", lit(d.symbol))
+        add(D, KG + "number", lit(d.number))
+        if d.type_code:
+            add(D, KG + "typeCode", lit(d.type_code))
+        if d.issuer_code:
+            add(D, KG + "issuerCode", lit(d.issuer_code))
+        if d.doc_type_id:
+            add(D, ELI + "type_document", N(type_iri(d.doc_type_id)))
+        if d.date:
+            add(D, ELI + "date_document", typed(d.date, "date"))
+        if d.issuer_id:
+            add(D, ELI + "passed_by", N(body_iri(d.issuer_id)))
+        if d.issuer:
+            add(D, KG + "issuerName", lit(d.issuer, "vi"))
+        if d.term:
+            add(D, KG + "term", lit(d.term))
+        if d.title:
+            add(D, ELI + "title", lit(d.title, "vi"))
+        for i, cf in enumerate(d.conflicts):
+            C = N(f"{report}/conflict/{ascii_slug(d.symbol)}-{cf.field}")
+            add(C, A, N(KG + "Conflict"))
+            add(C, KG + "about", D)
+            add(C, KG + "field", lit(cf.field))
+            for v in cf.values:
+                add(C, KG + "value", typed(v, "date") if cf.field == "date" else lit(str(v), "vi"))
+            add(C, PROV + "wasDerivedFrom", R)
+
+    for c in ex.citations:
+        M = N(f"{report}/mention/{c.start}-{c.end}")
+        T = N(f"{report}/mention/{c.start}-{c.end}/target")
+        P = N(f"{report}/mention/{c.start}-{c.end}/position")
+        Q = N(f"{report}/mention/{c.start}-{c.end}/quote")
+        add(M, A, N(OA + "Annotation"))
+        add(M, A, N(KG + "Mention"))
+        add(M, OA + "hasBody", N(c.document))
+        add(M, OA + "hasTarget", T)
+        add(M, PROV + "wasDerivedFrom", R)
+        add(T, A, N(OA + "SpecificResource"))
+        add(T, OA + "hasSource", R)
+        add(T, OA + "hasSelector", P)
+        add(T, OA + "hasSelector", Q)
+        add(P, A, N(OA + "TextPositionSelector"))
+        add(P, OA + "start", typed(c.start, "nonNegativeInteger"))
+        add(P, OA + "end", typed(c.end, "nonNegativeInteger"))
+        add(Q, A, N(OA + "TextQuoteSelector"))
+        add(Q, OA + "exact", lit(c.text))
+        add(M, KG + "sentence", lit(" ".join(ex.text[c.sentence_start:c.sentence_end].split())))
+        if c.date:
+            add(M, KG + "statedDate", typed(c.date, "date"))
+        if c.issuer:
+            add(M, KG + "statedIssuer", lit(c.issuer, "vi"))
+        if c.doc_type_id:
+            add(M, KG + "statedType", N(type_iri(c.doc_type_id)))
+        if c.short_form:
+            add(M, KG + "shortForm", typed("true", "boolean"))
+
+    used_types = {d.doc_type_id for d in ex.documents if d.doc_type_id}
+    used_bodies = {d.issuer_id for d in ex.documents if d.issuer_id}
+    out.extend(concept_quads(used_types, used_bodies, g))
+
+    for i, r in enumerate(ex.relations):
+        main, sup = PREDICATES[r.predicate]
+        add(N(r.subject), main, N(r.object))
+        if sup:
+            add(N(r.subject), sup, N(r.object))
+        S = N(f"{report}/statement/{r.start}-{r.end}-{quote(r.predicate)}-{i}")
+        add(S, A, N(KG + "RelationStatement"))
+        add(S, RDF + "subject", N(r.subject))
+        add(S, RDF + "predicate", N(main))
+        add(S, RDF + "object", N(r.object))
+        add(S, KG + "cue", lit(r.cue, "vi"))
+        add(S, OA + "start", typed(r.start, "nonNegativeInteger"))
+        add(S, OA + "end", typed(r.end, "nonNegativeInteger"))
+        add(S, PROV + "wasDerivedFrom", R)
+    return out
+
+
+def concept_quads(type_ids, body_ids, graph=None) -> list[ox.Quad]:
+    """SKOS concepts for document types and bodies, from the data tables (labels vi and en,
+    notation = type code, broader = the body a body is part of)."""
+    g = graph or ox.DefaultGraph()
+    out: list[ox.Quad] = []
+    concept, pref = N(SKOS + "Concept"), N(SKOS + "prefLabel")
+    types, bodies = tables.doc_types(), tables.bodies()
+    for tid in sorted(type_ids):
+        t = types[tid]
+        T = N(type_iri(tid))
+        out += [ox.Quad(T, A, concept, g), ox.Quad(T, N(SKOS + "inScheme"), N(VOCAB + "type"), g),
+                ox.Quad(T, pref, lit(t.vi, "vi"), g), ox.Quad(T, pref, lit(t.en, "en"), g)]
+        out += [ox.Quad(T, N(SKOS + "notation"), lit(c), g) for c in t.codes]
+    for bid in sorted(body_ids):
+        b = bodies[bid]
+        B = N(body_iri(bid))
+        out += [ox.Quad(B, A, concept, g), ox.Quad(B, N(SKOS + "inScheme"), N(VOCAB + "body"), g),
+                ox.Quad(B, pref, lit(b.vi, "vi"), g), ox.Quad(B, pref, lit(b.en, "en"), g)]
+        out += [ox.Quad(B, N(SKOS + "altLabel"), lit(v, "vi"), g) for v in b.variants]
+        if b.broader:
+            out.append(ox.Quad(B, N(SKOS + "broader"), N(body_iri(b.broader)), g))
+    return out
+
+
+FORMATS = {
+    "ttl": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES, "nq": ox.RdfFormat.N_QUADS,
+    "trig": ox.RdfFormat.TRIG, "jsonld": ox.RdfFormat.JSON_LD,
+}
+
+
+def serialise(quads: list[ox.Quad], fmt: str) -> bytes:
+    """Quads as bytes; triple formats (ttl, nt) drop the graph name (the union)."""
+    rdf_format = FORMATS[fmt]
+    if rdf_format.supports_datasets:
+        return ox.serialize(quads, format=rdf_format, prefixes=PREFIXES) if fmt != "nq" else \
+            ox.serialize(quads, format=rdf_format)
+    triples = list(dict.fromkeys(q.triple for q in quads))
+    if fmt == "nt":
+        return ox.serialize(triples, format=rdf_format)
+    return ox.serialize(triples, format=rdf_format, prefixes=PREFIXES)

@@ -1,0 +1,160 @@
+"""Stage 1: read a report into text, or fail with one clear line.
+
+Plain text (.txt, .md) in UTF-8 with or without BOM, UTF-16 with BOM, or any encoding named
+with ``encoding=`` (cp1258 included); .docx through python-docx; .pdf with a text layer
+through pypdf; .html through the standard library's parser. A UTF-8 BOM is kept as U+FEFF so
+offsets agree with any reader that decodes the file as UTF-8.
+"""
+from __future__ import annotations
+
+import codecs
+import html.parser
+import io
+import os
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text"}
+SUFFIXES = TEXT_SUFFIXES | {".docx", ".pdf", ".html", ".htm"}
+
+
+class ReadError(Exception):
+    """A report that cannot be read; the message is one line for the user."""
+
+
+@dataclass
+class Report:
+    path: str       # as the user named it ("-" for standard input)
+    text: str
+
+
+def _decode(data: bytes, name: str, encoding: str | None) -> str:
+    if encoding:
+        try:
+            codecs.lookup(encoding)
+        except LookupError:
+            raise ReadError(f"unknown encoding {encoding!r}") from None
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError as e:
+            raise ReadError(f"{name}: not valid {encoding} (byte 0x{data[e.start]:02x} at offset {e.start})") from None
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) and not data.startswith(codecs.BOM_UTF32_LE):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError as e:
+            raise ReadError(f"{name}: broken UTF-16 (offset {e.start})") from None
+    if b"\x00" in data[:8192]:
+        raise ReadError(f"{name}: looks binary, not text (NUL bytes); UTF-16 needs a BOM, or pass --encoding utf-16-le")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        raise ReadError(
+            f"{name}: not valid UTF-8 (byte 0x{data[e.start]:02x} at offset {e.start}); "
+            f"pass --encoding (e.g. cp1258 for the legacy Vietnamese code page)") from None
+
+
+class _HTMLText(html.parser.HTMLParser):
+    BLOCK = {"p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "section", "article", "td"}
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.skip = 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag in {"script", "style", "noscript"}:
+            self.skip += 1
+        elif tag in self.BLOCK:
+            self.parts.append("\n\n")
+
+    def handle_endtag(self, tag):
+        if tag in {"script", "style", "noscript"} and self.skip:
+            self.skip -= 1
+        elif tag in self.BLOCK:
+            self.parts.append("\n\n")
+
+    def handle_data(self, data):
+        if not self.skip:
+            self.parts.append(data)
+
+
+def _docx(data: bytes, name: str) -> str:
+    import docx  # python-docx
+    try:
+        document = docx.Document(io.BytesIO(data))
+    except Exception:
+        raise ReadError(f"{name}: not a readable .docx file") from None
+    paras = [p.text for p in document.paragraphs]
+    for table in document.tables:
+        for row in table.rows:
+            paras.append(" | ".join(cell.text for cell in row.cells))
+    return "\n\n".join(paras)
+
+
+def _pdf(data: bytes, name: str) -> str:
+    import pypdf
+    try:
+        pages = [page.extract_text() or "" for page in pypdf.PdfReader(io.BytesIO(data)).pages]
+    except Exception:
+        raise ReadError(f"{name}: not a readable PDF file") from None
+    text = "\n\n".join(pages)
+    if not text.strip():
+        raise ReadError(f"{name}: the PDF has no text layer (a scan?); run OCR on it first")
+    return text
+
+
+def decode_report(data: bytes, name: str, encoding: str | None = None) -> str:
+    """Bytes of a report → its text, by the file's suffix."""
+    if not data:
+        raise ReadError(f"{name}: empty file")
+    suffix = Path(name).suffix.lower()
+    if suffix == ".docx":
+        text = _docx(data, name)
+    elif suffix == ".pdf":
+        text = _pdf(data, name)
+    elif suffix in {".html", ".htm"}:
+        p = _HTMLText()
+        p.feed(_decode(data, name, encoding))
+        text = "".join(p.parts)
+    else:
+        text = _decode(data, name, encoding)
+    if not text.strip("\ufeff \t\r\n"):
+        raise ReadError(f"{name}: no text in the file")
+    return text
+
+
+def read_report(path: str, encoding: str | None = None) -> Report:
+    if path == "-":
+        return Report("-", decode_report(sys.stdin.buffer.read(), "standard input", encoding))
+    p = Path(path)
+    try:
+        if p.is_dir():
+            raise ReadError(f"{path}: is a folder (name the files, or use a command that takes folders)")
+        data = p.read_bytes()
+    except FileNotFoundError:
+        raise ReadError(f"{path}: no such file") from None
+    except PermissionError:
+        raise ReadError(f"{path}: permission denied") from None
+    except IsADirectoryError:
+        raise ReadError(f"{path}: is a folder") from None
+    except OSError as e:
+        raise ReadError(f"{path}: cannot read ({e.strerror or e})") from None
+    return Report(path, decode_report(data, path, encoding))
+
+
+def expand(paths: list[str]) -> list[str]:
+    """Files as named; folders replaced by the reports inside them (recursively, sorted, links
+    to folders not followed so a link loop cannot trap the walk)."""
+    out: list[str] = []
+    for path in paths:
+        p = Path(path)
+        if path != "-" and p.is_dir():
+            for root, dirs, files in os.walk(p, followlinks=False):
+                dirs.sort()
+                for f in sorted(files):
+                    if Path(f).suffix.lower() in SUFFIXES and not f.startswith("."):
+                        out.append(str(Path(root) / f))
+        else:
+            out.append(path)
+    return out

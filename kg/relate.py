@@ -1,0 +1,92 @@
+"""Stage 6: relations between cited documents (what one does to another).
+
+A cue ("thực hiện", "sơ kết 03 năm thực hiện", "sửa đổi, bổ sung", "thay thế", "hướng dẫn
+thực hiện", "căn cứ") links the citation it is attached to, the subject, to the citations right
+after it, the objects. The subject is the citation the cue directly follows ("Kết luận số
+01-KL/TW, ngày 18/5/2021 của Bộ Chính trị về tiếp tục thực hiện Chỉ thị số 05-CT/TW"), or
+else the citation that heads the sentence ("Kế hoạch số 04-KH/CBDV … ; sơ kết 2 năm thực hiện
+Kết luận 01-KL/TW"). Relations never cross a spaCy sentence.
+"""
+from __future__ import annotations
+
+import re
+from itertools import groupby
+
+from .models import Citation, Relation
+from .normalise import NormalisedText
+
+CUE = re.compile(
+    r"(?i:(?P<guides>hướng dẫn (?:việc )?(?:tổ chức )?thực hiện)"
+    r"|(?P<amends>sửa đổi,? (?:và )?bổ sung(?: một số điều(?: của)?)?|sửa đổi)"
+    r"|(?P<replaces>thay thế)"
+    r"|(?P<reviews>(?:sơ kết|tổng kết)(?: \d{1,2} năm)?(?: (?:việc )?(?:triển khai )?(?:thực hiện|thi hành))?"
+    r"|đánh giá (?:kết quả )?(?:\d{1,2} năm )?(?:việc )?(?:triển khai )?thực hiện)"
+    r"|(?P<based_on>căn cứ(?: vào)?)"
+    r"|(?P<implements>(?:(?:tiếp tục|triển khai|đẩy mạnh|tổ chức) ){0,2}(?:thực hiện|cụ thể hóa|triển khai)))"
+    r"(?![\w])"
+)
+#: Between the subject's own date/issuer and the cue: nothing, or "về", "về việc", "để".
+ATTACH_GAP = re.compile(r"\s{0,3}[,:]?\s{0,3}(?:(?:về|về việc|nhằm|để)\s{1,3})?(?:(?:việc|tiếp tục)\s{1,3})?", re.I)
+#: Between the cue and its object.
+OBJECT_GAP = re.compile(
+    r"\s{0,3}(?:(?:một số điều|nội dung|các nội dung)(?: của)?\s{1,3})?"
+    r"(?:(?:có hiệu quả|hiệu quả|nghiêm túc|tốt|các|việc)\s{1,3}){0,2}", re.I)
+LIST_GAP = re.compile(r"\s{0,3}(?:,|và|, và)\s{1,3}")  # not ";": it closes an enumeration item
+#: What may stand before a citation that heads its sentence: list and footnote markers,
+#: or "<body> ban hành".
+HEAD_PREFIX = re.compile(r"[\W\d_]{0,20}(?:sup>\d{1,3}</sup>[\W_]{0,5})?", re.S)
+
+
+def _objects(nt: NormalisedText, after: int, cits: list[Citation], npos) -> list[Citation]:
+    out: list[Citation] = []
+    pos = after
+    gap_re = OBJECT_GAP
+    for c in cits:
+        s = npos(c.start)
+        if s < pos:
+            continue
+        if not gap_re.fullmatch(nt.norm, pos, s):
+            break
+        out.append(c)
+        pos = npos(c.title_end if c.title_end > c.end else c.end)
+        gap_re = LIST_GAP
+    return out
+
+
+def relate(nt: NormalisedText, citations: list[Citation]) -> list[Relation]:
+    """Relations stated in the text between documents cited in it (resolved IRIs)."""
+    text = nt.norm
+    npos = nt.to_norm
+    relations: list[Relation] = []
+    seen: set[tuple] = set()
+    for _, group in groupby(sorted(citations, key=lambda c: (c.sentence_start, c.start)),
+                            key=lambda c: c.sentence_start):
+        cits = list(group)
+        if len(cits) < 2:
+            continue
+        s_start, s_end = npos(cits[0].sentence_start), npos(cits[0].sentence_end)
+        head = cits[0]
+        head_ok = bool(HEAD_PREFIX.fullmatch(text, s_start, npos(head.start))) or head.issuer and \
+            text[s_start:npos(head.start)].rstrip().endswith("ban hành")
+        for cue in CUE.finditer(text, s_start, s_end):
+            predicate = cue.lastgroup
+            before = [c for c in cits if npos(c.end) <= cue.start()]
+            if not before:
+                continue
+            subject = before[-1]
+            if not ATTACH_GAP.fullmatch(text, npos(subject.end), cue.start()):
+                if not head_ok or predicate == "based_on":
+                    continue
+                subject = head
+            later = [c for c in cits if npos(c.start) >= cue.end()]
+            for obj in _objects(nt, cue.end(), later, npos):
+                if obj.document == subject.document or not obj.document or not subject.document:
+                    continue
+                key = (subject.document, predicate, obj.document)
+                if key in seen:
+                    continue
+                seen.add(key)
+                cue_start, cue_end = nt.span(cue.start(), cue.end())
+                relations.append(Relation(subject.document, predicate, obj.document,
+                                          subject.start, obj.end, nt.original[cue_start:cue_end]))
+    return relations

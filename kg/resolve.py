@@ -1,0 +1,176 @@
+"""Stage 5: resolve mentions into documents.
+
+Mentions with the same number, type code and issuer code are one document unless their
+dates put them in different terms (numbers restart each term: ``35-CT/TW`` of 2014 and of
+2019 are two directives). Short forms ("Nghị quyết 18") join the one full citation they can
+mean. Attributes come from all mentions; disagreements are kept as conflicts, not merged.
+"""
+from __future__ import annotations
+
+import unicodedata
+from collections import Counter, defaultdict
+
+from . import tables
+from .models import Citation, Conflict, Document
+
+DEFAULT_BASE = "https://kg.example.org/"
+
+
+def ascii_slug(s: str) -> str:
+    s = s.replace("Đ", "D").replace("đ", "d")
+    s = "".join(ch for ch in unicodedata.normalize("NFD", s) if not unicodedata.combining(ch))
+    return "".join(ch if ch.isalnum() or ch in "-_" else "-" for ch in s).strip("-")
+
+
+def canonical_code(code: str | None) -> str | None:
+    """The table's spelling of a type code ("CTR" → "CTr"), or the code as written."""
+    if not code:
+        return code
+    for t in tables.doc_types().values():
+        for c in t.codes:
+            if c.upper() == code.upper():
+                return c
+    return code
+
+
+def document_iri(base: str, c: Citation, year: int | None) -> str:
+    if c.system == "state":
+        return f"{base}doc/state/{ascii_slug(c.symbol.replace('/', '-'))}"
+    digits = "".join(ch for ch in c.number if ch.isdigit())
+    number = f"{int(digits):02d}" if digits else c.number
+    slug = ascii_slug(f"{number}-{canonical_code(c.type_code)}-{c.issuer_code}")
+    return f"{base}doc/{slug}" + (f"-{year}" if year else "")
+
+
+def _year(date: str | None) -> int | None:
+    return int(date[:4]) if date else None
+
+
+def _clusters(mentions: list[Citation]) -> list[list[Citation]]:
+    """Split one symbol's mentions by term: dated mentions more than a year apart are different
+    documents; an undated mention joins the dated one before it (or the first)."""
+    dated = [c for c in mentions if c.date] or [c for c in mentions if c.shared_date]
+    years = sorted({_year(c.date or c.shared_date) for c in dated})
+    groups: list[list[int]] = []
+    for y in years:
+        if groups and y - groups[-1][-1] <= 1:
+            groups[-1].append(y)
+        else:
+            groups.append([y])
+    if len(groups) <= 1:
+        return [mentions]
+    out: list[list[Citation]] = [[] for _ in groups]
+    which = {y: i for i, g in enumerate(groups) for y in g}
+    current = 0
+    for c in mentions:  # text order
+        d = c.date or (c.shared_date if c in dated else None)
+        if d:
+            current = which[_year(d)]
+        out[current].append(c)
+    return out
+
+
+def _majority(values: list) -> tuple[object, list]:
+    """The value most mentions give when it is a strict majority, and the distinct values."""
+    counts = Counter(v for v in values if v is not None)
+    if not counts:
+        return None, []
+    distinct = list(dict.fromkeys(v for v in values if v is not None))
+    (top, n), *rest = counts.most_common()
+    if rest and rest[0][1] == n:
+        return None, distinct
+    return top, distinct
+
+
+def _document(base: str, mentions: list[Citation]) -> Document:
+    full = [c for c in mentions if not c.short_form] or mentions
+    first = full[0]
+    conflicts: list[Conflict] = []
+
+    dates = [c.date for c in mentions if c.date]
+    date, distinct = _majority(dates)
+    if len(distinct) > 1:
+        conflicts.append(Conflict("date", distinct))
+        date = None  # never pick one of two stated dates silently
+    if not dates:
+        date, distinct = _majority([c.shared_date for c in mentions])
+        date = date if len(distinct) == 1 else None
+
+    worded = [c.doc_type for c in mentions if c.type_from_word and c.doc_type]
+    doc_type, distinct = _majority(worded or [c.doc_type for c in mentions])
+    if len(set(distinct)) > 1:
+        conflicts.append(Conflict("doc_type", distinct))
+    doc_type = doc_type or (distinct[0] if distinct else None)
+    type_id = next((c.doc_type_id for c in mentions if c.doc_type == doc_type), None)
+
+    stated = [c for c in mentions if c.issuer_id]
+    if stated:
+        issuer_id, distinct = _majority([c.issuer_id for c in stated])
+        if len(distinct) > 1:
+            names = [next(c.issuer for c in stated if c.issuer_id == i) for i in distinct]
+            conflicts.append(Conflict("issuer", names))
+    else:
+        issuer_id, distinct = _majority([c.shared_issuer_id for c in mentions])
+        issuer_id = issuer_id if len(distinct) == 1 else None
+        stated = [c for c in mentions if c.shared_issuer_id]
+    names = [c.issuer if c.issuer_id == issuer_id else c.shared_issuer for c in stated
+             if issuer_id and (c.issuer_id == issuer_id or c.shared_issuer_id == issuer_id)]
+    issuer = max((n for n in names if n), key=len, default=None)
+
+    years = sorted({_year(d) for d in dates} or ({_year(date)} if date else set()))
+    iri = document_iri(base, first, years[0] if years else None)
+    return Document(
+        id=iri, symbol=first.symbol, system=first.system, number=first.number,
+        type_code=canonical_code(first.type_code), issuer_code=first.issuer_code,
+        doc_type=doc_type, doc_type_id=type_id, date=date, issuer=issuer,
+        issuer_id=issuer_id, term=next((c.term for c in mentions if c.term), None),
+        title=next((c.title for c in full if c.title), None), mentions=len(mentions),
+        conflicts=conflicts,
+    )
+
+
+def resolve(citations: list[Citation], base: str = DEFAULT_BASE) -> tuple[list[Citation], list[Document], list[str]]:
+    """Group mentions into documents; returns the kept mentions (dropping short-form candidates
+    that name no cited document), the documents in order of first mention, and warnings."""
+    warnings: list[str] = []
+    by_key: dict[tuple, list[Citation]] = defaultdict(list)
+    for c in citations:
+        if not c.short_form:
+            by_key[c.key].append(c)
+    groups: list[list[Citation]] = []
+    for mentions in by_key.values():
+        parts = _clusters(mentions)
+        if len(parts) > 1:
+            warnings.append(f"{mentions[0].symbol}: dates in different terms, kept as {len(parts)} documents")
+        groups.extend(parts)
+
+    # Short forms: same type and number as exactly one fully cited document.
+    index: dict[tuple, list[int]] = defaultdict(list)
+    for i, g in enumerate(groups):
+        c = g[0]
+        digits = "".join(ch for ch in c.number if ch.isdigit())
+        types = {m.doc_type for m in g if m.doc_type}
+        for t in types:
+            index[(t, int(digits) if digits else c.number)].append(i)
+    kept = [c for c in citations if not c.short_form]
+    for c in citations:
+        if not c.short_form:
+            continue
+        hits = sorted(set(index.get((c.doc_type, int(c.number)), [])))
+        if len(hits) == 1:
+            groups[hits[0]].append(c)
+            kept.append(c)
+        elif len(hits) > 1:
+            warnings.append(f"short form {c.text!r} at {c.start} could mean {len(hits)} documents; not resolved")
+
+    documents = []
+    for g in groups:
+        g.sort(key=lambda c: c.start)
+        doc = _document(base, g)
+        for c in g:
+            c.document = doc.id
+            if c.short_form:
+                c.symbol, c.type_code, c.issuer_code = doc.symbol, doc.type_code, doc.issuer_code
+        documents.append((g[0].start, doc))
+    kept.sort(key=lambda c: c.start)
+    return kept, [d for _, d in sorted(documents, key=lambda x: x[0])], warnings

@@ -1,0 +1,90 @@
+"""The data tables under kg/data/ (document types, issuer codes, bodies), loaded once.
+
+The tables are data, with their sources noted in each file; this module only reads them.
+"""
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+
+@dataclass(frozen=True)
+class DocType:
+    id: str
+    system: str
+    vi: str
+    en: str
+    codes: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class IssuerCode:
+    code: str
+    system: str
+    vi: str
+    en: str
+    alias_of: str | None
+
+
+@dataclass(frozen=True)
+class BodyEntry:
+    id: str
+    vi: str
+    en: str
+    broader: str | None
+    level: str
+    variants: tuple[str, ...]
+
+
+def _rows(name: str) -> list[dict]:
+    text = resources.files("kg.data").joinpath(name).read_text(encoding="utf-8")
+    lines = [ln for ln in text.splitlines() if ln.strip() and not ln.startswith("#")]
+    return list(csv.DictReader(lines, delimiter="\t"))
+
+
+@lru_cache(maxsize=None)
+def doc_types() -> dict[str, DocType]:
+    return {
+        r["id"]: DocType(r["id"], r["system"], r["vi"], r["en"],
+                         tuple(c for c in r["codes"].split("|") if c))
+        for r in _rows("doc_types.tsv")
+    }
+
+
+@lru_cache(maxsize=None)
+def issuer_codes() -> dict[str, IssuerCode]:
+    return {
+        r["code"]: IssuerCode(r["code"], r["system"], r["vi"], r["en"], r["alias_of"] or None)
+        for r in _rows("issuer_codes.tsv")
+    }
+
+
+@lru_cache(maxsize=None)
+def bodies() -> dict[str, BodyEntry]:
+    return {
+        r["id"]: BodyEntry(r["id"], r["vi"], r["en"], r["broader"] or None, r["level"],
+                           tuple(v for v in r["variants"].split("|") if v))
+        for r in _rows("bodies.tsv")
+    }
+
+
+def type_by_word(system: str = "party") -> dict[str, DocType]:
+    """Lower-cased Vietnamese type word → type; the State table only for words the Party lacks."""
+    out: dict[str, DocType] = {}
+    for t in doc_types().values():
+        if t.system == system:
+            out.setdefault(t.vi.lower(), t)
+    for t in doc_types().values():
+        out.setdefault(t.vi.lower(), t)
+    return out
+
+
+def types_for_code(code: str, system: str = "party") -> list[DocType]:
+    """Types whose symbol uses this code, the usual one first (QĐ → Quyết định, then Quy định)."""
+    code_u = code.upper()
+    hits = [t for t in doc_types().values()
+            if t.system == system and any(c.upper() == code_u for c in t.codes)]
+    hits.sort(key=lambda t: 0 if t.codes and t.codes[0].upper() == code_u else 1)
+    return hits
