@@ -109,7 +109,8 @@ def extract(
 def main() -> None:
     """Entry point: user errors are one line, never a traceback (KG_DEBUG=1 shows it)."""
     try:
-        app(standalone_mode=False)
+        code = app(standalone_mode=False)
+        sys.exit(code if isinstance(code, int) else 0)
     except typer.Exit as e:
         sys.exit(e.exit_code)
     except (ReadError, KgError) as e:

@@ -91,6 +91,8 @@ class PartyCitations:
         if body is None and not ambiguous:
             body = parse.issuer_before(text, start, by_end, by_start)
         issuer = canonical(text[body.start:body.end]) if body else None
+        if issuer and issuer.isupper():  # a heading in capitals: use the table's spelling
+            issuer = tables.bodies()[body.body_id].vi
         c = Citation(
             text=text[start:tail_end], start=start, end=tail_end, system=m.system,
             symbol=find.symbol_text(m), number=m.number, type_code=m.type_code,

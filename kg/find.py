@@ -27,17 +27,17 @@ STATE_SYMBOL = (
 #: The symbol pattern alone: what bench/ compares the whole extractor against.
 SYMBOL = re.compile(f"{PARTY_SYMBOL}|{STATE_SYMBOL}")
 
-_DATE_NUM = r"(?P<d>\d{1,2}) {0,2}[/.\-] {0,2}(?P<m>\d{1,2}) {0,2}[/.\-] {0,2}(?P<y>\d{4})(?!\d)"
+_DATE_NUM = r"(?P<d>\d{1,2})\s{0,2}[/.\-]\s{0,2}(?P<m>\d{1,2})\s{0,2}[/.\-]\s{0,2}(?P<y>\d{4})(?!\d)"
 _DATE_WORDS = (r"(?P<d2>\d{1,2})\s{1,3}(?i:tháng)\s{1,3}(?P<m2>\d{1,2})\s{1,3}(?i:năm)\s{1,3}"
                r"(?P<y2>\d{4})(?!\d)")
 #: A date stated right after a symbol: ", ngày 18/5/2021", " ngày 20 tháng 7 năm 2022", " (18-2-2019)".
 DATE_AFTER = re.compile(
     r"[ \t]{0,3}(?:\r?\n[ \t]{0,3})?[,(]?\s{0,3}"
     r"(?:(?:(?i:ban hành|ký)\s{1,3})?(?i:ngày)\s{1,3}(?:" + _DATE_NUM + "|" + _DATE_WORDS + r")"
-    r"|(?P<d3>\d{1,2})/(?P<m3>\d{1,2})/(?P<y3>\d{4})(?!\d))\)?"
+    r"|(?P<d3>\d{1,2})(?P<sep>[/\-])(?P<m3>\d{1,2})(?P=sep)(?P<y3>\d{4})(?!\d))\)?"
 )
 #: "của" / "do" introducing the issuing body after the citation.
-OF_BODY = re.compile(r"\s{0,3},?\s{0,3}(?:của|do)\s{1,3}")
+OF_BODY = re.compile(r"\s{0,3},?\s{0,3}(?i:của|do)\s{1,3}")
 #: "…, tiếp tục ban hành" before a citation: the body before it issued it.
 ISSUED_BY_BEFORE = re.compile(
     r"\s{1,3}(?:(?:đã|vừa|mới|đã ký|vừa ký)\s{1,3})?(?:ban hành|ký ban hành)"

@@ -1,0 +1,143 @@
+"""`kg extract` as an analyst runs it: formats, files, standard input, and bad input."""
+import codecs
+import json
+import subprocess
+import sys
+
+import pytest
+
+from conftest import SEED
+
+SAMPLE = "Thực hiện Kết luận số 01-KL/TW, ngày 18/5/2021 của Bộ Chính trị về tiếp tục thực hiện Chỉ thị số 05-CT/TW.\n"
+
+
+def kg(*args, input=None):
+    return subprocess.run([sys.executable, "-m", "kg", *args], capture_output=True, input=input)
+
+
+def test_table_shows_documents_and_relations():
+    run = kg("extract", str(SEED))
+    out = run.stdout.decode()
+    assert run.returncode == 0
+    assert "01-KL/TW" in out and "Kết luận" in out and "2021-05-18" in out
+    assert "implements" in out and "date: 2021-12-07 ≠ 2021-09-08" in out.replace("\n", " ") or "2021-12-07" in out
+
+
+def test_json_matches_the_contract(tmp_path):
+    f = tmp_path / "r.txt"
+    f.write_text(SAMPLE, encoding="utf-8")
+    data = json.loads(kg("extract", str(f), "--format", "json").stdout)
+    assert set(data) >= {"source", "source_document", "citations", "documents", "relations", "warnings"}
+    assert data["source"]["chars"] == len(SAMPLE)
+    c = data["citations"][0]
+    assert set(c) >= {"text", "start", "end", "doc_type", "type_code", "number", "issuer_code", "symbol",
+                      "date", "issuer", "title", "document"}
+    assert SAMPLE[c["start"]:c["end"]] == c["text"]
+    d = data["documents"][0]
+    assert set(d) >= {"id", "symbol", "doc_type", "type_code", "number", "issuer_code", "date", "issuer",
+                      "title", "mentions", "conflicts"}
+    assert data["relations"][0]["predicate"] == "implements"
+    assert data["citations"][0]["system"] == "party"
+
+
+def test_ttl_is_valid_rdf(tmp_path):
+    import rdflib
+    f = tmp_path / "r.txt"
+    f.write_text(SAMPLE, encoding="utf-8")
+    run = kg("extract", str(f), "--format", "ttl")
+    g = rdflib.Graph().parse(data=run.stdout.decode(), format="turtle")
+    eli = rdflib.Namespace("http://data.europa.eu/eli/ontology#")
+    assert (None, eli.id_local, rdflib.Literal("01-KL/TW")) in g
+    assert len(list(g.triples((None, eli.ensures_implementation_of, None)))) == 1
+
+
+def test_stdin_and_several_files(tmp_path):
+    run = kg("extract", "-", "--format", "json", input=SAMPLE.encode())
+    assert json.loads(run.stdout)["source"]["path"] == "-"
+    a, b = tmp_path / "a.md", tmp_path / "b.txt"
+    a.write_text(SAMPLE, encoding="utf-8")
+    b.write_text("Chỉ thị số 05-CT/TW.", encoding="utf-8")
+    lines = kg("extract", str(tmp_path), "--format", "json").stdout.decode().splitlines()
+    assert [json.loads(x)["source"]["path"].rsplit("/", 1)[-1] for x in lines] == ["a.md", "b.txt"]
+
+
+def test_out_writes_the_file_atomically(tmp_path):
+    f = tmp_path / "r.txt"
+    f.write_text(SAMPLE, encoding="utf-8")
+    out = tmp_path / "out.json"
+    assert kg("extract", str(f), "--format", "json", "--out", str(out)).returncode == 0
+    assert json.loads(out.read_text(encoding="utf-8"))["documents"]
+    assert not list(tmp_path.glob("*.part"))
+
+
+@pytest.mark.parametrize("encoding,bom", [("utf-8", codecs.BOM_UTF8), ("utf-16-le", codecs.BOM_UTF16_LE),
+                                          ("utf-16-be", codecs.BOM_UTF16_BE)])
+def test_boms(tmp_path, encoding, bom):
+    f = tmp_path / "r.txt"
+    f.write_bytes(bom + SAMPLE.encode(encoding))
+    data = json.loads(kg("extract", str(f), "--format", "json").stdout)
+    text = f.read_bytes().decode("utf-16" if "16" in encoding else "utf-8")
+    assert [d["symbol"] for d in data["documents"]] == ["01-KL/TW", "05-CT/TW"]
+    for c in data["citations"]:
+        assert text[c["start"]:c["end"]] == c["text"]
+
+
+def cp1258(text: str) -> bytes:
+    """Encode as the legacy code page does: precomposed base letters, combining tone marks."""
+    import unicodedata
+    tones = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}
+    out = b""
+    for ch in text:
+        try:
+            out += ch.encode("cp1258")
+        except UnicodeEncodeError:
+            nfd = unicodedata.normalize("NFD", ch)
+            base = unicodedata.normalize("NFC", "".join(c for c in nfd if c not in tones))
+            out += (base + "".join(c for c in nfd if c in tones)).encode("cp1258")
+    return out
+
+
+def test_cp1258_with_encoding_option(tmp_path):
+    f = tmp_path / "legacy.txt"
+    f.write_bytes(cp1258(SAMPLE))
+    bad = kg("extract", str(f))
+    assert bad.returncode != 0 and b"--encoding" in bad.stderr and b"Traceback" not in bad.stderr
+    data = json.loads(kg("extract", str(f), "--format", "json", "--encoding", "cp1258").stdout)
+    assert data["documents"][0]["issuer"] == "Bộ Chính trị"
+
+
+@pytest.mark.parametrize("name,content,message", [
+    ("missing.txt", None, b"no such file"),
+    ("empty.txt", b"", b"empty file"),
+    ("blank.txt", b"  \n\n", b"no text"),
+    ("binary.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00", b"binary"),
+    ("latin.txt", "Quyết định".encode("utf-8")[:-1] + b"\xff\xfe", b"not valid UTF-8"),
+    ("truncated.txt", "Kết luậ".encode("utf-8")[:-1], b"not valid UTF-8"),
+])
+def test_bad_input_one_line_nonzero_no_output(tmp_path, name, content, message):
+    f = tmp_path / name
+    if content is not None:
+        f.write_bytes(content)
+    out = tmp_path / "out.json"
+    run = kg("extract", str(f), "--format", "json", "--out", str(out))
+    assert run.returncode != 0
+    assert message in run.stderr
+    assert len(run.stderr.strip().splitlines()) == 1
+    assert b"Traceback" not in run.stderr
+    assert not out.exists()
+
+
+def test_unknown_encoding_and_bad_base(tmp_path):
+    f = tmp_path / "r.txt"
+    f.write_text(SAMPLE, encoding="utf-8")
+    run = kg("extract", str(f), "--encoding", "klingon")
+    assert run.returncode != 0 and b"unknown encoding" in run.stderr
+    run = kg("extract", str(f), "--base", "not an iri")
+    assert run.returncode != 0 and b"--base" in run.stderr
+
+
+def test_base_changes_document_iris(tmp_path):
+    f = tmp_path / "r.txt"
+    f.write_text(SAMPLE, encoding="utf-8")
+    data = json.loads(kg("extract", str(f), "--format", "json", "--base", "http://example.com/kg").stdout)
+    assert data["documents"][0]["id"] == "http://example.com/kg/doc/01-KL-TW-2021"

@@ -1,0 +1,40 @@
+"""The shared scorer on the gold files: the quality bar of issue 2."""
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+from conftest import ROOT, SEED
+
+KG = [sys.executable, "-m", "kg"]
+
+
+def summary(output: str) -> dict:
+    line = [ln for ln in output.splitlines() if ln.startswith("SUMMARY")][-1]
+    return {k: float(v) for k, v in re.findall(r"(\w+)=([\d.]+)", line)}
+
+
+def test_seed_report_scores(shared, tmp_path):
+    out = tmp_path / "seed.json"
+    subprocess.run(KG + ["extract", str(SEED), "--format", "json", "--out", str(out)], check=True)
+    run = subprocess.run([sys.executable, str(shared / "tools/score_extraction.py"),
+                          str(shared / "gold/bao-cao-so-ket-3-nam-kl01-cbdv-2024.gold.json"), str(out), str(SEED)],
+                         capture_output=True, text=True, check=True)
+    s = summary(run.stdout)
+    assert s["docF1"] == 1.0
+    assert s["attr"] >= 0.98
+    assert s["mentionF1"] >= 0.98
+    assert s["relF1"] >= 0.80
+    assert s["offsets_bad"] == 0
+    assert "conflicts flagged: 1/1" in run.stdout
+
+
+def test_all_gold_files_score(shared):
+    cmd = f"{sys.executable} -m kg extract {{}} --format json"
+    run = subprocess.run([sys.executable, str(shared / "tools/score_extraction.py"), "--run", cmd,
+                          str(shared / "gold"), str(shared / "corpus")], capture_output=True, text=True, check=True)
+    s = summary(run.stdout)
+    assert s["docF1"] == 1.0, run.stdout
+    assert s["attr"] >= 0.98, run.stdout
+    assert s["relF1"] >= 0.85, run.stdout
+    assert s["offsets_bad"] == 0
