@@ -9,6 +9,9 @@ offsets are character offsets into ``doc.text``) and ``doc.spans["bodies"]``.
 """
 from __future__ import annotations
 
+import bisect
+
+from spacy.attrs import IDX, SENT_START
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
@@ -17,6 +20,7 @@ from spacy.util import filter_spans
 from . import find, parse, tables
 from .models import Citation
 from .normalise import canonical
+from .tokenizer import doc_text
 
 if not Span.has_extension("citation"):
     Span.set_extension("citation", default=None)
@@ -40,7 +44,7 @@ class PartyCitations:
             self.matcher.add(body.id, [nlp.make_doc(n) for n in names])
 
     def __call__(self, doc: Doc) -> Doc:
-        text = doc.text
+        text = doc_text(doc)
         spans = filter_spans(self.matcher(doc, as_spans=True))
         for s in spans:
             s._.body_id = doc.vocab.strings[s.label]
@@ -49,16 +53,21 @@ class PartyCitations:
         extended = [parse.extend_body(text, b, by_start) for b in by_start.values()]
         by_end = {b.end: b for b in extended}
 
-        citations = [self._citation(text, m, by_start, by_end) for m in find.symbols(text)]
+        # kg.extract has found the symbols already (its cheap first pass); alone, find them here.
+        found = doc.user_data.get("kg.symbols")
+        matches = found if found is not None else list(find.symbols(text))
+        citations = [self._citation(text, m, by_start, by_end) for m in matches]
         citations += self._short_forms(text, citations)
         citations.sort(key=lambda c: c.start)
+        flags, idx = doc.to_array(SENT_START), doc.to_array(IDX)
+        sent_starts = [int(i) for i in idx[flags == 1]] + [len(text)]
         out = []
         for c in citations:
             span = doc.char_span(c.start, c.end, alignment_mode="expand")
             if span is None:
                 continue
-            sent = span.sent
-            c.sentence_start, c.sentence_end = sent.start_char, sent.end_char
+            i = bisect.bisect_right(sent_starts, c.start) - 1
+            c.sentence_start, c.sentence_end = sent_starts[i], sent_starts[i + 1]
             span._.citation = c
             out.append(span)
         share_list_attributes([s._.citation for s in out], text)

@@ -70,6 +70,7 @@ def bodies() -> dict[str, BodyEntry]:
     }
 
 
+@lru_cache(maxsize=None)
 def type_by_word(system: str = "party") -> dict[str, DocType]:
     """Lower-cased Vietnamese type word → type; the State table only for words the Party lacks."""
     out: dict[str, DocType] = {}
@@ -81,10 +82,11 @@ def type_by_word(system: str = "party") -> dict[str, DocType]:
     return out
 
 
+@lru_cache(maxsize=None)
 def types_for_code(code: str, system: str = "party") -> list[DocType]:
     """Types whose symbol uses this code, the usual one first (QĐ → Quyết định, then Quy định)."""
     code_u = code.upper()
     hits = [t for t in doc_types().values()
             if t.system == system and any(c.upper() == code_u for c in t.codes)]
     hits.sort(key=lambda t: 0 if t.codes and t.codes[0].upper() == code_u else 1)
-    return hits
+    return tuple(hits)

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import re
 
+import numpy
 import spacy
+from spacy.attrs import IDX, SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -46,7 +48,9 @@ class SymbolTokenizer:
         if pos < len(text):
             words.append(text[pos:])
             spaces.append(False)
-        return Doc(self.vocab, words=words, spaces=spaces)
+        doc = Doc(self.vocab, words=words, spaces=spaces)
+        doc.user_data["kg.text"] = text  # Doc.text rebuilds the string token by token
+        return doc
 
     # spaCy serialises tokenizers with the pipeline; this one has no state of its own.
     def to_bytes(self, **kwargs):
@@ -69,38 +73,49 @@ def create_symbol_tokenizer():
     return make
 
 
-_LIST_MARK = re.compile(r"^(?:[-+*•#<>]|\(\d{1,2}\)|\d{1,2}[.)]|[a-zđ]\)|[IVX]{1,4}\.)")
-_CLOSERS = {".", "!", "?"}
+# Where a sentence starts: after a blank line; after . : ! ? and a line break; at a line that
+# opens a list item; after . ! ? and spaces before a capital or a list marker. A bare line
+# break inside a clause (PDF wrapping) is not a boundary, and neither is ";" (lists of
+# citations run across it).
+_BOUNDARY = re.compile(
+    r"\n[ \t\r]*\n\s*"
+    r"|(?<=[.!?:])[ \t\r]*\n\s*"
+    r"|\n[ \t\r]*(?=[-+*•#<>]|\(\d|\d{1,2}[.)] )"
+    r"|(?<=[.!?])[ \t]+(?=[-+*•<(\d]|[^\W\d_])"
+)
+
+
+def sentence_starts(text: str) -> list[int]:
+    """Character offsets where sentences start (0 included)."""
+    starts = [0]
+    for m in _BOUNDARY.finditer(text):
+        e = m.end()
+        if e >= len(text):
+            break
+        if m.group().strip(" \t") == "" and not (text[e].isupper() or text[e] in "-+*•<(" or text[e].isdigit()):
+            continue  # ". và" after spaces: not a new sentence
+        starts.append(e)
+    return starts
+
+
+def doc_text(doc: Doc) -> str:
+    """``doc.text``, from the copy our tokenizer keeps when it made the Doc."""
+    text = doc.user_data.get("kg.text")
+    return text if text is not None and len(text) == doc[-1].idx + len(doc[-1].text_with_ws) else doc.text
 
 
 @Language.component("party_sentences")
 def party_sentences(doc: Doc) -> Doc:
-    """Sentence starts: after . ! ? and a space before a capital or list marker; at a blank line;
-    at a line break after . : ! ? or before a list marker. A bare line break inside a clause (PDF
-    wrapping) is not a boundary, and neither is ";" (lists of citations run across it)."""
-    last = None  # last non-space token before the current one
-    gap = ""     # whitespace between it and the current token
-    for tok in doc:
-        if tok.i == 0:
-            tok.is_sent_start = True
-        elif tok.is_space:
-            tok.is_sent_start = False
-        else:
-            start = False
-            if last is not None:
-                marker = bool(_LIST_MARK.match(tok.text))
-                if gap.count("\n") >= 2:
-                    start = True
-                elif "\n" in gap:
-                    start = marker or last.text in _CLOSERS or last.text == ":"
-                elif gap and last.text in _CLOSERS:
-                    start = tok.text[:1].isupper() or marker
-            tok.is_sent_start = start
-        if tok.is_space:
-            gap += tok.text
-        else:
-            gap = tok.whitespace_
-            last = tok
+    """Set sentence starts from `sentence_starts` in one array write (setting
+    ``token.is_sent_start`` one token at a time is the slow path in spaCy)."""
+    if not len(doc):
+        return doc
+    idx = doc.to_array(IDX)
+    flags = numpy.full(len(doc), -1, dtype="int32")
+    where = numpy.searchsorted(idx, numpy.array(sentence_starts(doc_text(doc)), dtype=idx.dtype))
+    flags[where[where < len(doc)]] = 1
+    flags[0] = 1
+    doc.from_array([SENT_START], flags.reshape(-1, 1).astype("uint64"))
     return doc
 
 
