@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+import time
 from enum import Enum
 from typing import List, Optional
 
@@ -76,7 +77,7 @@ def extract(
         err.print(f"kg: error: {message}", markup=False, soft_wrap=True)
     if failures and out:
         raise typer.Exit(1)  # never a partial output file
-    extractions = [run_extract(r.text, base=base_iri, path=r.path) for r in reports]
+    extractions = [run_extract(r.text, base=base_iri, path=r.path, sha256=r.sha256) for r in reports]
 
     if format == ExtractFormat.table:
         console = Console(record=bool(out), width=160 if out else None,
@@ -104,6 +105,172 @@ def extract(
         sys.stdout.flush()
     if failures:
         raise typer.Exit(1)
+
+
+StoreOption = typer.Option(None, "--store", "-s", help="Store folder or SPARQL server URL (default ./kg-store, or $KG_STORE).")
+
+
+@app.command()
+def load(
+    paths: List[str] = typer.Argument(..., help="Report files or folders (recursively .txt .md .docx .pdf .html)."),
+    store: Optional[str] = StoreOption,
+    prune: bool = typer.Option(False, "--prune", help="Remove reports whose files are gone."),
+    workers: Optional[int] = typer.Option(None, "--workers", "-j", help="Extraction processes (default: all cores)."),
+    encoding: Optional[str] = typer.Option(None, "--encoding", help="Text encoding when not UTF-8/UTF-16 with BOM."),
+    base: Optional[str] = typer.Option(None, "--base", help="Base IRI of documents and reports."),
+):
+    """Load reports into the store, incrementally (unchanged files are skipped)."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+    from rich.table import Table
+
+    from .load import load as run_load
+    from .store import StoreError, open_store
+
+    base_iri = _base(base)
+    missing = [p for p in paths if not os.path.exists(p)]
+    if missing:
+        _fail(f"{missing[0]}: no such file or folder")
+    try:
+        db = open_store(store)
+    except StoreError as e:
+        _fail(str(e))
+    started = time.perf_counter()
+    columns = [TextColumn("loading"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[rate]}"),
+               TimeElapsedColumn(), TextColumn("{task.fields[name]}")]
+    with Progress(*columns, console=err, transient=True, disable=not err.is_terminal) as progress:
+        task = progress.add_task("load", total=None, rate="", name="")
+
+        def on_progress(done, total, path):
+            rate = done / max(time.perf_counter() - started, 1e-6)
+            progress.update(task, completed=done, total=total, rate=f"{rate:.1f} reports/s",
+                            name=os.path.basename(path or ""))
+        try:
+            summary = run_load(paths, db, base=base_iri, encoding=encoding, workers=workers, prune=prune,
+                               on_progress=on_progress)
+        finally:
+            db.close()
+    t = Table(title=f"kg load → {db.location}", title_justify="left", show_header=False)
+    t.add_column("what")
+    t.add_column("n", justify="right")
+    rate = summary.loaded / summary.seconds if summary.seconds else 0.0
+    for label, value in [("reports loaded", summary.loaded), ("unchanged (skipped)", summary.unchanged),
+                         ("failed", len(summary.failed)), ("pruned", summary.pruned),
+                         ("citations", summary.citations), ("documents (in these reports)", summary.documents),
+                         ("quads written", summary.quads), ("seconds", f"{summary.seconds:.2f}"),
+                         ("reports/s", f"{rate:.1f}"),
+                         ("store: reports", summary.store.get("reports")), ("store: documents", summary.store.get("documents")),
+                         ("store: triples", summary.store.get("triples"))]:
+        t.add_row(label, str(value))
+    Console(highlight=False).print(t)
+    for path, reason in summary.failed:
+        err.print(f"kg: skipped {reason}" if reason.startswith(path) else f"kg: skipped {path}: {reason}",
+                  markup=False, soft_wrap=True)
+    if summary.failed:
+        raise typer.Exit(1)
+
+
+class QueryFormat(str, Enum):
+    table = "table"
+    csv = "csv"
+    tsv = "tsv"
+    json = "json"
+    xml = "xml"
+
+
+@app.command()
+def query(
+    sparql: Optional[str] = typer.Argument(None, help="A SPARQL query, or the name of one in queries/."),
+    file: Optional[str] = typer.Option(None, "--file", "-f", help="Read the query from a file."),
+    store: Optional[str] = StoreOption,
+    format: QueryFormat = typer.Option(QueryFormat.table, "--format", help="SELECT output (json = SPARQL 1.1 JSON results)."),
+    update: bool = typer.Option(False, "--update", help="Allow SPARQL UPDATE (the store is read-only otherwise)."),
+    list_: bool = typer.Option(False, "--list", help="List the named queries."),
+):
+    """Run SPARQL over the store. ASK sets the exit status (0 true, 1 false)."""
+    import pyoxigraph as ox
+    from rich.table import Table
+
+    from .query import RESULT_FORMATS, QueryError, describe, is_update, named_queries, resolve_query, rows, run
+    from .store import StoreError, open_store
+
+    if list_:
+        t = Table("name", "question")
+        for name, path in named_queries().items():
+            t.add_row(name, describe(path))
+        Console().print(t)
+        return
+    try:
+        text = resolve_query(sparql, file)
+    except QueryError as e:
+        _fail(str(e))
+    if is_update(text) and not update:
+        _fail("this is a SPARQL UPDATE; the store is read-only unless you pass --update")
+    try:
+        db = open_store(store, read_only=not update, must_exist=not update)
+    except StoreError as e:
+        _fail(str(e))
+    try:
+        if update:
+            from .store import SPARQL_PREFIXES
+            try:
+                db.db.update(SPARQL_PREFIXES + text) if hasattr(db, "db") else db._update(SPARQL_PREFIXES + text)
+            except SyntaxError as e:
+                _fail(f"SPARQL syntax error: {str(e).splitlines()[0]}")
+            err.print("update done", markup=False)
+            return
+        try:
+            results = run(db, text)
+        except QueryError as e:
+            _fail(str(e))
+        if isinstance(results, ox.QueryBoolean):
+            print("true" if bool(results) else "false")
+            raise typer.Exit(0 if bool(results) else 1)
+        if isinstance(results, ox.QuerySolutions):
+            if format == QueryFormat.table:
+                names, data = rows(results)
+                t = Table(*names, title=f"{len(data)} rows", title_justify="left")
+                for r in data:
+                    t.add_row(*r)
+                Console(highlight=False).print(t)
+            else:
+                sys.stdout.buffer.write(results.serialize(format=RESULT_FORMATS[format.value]))
+            return
+        from .rdf import PREFIXES
+        sys.stdout.buffer.write(ox.serialize(list(results), format=ox.RdfFormat.TURTLE, prefixes=PREFIXES))
+    finally:
+        db.close()
+
+
+@app.command()
+def serve(
+    store: Optional[str] = StoreOption,
+    host: str = typer.Option("127.0.0.1", "--host", help="Address to bind (loopback unless told otherwise)."),
+    port: int = typer.Option(7878, "--port", "-p"),
+    timeout: int = typer.Option(30, "--timeout", help="Query time limit in seconds."),
+):
+    """A read-only SPARQL 1.1 endpoint over the store (Oxigraph's own server) with a query page
+    at http://HOST:PORT/ that needs no internet."""
+    import shutil
+    import subprocess
+
+    from .store import StoreError, store_location
+
+    loc = store_location(store)
+    if loc.startswith(("http://", "https://")):
+        _fail("kg serve serves a local store; that URL is a server already")
+    if not os.path.exists(os.path.join(loc, "CURRENT")):
+        _fail(f"no store at {loc} (run `kg load` first, or pass --store)")
+    exe = shutil.which("oxigraph", path=os.path.dirname(sys.executable) + os.pathsep + os.environ.get("PATH", ""))
+    if not exe:
+        _fail("the oxigraph server is not installed (pip install oxigraph)")
+    cmd = [exe, "serve-read-only", "--location", loc, "--bind", f"{host}:{port}",
+           "--union-default-graph", "--cors", "--timeout-s", str(timeout)]
+    err.print(f"kg: SPARQL endpoint http://{host}:{port}/query (read-only, {timeout}s limit); "
+              f"query page http://{host}:{port}/ ; Ctrl-C stops", markup=False)
+    try:
+        raise typer.Exit(subprocess.call(cmd))
+    except KeyboardInterrupt:
+        raise typer.Exit(0)
 
 
 def main() -> None:

@@ -125,8 +125,10 @@ def source_document(nt: NormalisedText, citations: list[Citation]) -> tuple[Sour
     return None, citations
 
 
-def extract(text: str, *, base: str = DEFAULT_BASE, path: str | None = None) -> Extraction:
-    """Every citation of a Party or State document in ``text``, resolved and related."""
+def extract(text: str, *, base: str = DEFAULT_BASE, path: str | None = None,
+            sha256: str | None = None) -> Extraction:
+    """Every citation of a Party or State document in ``text``, resolved and related.
+    ``sha256`` identifies the report (the hash of the file's bytes; by default, of the text)."""
     nt = normalise(text)
     citations: list[Citation] = []
     symbols = list(find.symbols(nt.norm))
@@ -158,4 +160,4 @@ def extract(text: str, *, base: str = DEFAULT_BASE, path: str | None = None) -> 
                 warnings.append(f"{c.symbol} at {c.start}: the word says {c.doc_type} but the code is {c.type_code}")
     return Extraction(text=text, citations=citations, documents=documents, relations=relations,
                       source_document=src, warnings=warnings, path=path,
-                      sha256=hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest())
+                      sha256=sha256 or hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest())

@@ -204,6 +204,46 @@ def concept_quads(type_ids, body_ids, graph=None) -> list[ox.Quad]:
     return out
 
 
+SCHEMES = {
+    "type": ("Thể loại văn bản", "Document types", "Quy định 66-QĐ/TW, 399-QĐ/TW; Hướng dẫn 36-HD/VPTW"),
+    "body": ("Cơ quan ban hành", "Issuing bodies", "Điều lệ Đảng; Quy định 66-QĐ/TW, 399-QĐ/TW"),
+}
+
+
+def scheme_quads(which: str) -> list[ox.Quad]:
+    """The whole SKOS concept scheme ("type" or "body") from the data tables."""
+    vi, en, source = SCHEMES[which]
+    S = N(VOCAB + which)
+    g = ox.DefaultGraph()
+    out = [ox.Quad(S, A, N(SKOS + "ConceptScheme"), g), ox.Quad(S, N(SKOS + "prefLabel"), lit(vi, "vi"), g),
+           ox.Quad(S, N(SKOS + "prefLabel"), lit(en, "en"), g), ox.Quad(S, N(DCT + "source"), lit(source), g)]
+    if which == "type":
+        concepts = concept_quads(tables.doc_types(), [])
+        tops = [N(type_iri(t)) for t in tables.doc_types()]
+    else:
+        concepts = concept_quads([], tables.bodies())
+        tops = [N(body_iri(b.id)) for b in tables.bodies().values() if not b.broader]
+    out += concepts
+    out += [ox.Quad(S, N(SKOS + "hasTopConcept"), t, g) for t in tops]
+    out += [ox.Quad(t, N(SKOS + "topConceptOf"), S, g) for t in tops]
+    return out
+
+
+def write_schemes(folder: str) -> list[str]:
+    """Write ontology/doc-types.ttl and ontology/bodies.ttl from kg/data/ (the tables are the source)."""
+    import os
+    paths = []
+    for which, name in (("type", "doc-types.ttl"), ("body", "bodies.ttl")):
+        quads = scheme_quads(which)
+        triples = sorted({q.triple for q in quads}, key=str)
+        header = (f"# Generated from kg/data/ by kg.rdf.write_schemes; edit the tables, not this file.\n").encode()
+        path = os.path.join(folder, name)
+        with open(path, "wb") as f:
+            f.write(header + ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES))
+        paths.append(path)
+    return paths
+
+
 FORMATS = {
     "ttl": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES, "nq": ox.RdfFormat.N_QUADS,
     "trig": ox.RdfFormat.TRIG, "jsonld": ox.RdfFormat.JSON_LD,

@@ -8,6 +8,7 @@ offsets agree with any reader that decodes the file as UTF-8.
 from __future__ import annotations
 
 import codecs
+import hashlib
 import html.parser
 import io
 import os
@@ -27,6 +28,7 @@ class ReadError(Exception):
 class Report:
     path: str       # as the user named it ("-" for standard input)
     text: str
+    sha256: str     # of the bytes as read: the report's identity in the store
 
 
 def _decode(data: bytes, name: str, encoding: str | None) -> str:
@@ -126,7 +128,8 @@ def decode_report(data: bytes, name: str, encoding: str | None = None) -> str:
 
 def read_report(path: str, encoding: str | None = None) -> Report:
     if path == "-":
-        return Report("-", decode_report(sys.stdin.buffer.read(), "standard input", encoding))
+        data = sys.stdin.buffer.read()
+        return Report("-", decode_report(data, "standard input", encoding), hashlib.sha256(data).hexdigest())
     p = Path(path)
     try:
         if p.is_dir():
@@ -140,7 +143,7 @@ def read_report(path: str, encoding: str | None = None) -> Report:
         raise ReadError(f"{path}: is a folder") from None
     except OSError as e:
         raise ReadError(f"{path}: cannot read ({e.strerror or e})") from None
-    return Report(path, decode_report(data, path, encoding))
+    return Report(path, decode_report(data, path, encoding), hashlib.sha256(data).hexdigest())
 
 
 def expand(paths: list[str]) -> list[str]:

@@ -1,0 +1,83 @@
+"""Stage 9: SPARQL over the store: named queries, output formats, one-line errors."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pyoxigraph as ox
+
+QUERY_DIR = Path(__file__).resolve().parents[1] / "queries"
+_UPDATE = re.compile(r"^\s*(?:(?:PREFIX|BASE)\s[^\n]*\n\s*)*(?:INSERT|DELETE|LOAD|CLEAR|CREATE|DROP|COPY|MOVE|ADD|WITH)\b",
+                     re.IGNORECASE)
+
+
+class QueryError(Exception):
+    """A query that cannot run; the message is one line."""
+
+
+def named_queries() -> dict[str, Path]:
+    return {p.stem: p for p in sorted(QUERY_DIR.glob("*.rq"))}
+
+
+def describe(path: Path) -> str:
+    """The first comment line of a named query: the question it answers."""
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.startswith("#"):
+            return line.lstrip("# ").strip()
+    return ""
+
+
+def resolve_query(text_or_name: str | None, file: str | None = None) -> str:
+    if file:
+        try:
+            return Path(file).read_text(encoding="utf-8")
+        except OSError as e:
+            raise QueryError(f"cannot read {file}: {e.strerror or e}") from None
+    if text_or_name is None:
+        raise QueryError("give a query, -f FILE, or the name of a query in queries/")
+    named = named_queries()
+    if text_or_name in named:
+        return named[text_or_name].read_text(encoding="utf-8")
+    if re.fullmatch(r"[\w-]+", text_or_name.strip()):
+        raise QueryError(f"no named query {text_or_name!r}; known: {', '.join(named)}")
+    return text_or_name
+
+
+def is_update(sparql: str) -> bool:
+    body = "\n".join(ln for ln in sparql.splitlines() if not ln.lstrip().startswith("#"))
+    return bool(_UPDATE.match(body))
+
+
+def run(store, sparql: str, *, bindings: dict | None = None):
+    """Run a query; syntax errors become one line with the position."""
+    if bindings:
+        for name, value in bindings.items():
+            sparql = sparql.replace(f"${name}", value)
+    try:
+        return store.query(sparql)
+    except SyntaxError as e:
+        raise QueryError(f"SPARQL syntax error: {str(e).splitlines()[0]}") from None
+    except OSError as e:
+        raise QueryError(f"query failed: {e}") from None
+
+
+def rows(results) -> tuple[list[str], list[list[str]]]:
+    names = [v.value for v in results.variables]
+    out = []
+    for sol in results:
+        out.append(["" if sol[n] is None else term_text(sol[n]) for n in names])
+    return names, out
+
+
+def term_text(term) -> str:
+    if isinstance(term, ox.Literal):
+        return term.value
+    if isinstance(term, ox.NamedNode):
+        return term.value
+    return str(term)
+
+
+RESULT_FORMATS = {
+    "json": ox.QueryResultsFormat.JSON, "csv": ox.QueryResultsFormat.CSV,
+    "tsv": ox.QueryResultsFormat.TSV, "xml": ox.QueryResultsFormat.XML,
+}

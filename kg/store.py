@@ -1,0 +1,228 @@
+"""Stage 8: the persistent store (Oxigraph).
+
+A local Oxigraph database (pyoxigraph, RocksDB on disk) by default, or any SPARQL 1.1 server
+(Update + Graph Store Protocol) when the location is an http(s) URL. One named graph per
+report, keyed by the hash of the report's bytes; the ontology and the SKOS schemes in a graph
+of their own. Every write of a report is one transaction: a report is fully in or fully out.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from .rdf import ELI, KG, PREFIXES, VOCAB, scheme_quads
+
+DEFAULT_STORE = "./kg-store"
+ONTOLOGY_GRAPH = VOCAB + "graph/ontology"
+ONTOLOGY_DIR = Path(__file__).resolve().parents[1] / "ontology"
+SPARQL_PREFIXES = "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items())
+DCT_SOURCE = "http://purl.org/dc/terms/source"
+
+
+class StoreError(Exception):
+    """A store that cannot be used; the message is one line for the user."""
+
+
+def store_location(location: str | None) -> str:
+    return location or os.environ.get("KG_STORE") or DEFAULT_STORE
+
+
+def open_store(location: str | None = None, *, read_only: bool = False, must_exist: bool = False):
+    """A LocalStore for a folder, a RemoteStore for an http(s) URL."""
+    loc = store_location(location)
+    if loc.startswith(("http://", "https://")):
+        return RemoteStore(loc)
+    return LocalStore(loc, read_only=read_only, must_exist=must_exist or read_only)
+
+
+def ontology_quads() -> list[ox.Quad]:
+    """kg.ttl and the SKOS schemes (generated from kg/data/ so they cannot drift)."""
+    g = ox.NamedNode(ONTOLOGY_GRAPH)
+    quads = []
+    own = ONTOLOGY_DIR / "kg.ttl"
+    if own.exists():
+        quads += [ox.Quad(t.subject, t.predicate, t.object, g)
+                  for t in ox.parse(own.read_bytes(), format=ox.RdfFormat.TURTLE)]
+    for which in ("type", "body"):
+        quads += [ox.Quad(q.subject, q.predicate, q.object, g) for q in scheme_quads(which)]
+    return quads
+
+
+class LocalStore:
+    def __init__(self, path: str, *, read_only: bool = False, must_exist: bool = False):
+        self.location = path
+        p = Path(path)
+        if must_exist and not (p / "CURRENT").exists():
+            raise StoreError(f"no store at {path} (run `kg load` first, or pass --store)")
+        if p.exists() and not p.is_dir():
+            raise StoreError(f"{path} is a file, not a store folder")
+        try:
+            self.db = ox.Store.read_only(path) if read_only else ox.Store(path)
+        except OSError as e:
+            if "lock" in str(e).lower():
+                raise StoreError(f"the store {path} is in use by another kg process (a load or a server); "
+                                 f"wait for it to finish") from None
+            raise StoreError(f"cannot open the store {path}: {e}") from None
+
+    # --- reading -------------------------------------------------------------------------
+    def query(self, sparql: str, *, prefixes: bool = True):
+        return self.db.query((SPARQL_PREFIXES if prefixes else "") + sparql, use_default_graph_as_union=True)
+
+    def select(self, sparql: str) -> list[dict]:
+        res = self.query(sparql)
+        names = [v.value for v in res.variables]
+        return [{n: (row[n].value if row[n] is not None else None) for n in names} for row in res]
+
+    def has_report(self, report: str) -> bool:
+        return self.db.contains_named_graph(ox.NamedNode(report))
+
+    def sources(self, report: str) -> set[str]:
+        return {q.object.value for q in self.db.quads_for_pattern(
+            ox.NamedNode(report), ox.NamedNode(DCT_SOURCE), None, ox.NamedNode(report))}
+
+    def reports_with_source(self, path: str) -> list[str]:
+        return sorted({q.subject.value for q in self.db.quads_for_pattern(
+            None, ox.NamedNode(DCT_SOURCE), ox.Literal(path), None)
+            if q.graph_name == q.subject})
+
+    def all_sources(self) -> dict[str, set[str]]:
+        out: dict[str, set[str]] = {}
+        for q in self.db.quads_for_pattern(None, ox.NamedNode(DCT_SOURCE), None, None):
+            if isinstance(q.graph_name, ox.NamedNode) and q.graph_name == q.subject:
+                out.setdefault(q.subject.value, set()).add(q.object.value)
+        return out
+
+    # --- writing -------------------------------------------------------------------------
+    def put_report(self, report: str, nquads: bytes) -> None:
+        """Replace one report's graph in a single transaction."""
+        g = ox.NamedNode(report)
+        quads = [q for q in ox.parse(nquads, format=ox.RdfFormat.N_QUADS)]
+        if self.db.contains_named_graph(g):
+            self.db.remove_graph(g)
+        self.db.extend(quads)
+
+    def drop_report(self, report: str) -> None:
+        g = ox.NamedNode(report)
+        if self.db.contains_named_graph(g):
+            self.db.remove_graph(g)
+
+    def add_source(self, report: str, path: str) -> None:
+        g = ox.NamedNode(report)
+        self.db.add(ox.Quad(g, ox.NamedNode(DCT_SOURCE), ox.Literal(path), g))
+
+    def remove_source(self, report: str, path: str) -> None:
+        g = ox.NamedNode(report)
+        self.db.remove(ox.Quad(g, ox.NamedNode(DCT_SOURCE), ox.Literal(path), g))
+
+    def put_ontology(self) -> None:
+        g = ox.NamedNode(ONTOLOGY_GRAPH)
+        if self.db.contains_named_graph(g):
+            self.db.remove_graph(g)
+        self.db.extend(ontology_quads())
+
+    def counts(self) -> dict:
+        row = self.select(f"""SELECT (COUNT(DISTINCT ?r) AS ?reports) (COUNT(DISTINCT ?d) AS ?documents)
+            WHERE {{ ?r a kg:Report . OPTIONAL {{ ?r eli:cites ?d }} }}""")[0]
+        return {"reports": int(row["reports"]), "documents": int(row["documents"]), "triples": len(self.db)}
+
+    def dump(self, fmt: ox.RdfFormat = ox.RdfFormat.N_QUADS) -> bytes:
+        return self.db.dump(format=fmt)
+
+    def close(self) -> None:
+        try:
+            self.db.flush()
+        except Exception:  # noqa: BLE001  (read-only stores cannot flush)
+            pass
+
+
+class RemoteStore:
+    """Any SPARQL 1.1 server laid out as Oxigraph's: /query, /update, /store (Graph Store)."""
+
+    def __init__(self, url: str, timeout: float = 60.0):
+        import httpx
+        self.location = url.rstrip("/")
+        self.http = httpx.Client(timeout=timeout)
+        try:
+            self.http.get(self.location + "/query", params={"query": "ASK {}"},
+                          headers={"Accept": "application/sparql-results+json"}).raise_for_status()
+        except Exception as e:  # noqa: BLE001
+            raise StoreError(f"no SPARQL server answers at {url}: {e}") from None
+
+    def _post_query(self, sparql: str, accept: str) -> bytes:
+        r = self.http.post(self.location + "/query", content=(SPARQL_PREFIXES + sparql).encode(),
+                           headers={"Content-Type": "application/sparql-query", "Accept": accept})
+        if r.status_code >= 400:
+            raise StoreError(f"the server refused the query ({r.status_code}): {r.text.strip().splitlines()[0] if r.text else ''}")
+        return r.content
+
+    def query(self, sparql: str, *, prefixes: bool = True):
+        """Results parsed back into pyoxigraph objects, so callers see one API."""
+        kind = ox.Store().query(SPARQL_PREFIXES + sparql if prefixes else sparql)  # parse: syntax errors stay local
+        if isinstance(kind, (ox.QuerySolutions, ox.QueryBoolean)):
+            data = self._post_query(sparql, "application/sparql-results+json")
+            return ox.parse_query_results(data, format=ox.QueryResultsFormat.JSON)
+        data = self._post_query(sparql, "application/n-triples")
+        return iter(ox.parse(data, format=ox.RdfFormat.N_TRIPLES))
+
+    def select(self, sparql: str) -> list[dict]:
+        res = self.query(sparql)
+        names = [v.value for v in res.variables]
+        return [{n: (row[n].value if row[n] is not None else None) for n in names} for row in res]
+
+    def _update(self, sparql: str) -> None:
+        r = self.http.post(self.location + "/update", content=sparql.encode(),
+                           headers={"Content-Type": "application/sparql-update"})
+        if r.status_code >= 400:
+            raise StoreError(f"the server refused the update ({r.status_code}): {r.text[:200]}")
+
+    def has_report(self, report: str) -> bool:
+        return self.select(f"SELECT ?x WHERE {{ GRAPH <{report}> {{ <{report}> a kg:Report }} }} LIMIT 1") != []
+
+    def sources(self, report: str) -> set[str]:
+        return {r["s"] for r in self.select(f"SELECT ?s WHERE {{ GRAPH <{report}> {{ <{report}> dct:source ?s }} }}")}
+
+    def reports_with_source(self, path: str) -> list[str]:
+        lit = ox.Literal(path)
+        return sorted(r["r"] for r in self.select(f"SELECT DISTINCT ?r WHERE {{ GRAPH ?r {{ ?r dct:source {lit} }} }}"))
+
+    def all_sources(self) -> dict[str, set[str]]:
+        out: dict[str, set[str]] = {}
+        for r in self.select("SELECT ?r ?s WHERE { GRAPH ?r { ?r a kg:Report ; dct:source ?s } }"):
+            out.setdefault(r["r"], set()).add(r["s"])
+        return out
+
+    def put_report(self, report: str, nquads: bytes) -> None:
+        """Graph Store Protocol PUT: the server replaces the graph in one request."""
+        triples = [q.triple for q in ox.parse(nquads, format=ox.RdfFormat.N_QUADS)]
+        body = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
+        r = self.http.put(self.location + "/store", params={"graph": report}, content=body,
+                          headers={"Content-Type": "application/n-triples"})
+        if r.status_code >= 400:
+            raise StoreError(f"the server refused the report ({r.status_code}): {r.text[:200]}")
+
+    def drop_report(self, report: str) -> None:
+        self._update(f"DROP SILENT GRAPH <{report}>")
+
+    def add_source(self, report: str, path: str) -> None:
+        self._update(f"INSERT DATA {{ GRAPH <{report}> {{ <{report}> <{DCT_SOURCE}> {ox.Literal(path)} }} }}")
+
+    def remove_source(self, report: str, path: str) -> None:
+        self._update(f"DELETE DATA {{ GRAPH <{report}> {{ <{report}> <{DCT_SOURCE}> {ox.Literal(path)} }} }}")
+
+    def put_ontology(self) -> None:
+        body = ox.serialize([q.triple for q in ontology_quads()], format=ox.RdfFormat.N_TRIPLES)
+        r = self.http.put(self.location + "/store", params={"graph": ONTOLOGY_GRAPH}, content=body,
+                          headers={"Content-Type": "application/n-triples"})
+        if r.status_code >= 400:
+            raise StoreError(f"the server refused the ontology ({r.status_code})")
+
+    def counts(self) -> dict:
+        row = self.select("""SELECT (COUNT(DISTINCT ?r) AS ?reports) (COUNT(DISTINCT ?d) AS ?documents)
+            WHERE { ?r a kg:Report . OPTIONAL { ?r eli:cites ?d } }""")[0]
+        n = self.select("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")[0]["n"]
+        return {"reports": int(row["reports"]), "documents": int(row["documents"]), "triples": int(n)}
+
+    def close(self) -> None:
+        self.http.close()
