@@ -38,7 +38,7 @@ def extract_to_nquads(path: str, base: str, encoding: str | None):
     try:
         report = read_report(path, encoding)
         ex = extract(report.text, base=base, path=path, sha256=report.sha256)
-        quads = extraction_quads(ex, base)
+        quads = extraction_quads(ex, base, concepts=False)
         return path, report.sha256, serialise(quads, "nq"), len(ex.citations), len(ex.documents), len(quads)
     except ReadError as e:
         return path, None, str(e)

@@ -70,8 +70,10 @@ def typed(value, datatype: str) -> ox.Literal:
     return ox.Literal(str(value), datatype=N(XSD + datatype))
 
 
-def extraction_quads(ex: Extraction, base: str = DEFAULT_BASE) -> list[ox.Quad]:
-    """All quads of one report, in the report's named graph."""
+def extraction_quads(ex: Extraction, base: str = DEFAULT_BASE, *, concepts: bool = True) -> list[ox.Quad]:
+    """All quads of one report, in the report's named graph. ``concepts`` adds the SKOS concepts
+    the report uses (so a file is self-contained); the store keeps them once, in its ontology
+    graph, because a union default graph repeats a triple once per graph that holds it."""
     report = report_iri(base, ex.sha256 or "")
     g = N(report)
     R = N(report)
@@ -159,9 +161,10 @@ def extraction_quads(ex: Extraction, base: str = DEFAULT_BASE) -> list[ox.Quad]:
         if c.short_form:
             add(M, KG + "shortForm", typed("true", "boolean"))
 
-    used_types = {d.doc_type_id for d in ex.documents if d.doc_type_id}
-    used_bodies = {d.issuer_id for d in ex.documents if d.issuer_id}
-    out.extend(concept_quads(used_types, used_bodies, g))
+    if concepts:
+        used_types = {d.doc_type_id for d in ex.documents if d.doc_type_id}
+        used_bodies = {d.issuer_id for d in ex.documents if d.issuer_id}
+        out.extend(concept_quads(used_types, used_bodies, g))
 
     for i, r in enumerate(ex.relations):
         main, sup = PREDICATES[r.predicate]

@@ -1,0 +1,231 @@
+"""`kg load`, `kg query`, `kg serve` on a real Oxigraph store, and a real `oxigraph serve` process."""
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+from conftest import ROOT, SEED
+
+KG = [sys.executable, "-m", "kg"]
+ENV = {**os.environ, "PYTHONUNBUFFERED": "1"}
+
+
+def kg(*args, input=None, cwd=None):
+    return subprocess.run(KG + list(args), capture_output=True, input=input, cwd=cwd, env=ENV)
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory, shared):
+    folder = tmp_path_factory.mktemp("corpus")
+    for f in list((shared / "corpus").glob("*.txt")) + [SEED]:
+        shutil.copy(f, folder / f.name)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory, corpus):
+    path = tmp_path_factory.mktemp("store") / "kg-store"
+    run = kg("load", str(corpus), "--store", str(path))
+    assert run.returncode == 0, run.stderr
+    return path
+
+
+def select(store, q):
+    run = kg("query", q, "--store", str(store), "--format", "json")
+    assert run.returncode == 0, run.stderr
+    data = json.loads(run.stdout)
+    return [{k: v["value"] for k, v in b.items()} for b in data["results"]["bindings"]]
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for(url, proc, seconds=20):
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(proc.stderr.read().decode() if proc.stderr else "server exited")
+        try:
+            httpx.get(url, timeout=1)
+            return
+        except httpx.HTTPError:
+            time.sleep(0.1)
+    raise TimeoutError(url)
+
+
+def test_spec_queries_work_unchanged(store):
+    rows = select(store, """SELECT ?doc ?symbol ?type ?date ?issuer WHERE {
+      ?doc eli:id_local ?symbol ; eli:type_document/skos:prefLabel ?type .
+      OPTIONAL { ?doc eli:date_document ?date }
+      OPTIONAL { ?doc eli:passed_by/skos:prefLabel ?issuer } }""")
+    kl01 = {(r["type"], r.get("date"), r.get("issuer")) for r in rows if r["symbol"] == "01-KL/TW"}
+    assert ("Kết luận", "2021-05-18", "Bộ Chính trị") in kl01
+    assert ("Conclusion", "2021-05-18", "Politburo") in kl01
+    reports = select(store, 'SELECT ?report WHERE { ?report eli:cites ?doc . ?doc eli:id_local "05-CT/TW" }')
+    assert len(reports) == 1
+    pairs = select(store, """SELECT ?a ?b WHERE { ?a eli:ensures_implementation_of ?b }""")
+    assert {"a": "https://kg.example.org/doc/01-KL-TW-2021", "b": "https://kg.example.org/doc/05-CT-TW-2016"} in pairs
+
+
+def test_provenance_leads_back_to_the_words(store):
+    rows = select(store, """SELECT ?exact ?start ?end ?file WHERE {
+      ?m a kg:Mention ; oa:hasBody ?d ; oa:hasTarget ?t ; prov:wasDerivedFrom ?r .
+      ?d eli:id_local "824-CV/TU" .
+      ?t oa:hasSelector ?p , ?q . ?p oa:start ?start ; oa:end ?end . ?q oa:exact ?exact .
+      ?r dct:source ?file }""")
+    (row,) = rows
+    text = Path(row["file"]).read_text(encoding="utf-8")
+    assert text[int(row["start"]):int(row["end"])] == row["exact"]
+
+
+def test_two_35_ct_tw_are_two_nodes(tmp_path):
+    a, b = tmp_path / "a.txt", tmp_path / "b.txt"
+    a.write_text("Thực hiện Chỉ thị số 35-CT/TW, ngày 26/5/2014 của Bộ Chính trị về tiếp dân.", encoding="utf-8")
+    b.write_text("Thực hiện Chỉ thị số 35-CT/TW ngày 30/5/2019 của Bộ Chính trị về đại hội. Chỉ thị 35-CT/TW.", encoding="utf-8")
+    st = tmp_path / "st"
+    assert kg("load", str(tmp_path), "--store", str(st), "-j", "1").returncode == 0
+    rows = select(st, 'SELECT DISTINCT ?d ?date WHERE { ?d eli:id_local "35-CT/TW" ; eli:date_document ?date }')
+    assert sorted(r["date"] for r in rows) == ["2014-05-26", "2019-05-30"]
+
+
+def test_named_queries_answer_on_the_corpus(store):
+    from kg.query import named_queries
+    names = set(named_queries())
+    assert len(names) >= 10
+    expect = {
+        "documents": lambda rows: any(r["symbol"] == "215-KL/TW" and r.get("date") == "2025-11-23" for r in rows),
+        "by-issuer": lambda rows: rows[0]["issuer"] in {"Bộ Chính trị", "Chi bộ"} and int(rows[0]["documents"]) >= 10,
+        "by-type": lambda rows: {r["type"]: int(r["documents"]) for r in rows}["Nghị quyết"] == 11,
+        "by-year": lambda rows: {r["year"]: int(r["documents"]) for r in rows}["2021"] >= 8,
+        "most-cited": lambda rows: (rows[0]["symbol"], rows[0]["mentions"]) == ("01-KL/TW", "29"),
+        "implements-transitive": lambda rows: {r["symbol"] for r in rows} == {"01-KL/TW", "01-KH/CBDV"},
+        "report-cites": lambda rows: sum(1 for r in rows if r["file"].endswith("huongvinh_thiuy_05-CT-TU.txt")) == 2,
+        "conflicts": lambda rows: [(r["symbol"], r["values"]) for r in rows] == [("07-CT/TU", "2021-09-08 ≠ 2021-12-07")],
+        "undated": lambda rows: {"101-QĐ/TW", "172-QĐ/TW", "24-QĐ/TW"} <= {r["symbol"] for r in rows},
+        "reports-citing-body": lambda rows: len(rows) == 3,
+        "timeline": lambda rows: rows[0]["symbol"] == "25-NQ/TW" and rows[-1]["symbol"] == "215-KL/TW",
+        "relations": lambda rows: ("215-KL/TW", "amends", "11-QĐi/TW") in {(r["subject"], r["relation"], r["object"]) for r in rows},
+    }
+    assert set(expect) <= names
+    for name, check in expect.items():
+        rows = select(store, name)
+        assert check(rows), (name, rows[:5])
+
+
+def test_query_formats_ask_and_errors(store):
+    out = kg("query", "SELECT ?s WHERE { ?s a kg:Report }", "--store", str(store), "--format", "csv").stdout.decode()
+    assert out.splitlines()[0].strip() == "s" and len(out.splitlines()) == 6
+    assert kg("query", 'ASK { ?d eli:id_local "01-KL/TW" }', "--store", str(store)).returncode == 0
+    assert kg("query", 'ASK { ?d eli:id_local "99-XX/YY" }', "--store", str(store)).returncode == 1
+    ttl = kg("query", "CONSTRUCT { ?d eli:id_local ?s } WHERE { ?d eli:id_local ?s }", "--store", str(store)).stdout
+    assert b"eli:id_local" in ttl
+    bad = kg("query", "SELECT ?s WHERE { ?s ?p }", "--store", str(store))
+    assert bad.returncode != 0 and b"syntax error" in bad.stderr and len(bad.stderr.splitlines()) == 1
+    upd = kg("query", "INSERT DATA { <http://a> <http://b> <http://c> }", "--store", str(store))
+    assert upd.returncode != 0 and b"--update" in upd.stderr
+    missing = kg("query", "documents", "--store", str(store.parent / "nowhere"))
+    assert missing.returncode != 0 and b"no store" in missing.stderr
+
+
+def test_load_is_incremental_and_prunes(tmp_path):
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    (folder / "a.txt").write_text("Thực hiện Kết luận số 01-KL/TW, ngày 18/5/2021 của Bộ Chính trị.", encoding="utf-8")
+    (folder / "b.txt").write_text("Chỉ thị số 05-CT/TW của Bộ Chính trị.", encoding="utf-8")
+    (folder / "bad.txt").write_bytes(b"\xff\xfe\xfa\x00\x01binary")
+    st = tmp_path / "st"
+    first = kg("load", str(folder), "--store", str(st))
+    assert first.returncode == 1 and b"bad.txt" in first.stderr          # reported, the rest loaded
+    count = lambda: int(select(st, "SELECT (COUNT(?r) AS ?n) WHERE { ?r a kg:Report }")[0]["n"])
+    assert count() == 2
+    (folder / "bad.txt").unlink()
+    again = kg("load", str(folder), "--store", str(st))
+    assert b"unchanged (skipped)" in again.stdout and again.returncode == 0
+    (folder / "a.txt").write_text("Thực hiện Kết luận số 02-KL/TW của Bộ Chính trị.", encoding="utf-8")
+    kg("load", str(folder), "--store", str(st))
+    syms = {r["s"] for r in select(st, "SELECT ?s WHERE { ?r eli:cites ?d . ?d eli:id_local ?s }")}
+    assert syms == {"02-KL/TW", "05-CT/TW"}                              # the old a.txt is replaced
+    (folder / "b.txt").unlink()
+    kg("load", str(folder), "--store", str(st), "--prune")
+    assert count() == 1
+
+
+def test_second_writer_gets_a_clear_message(tmp_path, corpus):
+    st = tmp_path / "st"
+    assert kg("load", str(SEED), "--store", str(st)).returncode == 0
+    holder = subprocess.Popen([sys.executable, "-c", f"import pyoxigraph,time; s=pyoxigraph.Store({str(st)!r}); print('ok', flush=True); time.sleep(30)"],
+                              stdout=subprocess.PIPE)
+    try:
+        assert holder.stdout.readline().strip() == b"ok"
+        run = kg("load", str(corpus), "--store", str(st))
+        assert run.returncode != 0 and b"in use" in run.stderr and b"Traceback" not in run.stderr
+    finally:
+        holder.kill()
+        holder.wait()
+
+
+def test_serve_over_real_http(store):
+    from SPARQLWrapper import JSON, SPARQLWrapper
+    port = free_port()
+    proc = subprocess.Popen(KG + ["serve", "--store", str(store), "--port", str(port), "--timeout", "5"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=ENV, start_new_session=True)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_for(url + "/", proc)
+        sw = SPARQLWrapper(url + "/query")
+        sw.setQuery("PREFIX eli: <http://data.europa.eu/eli/ontology#> "
+                    "SELECT ?s WHERE { ?d eli:id_local ?s } ORDER BY ?s LIMIT 3")
+        sw.setReturnFormat(JSON)
+        rows = sw.query().convert()["results"]["bindings"]
+        assert len(rows) == 3
+        ask = httpx.get(url + "/query", params={"query": "ASK { ?s a <https://kg.example.org/ontology#Report> }"},
+                        headers={"Accept": "application/sparql-results+json"})
+        assert ask.json()["boolean"] is True
+        con = httpx.post(url + "/query", content=b"CONSTRUCT WHERE { ?d <http://data.europa.eu/eli/ontology#id_local> ?s } LIMIT 2",
+                         headers={"Content-Type": "application/sparql-query", "Accept": "text/turtle"})
+        assert con.status_code == 200 and b"id_local" in con.content
+        for accept in ("text/csv", "text/tab-separated-values", "application/sparql-results+xml"):
+            r = httpx.get(url + "/query", params={"query": "SELECT ?s WHERE { ?s ?p ?o } LIMIT 1"}, headers={"Accept": accept})
+            assert r.status_code == 200 and r.headers["content-type"].startswith(accept)
+        upd = httpx.post(url + "/update", content=b"INSERT DATA { <http://a> <http://b> <http://c> }",
+                         headers={"Content-Type": "application/sparql-update"})
+        assert upd.status_code >= 400
+        bad = httpx.get(url + "/query", params={"query": "SELECT WHERE {"})
+        assert bad.status_code == 400
+        page = httpx.get(url + "/")
+        assert page.status_code == 200 and "http" not in page.text.split("<body>")[0].replace("http-equiv", "")
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(10)
+
+
+def test_load_into_a_remote_oxigraph_server(tmp_path, corpus):
+    exe = Path(sys.executable).parent / "oxigraph"
+    port = free_port()
+    proc = subprocess.Popen([str(exe), "serve", "--location", str(tmp_path / "db"), "--bind", f"127.0.0.1:{port}",
+                             "--union-default-graph"], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_for(url + "/", proc)
+        run = kg("load", str(corpus), "--store", url, "-j", "1")
+        assert run.returncode == 0, run.stderr
+        rows = select(url, 'SELECT ?date WHERE { ?d eli:id_local "215-KL/TW" ; eli:date_document ?date }')
+        assert rows == [{"date": "2025-11-23"}]
+        again = kg("load", str(corpus), "--store", url)
+        assert b"unchanged (skipped)" in again.stdout
+        n = select(url, "SELECT (COUNT(?r) AS ?n) WHERE { ?r a kg:Report }")[0]["n"]
+        assert n == "5"
+    finally:
+        proc.terminate()
+        proc.wait(10)
