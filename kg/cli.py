@@ -273,6 +273,63 @@ def serve(
         raise typer.Exit(0)
 
 
+class ReportFormat(str, Enum):
+    table = "table"
+    json = "json"
+
+
+@app.command()
+def validate(
+    paths: Optional[List[str]] = typer.Argument(None, help="Reports to extract and check (or use --store)."),
+    store: Optional[str] = typer.Option(None, "--store", "-s", help="Check a store instead of reports."),
+    format: ReportFormat = typer.Option(ReportFormat.table, "--format"),
+    strict: bool = typer.Option(False, "--strict", help="Exit 1 when anything is violated."),
+    encoding: Optional[str] = typer.Option(None, "--encoding"),
+):
+    """Check the graph: SHACL shapes, conflicting dates, anachronisms, impossible dates,
+    type words that contradict their code, unknown codes."""
+    from rich.table import Table
+
+    from . import extract as run_extract
+    from .rdf import extraction_quads
+    from .store import StoreError, open_store
+    from .validate import MemoryStore, validate_store
+
+    if not paths and not store:
+        _fail("give reports to check, or --store")
+    if store:
+        try:
+            db = open_store(store, read_only=True)
+        except StoreError as e:
+            _fail(str(e))
+        if not hasattr(db, "dump"):
+            _fail("kg validate --store works on a local store folder")
+        findings = validate_store(db, db.dump())
+        db.close()
+    else:
+        quads = []
+        for f in expand(paths):
+            try:
+                r = read_report(f, encoding)
+            except ReadError as e:
+                _fail(str(e))
+            quads += extraction_quads(run_extract(r.text, path=r.path, sha256=r.sha256))
+        mem = MemoryStore(quads)
+        findings = validate_store(mem, mem.dump_nquads())
+    if format == ReportFormat.json:
+        print(json.dumps([f.as_dict() for f in findings], ensure_ascii=False, indent=1))
+    else:
+        t = Table("severity", "check", "document", "finding", "sentence", title=f"{len(findings)} findings",
+                  title_justify="left", show_lines=True)
+        for f in findings:
+            colour = "red" if f.severity == "violation" else "yellow"
+            t.add_row(f"[{colour}]{f.severity}[/{colour}]", f.check, f.symbol or "", f.message,
+                      (f.sentence or "")[:300])
+        Console(highlight=False).print(t)
+    if strict and any(f.severity == "violation" for f in findings):
+        raise typer.Exit(1)
+
+
 def main() -> None:
     """Entry point: user errors are one line, never a traceback (KG_DEBUG=1 shows it)."""
     try:

@@ -84,7 +84,7 @@ class PartyCitations:
             options = tables.types_for_code(m.type_code, m.system)
             dtype = options[0] if options else None
         pos = m.end
-        date, pos = parse.date_after(text, pos)
+        date, pos, rejected = parse.stated_date_after(text, pos)
         body, pos2, ambiguous = parse.issuer_after(text, pos, by_start)
         pos = pos2
         term, pos = parse.term_after(text, pos)
@@ -108,7 +108,7 @@ class PartyCitations:
             issuer_code=m.issuer_code, doc_type=dtype.vi if dtype else None,
             doc_type_id=dtype.id if dtype else None, date=date, issuer=issuer,
             issuer_id=body.body_id if body else None, term=term, title=title, year=m.year,
-            issuer_ambiguous=ambiguous,
+            issuer_ambiguous=ambiguous, rejected_date=rejected,
         )
         c.type_from_word = from_word
         c.tail_end = tail_end

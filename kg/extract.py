@@ -154,6 +154,8 @@ def extract(text: str, *, base: str = DEFAULT_BASE, path: str | None = None,
     citations, documents, warnings = resolve(citations, base)
     relations = relate(nt, citations)
     for c in citations:
+        if c.rejected_date:
+            warnings.append(f"{c.symbol} at {c.start}: the date {c.rejected_date} cannot be right; ignored")
         if c.doc_type and c.type_code and c.type_from_word and c.system == "party":
             codes = {code.upper() for t in tables.doc_types().values() if t.vi == c.doc_type for code in t.codes}
             if codes and c.type_code.upper() not in codes:

@@ -15,7 +15,7 @@ def citation_json(c) -> dict:
         "type_code": c.type_code, "number": c.number, "issuer_code": c.issuer_code,
         "symbol": c.symbol, "date": c.date, "issuer": c.issuer, "title": c.title,
         "document": c.document, "system": c.system, "term": c.term,
-        "short_form": c.short_form, "issuer_id": c.issuer_id,
+        "short_form": c.short_form, "issuer_id": c.issuer_id, "rejected_date": c.rejected_date,
         "sentence": {"start": c.sentence_start, "end": c.sentence_end},
     }
 

@@ -130,6 +130,8 @@ def load(paths: list[str], store, *, base: str = DEFAULT_BASE, encoding: str | N
                 if not os.path.exists(s):
                     _remove_source(store, report, s)
                     summary.pruned += 1
+    if summary.loaded or summary.pruned:
+        store.put_identity()
     summary.seconds = time.perf_counter() - t0
     summary.store = store.counts()
     return summary

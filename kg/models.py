@@ -51,6 +51,7 @@ class Citation:
     sentence_start: int = 0        # the spaCy sentence holding the mention (original offsets)
     sentence_end: int = 0
     tail_end: int = 0              # end of the mention's own date/issuer/term (original offsets)
+    rejected_date: str | None = None   # a stated date that cannot be right ("31/02/2021", "1/1/1925")
     type_from_word: bool = False   # the type came from the words, not only from the code
     symbol_start: int = 0          # where the symbol itself stands (original offsets)
     symbol_end: int = 0

@@ -45,15 +45,24 @@ def iso_date(day: str, month: str, year: str, today: dt.date | None = None) -> s
 
 
 def date_after(text: str, pos: int) -> tuple[str | None, int]:
+    date, end, _ = stated_date_after(text, pos)
+    return date, end
+
+
+def stated_date_after(text: str, pos: int) -> tuple[str | None, int, str | None]:
+    """The date after a citation, where it ends, and the words of a date that was stated but
+    rejected (not a calendar date, before the Party existed, or past next year)."""
     m = find.DATE_AFTER.match(text, pos)
     if not m:
-        return None, pos
+        return None, pos, None
     g = m.groupdict()
     for d, mo, y in (("d", "m", "y"), ("d2", "m2", "y2"), ("d3", "m3", "y3")):
         if g.get(d):
             date = iso_date(g[d], g[mo], g[y])
-            return (date, m.end()) if date else (None, pos)
-    return None, pos
+            if date:
+                return date, m.end(), None
+            return None, pos, f"{g[d]}/{g[mo]}/{g[y]}"
+    return None, pos, None
 
 
 def extend_body(text: str, body: BodyMatch, by_start: dict[int, BodyMatch]) -> BodyMatch:

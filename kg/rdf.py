@@ -160,6 +160,8 @@ def extraction_quads(ex: Extraction, base: str = DEFAULT_BASE, *, concepts: bool
             add(M, KG + "statedType", N(type_iri(c.doc_type_id)))
         if c.short_form:
             add(M, KG + "shortForm", typed("true", "boolean"))
+        if c.rejected_date:
+            add(M, KG + "rejectedDate", lit(c.rejected_date))
 
     if concepts:
         used_types = {d.doc_type_id for d in ex.documents if d.doc_type_id}

@@ -50,6 +50,38 @@ def ontology_quads() -> list[ox.Quad]:
     return quads
 
 
+IDENTITY_GRAPH = VOCAB + "graph/identity"
+OWL_SAME_AS = "http://www.w3.org/2002/07/owl#sameAs"
+
+
+def identity_quads(doc_iris: list[str]) -> list[ox.Quad]:
+    """Identity across reports: an undated document (…/doc/05-CT-TW) is the dated one
+    (…/doc/05-CT-TW-2016) when the corpus has exactly one dated document of that symbol
+    (owl:sameAs both ways); with several, kg:ambiguousWith says it cannot tell which."""
+    import re
+    g = ox.NamedNode(IDENTITY_GRAPH)
+    dated: dict[str, list[str]] = {}
+    for iri in doc_iris:
+        m = re.match(r"^(.*)-(\d{4})$", iri)
+        if m:
+            dated.setdefault(m.group(1), []).append(iri)
+    out = []
+    for iri in doc_iris:
+        hits = dated.get(iri)
+        if not hits:
+            continue
+        if len(hits) == 1:
+            u, d = ox.NamedNode(iri), ox.NamedNode(hits[0])
+            out += [ox.Quad(u, ox.NamedNode(OWL_SAME_AS), d, g), ox.Quad(d, ox.NamedNode(OWL_SAME_AS), u, g)]
+        else:
+            out += [ox.Quad(ox.NamedNode(iri), ox.NamedNode(KG + "ambiguousWith"), ox.NamedNode(h), g) for h in sorted(hits)]
+    return out
+
+
+def document_iris(store) -> list[str]:
+    return [r["d"] for r in store.select("SELECT DISTINCT ?d WHERE { ?d a kg:PartyDocument }")]
+
+
 class LocalStore:
     def __init__(self, path: str, *, read_only: bool = False, must_exist: bool = False):
         self.location = path
@@ -121,6 +153,12 @@ class LocalStore:
         if self.db.contains_named_graph(g):
             self.db.remove_graph(g)
         self.db.extend(ontology_quads())
+
+    def put_identity(self) -> None:
+        g = ox.NamedNode(IDENTITY_GRAPH)
+        if self.db.contains_named_graph(g):
+            self.db.remove_graph(g)
+        self.db.extend(identity_quads(document_iris(self)))
 
     def counts(self) -> dict:
         row = self.select(f"""SELECT (COUNT(DISTINCT ?r) AS ?reports) (COUNT(DISTINCT ?d) AS ?documents)
@@ -217,6 +255,13 @@ class RemoteStore:
                           headers={"Content-Type": "application/n-triples"})
         if r.status_code >= 400:
             raise StoreError(f"the server refused the ontology ({r.status_code})")
+
+    def put_identity(self) -> None:
+        body = ox.serialize([q.triple for q in identity_quads(document_iris(self))], format=ox.RdfFormat.N_TRIPLES)
+        r = self.http.put(self.location + "/store", params={"graph": IDENTITY_GRAPH}, content=body,
+                          headers={"Content-Type": "application/n-triples"})
+        if r.status_code >= 400:
+            raise StoreError(f"the server refused the identity graph ({r.status_code})")
 
     def counts(self) -> dict:
         row = self.select("""SELECT (COUNT(DISTINCT ?r) AS ?reports) (COUNT(DISTINCT ?d) AS ?documents)

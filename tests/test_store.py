@@ -97,6 +97,16 @@ def test_two_35_ct_tw_are_two_nodes(tmp_path):
     assert kg("load", str(tmp_path), "--store", str(st), "-j", "1").returncode == 0
     rows = select(st, 'SELECT DISTINCT ?d ?date WHERE { ?d eli:id_local "35-CT/TW" ; eli:date_document ?date }')
     assert sorted(r["date"] for r in rows) == ["2014-05-26", "2019-05-30"]
+    # an undated 35-CT/TW elsewhere cannot be told apart: the graph says so
+    c = tmp_path / "c.txt"
+    c.write_text("Tiếp tục thực hiện Chỉ thị số 35-CT/TW của Bộ Chính trị. Kết luận số 01-KL/TW.", encoding="utf-8")
+    d = tmp_path / "d.txt"
+    d.write_text("Kết luận số 01-KL/TW, ngày 18/5/2021 của Bộ Chính trị.", encoding="utf-8")
+    assert kg("load", str(tmp_path), "--store", str(st), "-j", "1").returncode == 0
+    amb = select(st, "SELECT ?x WHERE { <https://kg.example.org/doc/35-CT-TW> kg:ambiguousWith ?x }")
+    assert len(amb) == 2
+    same = select(st, "SELECT ?x WHERE { <https://kg.example.org/doc/01-KL-TW> owl:sameAs ?x }")
+    assert same == [{"x": "https://kg.example.org/doc/01-KL-TW-2021"}]
 
 
 def test_named_queries_answer_on_the_corpus(store):
