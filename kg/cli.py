@@ -330,6 +330,80 @@ def validate(
         raise typer.Exit(1)
 
 
+def _graph_from(paths, store, encoding, base=None):
+    """A networkx graph from a store, JSON extractions or report files."""
+    from . import extract as run_extract
+    from .formats import extraction_json
+    from .graph import from_extractions, from_store, load_json_extractions
+    from .store import StoreError, open_store
+
+    if store:
+        try:
+            db = open_store(store, read_only=True)
+        except StoreError as e:
+            _fail(str(e))
+        try:
+            return from_store(db)
+        finally:
+            db.close()
+    if not paths:
+        _fail("give reports, JSON extractions, or --store")
+    items = []
+    for f in expand(paths):
+        if f.lower().endswith((".json", ".jsonl")):
+            try:
+                items += load_json_extractions(f)
+            except (OSError, ValueError) as e:
+                _fail(f"{f}: not a kg extract JSON file ({e.__class__.__name__})")
+        else:
+            try:
+                r = read_report(f, encoding)
+            except ReadError as e:
+                _fail(str(e))
+            items.append(extraction_json(run_extract(r.text, path=r.path, sha256=r.sha256)))
+    return from_extractions(items)
+
+
+@app.command()
+def viz(
+    paths: Optional[List[str]] = typer.Argument(None, help="Reports or `kg extract --format json` files (or use --store)."),
+    store: Optional[str] = typer.Option(None, "--store", "-s", help="Draw a store."),
+    out: str = typer.Option("graph.html", "--out", "-o", help="The HTML file to write."),
+    focus: Optional[str] = typer.Option(None, "--focus", help="Only this document (symbol) and its neighbourhood."),
+    depth: int = typer.Option(1, "--depth", help="Neighbourhood radius with --focus."),
+    issuer: Optional[str] = typer.Option(None, "--issuer", help="Only documents of this issuer (diacritics ignored)."),
+    doc_type: Optional[str] = typer.Option(None, "--type", help="Only documents of this type (Chỉ thị, Kết luận …)."),
+    year_from: Optional[int] = typer.Option(None, "--from", help="Only documents dated from this year."),
+    year_to: Optional[int] = typer.Option(None, "--to", help="Only documents dated up to this year."),
+    relations: Optional[str] = typer.Option(None, "--relations", help="Comma-separated relations to draw (implements,reviews,…)."),
+    title: str = typer.Option("kg — trích dẫn văn bản của Đảng", "--title"),
+    force: bool = typer.Option(False, "--force", help="Draw even a graph of more than 5,000 nodes."),
+    encoding: Optional[str] = typer.Option(None, "--encoding"),
+):
+    """Draw the graph as one self-contained HTML file that works offline."""
+    from .formats import atomic_write
+    from .viz import VizError, render, select
+
+    g = _graph_from(paths, store, encoding)
+    rels = [r.strip() for r in relations.split(",")] if relations else None
+    known = {"implements", "reviews", "amends", "replaces", "guides", "based_on"}
+    if rels and set(rels) - known:
+        _fail(f"unknown relation {sorted(set(rels) - known)[0]!r}; use {', '.join(sorted(known))}")
+    try:
+        part = select(g, focus=focus, depth=depth, issuer=issuer, doc_type=doc_type, year_from=year_from,
+                      year_to=year_to, relations=rels)
+        html = render(part, title=title, force=force)
+    except VizError as e:
+        _fail(str(e))
+    try:
+        atomic_write(out, html.encode("utf-8"))
+    except OSError as e:
+        _fail(f"cannot write {out}: {e.strerror or e}")
+    docs = sum(1 for _, a in part.nodes(data=True) if a["kind"] == "document")
+    err.print(f"kg: wrote {out}: {docs} documents, {part.number_of_nodes() - docs} reports, "
+              f"{part.number_of_edges()} edges", markup=False)
+
+
 def main() -> None:
     """Entry point: user errors are one line, never a traceback (KG_DEBUG=1 shows it)."""
     try:

@@ -1,0 +1,123 @@
+"""A networkx view of the knowledge graph, from extractions or from a store.
+
+Nodes are documents (kind "document") and reports (kind "report"); edges are "cites" (report →
+document) and the relations between documents. `kg viz`, `kg stats` and `kg export` all start
+from this graph.
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import networkx as nx
+
+from . import tables
+from .rdf import report_iri
+from .resolve import DEFAULT_BASE
+
+
+def _doc_attrs(d: dict) -> dict:
+    return {
+        "kind": "document", "symbol": d["symbol"], "doc_type": d.get("doc_type"), "type_id": d.get("doc_type_id"),
+        "date": d.get("date"), "issuer": d.get("issuer"), "title": d.get("title"), "system": d.get("system", "party"),
+        "issuer_code": d.get("issuer_code"), "type_code": d.get("type_code"),
+        "mentions": 0, "reports": [], "sentences": [], "conflicts": [],
+    }
+
+
+def add_extraction(g: nx.MultiDiGraph, data: dict, base: str = DEFAULT_BASE) -> None:
+    """Add one extraction, as the JSON of `kg extract --format json`."""
+    src = data["source"]
+    report = report_iri(base, src["sha256"] or "")
+    name = Path(src["path"]).name
+    if report not in g:
+        g.add_node(report, kind="report", label=name, path=src["path"], symbol=None)
+    text_sentences: dict[str, list] = {}
+    for c in data["citations"]:
+        text_sentences.setdefault(c["document"], []).append(c)
+    for d in data["documents"]:
+        if d["id"] not in g:
+            g.add_node(d["id"], **_doc_attrs(d))
+        node = g.nodes[d["id"]]
+        for key in ("date", "issuer", "title", "doc_type", "type_id"):
+            if not node.get(key) and d.get(key if key != "type_id" else "doc_type_id"):
+                node[key] = d.get(key if key != "type_id" else "doc_type_id")
+        node["mentions"] += d["mentions"]
+        node["reports"].append(name)
+        node["conflicts"] += [{"report": name, **c} for c in d.get("conflicts", [])]
+        for c in text_sentences.get(d["id"], [])[:5]:
+            node["sentences"].append({"report": name, "text": (c.get("sentence") or {}).get("text") or c["text"]})
+        g.add_edge(report, d["id"], key="cites", relation="cites")
+    for r in data["relations"]:
+        g.add_edge(r["subject"], r["object"], key=r["predicate"], relation=r["predicate"], cue=r.get("cue"), report=name)
+
+
+def from_extractions(items: list[dict], base: str = DEFAULT_BASE) -> nx.MultiDiGraph:
+    g = nx.MultiDiGraph()
+    for data in items:
+        add_extraction(g, data, base)
+    return g
+
+
+def load_json_extractions(path: str) -> list[dict]:
+    """A file written by `kg extract --format json`: one object, or JSON Lines."""
+    text = Path(path).read_text(encoding="utf-8")
+    try:
+        obj = json.loads(text)
+        return obj if isinstance(obj, list) else [obj]
+    except json.JSONDecodeError:
+        return [json.loads(line) for line in text.splitlines() if line.strip()]
+
+
+def from_store(store) -> nx.MultiDiGraph:
+    """The same graph from a store, by SPARQL."""
+    g = nx.MultiDiGraph()
+    types = {t.vi: t.id for t in tables.doc_types().values()}
+    for r in store.select("""SELECT ?doc ?symbol (SAMPLE(?t) AS ?type) (SAMPLE(?dt) AS ?date) (SAMPLE(?i) AS ?issuer)
+            (SAMPLE(?ti) AS ?title) (SAMPLE(?k) AS ?kind) (SAMPLE(?tc) AS ?tcode) (SAMPLE(?ic) AS ?icode) WHERE {
+            ?doc eli:id_local ?symbol ; a ?k . FILTER(?k IN (kg:PartyDocument, kg:StateDocument))
+            OPTIONAL { ?doc eli:type_document/skos:prefLabel ?t FILTER(lang(?t) = "vi") }
+            OPTIONAL { ?doc eli:date_document ?dt } OPTIONAL { ?doc kg:issuerName ?i } OPTIONAL { ?doc eli:title ?ti }
+            OPTIONAL { ?doc kg:typeCode ?tc } OPTIONAL { ?doc kg:issuerCode ?ic }
+            } GROUP BY ?doc ?symbol"""):
+        g.add_node(r["doc"], **_doc_attrs({
+            "symbol": r["symbol"], "doc_type": r["type"], "doc_type_id": types.get(r["type"]), "date": r["date"],
+            "issuer": r["issuer"], "title": r["title"], "issuer_code": r["icode"], "type_code": r["tcode"],
+            "system": "state" if r["kind"].endswith("StateDocument") else "party"}))
+    for r in store.select("SELECT ?r ?file WHERE { ?r a kg:Report ; dct:source ?file }"):
+        if r["r"] not in g:
+            g.add_node(r["r"], kind="report", label=Path(r["file"]).name, path=r["file"], symbol=None)
+    for r in store.select("SELECT DISTINCT ?r ?d WHERE { ?r a kg:Report ; eli:cites ?d }"):
+        if r["d"] in g:
+            g.add_edge(r["r"], r["d"], key="cites", relation="cites")
+    for r in store.select("""SELECT ?d ?file (COUNT(DISTINCT ?m) AS ?n) (SAMPLE(?s) AS ?sentence) WHERE {
+            ?m a kg:Mention ; oa:hasBody ?d ; kg:sentence ?s ; prov:wasDerivedFrom ?r . ?r dct:source ?file }
+            GROUP BY ?d ?file"""):
+        if r["d"] in g:
+            node = g.nodes[r["d"]]
+            name = Path(r["file"]).name
+            node["mentions"] += int(r["n"])
+            if name not in node["reports"]:
+                node["reports"].append(name)
+            node["sentences"].append({"report": name, "text": r["sentence"]})
+    for r in store.select("""SELECT DISTINCT ?a ?p ?b ?cue ?file WHERE { ?s a kg:RelationStatement ; rdf:subject ?a ;
+            rdf:predicate ?p ; rdf:object ?b ; kg:cue ?cue ; prov:wasDerivedFrom ?r . ?r dct:source ?file }"""):
+        name = {"ensures_implementation_of": "implements", "amends": "amends", "based_on": "based_on",
+                "replaces": "replaces", "reviews": "reviews", "guides": "guides"}.get(r["p"].rsplit("#", 1)[-1])
+        if name and r["a"] in g and r["b"] in g:
+            g.add_edge(r["a"], r["b"], key=name, relation=name, cue=r["cue"], report=Path(r["file"]).name)
+    for r in store.select("""SELECT ?doc ?field (GROUP_CONCAT(DISTINCT STR(?v); separator="|") AS ?vals) WHERE {
+            ?c a kg:Conflict ; kg:about ?doc ; kg:field ?field ; kg:value ?v } GROUP BY ?doc ?field"""):
+        if r["doc"] in g:
+            g.nodes[r["doc"]]["conflicts"].append({"field": r["field"], "values": r["vals"].split("|")})
+    return g
+
+
+def document_graph(g: nx.MultiDiGraph) -> nx.DiGraph:
+    """Documents only, one edge per related pair: what PageRank and chains run on."""
+    d = nx.DiGraph()
+    d.add_nodes_from((n, a) for n, a in g.nodes(data=True) if a.get("kind") == "document")
+    for a, b, data in g.edges(data=True):
+        if data["relation"] != "cites" and a in d and b in d:
+            d.add_edge(a, b, relation=data["relation"])
+    return d

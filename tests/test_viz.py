@@ -1,0 +1,139 @@
+"""The HTML graph in a real headless Chromium (Debian's, driven by Playwright)."""
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import SEED
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+        "--disable-sync", "--no-first-run", "--disable-quic"]
+XSS = "</script><img src=x onerror=alert(1)>"
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+    if not Path(CHROMIUM).exists():
+        pytest.fail("Debian's chromium is missing: run ./setup")
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield b
+        b.close()
+
+
+def open_page(browser, html: Path):
+    page = browser.new_page(viewport={"width": 1300, "height": 800})
+    log = {"errors": [], "requests": [], "dialogs": []}
+    page.on("console", lambda m: log["errors"].append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: log["errors"].append(str(e)))
+    page.on("request", lambda r: log["requests"].append(r.url))
+    page.on("dialog", lambda d: (log["dialogs"].append(d.message), d.dismiss()))
+    page.goto(html.as_uri())
+    page.wait_for_function("window.kgNetwork !== undefined")
+    return page, log
+
+
+def kg(*args):
+    run = subprocess.run([sys.executable, "-m", "kg", *args], capture_output=True)
+    assert run.returncode == 0, run.stderr
+    return run
+
+
+@pytest.fixture(scope="module")
+def seed_html(tmp_path_factory):
+    out = tmp_path_factory.mktemp("viz") / "seed.html"
+    kg("viz", str(SEED), "--out", str(out))
+    return out
+
+
+def test_seed_graph_renders_offline_with_the_right_counts(browser, seed_html, seed_extraction):
+    page, log = open_page(browser, seed_html)
+    counts = page.evaluate("window.kgVisibleCount()")
+    docs = len(seed_extraction.documents)
+    assert counts["nodes"] == docs + 1                                   # + the report itself
+    assert counts["edges"] == docs + len(seed_extraction.relations)      # cites + relations
+    page.wait_for_timeout(500)
+    assert log["errors"] == []
+    assert all(u == seed_html.as_uri() for u in log["requests"]), log["requests"]
+    page.close()
+
+
+def test_search_ignores_diacritics_and_case(browser, seed_html):
+    page, _ = open_page(browser, seed_html)
+    for query in ("ket luan 01", "01-KL", "KẾT LUẬN 01-kl/tw"):
+        page.fill("#search", query)
+        first = page.locator("#results button").first.text_content()
+        assert first.startswith("Kết luận 01-KL/TW"), (query, first)
+    page.close()
+
+
+def test_clicking_a_node_opens_its_panel(browser, seed_html):
+    page, _ = open_page(browser, seed_html)
+    page.wait_for_timeout(3000)  # physics settles
+    node = "https://kg.example.org/doc/05-CT-TW-2016"
+    page.evaluate(f"window.kgNetwork.focus({json.dumps(node)}, {{scale: 1.5, animation: false}})")
+    pos = page.evaluate(f"""(() => {{ const p = window.kgNetwork.getPositions([{json.dumps(node)}])[{json.dumps(node)}];
+        const d = window.kgNetwork.canvasToDOM(p); const r = document.getElementById('network').getBoundingClientRect();
+        return {{x: d.x + r.left, y: d.y + r.top}}; }})()""")
+    page.mouse.click(pos["x"], pos["y"])
+    panel = page.locator("#panel")
+    assert "Chỉ thị 05-CT/TW" in panel.locator("h2").text_content()
+    assert "2016-05-15" in panel.text_content() and "Bộ Chính trị" in panel.text_content()
+    assert page.locator("#panel .sentence").count() >= 1
+    page.click("#neighbourhood")
+    visible = page.evaluate("window.kgVisibleCount()")
+    assert 2 <= visible["nodes"] < 40
+    page.close()
+
+
+def test_filters_in_the_page(browser, seed_html):
+    page, _ = open_page(browser, seed_html)
+    total = page.evaluate("window.kgVisibleCount()")["nodes"]
+    page.select_option("#type", "Chỉ thị")
+    chi_thi = page.evaluate("window.kgVisibleCount()")["nodes"]
+    assert 1 < chi_thi < total
+    page.click("#reset")
+    page.fill("#from", "2023")
+    assert page.evaluate("window.kgVisibleCount()")["nodes"] < total
+    page.close()
+
+
+def test_xss_payloads_stay_text(browser, tmp_path):
+    data = {
+        "source": {"path": f"report{XSS}.txt", "sha256": "0" * 64, "chars": 10},
+        "source_document": None,
+        "citations": [{"text": "Chỉ thị số 01-CT/TW", "start": 0, "end": 19, "document": "https://kg.example.org/doc/01-CT-TW",
+                       "sentence": {"start": 0, "end": 19, "text": f"câu {XSS}"}}],
+        "documents": [{"id": "https://kg.example.org/doc/01-CT-TW", "symbol": "01-CT/TW", "doc_type": f"Chỉ thị{XSS}",
+                       "doc_type_id": "chi-thi", "date": None, "issuer": f"Bộ{XSS}", "title": f"tiêu đề {XSS}",
+                       "mentions": 1, "conflicts": [], "system": "party"}],
+        "relations": [], "warnings": [],
+    }
+    src = tmp_path / "evil.json"
+    src.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    out = tmp_path / "evil.html"
+    kg("viz", str(src), "--out", str(out), "--title", f"t{XSS}")
+    page, log = open_page(browser, out)
+    page.fill("#search", "01-CT")
+    page.click("#results button")
+    page.wait_for_timeout(300)
+    panel = page.locator("#panel").text_content()
+    assert f"tiêu đề {XSS}" in panel and f"câu {XSS}" in panel
+    assert page.locator("img").count() == 0
+    assert log["dialogs"] == [] and log["errors"] == []
+    assert page.title() == f"t{XSS}"
+    page.close()
+
+
+def test_too_big_graph_says_so(tmp_path):
+    import networkx as nx
+    from kg.viz import VizError, render
+    g = nx.MultiDiGraph()
+    for i in range(5001):
+        g.add_node(f"n{i}", kind="document", symbol=f"{i}-CT/TW")
+    with pytest.raises(VizError, match="--focus"):
+        render(g)
