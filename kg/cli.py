@@ -404,6 +404,93 @@ def viz(
               f"{part.number_of_edges()} edges", markup=False)
 
 
+@app.command()
+def stats(
+    paths: Optional[List[str]] = typer.Argument(None, help="Reports or `kg extract --format json` files (or use --store)."),
+    store: Optional[str] = typer.Option(None, "--store", "-s"),
+    format: ReportFormat = typer.Option(ReportFormat.table, "--format"),
+    top: int = typer.Option(15, "--top", help="How many rows of the rankings."),
+    encoding: Optional[str] = typer.Option(None, "--encoding"),
+):
+    """Most cited documents, implementation chains, counts, undated documents, data errors."""
+    from rich.table import Table
+
+    from .stats import stats as compute
+
+    result = compute(_graph_from(paths, store, encoding), top)
+    if format == ReportFormat.json:
+        print(json.dumps(result, ensure_ascii=False, indent=1))
+        return
+    con = Console(highlight=False)
+    con.print(f"{result['documents']} documents cited by {result['reports']} reports")
+    t = Table("Symbol", "Type", "Date", "Mentions", "Cited by", "PageRank", title="Most cited", title_justify="left")
+    for r in result["most_cited"]:
+        t.add_row(r["symbol"], r["doc_type"] or "", r["date"] or "", str(r["mentions"]), str(r["cited_by"]), f"{r['pagerank']:.4f}")
+    con.print(t)
+    t = Table("Chain (directive → … → implementation)", title="Implementation chains", title_justify="left")
+    for chain in result["chains"]:
+        t.add_row(" → ".join(chain))
+    con.print(t)
+    for key, label in (("issuer", "Issuer"), ("type", "Type"), ("year", "Year")):
+        t = Table(label, "Documents", title=f"Per {key}", title_justify="left")
+        for name, n in result["counts"][key]:
+            t.add_row(str(name), str(n))
+        con.print(t)
+    con.print("Cited but never dated: " + (", ".join(result["undated"]) or "none"))
+    t = Table("Kind", "Documents", "Problem", title="Data errors", title_justify="left")
+    for e in result["errors"]:
+        t.add_row(e["kind"], ", ".join(e["documents"]), e["message"])
+    con.print(t)
+
+
+class ExportFormat(str, Enum):
+    graphml = "graphml"
+    gexf = "gexf"
+    csv = "csv"
+
+
+@app.command()
+def export(
+    paths: Optional[List[str]] = typer.Argument(None, help="Reports or JSON extractions (or use --store)."),
+    store: Optional[str] = typer.Option(None, "--store", "-s"),
+    format: ExportFormat = typer.Option(ExportFormat.graphml, "--format"),
+    out: str = typer.Option(..., "--out", "-o", help="File (graphml, gexf) or folder (csv: nodes.csv, edges.csv)."),
+    encoding: Optional[str] = typer.Option(None, "--encoding"),
+):
+    """Export the graph for Gephi (GraphML, GEXF) or spreadsheets (CSV)."""
+    from .export import export as run_export
+
+    try:
+        written = run_export(_graph_from(paths, store, encoding), format.value, out)
+    except OSError as e:
+        _fail(f"cannot write {out}: {e.strerror or e}")
+    err.print("kg: wrote " + ", ".join(written), markup=False)
+
+
+@app.command()
+def annotate(
+    path: str = typer.Argument(..., help="A report."),
+    out: str = typer.Option(..., "--out", "-o", help="The HTML file to write."),
+    graph: str = typer.Option("graph.html", "--graph", help="The `kg viz` page citations link to."),
+    encoding: Optional[str] = typer.Option(None, "--encoding"),
+):
+    """The report's text with every citation highlighted and linked to the graph."""
+    from . import extract as run_extract
+    from .annotate import annotate as render
+    from .formats import atomic_write
+
+    try:
+        r = read_report(path, encoding)
+    except ReadError as e:
+        _fail(str(e))
+    page = render(run_extract(r.text, path=r.path, sha256=r.sha256), graph)
+    try:
+        atomic_write(out, page.encode("utf-8"))
+    except OSError as e:
+        _fail(f"cannot write {out}: {e.strerror or e}")
+    err.print(f"kg: wrote {out}", markup=False)
+
+
 def main() -> None:
     """Entry point: user errors are one line, never a traceback (KG_DEBUG=1 shows it)."""
     try:

@@ -52,7 +52,7 @@ BODY_QUALIFIER = re.compile(
 PLACE_NAME = re.compile(r"(?: {1,2}[A-ZĐ][a-zà-ỹđ]{0,9}){1,3}(?![\w])")
 TITLE = re.compile(r"\s{0,3},?\s{0,3}(?i:về)\s{1,3}(?:việc\s{1,3})?")
 QUOTED = re.compile(r"\s{0,2}[“\"](?P<q>[^”\"\n]{1,400})[”\"]")
-UNQUOTED_TITLE = re.compile(r"[^;\n()“”\"]{1,300}")
+UNQUOTED_TITLE = re.compile(r"[^;\n()]{1,300}")
 HEADER_SYMBOL = re.compile(r"(?m)^[ #*>\-]{0,6}(?i:số)\s{0,2}:?\s{0,3}$")
 
 

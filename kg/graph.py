@@ -21,6 +21,7 @@ def _doc_attrs(d: dict) -> dict:
         "kind": "document", "symbol": d["symbol"], "doc_type": d.get("doc_type"), "type_id": d.get("doc_type_id"),
         "date": d.get("date"), "issuer": d.get("issuer"), "title": d.get("title"), "system": d.get("system", "party"),
         "issuer_code": d.get("issuer_code"), "type_code": d.get("type_code"),
+        "body": d.get("body") or (tables.bodies()[d["issuer_id"]].vi if d.get("issuer_id") in tables.bodies() else None),
         "mentions": 0, "reports": [], "sentences": [], "conflicts": [],
     }
 
@@ -39,9 +40,12 @@ def add_extraction(g: nx.MultiDiGraph, data: dict, base: str = DEFAULT_BASE) -> 
         if d["id"] not in g:
             g.add_node(d["id"], **_doc_attrs(d))
         node = g.nodes[d["id"]]
-        for key in ("date", "issuer", "title", "doc_type", "type_id"):
-            if not node.get(key) and d.get(key if key != "type_id" else "doc_type_id"):
-                node[key] = d.get(key if key != "type_id" else "doc_type_id")
+        for key, src_key in (("date", "date"), ("issuer", "issuer"), ("title", "title"), ("doc_type", "doc_type"),
+                             ("type_id", "doc_type_id")):
+            if not node.get(key) and d.get(src_key):
+                node[key] = d.get(src_key)
+        if not node.get("body") and d.get("issuer_id") in tables.bodies():
+            node["body"] = tables.bodies()[d["issuer_id"]].vi
         node["mentions"] += d["mentions"]
         node["reports"].append(name)
         node["conflicts"] += [{"report": name, **c} for c in d.get("conflicts", [])]
@@ -74,15 +78,16 @@ def from_store(store) -> nx.MultiDiGraph:
     g = nx.MultiDiGraph()
     types = {t.vi: t.id for t in tables.doc_types().values()}
     for r in store.select("""SELECT ?doc ?symbol (SAMPLE(?t) AS ?type) (SAMPLE(?dt) AS ?date) (SAMPLE(?i) AS ?issuer)
-            (SAMPLE(?ti) AS ?title) (SAMPLE(?k) AS ?kind) (SAMPLE(?tc) AS ?tcode) (SAMPLE(?ic) AS ?icode) WHERE {
+            (SAMPLE(?ti) AS ?title) (SAMPLE(?b) AS ?body) (SAMPLE(?k) AS ?kind) (SAMPLE(?tc) AS ?tcode) (SAMPLE(?ic) AS ?icode) WHERE {
             ?doc eli:id_local ?symbol ; a ?k . FILTER(?k IN (kg:PartyDocument, kg:StateDocument))
             OPTIONAL { ?doc eli:type_document/skos:prefLabel ?t FILTER(lang(?t) = "vi") }
-            OPTIONAL { ?doc eli:date_document ?dt } OPTIONAL { ?doc kg:issuerName ?i } OPTIONAL { ?doc eli:title ?ti }
+            OPTIONAL { ?doc eli:date_document ?dt } OPTIONAL { ?doc kg:issuerName ?i }
+            OPTIONAL { ?doc eli:passed_by/skos:prefLabel ?b FILTER(lang(?b) = "vi") } OPTIONAL { ?doc eli:title ?ti }
             OPTIONAL { ?doc kg:typeCode ?tc } OPTIONAL { ?doc kg:issuerCode ?ic }
             } GROUP BY ?doc ?symbol"""):
         g.add_node(r["doc"], **_doc_attrs({
             "symbol": r["symbol"], "doc_type": r["type"], "doc_type_id": types.get(r["type"]), "date": r["date"],
-            "issuer": r["issuer"], "title": r["title"], "issuer_code": r["icode"], "type_code": r["tcode"],
+            "issuer": r["issuer"], "title": r["title"], "issuer_code": r["icode"], "type_code": r["tcode"], "body": r["body"],
             "system": "state" if r["kind"].endswith("StateDocument") else "party"}))
     for r in store.select("SELECT ?r ?file WHERE { ?r a kg:Report ; dct:source ?file }"):
         if r["r"] not in g:

@@ -110,6 +110,8 @@ class Relation:
     start: int
     end: int
     cue: str              # the words that state it ("sơ kết 03 năm thực hiện")
+    cue_start: int = 0    # where those words stand (original offsets)
+    cue_end: int = 0
 
 
 @dataclass

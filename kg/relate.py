@@ -88,5 +88,5 @@ def relate(nt: NormalisedText, citations: list[Citation]) -> list[Relation]:
                 seen.add(key)
                 cue_start, cue_end = nt.span(cue.start(), cue.end())
                 relations.append(Relation(subject.document, predicate, obj.document,
-                                          subject.start, obj.end, nt.original[cue_start:cue_end]))
+                                          subject.start, obj.end, nt.original[cue_start:cue_end], cue_start, cue_end))
     return relations

@@ -1,0 +1,110 @@
+"""`kg annotate`: the report's text with every citation highlighted, as one offline HTML page.
+
+Citations are coloured by type and link to the same document id the HTML graph uses
+(``graph.html#<IRI>``); a hover card shows the resolved document; relation phrases are marked.
+The text is escaped; the card data is JSON read with JSON.parse and shown with textContent.
+"""
+from __future__ import annotations
+
+import html
+import json
+from urllib.parse import quote
+
+from .models import Extraction
+from .viz import TYPE_COLOURS, RELATION_STYLES
+
+PAGE = """<!DOCTYPE html>
+<html lang="vi"><head><meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'">
+<title>{title}</title>
+<style>
+body {{ margin: 0; font: 15px/1.6 system-ui, "Segoe UI", "Noto Sans", Arial, sans-serif; color: #222; }}
+header {{ padding: 10px 16px; background: #f4f1ea; border-bottom: 1px solid #ddd; position: sticky; top: 0; }}
+header h1 {{ font-size: 17px; margin: 0; }}
+header p {{ margin: 4px 0 0; font-size: 13px; color: #555; }}
+main {{ max-width: 60em; margin: 0 auto; padding: 16px; white-space: pre-wrap; }}
+a.cit {{ color: inherit; text-decoration: none; border-bottom: 3px solid var(--c); background: color-mix(in srgb, var(--c) 14%, white); }}
+a.cit:hover {{ background: color-mix(in srgb, var(--c) 30%, white); }}
+mark.rel {{ background: none; border-bottom: 2px dashed var(--c); color: var(--c); font-weight: 600; }}
+#card {{ position: fixed; display: none; max-width: 26em; background: #fff; border: 1px solid #bbb; box-shadow: 0 2px 8px #0003;
+         padding: 8px 10px; font-size: 13px; white-space: normal; z-index: 10; }}
+#card h2 {{ font-size: 14px; margin: 0 0 4px; }}
+#card dl {{ display: grid; grid-template-columns: max-content 1fr; gap: 0 8px; margin: 0; }}
+#card dt {{ color: #666; }} #card dd {{ margin: 0; }}
+</style></head>
+<body>
+<header><h1>{title}</h1><p>{summary}</p></header>
+<main id="text">{body}</main>
+<div id="card" role="tooltip"></div>
+<script type="application/json" id="kg-docs">{data}</script>
+<script>
+"use strict";
+(function () {{
+  const docs = JSON.parse(document.getElementById("kg-docs").textContent);
+  const card = document.getElementById("card");
+  function el(tag, text) {{ const e = document.createElement(tag); if (text !== undefined && text !== null) e.textContent = String(text); return e; }}
+  function show(a, ev) {{
+    const d = docs[a.dataset.doc]; if (!d) return;
+    card.replaceChildren(el("h2", ((d.doc_type || "") + " " + d.symbol).trim()));
+    const dl = el("dl");
+    for (const [k, v] of [["Ngày", d.date || "—"], ["Cơ quan", d.issuer || "—"], ["Trích yếu", d.title || "—"], ["Số lần", d.mentions]])
+      dl.append(el("dt", k), el("dd", v));
+    for (const r of d.relations) dl.append(el("dt", r[0]), el("dd", r[1]));
+    for (const c of d.conflicts) dl.append(el("dt", "Mâu thuẫn"), el("dd", c.field + ": " + c.values.join(" ≠ ")));
+    card.appendChild(dl);
+    card.style.display = "block";
+    card.style.left = Math.min(ev.clientX + 12, window.innerWidth - 380) + "px";
+    card.style.top = Math.min(ev.clientY + 14, window.innerHeight - 180) + "px";
+  }}
+  for (const a of document.querySelectorAll("a.cit")) {{
+    a.addEventListener("mouseenter", ev => show(a, ev));
+    a.addEventListener("mouseleave", () => {{ card.style.display = "none"; }});
+  }}
+}})();
+</script>
+</body></html>
+"""
+
+
+def _json_for_script(obj) -> str:
+    return json.dumps(obj, ensure_ascii=False).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def annotate(ex: Extraction, graph_href: str = "graph.html") -> str:
+    text = ex.text
+    symbol_of = {d.id: d.symbol for d in ex.documents}
+    docs = {}
+    for d in ex.documents:
+        rels = [[r.predicate, symbol_of.get(r.object, r.object)] for r in ex.relations if r.subject == d.id]
+        rels += [[f"← {r.predicate}", symbol_of.get(r.subject, r.subject)] for r in ex.relations if r.object == d.id]
+        docs[d.id] = {"symbol": d.symbol, "doc_type": d.doc_type, "date": d.date, "issuer": d.issuer, "title": d.title,
+                      "mentions": d.mentions, "relations": rels,
+                      "conflicts": [{"field": c.field, "values": [str(v) for v in c.values]} for c in d.conflicts]}
+    type_of = {d.id: d.doc_type_id for d in ex.documents}
+    spans = [(c.start, c.end, "cit", c) for c in ex.citations]
+    taken = [(c.start, c.end) for c in ex.citations]
+    for r in ex.relations:  # a cue inside a citation's own words is not marked twice
+        if r.cue_end > r.cue_start and not any(s < r.cue_end and r.cue_start < e for s, e in taken):
+            spans.append((r.cue_start, r.cue_end, "rel", r))
+            taken.append((r.cue_start, r.cue_end))
+    spans.sort(key=lambda s: s[0])
+    out, pos = [], 0
+    for start, end, kind, obj in spans:
+        if start < pos:
+            continue
+        out.append(html.escape(text[pos:start]))
+        inner = html.escape(text[start:end])
+        if kind == "cit":
+            colour = TYPE_COLOURS.get(type_of.get(obj.document) or "", "#999999")
+            href = f"{html.escape(graph_href)}#{quote(obj.document or '', safe='')}"
+            out.append(f'<a class="cit" style="--c:{colour}" href="{href}" data-doc="{html.escape(obj.document or "")}">{inner}</a>')
+        else:
+            colour = RELATION_STYLES[obj.predicate]["color"]
+            out.append(f'<mark class="rel" style="--c:{colour}" title="{html.escape(obj.predicate)}">{inner}</mark>')
+        pos = end
+    out.append(html.escape(text[pos:]))
+    name = (ex.path or "-").rsplit("/", 1)[-1]
+    summary = (f"{len(ex.citations)} trích dẫn · {len(ex.documents)} văn bản · {len(ex.relations)} quan hệ "
+               f"({len(ex.citations)} citations, {len(ex.documents)} documents, {len(ex.relations)} relations)")
+    return PAGE.format(title=html.escape(name), summary=html.escape(summary), body="".join(out),
+                       data=_json_for_script(docs))

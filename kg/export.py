@@ -1,0 +1,66 @@
+"""`kg export`: the graph for Gephi (GraphML, GEXF) and spreadsheets (CSV), text intact."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+
+import networkx as nx
+
+from .formats import atomic_write
+
+
+def flat(value) -> str:
+    """Attribute values as strings: lists joined with "; ", records as JSON."""
+    if value is None:
+        return ""
+    if isinstance(value, (list, tuple)):
+        return "; ".join(json.dumps(v, ensure_ascii=False) if isinstance(v, dict) else str(v) for v in value)
+    if isinstance(value, dict):
+        return json.dumps(value, ensure_ascii=False)
+    return str(value)
+
+
+def flat_graph(g: nx.MultiDiGraph) -> nx.MultiDiGraph:
+    h = nx.MultiDiGraph()
+    for n, a in g.nodes(data=True):
+        attrs = {k: flat(v) for k, v in a.items()}
+        attrs["label"] = a.get("symbol") or a.get("label") or n
+        h.add_node(n, **attrs)
+    for u, v, k, a in g.edges(keys=True, data=True):
+        h.add_edge(u, v, key=k, **{key: flat(val) for key, val in a.items()})
+    return h
+
+
+def export(g: nx.MultiDiGraph, fmt: str, out: str) -> list[str]:
+    """Write the graph; CSV gives a folder with nodes.csv and edges.csv (UTF-8 with BOM, so
+    spreadsheets open Vietnamese text correctly)."""
+    h = flat_graph(g)
+    if fmt == "graphml":
+        buf = io.BytesIO()
+        nx.write_graphml(h, buf, encoding="utf-8")
+        atomic_write(out, buf.getvalue())
+        return [out]
+    if fmt == "gexf":
+        buf = io.BytesIO()
+        nx.write_gexf(h, buf, encoding="utf-8")
+        atomic_write(out, buf.getvalue())
+        return [out]
+    os.makedirs(out, exist_ok=True)
+    node_cols = ["id", "kind", "label", "symbol", "doc_type", "date", "issuer", "title", "system", "mentions",
+                 "reports", "conflicts", "path"]
+    s = io.StringIO()
+    w = csv.writer(s)
+    w.writerow(node_cols)
+    for n, a in h.nodes(data=True):
+        w.writerow([n] + [a.get(c, "") for c in node_cols[1:]])
+    edge_s = io.StringIO()
+    w = csv.writer(edge_s)
+    w.writerow(["source", "target", "relation", "cue", "report"])
+    for u, v, a in h.edges(data=True):
+        w.writerow([u, v, a.get("relation", ""), a.get("cue", ""), a.get("report", "")])
+    paths = [os.path.join(out, "nodes.csv"), os.path.join(out, "edges.csv")]
+    atomic_write(paths[0], s.getvalue().encode("utf-8-sig"))
+    atomic_write(paths[1], edge_s.getvalue().encode("utf-8-sig"))
+    return paths
