@@ -185,6 +185,7 @@ def query(
     format: QueryFormat = typer.Option(QueryFormat.table, "--format", help="SELECT output (json = SPARQL 1.1 JSON results)."),
     update: bool = typer.Option(False, "--update", help="Allow SPARQL UPDATE (the store is read-only otherwise)."),
     list_: bool = typer.Option(False, "--list", help="List the named queries."),
+    param: Optional[List[str]] = typer.Option(None, "--param", "-p", help="NAME=VALUE for a named query's parameter."),
 ):
     """Run SPARQL over the store. ASK sets the exit status (0 true, 1 false)."""
     import pyoxigraph as ox
@@ -218,8 +219,14 @@ def query(
                 _fail(f"SPARQL syntax error: {str(e).splitlines()[0]}")
             err.print("update done", markup=False)
             return
+        params = {}
+        for p in param or []:
+            if "=" not in p:
+                _fail(f"--param wants NAME=VALUE, not {p!r}")
+            k, v = p.split("=", 1)
+            params[k.strip()] = v
         try:
-            results = run(db, text)
+            results = run(db, text, params=params)
         except QueryError as e:
             _fail(str(e))
         if isinstance(results, ox.QueryBoolean):

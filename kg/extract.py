@@ -86,13 +86,19 @@ def _heading_type(lines: list[str]) -> str | None:
     return None
 
 
+@lru_cache(maxsize=1)
+def _body_names() -> dict[str, str]:
+    """Every spelling of every body, lower-cased → its canonical name."""
+    return {canonical(name).lower(): body.vi for body in tables.bodies().values() for name in (body.vi, *body.variants)}
+
+
 def _heading_body(lines: list[str]) -> str | None:
+    """A header line that is a body's name ("BAN CHẤP HÀNH TRUNG ƯƠNG", "ĐẢNG ỦY KHỐI")."""
+    names = _body_names()
     for line in lines:
-        bare = " ".join(line.strip(" #*_").split()).lower()
-        for body in tables.bodies().values():
-            for name in (body.vi, *body.variants):
-                if bare == canonical(name).lower():
-                    return body.vi
+        hit = names.get(canonical(line.strip(" #*_")).lower())
+        if hit:
+            return hit
     return None
 
 

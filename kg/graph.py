@@ -95,9 +95,10 @@ def from_store(store) -> nx.MultiDiGraph:
     for r in store.select("SELECT DISTINCT ?r ?d WHERE { ?r a kg:Report ; eli:cites ?d }"):
         if r["d"] in g:
             g.add_edge(r["r"], r["d"], key="cites", relation="cites")
-    for r in store.select("""SELECT ?d ?file (COUNT(DISTINCT ?m) AS ?n) (SAMPLE(?s) AS ?sentence) WHERE {
-            ?m a kg:Mention ; oa:hasBody ?d ; kg:sentence ?s ; prov:wasDerivedFrom ?r . ?r dct:source ?file }
-            GROUP BY ?d ?file"""):
+    for r in store.select("""SELECT ?d (SAMPLE(?f) AS ?file) ?n ?sentence WHERE {
+            { SELECT ?d ?r (COUNT(DISTINCT ?m) AS ?n) (SAMPLE(?s) AS ?sentence) WHERE {
+                ?m a kg:Mention ; oa:hasBody ?d ; kg:sentence ?s ; prov:wasDerivedFrom ?r } GROUP BY ?d ?r }
+            ?r dct:source ?f } GROUP BY ?d ?r ?n ?sentence"""):
         if r["d"] in g:
             node = g.nodes[r["d"]]
             name = Path(r["file"]).name

@@ -38,7 +38,7 @@ def extract_to_nquads(path: str, base: str, encoding: str | None):
     try:
         report = read_report(path, encoding)
         ex = extract(report.text, base=base, path=path, sha256=report.sha256)
-        quads = extraction_quads(ex, base, concepts=False)
+        quads = extraction_quads(ex, base, concepts=False, for_store=True)
         return path, report.sha256, serialise(quads, "nq"), len(ex.citations), len(ex.documents), len(quads)
     except ReadError as e:
         return path, None, str(e)
@@ -65,14 +65,18 @@ def load(paths: list[str], store, *, base: str = DEFAULT_BASE, encoding: str | N
     summary = LoadSummary()
     files = [os.path.abspath(f) for f in expand(paths)]
     store.put_ontology()
+    sources = store.all_sources()                      # report → its files, read once
+    by_path: dict[str, set[str]] = {}
+    for report, paths_ in sources.items():
+        for p in paths_:
+            by_path.setdefault(p, set()).add(report)
     todo = []
     for f in files:
         sha = file_sha256(f)
         if sha is None:
             todo.append(f)  # let the worker say what is wrong with it
             continue
-        report = report_iri(base, sha)
-        if store.has_report(report) and f in store.sources(report):
+        if f in sources.get(report_iri(base, sha), ()):
             summary.unchanged += 1
             continue
         todo.append(f)
@@ -90,13 +94,14 @@ def load(paths: list[str], store, *, base: str = DEFAULT_BASE, encoding: str | N
         else:
             nquads, n_cit, n_doc, n_quads = result[2:]
             report = report_iri(base, sha)
-            if store.has_report(report):  # same bytes under another path: one report, two sources
+            if report in sources:  # same bytes under another path: one report, two sources
                 store.add_source(report, path)
+                sources[report].add(path)
             else:
                 store.put_report(report, nquads)
-            for old in store.reports_with_source(path):  # the file changed: its old report goes
-                if old != report:
-                    _remove_source(store, old, path)
+                sources[report] = {path}
+            for old in by_path.get(path, set()) - {report}:  # the file changed: its old report goes
+                _remove_source(store, old, path)
             summary.loaded += 1
             summary.citations += n_cit
             summary.documents += n_doc
@@ -131,6 +136,7 @@ def load(paths: list[str], store, *, base: str = DEFAULT_BASE, encoding: str | N
                     _remove_source(store, report, s)
                     summary.pruned += 1
     if summary.loaded or summary.pruned:
+        store.refresh_summary()
         store.put_identity()
     summary.seconds = time.perf_counter() - t0
     summary.store = store.counts()

@@ -43,16 +43,34 @@ def resolve_query(text_or_name: str | None, file: str | None = None) -> str:
     return text_or_name
 
 
+_PARAM = re.compile(r"VALUES\s+\?(\w+)_param\s*\{[^}]*\}")
+
+
+def params_of(sparql: str) -> list[str]:
+    """The parameters a named query takes: its ``VALUES ?NAME_param { default }`` lines."""
+    return _PARAM.findall(sparql)
+
+
+def apply_params(sparql: str, params: dict[str, str]) -> str:
+    """Put each value in place of the default of ``VALUES ?NAME_param { … }``, as a string literal."""
+    known = params_of(sparql)
+    for name, value in params.items():
+        if name not in known:
+            raise QueryError(f"this query takes no parameter {name!r}" + (f" (it takes: {', '.join(known)})" if known else ""))
+        literal = str(ox.Literal(value))
+        sparql = re.sub(rf"VALUES\s+\?{name}_param\s*\{{[^}}]*\}}", lambda m: f"VALUES ?{name}_param {{ {literal} }}", sparql)
+    return sparql
+
+
 def is_update(sparql: str) -> bool:
     body = "\n".join(ln for ln in sparql.splitlines() if not ln.lstrip().startswith("#"))
     return bool(_UPDATE.match(body))
 
 
-def run(store, sparql: str, *, bindings: dict | None = None):
+def run(store, sparql: str, *, params: dict | None = None):
     """Run a query; syntax errors become one line with the position."""
-    if bindings:
-        for name, value in bindings.items():
-            sparql = sparql.replace(f"${name}", value)
+    if params:
+        sparql = apply_params(sparql, params)
     try:
         return store.query(sparql)
     except SyntaxError as e:

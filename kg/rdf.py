@@ -70,7 +70,15 @@ def typed(value, datatype: str) -> ox.Literal:
     return ox.Literal(str(value), datatype=N(XSD + datatype))
 
 
-def extraction_quads(ex: Extraction, base: str = DEFAULT_BASE, *, concepts: bool = True) -> list[ox.Quad]:
+FACT_PREDICATES = {"class": RDF + "type", "symbol": ELI + "id_local", "type": ELI + "type_document",
+                   "date": ELI + "date_document", "body": ELI + "passed_by", "title": ELI + "title"}
+#: The same facts as a report states them in the store, on its description of the document.
+FACT_PREDICATES_STORE = {"class": KG + "documentClass", "symbol": KG + "symbol", "type": KG + "documentType",
+                         "date": KG + "documentDate", "body": KG + "passedBy", "title": KG + "documentTitle"}
+
+
+def extraction_quads(ex: Extraction, base: str = DEFAULT_BASE, *, concepts: bool = True,
+                     for_store: bool = False) -> list[ox.Quad]:
     """All quads of one report, in the report's named graph. ``concepts`` adds the SKOS concepts
     the report uses (so a file is self-contained); the store keeps them once, in its ontology
     graph, because a union default graph repeats a triple once per graph that holds it."""
@@ -103,26 +111,33 @@ def extraction_quads(ex: Extraction, base: str = DEFAULT_BASE, *, concepts: bool
     for d in ex.documents:
         D = N(d.id)
         add(R, ELI + "cites", D)
-        add(D, A, N(ELI + "Work"))
-        add(D, A, N(KG + ("StateDocument" if d.system == "state" else "PartyDocument")))
-        add(D, ELI + "id_local", lit(d.symbol))
-        add(D, KG + "number", lit(d.number))
+        # In a file the facts sit on the document itself. In the store they sit on the report's
+        # description of it (kg:describes) and the documents graph gathers them onto the document,
+        # so that a document's facts live in one graph and union-graph queries do not repeat rows.
+        S = N(f"{report}/about/{ascii_slug(d.id.rsplit('/', 1)[-1])}") if for_store else D
+        P = FACT_PREDICATES_STORE if for_store else FACT_PREDICATES
+        if for_store:
+            add(S, KG + "describes", D)
+        # kg:PartyDocument / kg:StateDocument are eli:Work subclasses (ontology/kg.ttl); one type
+        # triple per document keeps a report's graph small (loading speed is per quad).
+        add(S, P["class"], N(KG + ("StateDocument" if d.system == "state" else "PartyDocument")))
+        add(S, P["symbol"], lit(d.symbol))
         if d.type_code:
-            add(D, KG + "typeCode", lit(d.type_code))
+            add(S, KG + "typeCode", lit(d.type_code))
         if d.issuer_code:
-            add(D, KG + "issuerCode", lit(d.issuer_code))
+            add(S, KG + "issuerCode", lit(d.issuer_code))
         if d.doc_type_id:
-            add(D, ELI + "type_document", N(type_iri(d.doc_type_id)))
+            add(S, P["type"], N(type_iri(d.doc_type_id)))
         if d.date:
-            add(D, ELI + "date_document", typed(d.date, "date"))
+            add(S, P["date"], typed(d.date, "date"))
         if d.issuer_id:
-            add(D, ELI + "passed_by", N(body_iri(d.issuer_id)))
+            add(S, P["body"], N(body_iri(d.issuer_id)))
         if d.issuer:
-            add(D, KG + "issuerName", lit(d.issuer, "vi"))
+            add(S, KG + "issuerName", lit(d.issuer, "vi"))
         if d.term:
-            add(D, KG + "term", lit(d.term))
+            add(S, KG + "term", lit(d.term))
         if d.title:
-            add(D, ELI + "title", lit(d.title, "vi"))
+            add(S, P["title"], lit(d.title, "vi"))
         for i, cf in enumerate(d.conflicts):
             C = N(f"{report}/conflict/{ascii_slug(d.symbol)}-{cf.field}")
             add(C, A, N(KG + "Conflict"))
@@ -137,12 +152,10 @@ def extraction_quads(ex: Extraction, base: str = DEFAULT_BASE, *, concepts: bool
         T = N(f"{report}/mention/{c.start}-{c.end}/target")
         P = N(f"{report}/mention/{c.start}-{c.end}/position")
         Q = N(f"{report}/mention/{c.start}-{c.end}/quote")
-        add(M, A, N(OA + "Annotation"))
-        add(M, A, N(KG + "Mention"))
+        add(M, A, N(KG + "Mention"))  # ⊑ oa:Annotation
         add(M, OA + "hasBody", N(c.document))
         add(M, OA + "hasTarget", T)
         add(M, PROV + "wasDerivedFrom", R)
-        add(T, A, N(OA + "SpecificResource"))
         add(T, OA + "hasSource", R)
         add(T, OA + "hasSelector", P)
         add(T, OA + "hasSelector", Q)
@@ -170,9 +183,10 @@ def extraction_quads(ex: Extraction, base: str = DEFAULT_BASE, *, concepts: bool
 
     for i, r in enumerate(ex.relations):
         main, sup = PREDICATES[r.predicate]
-        add(N(r.subject), main, N(r.object))
-        if sup:
-            add(N(r.subject), sup, N(r.object))
+        if not for_store:  # in the store the documents graph derives these from the statements
+            add(N(r.subject), main, N(r.object))
+            if sup:
+                add(N(r.subject), sup, N(r.object))
         S = N(f"{report}/statement/{r.start}-{r.end}-{quote(r.predicate)}-{i}")
         add(S, A, N(KG + "RelationStatement"))
         add(S, RDF + "subject", N(r.subject))

@@ -51,6 +51,30 @@ def ontology_quads() -> list[ox.Quad]:
 
 
 IDENTITY_GRAPH = VOCAB + "graph/identity"
+DOCUMENTS_GRAPH = VOCAB + "graph/documents"
+
+#: The documents graph: what all reports say about each document, gathered onto the document
+#: (eli:id_local, eli:date_document …, relations, mention and report counts). Each report's graph
+#: holds its own description of the documents it cites (kg:describes), so reloading a report
+#: replaces exactly its statements; this graph is rebuilt from them after every load. A
+#: document's facts so live in one graph: Oxigraph's union default graph returns a triple once
+#: per graph that holds it, and queries would otherwise repeat rows.
+SUMMARY_UPDATE = """
+DROP SILENT GRAPH <{g}> ;
+INSERT {{ GRAPH <{g}> {{ ?d ?p ?o }} }} WHERE {{
+  SELECT DISTINCT ?d ?p ?o WHERE {{
+    VALUES (?kp ?p) {{ (kg:documentClass rdf:type) (kg:symbol eli:id_local) (kg:documentType eli:type_document)
+                      (kg:documentDate eli:date_document) (kg:passedBy eli:passed_by) (kg:documentTitle eli:title)
+                      (kg:issuerName kg:issuerName) (kg:typeCode kg:typeCode) (kg:issuerCode kg:issuerCode) (kg:term kg:term) }}
+    GRAPH ?r {{ ?x kg:describes ?d ; ?kp ?o }} }} }} ;
+INSERT {{ GRAPH <{g}> {{ ?a ?p ?b }} }} WHERE {{
+  SELECT DISTINCT ?a ?p ?b WHERE {{ GRAPH ?r {{ ?st a kg:RelationStatement ; rdf:subject ?a ; rdf:predicate ?p ; rdf:object ?b }} }} }} ;
+INSERT {{ GRAPH <{g}> {{ ?a ?super ?b }} }} WHERE {{
+  VALUES (?p ?super) {{ (kg:reviews eli:refers_to) (kg:guides eli:ensures_implementation_of) (kg:replaces eli:repeals) }}
+  GRAPH <{g}> {{ ?a ?p ?b }} }} ;
+INSERT {{ GRAPH <{g}> {{ ?d kg:mentionCount ?n ; kg:reportCount ?k }} }} WHERE {{
+  SELECT ?d (COUNT(?m) AS ?n) (COUNT(DISTINCT ?r) AS ?k) WHERE {{ GRAPH ?r {{ ?m oa:hasBody ?d }} }} GROUP BY ?d }}
+"""
 OWL_SAME_AS = "http://www.w3.org/2002/07/owl#sameAs"
 
 
@@ -107,9 +131,6 @@ class LocalStore:
         names = [v.value for v in res.variables]
         return [{n: (row[n].value if row[n] is not None else None) for n in names} for row in res]
 
-    def has_report(self, report: str) -> bool:
-        return self.db.contains_named_graph(ox.NamedNode(report))
-
     def sources(self, report: str) -> set[str]:
         return {q.object.value for q in self.db.quads_for_pattern(
             ox.NamedNode(report), ox.NamedNode(DCT_SOURCE), None, ox.NamedNode(report))}
@@ -128,12 +149,11 @@ class LocalStore:
 
     # --- writing -------------------------------------------------------------------------
     def put_report(self, report: str, nquads: bytes) -> None:
-        """Replace one report's graph in a single transaction."""
+        """Replace one report's graph in a single transaction (parsing and writing in Rust)."""
         g = ox.NamedNode(report)
-        quads = [q for q in ox.parse(nquads, format=ox.RdfFormat.N_QUADS)]
         if self.db.contains_named_graph(g):
             self.db.remove_graph(g)
-        self.db.extend(quads)
+        self.db.load(nquads, format=ox.RdfFormat.N_QUADS)
 
     def drop_report(self, report: str) -> None:
         g = ox.NamedNode(report)
@@ -153,6 +173,9 @@ class LocalStore:
         if self.db.contains_named_graph(g):
             self.db.remove_graph(g)
         self.db.extend(ontology_quads())
+
+    def refresh_summary(self) -> None:
+        self.db.update(SPARQL_PREFIXES + SUMMARY_UPDATE.format(g=DOCUMENTS_GRAPH))
 
     def put_identity(self) -> None:
         g = ox.NamedNode(IDENTITY_GRAPH)
@@ -215,9 +238,6 @@ class RemoteStore:
         if r.status_code >= 400:
             raise StoreError(f"the server refused the update ({r.status_code}): {r.text[:200]}")
 
-    def has_report(self, report: str) -> bool:
-        return self.select(f"SELECT ?x WHERE {{ GRAPH <{report}> {{ <{report}> a kg:Report }} }} LIMIT 1") != []
-
     def sources(self, report: str) -> set[str]:
         return {r["s"] for r in self.select(f"SELECT ?s WHERE {{ GRAPH <{report}> {{ <{report}> dct:source ?s }} }}")}
 
@@ -255,6 +275,9 @@ class RemoteStore:
                           headers={"Content-Type": "application/n-triples"})
         if r.status_code >= 400:
             raise StoreError(f"the server refused the ontology ({r.status_code})")
+
+    def refresh_summary(self) -> None:
+        self._update(SPARQL_PREFIXES + SUMMARY_UPDATE.format(g=DOCUMENTS_GRAPH))
 
     def put_identity(self) -> None:
         body = ox.serialize([q.triple for q in identity_quads(document_iris(self))], format=ox.RdfFormat.N_TRIPLES)

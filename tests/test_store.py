@@ -69,17 +69,17 @@ def test_spec_queries_work_unchanged(store):
       ?doc eli:id_local ?symbol ; eli:type_document/skos:prefLabel ?type .
       OPTIONAL { ?doc eli:date_document ?date }
       OPTIONAL { ?doc eli:passed_by/skos:prefLabel ?issuer } }""")
-    kl01 = {(r["type"], r.get("date"), r.get("issuer")) for r in rows if r["symbol"] == "01-KL/TW"}
-    assert ("Kết luận", "2021-05-18", "Bộ Chính trị") in kl01
-    assert ("Conclusion", "2021-05-18", "Politburo") in kl01
+    kl01 = [(r["type"], r.get("date"), r.get("issuer")) for r in rows if r["symbol"] == "01-KL/TW"]
+    assert sorted(kl01) == sorted([(t, "2021-05-18", i) for t in ("Kết luận", "Conclusion") for i in ("Bộ Chính trị", "Politburo")])
     reports = select(store, 'SELECT ?report WHERE { ?report eli:cites ?doc . ?doc eli:id_local "05-CT/TW" }')
-    assert len(reports) == 1
+    # one row: a document's facts live in the documents graph only, the citation in the report's
+    assert reports == [{"report": "https://kg.example.org/report/eab2f653c15c2b8def8d"}]
     pairs = select(store, """SELECT ?a ?b WHERE { ?a eli:ensures_implementation_of ?b }""")
     assert {"a": "https://kg.example.org/doc/01-KL-TW-2021", "b": "https://kg.example.org/doc/05-CT-TW-2016"} in pairs
 
 
 def test_provenance_leads_back_to_the_words(store):
-    rows = select(store, """SELECT ?exact ?start ?end ?file WHERE {
+    rows = select(store, """SELECT DISTINCT ?exact ?start ?end ?file WHERE {
       ?m a kg:Mention ; oa:hasBody ?d ; oa:hasTarget ?t ; prov:wasDerivedFrom ?r .
       ?d eli:id_local "824-CV/TU" .
       ?t oa:hasSelector ?p , ?q . ?p oa:start ?start ; oa:end ?end . ?q oa:exact ?exact .
@@ -120,10 +120,10 @@ def test_named_queries_answer_on_the_corpus(store):
         "by-year": lambda rows: {r["year"]: int(r["documents"]) for r in rows}["2021"] >= 8,
         "most-cited": lambda rows: (rows[0]["symbol"], rows[0]["mentions"]) == ("01-KL/TW", "29"),
         "implements-transitive": lambda rows: {r["symbol"] for r in rows} == {"01-KL/TW", "01-KH/CBDV"},
-        "report-cites": lambda rows: sum(1 for r in rows if r["file"].endswith("huongvinh_thiuy_05-CT-TU.txt")) == 2,
+        "report-cites": lambda rows: len(rows) == 45 and rows[0]["symbol"] == "01-KH/CBDV",
         "conflicts": lambda rows: [(r["symbol"], r["values"]) for r in rows] == [("07-CT/TU", "2021-09-08 ≠ 2021-12-07")],
         "undated": lambda rows: {"101-QĐ/TW", "172-QĐ/TW", "24-QĐ/TW"} <= {r["symbol"] for r in rows},
-        "reports-citing-body": lambda rows: len(rows) == 3,
+        "reports-citing-body": lambda rows: [int(r["documents"]) for r in rows] == [10, 2, 1],
         "timeline": lambda rows: rows[0]["symbol"] == "25-NQ/TW" and rows[-1]["symbol"] == "215-KL/TW",
         "relations": lambda rows: ("215-KL/TW", "amends", "11-QĐi/TW") in {(r["subject"], r["relation"], r["object"]) for r in rows},
     }

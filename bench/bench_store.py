@@ -1,0 +1,83 @@
+"""Store benchmark: load throughput and named-query latency at several corpus sizes, with the
+same queries on rdflib's in-memory store for comparison.
+
+    .venv/bin/python bench/bench_store.py [--sizes 1000,10000,100000] [--rdflib-max 10000] [--workdir /tmp/kg-bench]
+
+Reports are synthetic (bench/synth.py, from the project's grammar tables). Prints one table per
+size; the figures go in the closing notes, not in tests.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from synth import generate  # noqa: E402
+
+from kg.load import load  # noqa: E402
+from kg.query import named_queries  # noqa: E402
+from kg.store import SPARQL_PREFIXES, LocalStore  # noqa: E402
+
+
+def time_query(fn, runs: int) -> tuple[float, int]:
+    times, n = [], 0
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        n = fn()
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times), n
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--sizes", default="1000,10000")
+    ap.add_argument("--rdflib-max", type=int, default=10000)
+    ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--workers", type=int, default=os.cpu_count() or 2)
+    ap.add_argument("--workdir", type=Path, default=Path("/tmp/kg-bench"))
+    args = ap.parse_args()
+    queries = {name: path.read_text(encoding="utf-8") for name, path in named_queries().items()}
+
+    for size in [int(s) for s in args.sizes.split(",")]:
+        folder, store_dir = args.workdir / f"reports-{size}", args.workdir / f"store-{size}"
+        if not folder.exists():
+            t0 = time.perf_counter()
+            generate(folder, size)
+            print(f"[{size}] generated in {time.perf_counter() - t0:.1f} s", flush=True)
+        shutil.rmtree(store_dir, ignore_errors=True)
+        store = LocalStore(str(store_dir))
+        t0 = time.perf_counter()
+        summary = load([str(folder)], store, workers=args.workers)
+        secs = time.perf_counter() - t0
+        print(f"\n== {size} reports ==")
+        print(f"load: {secs:.1f} s, {summary.loaded / secs:.1f} reports/s, {summary.quads / secs:,.0f} quads/s; "
+              f"{summary.citations:,} citations; store: {summary.store['documents']:,} documents, "
+              f"{summary.store['triples']:,} quads; {sum(f.stat().st_size for f in store_dir.rglob('*') if f.is_file()) / 1e6:.0f} MB on disk",
+              flush=True)
+
+        graph = None
+        if size <= args.rdflib_max:
+            import rdflib
+            t0 = time.perf_counter()
+            graph = rdflib.Dataset(default_union=True)
+            graph.parse(data=store.dump(), format="nquads")
+            print(f"rdflib Memory: loaded in {time.perf_counter() - t0:.1f} s", flush=True)
+        print(f"{'query':24} {'oxigraph ms':>12} {'rows':>6} {'rdflib ms':>12} {'speed-up':>9}")
+        for name, q in queries.items():
+            ox_ms, rows = time_query(lambda: sum(1 for _ in store.query(q)), args.runs)
+            line = f"{name:24} {ox_ms * 1000:12.1f} {rows:6d}"
+            if graph is not None:
+                rd_ms, rd_rows = time_query(lambda: len(list(graph.query(SPARQL_PREFIXES + q))), 1)
+                line += f" {rd_ms * 1000:12.1f} {rd_ms / ox_ms:8.0f}×" + ("" if rd_rows == rows else f" (rows {rd_rows})")
+            print(line, flush=True)
+        store.close()
+
+
+if __name__ == "__main__":
+    main()
