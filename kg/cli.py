@@ -59,7 +59,7 @@ def extract(
     base: Optional[str] = typer.Option(None, "--base", help="Base IRI of documents and reports (default https://kg.example.org/, or $KG_BASE)."),
 ):
     """Find every citation of a Party or State document in reports."""
-    from . import extract as run_extract
+    from .extract import extract_report
     from .formats import atomic_write, extraction_json, print_table
     from .rdf import extraction_quads, serialise
 
@@ -77,7 +77,7 @@ def extract(
         err.print(f"kg: error: {message}", markup=False, soft_wrap=True)
     if failures and out:
         raise typer.Exit(1)  # never a partial output file
-    extractions = [run_extract(r.text, base=base_iri, path=r.path, sha256=r.sha256) for r in reports]
+    extractions = [extract_report(r, base=base_iri) for r in reports]
 
     if format == ExtractFormat.table:
         console = Console(record=bool(out), width=160 if out else None,
@@ -297,7 +297,7 @@ def validate(
     type words that contradict their code, unknown codes."""
     from rich.table import Table
 
-    from . import extract as run_extract
+    from .extract import extract_report
     from .rdf import extraction_quads
     from .store import StoreError, open_store
     from .validate import MemoryStore, validate_store
@@ -320,7 +320,7 @@ def validate(
                 r = read_report(f, encoding)
             except ReadError as e:
                 _fail(str(e))
-            quads += extraction_quads(run_extract(r.text, path=r.path, sha256=r.sha256))
+            quads += extraction_quads(extract_report(r))
         mem = MemoryStore(quads)
         findings = validate_store(mem, mem.dump_nquads())
     if format == ReportFormat.json:
@@ -339,7 +339,7 @@ def validate(
 
 def _graph_from(paths, store, encoding, base=None):
     """A networkx graph from a store, JSON extractions or report files."""
-    from . import extract as run_extract
+    from .extract import extract_report
     from .formats import extraction_json
     from .graph import from_extractions, from_store, load_json_extractions
     from .store import StoreError, open_store
@@ -367,7 +367,7 @@ def _graph_from(paths, store, encoding, base=None):
                 r = read_report(f, encoding)
             except ReadError as e:
                 _fail(str(e))
-            items.append(extraction_json(run_extract(r.text, path=r.path, sha256=r.sha256)))
+            items.append(extraction_json(extract_report(r)))
     return from_extractions(items)
 
 
@@ -482,15 +482,15 @@ def annotate(
     encoding: Optional[str] = typer.Option(None, "--encoding"),
 ):
     """The report's text with every citation highlighted and linked to the graph."""
-    from . import extract as run_extract
+    from .extract import extract_report
     from .annotate import annotate as render
     from .formats import atomic_write
 
     try:
-        r = read_report(path, encoding)
+        r = read_report(path, encoding, stream_bytes=1 << 62)  # the page shows the whole text anyway
     except ReadError as e:
         _fail(str(e))
-    page = render(run_extract(r.text, path=r.path, sha256=r.sha256), graph)
+    page = render(extract_report(r), graph)
     try:
         atomic_write(out, page.encode("utf-8"))
     except OSError as e:

@@ -119,10 +119,12 @@ class PartyCitations:
     def _short_forms(self, text: str, full: list[Citation]) -> list[Citation]:
         """"Nghị quyết 18", "Chỉ thị số 05": candidates that resolve keeps only when they name
         exactly one fully cited document of the same text."""
-        taken = [(c.start, c.end) for c in full]
+        taken = sorted((c.start, c.end) for c in full)
+        starts = [s for s, _ in taken]
         out = []
         for m in find.short_form().finditer(text):
-            if any(s <= m.start() < e for s, e in taken):
+            i = bisect.bisect_right(starts, m.start()) - 1
+            if i >= 0 and taken[i][0] <= m.start() < taken[i][1]:
                 continue
             dtype = tables.type_by_word("party").get(" ".join(m.group("word").lower().split()))
             date, end = parse.date_after(text, m.end())

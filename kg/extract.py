@@ -11,6 +11,7 @@ import dataclasses
 import hashlib
 import re
 from functools import lru_cache
+from typing import Iterable
 
 from spacy.language import Language
 
@@ -18,7 +19,7 @@ from . import find, parse, tables
 from . import component  # noqa: F401  (registers the "party_citations" factory)
 from .models import Citation, Extraction, SourceDocument
 from .normalise import NormalisedText, canonical, normalise
-from .relate import relate
+from .relate import Link, links, relations
 from .resolve import DEFAULT_BASE, resolve
 from .tokenizer import blank_vietnamese, sentence_starts
 
@@ -131,11 +132,26 @@ def source_document(nt: NormalisedText, citations: list[Citation]) -> tuple[Sour
     return None, citations
 
 
-def extract(text: str, *, base: str = DEFAULT_BASE, path: str | None = None,
-            sha256: str | None = None) -> Extraction:
-    """Every citation of a Party or State document in ``text``, resolved and related.
-    ``sha256`` identifies the report (the hash of the file's bytes; by default, of the text)."""
-    nt = normalise(text)
+SENTENCE_MAX = 1200  # characters of a mention's sentence kept with it (hostile text has endless ones)
+
+
+def _sentence_texts(original: str, citations: list[Citation]) -> None:
+    """Each mention's sentence, whitespace folded; one string per sentence, cut around the
+    mention when the sentence is longer than SENTENCE_MAX."""
+    cache: dict[tuple[int, int], str] = {}
+    for c in citations:
+        lo, hi = c.sentence_start, c.sentence_end
+        if hi - lo > SENTENCE_MAX:
+            lo = max(lo, c.start - SENTENCE_MAX // 2)
+            hi = min(hi, lo + SENTENCE_MAX)
+        key = (lo, hi)
+        if key not in cache:
+            cache[key] = " ".join(original[lo:hi].split())
+        c.sentence_text = cache[key]
+
+
+def find_citations(nt: NormalisedText) -> list[Citation]:
+    """find → spaCy (parse) on the sentences that hold a symbol; offsets into nt.original."""
     citations: list[Citation] = []
     symbols = list(find.symbols(nt.norm))
     anchors = sorted({s.start for s in symbols} | set(_short_form_anchors(nt.norm) if symbols else ()))
@@ -156,9 +172,45 @@ def extract(text: str, *, base: str = DEFAULT_BASE, path: str | None = None,
     for (lo, _), doc in zip(spans, nlp.pipe(docs)):
         for span in doc.spans["citations"]:
             citations.append(_to_original(nt, span._.citation, lo))
-    src, citations = source_document(nt, citations)
+    _sentence_texts(nt.original, citations)
+    return citations
+
+
+def _shift(c: Citation, by: int) -> Citation:
+    for name in ("start", "end", "tail_end", "title_end", "symbol_start", "symbol_end", "sentence_start", "sentence_end"):
+        setattr(c, name, getattr(c, name) + by)
+    return c
+
+
+def extract_chunks(chunks: Iterable[str], *, base: str = DEFAULT_BASE, path: str | None = None,
+                   sha256: str | None = None, keep_text: bool = False) -> Extraction:
+    """The pipeline over a text given in pieces cut at paragraph breaks (a large file is never
+    held whole): citations and their links are found piece by piece, then resolved together."""
+    citations: list[Citation] = []
+    found: list[Link] = []
+    src = None
+    offset = 0
+    digest = hashlib.sha256()
+    kept: list[str] = []
+    for i, chunk in enumerate(chunks):
+        nt = normalise(chunk)
+        cits = find_citations(nt)
+        if i == 0:
+            src, cits = source_document(nt, cits)
+        chunk_links = links(nt, cits)  # relations never cross a sentence, so never a chunk
+        for c in cits:
+            _shift(c, offset)
+        for k in chunk_links:
+            k.cue_start += offset
+            k.cue_end += offset
+        citations += cits
+        found += chunk_links
+        if sha256 is None:
+            digest.update(chunk.encode("utf-8", "surrogatepass"))
+        if keep_text:
+            kept.append(chunk)
+        offset += len(chunk)
     citations, documents, warnings = resolve(citations, base)
-    relations = relate(nt, citations)
     for c in citations:
         if c.rejected_date:
             warnings.append(f"{c.symbol} at {c.start}: the date {c.rejected_date} cannot be right; ignored")
@@ -166,6 +218,21 @@ def extract(text: str, *, base: str = DEFAULT_BASE, path: str | None = None,
             codes = {code.upper() for t in tables.doc_types().values() if t.vi == c.doc_type for code in t.codes}
             if codes and c.type_code.upper() not in codes:
                 warnings.append(f"{c.symbol} at {c.start}: the word says {c.doc_type} but the code is {c.type_code}")
-    return Extraction(text=text, citations=citations, documents=documents, relations=relations,
-                      source_document=src, warnings=warnings, path=path,
-                      sha256=sha256 or hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest())
+    text = (kept[0] if len(kept) == 1 else "".join(kept)) if keep_text else None
+    return Extraction(text=text, citations=citations, documents=documents,
+                      relations=relations(found), source_document=src, warnings=warnings, path=path,
+                      sha256=sha256 or digest.hexdigest(), chars=offset)
+
+
+def extract(text: str, *, base: str = DEFAULT_BASE, path: str | None = None,
+            sha256: str | None = None) -> Extraction:
+    """Every citation of a Party or State document in ``text``, resolved and related.
+    ``sha256`` identifies the report (the hash of the file's bytes; by default, of the text)."""
+    return extract_chunks([text], base=base, path=path, sha256=sha256, keep_text=True)
+
+
+def extract_report(report, *, base: str = DEFAULT_BASE) -> Extraction:
+    """A `kg.read.Report`, whole or in chunks."""
+    if report.text is not None:
+        return extract(report.text, base=base, path=report.path, sha256=report.sha256)
+    return extract_chunks(report.chunks(), base=base, path=report.path, sha256=report.sha256)

@@ -9,15 +9,14 @@ from rich.table import Table
 from .models import Extraction
 
 
-def citation_json(c, text: str | None = None) -> dict:
+def citation_json(c) -> dict:
     return {
         "text": c.text, "start": c.start, "end": c.end, "doc_type": c.doc_type,
         "type_code": c.type_code, "number": c.number, "issuer_code": c.issuer_code,
         "symbol": c.symbol, "date": c.date, "issuer": c.issuer, "title": c.title,
         "document": c.document, "system": c.system, "term": c.term,
         "short_form": c.short_form, "issuer_id": c.issuer_id, "rejected_date": c.rejected_date,
-        "sentence": {"start": c.sentence_start, "end": c.sentence_end,
-                     "text": " ".join(text[c.sentence_start:c.sentence_end].split()) if text is not None else None},
+        "sentence": {"start": c.sentence_start, "end": c.sentence_end, "text": c.sentence_text},
     }
 
 
@@ -34,10 +33,10 @@ def document_json(d) -> dict:
 def extraction_json(ex: Extraction) -> dict:
     src = ex.source_document
     return {
-        "source": {"path": ex.path or "-", "sha256": ex.sha256, "chars": len(ex.text)},
+        "source": {"path": ex.path or "-", "sha256": ex.sha256, "chars": ex.chars},
         "source_document": None if src is None else {
             "symbol": src.symbol, "doc_type": src.doc_type, "date": src.date, "issuer": src.issuer},
-        "citations": [citation_json(c, ex.text) for c in ex.citations],
+        "citations": [citation_json(c) for c in ex.citations],
         "documents": [document_json(d) for d in ex.documents],
         "relations": [asdict(r) for r in ex.relations],
         "warnings": list(ex.warnings),

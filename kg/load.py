@@ -33,11 +33,11 @@ class LoadSummary:
 def extract_to_nquads(path: str, base: str, encoding: str | None):
     """Worker: read, extract, serialise. Returns (path, sha256, nquads, citations, documents, quads)
     or (path, None, error message)."""
-    from . import extract
+    from .extract import extract_report
     from .rdf import extraction_quads, serialise
     try:
         report = read_report(path, encoding)
-        ex = extract(report.text, base=base, path=path, sha256=report.sha256)
+        ex = extract_report(report, base=base)
         quads = extraction_quads(ex, base, concepts=False, for_store=True)
         return path, report.sha256, serialise(quads, "nq"), len(ex.citations), len(ex.documents), len(quads)
     except ReadError as e:

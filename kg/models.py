@@ -50,6 +50,7 @@ class Citation:
     issuer_ambiguous: bool = False     # "của Bộ Chính trị, Ban Chấp hành Trung ương": no single issuer
     sentence_start: int = 0        # the spaCy sentence holding the mention (original offsets)
     sentence_end: int = 0
+    sentence_text: str = ""        # its words, whitespace folded (at most SENTENCE_MAX characters)
     tail_end: int = 0              # end of the mention's own date/issuer/term (original offsets)
     rejected_date: str | None = None   # a stated date that cannot be right ("31/02/2021", "1/1/1925")
     type_from_word: bool = False   # the type came from the words, not only from the code
@@ -128,9 +129,10 @@ class SourceDocument:
 
 @dataclass
 class Extraction:
-    """Everything extracted from one text."""
+    """Everything extracted from one text. ``text`` is None when a large file was read in
+    chunks (the text was never held whole); ``chars`` is its length either way."""
 
-    text: str
+    text: str | None
     citations: list[Citation]
     documents: list[Document]
     relations: list[Relation]
@@ -138,3 +140,4 @@ class Extraction:
     warnings: list[str] = field(default_factory=list)
     path: str | None = None
     sha256: str | None = None
+    chars: int = 0

@@ -94,7 +94,7 @@ def extraction_quads(ex: Extraction, base: str = DEFAULT_BASE, *, concepts: bool
     add(R, A, N(KG + "Report"))
     add(R, DCT + "source", lit(ex.path or "-"))
     add(R, KG + "sha256", lit(ex.sha256 or ""))
-    add(R, KG + "characters", typed(len(ex.text), "integer"))
+    add(R, KG + "characters", typed(ex.chars, "integer"))
     if ex.path:
         add(R, RDFS + "label", lit(ex.path.rsplit("/", 1)[-1]))
     src = ex.source_document
@@ -164,7 +164,7 @@ def extraction_quads(ex: Extraction, base: str = DEFAULT_BASE, *, concepts: bool
         add(P, OA + "end", typed(c.end, "nonNegativeInteger"))
         add(Q, A, N(OA + "TextQuoteSelector"))
         add(Q, OA + "exact", lit(c.text))
-        add(M, KG + "sentence", lit(" ".join(ex.text[c.sentence_start:c.sentence_end].split())))
+        add(M, KG + "sentence", lit(c.sentence_text))
         if c.date:
             add(M, KG + "statedDate", typed(c.date, "date"))
         if c.issuer:

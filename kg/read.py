@@ -15,6 +15,7 @@ import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable, Iterator
 
 TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text"}
 SUFFIXES = TEXT_SUFFIXES | {".docx", ".pdf", ".html", ".htm"}
@@ -24,11 +25,16 @@ class ReadError(Exception):
     """A report that cannot be read; the message is one line for the user."""
 
 
+STREAM_BYTES = 32 * 1024 * 1024   # text files larger than this are read in chunks, never whole
+CHUNK_CHARS = 4 * 1024 * 1024     # about this much text per chunk, cut at a paragraph break
+
+
 @dataclass
 class Report:
     path: str       # as the user named it ("-" for standard input)
-    text: str
+    text: str | None  # None for a large file: read it with chunks()
     sha256: str     # of the bytes as read: the report's identity in the store
+    chunks: Callable[[], Iterator[str]] | None = None
 
 
 def _decode(data: bytes, name: str, encoding: str | None) -> str:
@@ -126,7 +132,64 @@ def decode_report(data: bytes, name: str, encoding: str | None = None) -> str:
     return text
 
 
-def read_report(path: str, encoding: str | None = None) -> Report:
+def _text_encoding(head: bytes, name: str, encoding: str | None) -> str:
+    """The codec for a streamed text file, with the checks `_decode` makes on a whole one."""
+    if encoding:
+        try:
+            codecs.lookup(encoding)
+        except LookupError:
+            raise ReadError(f"unknown encoding {encoding!r}") from None
+        return encoding
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) and not head.startswith(codecs.BOM_UTF32_LE):
+        return "utf-16"
+    if b"\x00" in head[:8192]:
+        raise ReadError(f"{name}: looks binary, not text (NUL bytes); UTF-16 needs a BOM, or pass --encoding utf-16-le")
+    return "utf-8"
+
+
+def _cut(buffer: str) -> int:
+    """Where to end a chunk: the last paragraph break, else line break, else space."""
+    for sep in ("\n\n", "\n", " "):
+        i = buffer.rfind(sep, len(buffer) // 2)
+        if i > 0:
+            return i + len(sep)
+    return len(buffer)
+
+
+def stream_chunks(path: str, codec: str, chunk_chars: int | None = None, block: int = 1 << 20) -> Iterator[str]:
+    """Decode a file block by block and yield text in chunks that end at a paragraph break.
+    Memory stays at a few chunks whatever the file's size."""
+    chunk_chars = chunk_chars or CHUNK_CHARS
+    decoder = codecs.getincrementaldecoder(codec)("strict")
+    buffer, consumed = "", 0
+    with open(path, "rb") as f:
+        while True:
+            data = f.read(block)
+            try:
+                buffer += decoder.decode(data, final=not data)
+            except UnicodeDecodeError as e:
+                raise ReadError(f"{path}: not valid {codec} (byte 0x{data[e.start]:02x} at offset {consumed + e.start}); "
+                                f"pass --encoding (e.g. cp1258)") from None
+            consumed += len(data)
+            while len(buffer) >= chunk_chars:
+                cut = _cut(buffer[:chunk_chars])
+                yield buffer[:cut]
+                buffer = buffer[cut:]
+            if not data:
+                break
+    if buffer:
+        yield buffer
+
+
+def read_report(path: str, encoding: str | None = None, *, stream_bytes: int = STREAM_BYTES) -> Report:
+    """Read a report; a plain-text file larger than ``stream_bytes`` comes back as chunks."""
+    if path != "-" and Path(path).suffix.lower() not in SUFFIXES - TEXT_SUFFIXES:
+        try:
+            size = os.stat(path).st_size if os.path.isfile(path) else 0
+        except OSError:
+            size = 0
+        if size > stream_bytes:
+            return _stream_report(path, encoding, size)
     if path == "-":
         data = sys.stdin.buffer.read()
         return Report("-", decode_report(data, "standard input", encoding), hashlib.sha256(data).hexdigest())
@@ -144,6 +207,20 @@ def read_report(path: str, encoding: str | None = None) -> Report:
     except OSError as e:
         raise ReadError(f"{path}: cannot read ({e.strerror or e})") from None
     return Report(path, decode_report(data, path, encoding), hashlib.sha256(data).hexdigest())
+
+
+def _stream_report(path: str, encoding: str | None, size: int) -> Report:
+    digest = hashlib.sha256()
+    try:
+        with open(path, "rb") as f:
+            head = f.read(8192)
+            digest.update(head)
+            for block in iter(lambda: f.read(1 << 20), b""):
+                digest.update(block)
+    except OSError as e:
+        raise ReadError(f"{path}: cannot read ({e.strerror or e})") from None
+    codec = _text_encoding(head, path, encoding)
+    return Report(path, None, digest.hexdigest(), chunks=lambda: stream_chunks(path, codec))
 
 
 def expand(paths: list[str]) -> list[str]:

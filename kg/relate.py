@@ -9,7 +9,9 @@ Kết luận 01-KL/TW"). Relations never cross a spaCy sentence.
 """
 from __future__ import annotations
 
+import bisect
 import re
+from dataclasses import dataclass
 from itertools import groupby
 
 from .models import Citation, Relation
@@ -37,15 +39,29 @@ LIST_GAP = re.compile(r"\s{0,3}(?:,|và|, và)\s{1,3}")  # not ";": it closes an
 HEAD_PREFIX = re.compile(r"[\W\d_]{0,20}(?:sup>\d{1,3}</sup>[\W_]{0,5})?", re.S)
 
 
-def _objects(nt: NormalisedText, after: int, cits: list[Citation], npos) -> list[Citation]:
+MAX_OBJECTS = 50  # one cue names a short list; hostile text cannot make the work quadratic
+
+
+@dataclass
+class Link:
+    """A relation between two mentions, before resolution names their documents."""
+
+    subject: Citation
+    predicate: str
+    object: Citation
+    cue: str
+    cue_start: int  # original offsets
+    cue_end: int
+
+
+def _objects(text: str, after: int, cits: list[Citation], first: int, npos) -> list[Citation]:
+    """The citations right after a cue: the first one, and those joined to it as a list."""
     out: list[Citation] = []
     pos = after
     gap_re = OBJECT_GAP
-    for c in cits:
+    for c in cits[first:first + MAX_OBJECTS]:
         s = npos(c.start)
-        if s < pos:
-            continue
-        if not gap_re.fullmatch(nt.norm, pos, s):
+        if not gap_re.fullmatch(text, pos, s):
             break
         out.append(c)
         pos = npos(c.title_end if c.title_end > c.end else c.end)
@@ -53,40 +69,56 @@ def _objects(nt: NormalisedText, after: int, cits: list[Citation], npos) -> list
     return out
 
 
-def relate(nt: NormalisedText, citations: list[Citation]) -> list[Relation]:
-    """Relations stated in the text between documents cited in it (resolved IRIs)."""
+def links(nt: NormalisedText, citations: list[Citation]) -> list[Link]:
+    """Cue-linked pairs of mentions in one text (offsets are the text's own)."""
     text = nt.norm
     npos = nt.to_norm
-    relations: list[Relation] = []
-    seen: set[tuple] = set()
+    out: list[Link] = []
     for _, group in groupby(sorted(citations, key=lambda c: (c.sentence_start, c.start)),
                             key=lambda c: c.sentence_start):
         cits = list(group)
         if len(cits) < 2:
             continue
+        starts = [npos(c.start) for c in cits]
+        ends = [npos(c.end) for c in cits]
         s_start, s_end = npos(cits[0].sentence_start), npos(cits[0].sentence_end)
         head = cits[0]
-        head_ok = bool(HEAD_PREFIX.fullmatch(text, s_start, npos(head.start))) or head.issuer and \
-            text[s_start:npos(head.start)].rstrip().endswith("ban hành")
+        head_ok = bool(HEAD_PREFIX.fullmatch(text, s_start, starts[0])) or bool(head.issuer) and \
+            text[max(s_start, starts[0] - 60):starts[0]].rstrip().endswith("ban hành")
         for cue in CUE.finditer(text, s_start, s_end):
             predicate = cue.lastgroup
-            before = [c for c in cits if npos(c.end) <= cue.start()]
-            if not before:
+            # the last mention that ends before the cue (mentions are in text order)
+            i = bisect.bisect_right(ends, cue.start()) - 1
+            if i < 0:
                 continue
-            subject = before[-1]
-            if not ATTACH_GAP.fullmatch(text, npos(subject.end), cue.start()):
+            subject = cits[i]
+            if not ATTACH_GAP.fullmatch(text, ends[i], cue.start()):
                 if not head_ok or predicate == "based_on":
                     continue
                 subject = head
-            later = [c for c in cits if npos(c.start) >= cue.end()]
-            for obj in _objects(nt, cue.end(), later, npos):
-                if obj.document == subject.document or not obj.document or not subject.document:
-                    continue
-                key = (subject.document, predicate, obj.document)
-                if key in seen:
-                    continue
-                seen.add(key)
+            first = bisect.bisect_left(starts, cue.end())
+            for obj in _objects(text, cue.end(), cits, first, npos):
                 cue_start, cue_end = nt.span(cue.start(), cue.end())
-                relations.append(Relation(subject.document, predicate, obj.document,
-                                          subject.start, obj.end, nt.original[cue_start:cue_end], cue_start, cue_end))
-    return relations
+                out.append(Link(subject, predicate, obj, nt.original[cue_start:cue_end], cue_start, cue_end))
+    return out
+
+
+def relations(found: list[Link]) -> list[Relation]:
+    """Links between resolved mentions as relations between documents, each stated once."""
+    out: list[Relation] = []
+    seen: set[tuple] = set()
+    for k in found:
+        a, b = k.subject.document, k.object.document
+        if not a or not b or a == b:
+            continue
+        key = (a, k.predicate, b)
+        if key in seen:
+            continue
+        seen.add(key)
+        out.append(Relation(a, k.predicate, b, k.subject.start, k.object.end, k.cue, k.cue_start, k.cue_end))
+    return out
+
+
+def relate(nt: NormalisedText, citations: list[Citation]) -> list[Relation]:
+    """Relations stated in one text between its resolved mentions."""
+    return relations(links(nt, citations))
