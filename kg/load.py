@@ -47,6 +47,9 @@ def extract_to_nquads(path: str, base: str, encoding: str | None):
 
 
 def file_sha256(path: str) -> str | None:
+    """The hash of a regular file's bytes; None for anything else (a FIFO would block)."""
+    if not os.path.isfile(path):
+        return None
     h = hashlib.sha256()
     try:
         with open(path, "rb") as f:
@@ -82,6 +85,9 @@ def load(paths: list[str], store, *, base: str = DEFAULT_BASE, encoding: str | N
         todo.append(f)
     total = len(files)
     done = summary.unchanged
+    stale = store.is_stale()
+    if todo or prune:
+        store.mark_stale()
     if on_progress:
         on_progress(done, total, None)
 
@@ -135,9 +141,10 @@ def load(paths: list[str], store, *, base: str = DEFAULT_BASE, encoding: str | N
                 if not os.path.exists(s):
                     _remove_source(store, report, s)
                     summary.pruned += 1
-    if summary.loaded or summary.pruned:
+    if summary.loaded or summary.pruned or stale or todo or prune:
         store.refresh_summary()
         store.put_identity()
+        store.clear_stale()
     summary.seconds = time.perf_counter() - t0
     summary.store = store.counts()
     return summary

@@ -197,6 +197,8 @@ def read_report(path: str, encoding: str | None = None, *, stream_bytes: int = S
     try:
         if p.is_dir():
             raise ReadError(f"{path}: is a folder (name the files, or use a command that takes folders)")
+        if p.exists() and not p.is_file():  # a FIFO or device would block or never end
+            raise ReadError(f"{path}: not a regular file")
         data = p.read_bytes()
     except FileNotFoundError:
         raise ReadError(f"{path}: no such file") from None
@@ -234,7 +236,7 @@ def expand(paths: list[str]) -> list[str]:
                 dirs.sort()
                 for f in sorted(files):
                     if Path(f).suffix.lower() in SUFFIXES and not f.startswith("."):
-                        out.append(str(Path(root) / f))
+                        out.append(str(Path(root) / f))  # read_report says what is wrong with odd ones
         else:
             out.append(path)
     return out

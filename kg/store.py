@@ -51,6 +51,8 @@ def ontology_quads() -> list[ox.Quad]:
 
 
 IDENTITY_GRAPH = VOCAB + "graph/identity"
+META_GRAPH = VOCAB + "graph/meta"
+STALE = (ox.NamedNode(VOCAB + "store"), ox.NamedNode(VOCAB + "ontology#summaryStale"), ox.Literal("true"))
 DOCUMENTS_GRAPH = VOCAB + "graph/documents"
 
 #: The documents graph: what all reports say about each document, gathered onto the document
@@ -177,6 +179,17 @@ class LocalStore:
     def refresh_summary(self) -> None:
         self.db.update(SPARQL_PREFIXES + SUMMARY_UPDATE.format(g=DOCUMENTS_GRAPH))
 
+    def clear_stale(self) -> None:
+        self.db.remove(ox.Quad(*STALE, ox.NamedNode(META_GRAPH)))
+
+    def mark_stale(self) -> None:
+        """Reports are about to change: until the documents graph is rebuilt, say so, so that a
+        load killed half-way is finished by the next one even if no file changed meanwhile."""
+        self.db.add(ox.Quad(*STALE, ox.NamedNode(META_GRAPH)))
+
+    def is_stale(self) -> bool:
+        return ox.Quad(*STALE, ox.NamedNode(META_GRAPH)) in self.db
+
     def put_identity(self) -> None:
         g = ox.NamedNode(IDENTITY_GRAPH)
         if self.db.contains_named_graph(g):
@@ -278,6 +291,17 @@ class RemoteStore:
 
     def refresh_summary(self) -> None:
         self._update(SPARQL_PREFIXES + SUMMARY_UPDATE.format(g=DOCUMENTS_GRAPH))
+
+    def clear_stale(self) -> None:
+        self._update(f"DELETE DATA {{ GRAPH <{META_GRAPH}> {{ {STALE[0]} {STALE[1]} {STALE[2]} }} }}")
+
+    def mark_stale(self) -> None:
+        self._update(f"INSERT DATA {{ GRAPH <{META_GRAPH}> {{ {STALE[0]} {STALE[1]} {STALE[2]} }} }}")
+
+    def is_stale(self) -> bool:
+        r = self.http.get(self.location + "/query", params={"query": f"ASK {{ GRAPH <{META_GRAPH}> {{ {STALE[0]} {STALE[1]} {STALE[2]} }} }}"},
+                          headers={"Accept": "application/sparql-results+json"})
+        return bool(r.json().get("boolean"))
 
     def put_identity(self) -> None:
         body = ox.serialize([q.triple for q in identity_quads(document_iris(self))], format=ox.RdfFormat.N_TRIPLES)
