@@ -212,9 +212,8 @@ def query(
         _fail(str(e))
     try:
         if update:
-            from .store import SPARQL_PREFIXES
             try:
-                db.db.update(SPARQL_PREFIXES + text) if hasattr(db, "db") else db._update(SPARQL_PREFIXES + text)
+                db.update(text)
             except SyntaxError as e:
                 _fail(f"SPARQL syntax error: {str(e).splitlines()[0]}")
             err.print("update done", markup=False)

@@ -75,10 +75,7 @@ class PartyCitations:
         return doc
 
     def _citation(self, text: str, m: find.SymbolMatch, by_start, by_end) -> Citation:
-        start, dtype = parse.type_before(text, m.start)
-        if m.system == "state":
-            word = text[start:m.start].lower().split(" số")[0].strip() if start < m.start else ""
-            dtype = tables.type_by_word("state").get(" ".join(word.split())) if word else None
+        start, dtype = parse.type_before(text, m.start, m.system)
         from_word = dtype is not None
         if dtype is None and m.type_code:
             options = tables.types_for_code(m.type_code, m.system)

@@ -28,12 +28,13 @@ STATE_SYMBOL = (
 SYMBOL = re.compile(f"{PARTY_SYMBOL}|{STATE_SYMBOL}")
 
 _DATE_NUM = r"(?P<d>\d{1,2})\s{0,2}[/.\-]\s{0,2}(?P<m>\d{1,2})\s{0,2}[/.\-]\s{0,2}(?P<y>\d{4})(?!\d)"
-_DATE_WORDS = (r"(?P<d2>\d{1,2})\s{1,3}(?i:tháng)\s{1,3}(?P<m2>\d{1,2})\s{1,3}(?i:năm)\s{1,3}"
+# "ngay", "thang", "nam", "so": sites that scramble diacritics keep the symbols and dates
+_DATE_WORDS = (r"(?P<d2>\d{1,2})\s{1,3}(?i:tháng|thang)\s{1,3}(?P<m2>\d{1,2})\s{1,3}(?i:năm|nam)\s{1,3}"
                r"(?P<y2>\d{4})(?!\d)")
 #: A date stated right after a symbol: ", ngày 18/5/2021", " ngày 20 tháng 7 năm 2022", " (18-2-2019)".
 DATE_AFTER = re.compile(
     r"[ \t]{0,3}(?:\r?\n[ \t]{0,3})?[,(]?\s{0,3}"
-    r"(?:(?:(?i:ban hành|ký)\s{1,3})?(?i:ngày)\s{1,3}(?:" + _DATE_NUM + "|" + _DATE_WORDS + r")"
+    r"(?:(?:(?i:ban hành|ký)\s{1,3})?(?i:ngày|ngay)\s{1,3}(?:" + _DATE_NUM + "|" + _DATE_WORDS + r")"
     r"|(?P<d3>\d{1,2})(?P<sep>[/\-])(?P<m3>\d{1,2})(?P=sep)(?P<y3>\d{4})(?!\d))\)?"
 )
 #: "của" / "do" introducing the issuing body after the citation.
@@ -61,7 +62,7 @@ def type_word_before() -> re.Pattern:
     """A type word (and "số") ending exactly where a symbol starts: "Kết luận số ", "QUY ĐỊNH SỐ: "."""
     words = sorted(tables.type_by_word("party"), key=len, reverse=True)
     alt = "|".join(re.escape(w) for w in words)
-    return re.compile(rf"(?i:(?P<word>{alt}))(?:\s{{1,3}}(?i:số)\s{{0,2}}:?)?\s{{0,3}}$")
+    return re.compile(rf"(?i:(?P<word>{alt}))(?:\s{{1,3}}(?i:số|so)\s{{0,2}}:?)?\s{{0,3}}$")
 
 
 @lru_cache(maxsize=None)

@@ -24,14 +24,15 @@ class BodyMatch:
     body_id: str
 
 
-def type_before(text: str, start: int) -> tuple[int, DocType | None]:
-    """The type word ending where the symbol starts, and where it begins."""
+def type_before(text: str, start: int, system: str = "party") -> tuple[int, DocType | None]:
+    """The type word ending where the symbol starts, and where it begins. The same word names a
+    Party or a State type ("Quyết định số 23-QĐ/TW", "Quyết định số 12/2021/QĐ-UBND")."""
     window_start = max(0, start - 40)
     m = find.type_word_before().search(text, window_start, start)
     if not m:
         return start, None
     word = " ".join(m.group("word").lower().split())
-    return m.start(), tables.type_by_word("party").get(word)
+    return m.start(), tables.type_by_word(system).get(word)
 
 
 def iso_date(day: str, month: str, year: str, today: dt.date | None = None) -> str | None:

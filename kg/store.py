@@ -179,6 +179,9 @@ class LocalStore:
     def refresh_summary(self) -> None:
         self.db.update(SPARQL_PREFIXES + SUMMARY_UPDATE.format(g=DOCUMENTS_GRAPH))
 
+    def update(self, sparql: str) -> None:
+        self.db.update(SPARQL_PREFIXES + sparql)
+
     def clear_stale(self) -> None:
         self.db.remove(ox.Quad(*STALE, ox.NamedNode(META_GRAPH)))
 
@@ -291,6 +294,9 @@ class RemoteStore:
 
     def refresh_summary(self) -> None:
         self._update(SPARQL_PREFIXES + SUMMARY_UPDATE.format(g=DOCUMENTS_GRAPH))
+
+    def update(self, sparql: str) -> None:
+        self._update(SPARQL_PREFIXES + sparql)
 
     def clear_stale(self) -> None:
         self._update(f"DELETE DATA {{ GRAPH <{META_GRAPH}> {{ {STALE[0]} {STALE[1]} {STALE[2]} }} }}")

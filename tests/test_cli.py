@@ -141,3 +141,43 @@ def test_base_changes_document_iris(tmp_path):
     f.write_text(SAMPLE, encoding="utf-8")
     data = json.loads(kg("extract", str(f), "--format", "json", "--base", "http://example.com/kg").stdout)
     assert data["documents"][0]["id"] == "http://example.com/kg/doc/01-KL-TW-2021"
+
+
+def _pdf(text: str | None) -> bytes:
+    """A one-page PDF; with text=None a page without a text layer (like a scan)."""
+    content = f"BT /F1 12 Tf 72 720 Td ({text}) Tj ET".encode() if text else b""
+    objs = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>",
+            b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream",
+            b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]
+    out, offsets = b"%PDF-1.4\n", []
+    for i, o in enumerate(objs, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % i + o + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1) + b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, xref)
+    return out
+
+
+def test_docx_pdf_and_html_inputs(tmp_path):
+    import docx
+    d = docx.Document()
+    d.add_paragraph("Thực hiện Kết luận số 01-KL/TW, ngày 18/5/2021 của Bộ Chính trị.")
+    d.save(tmp_path / "r.docx")
+    (tmp_path / "r.pdf").write_bytes(_pdf("Thuc hien Chi thi so 05-CT/TW ngay 15/5/2016"))
+    (tmp_path / "r.html").write_text("<html><head><script>var x='02-CT/TW';</script></head><body><p>Theo "
+                                     "<b>Quy định số 11-QĐi/TW</b> ngày 18/2/2019 của Bộ Chính trị</p></body></html>",
+                                     encoding="utf-8")
+    found = {}
+    for name in ("r.docx", "r.pdf", "r.html"):
+        data = json.loads(kg("extract", str(tmp_path / name), "--format", "json").stdout)
+        found[name] = [(x["symbol"], x["date"]) for x in data["documents"]]
+    assert found == {"r.docx": [("01-KL/TW", "2021-05-18")], "r.pdf": [("05-CT/TW", "2016-05-15")],
+                     "r.html": [("11-QĐi/TW", "2019-02-18")]}
+    (tmp_path / "scan.pdf").write_bytes(_pdf(None))
+    run = kg("extract", str(tmp_path / "scan.pdf"))
+    assert run.returncode != 0 and b"no text layer" in run.stderr
+    (tmp_path / "broken.docx").write_bytes(b"PK\x03\x04 not really")
+    run = kg("extract", str(tmp_path / "broken.docx"))
+    assert run.returncode != 0 and b"not a readable .docx" in run.stderr
