@@ -9,7 +9,6 @@ process and its peak RSS is printed (the file is read in chunks, never whole).
 from __future__ import annotations
 
 import argparse
-import os
 import resource
 import subprocess
 import sys

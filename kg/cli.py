@@ -259,7 +259,7 @@ def serve(
     import shutil
     import subprocess
 
-    from .store import StoreError, store_location
+    from .store import store_location
 
     loc = store_location(store)
     if loc.startswith(("http://", "https://")):

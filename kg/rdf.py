@@ -255,7 +255,7 @@ def write_schemes(folder: str) -> list[str]:
     for which, name in (("type", "doc-types.ttl"), ("body", "bodies.ttl")):
         quads = scheme_quads(which)
         triples = sorted({q.triple for q in quads}, key=str)
-        header = (f"# Generated from kg/data/ by kg.rdf.write_schemes; edit the tables, not this file.\n").encode()
+        header = ("# Generated from kg/data/ by kg.rdf.write_schemes; edit the tables, not this file.\n").encode()
         path = os.path.join(folder, name)
         with open(path, "wb") as f:
             f.write(header + ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES))

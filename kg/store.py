@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from .rdf import ELI, KG, PREFIXES, VOCAB, scheme_quads
+from .rdf import KG, PREFIXES, VOCAB, scheme_quads
 
 DEFAULT_STORE = "./kg-store"
 ONTOLOGY_GRAPH = VOCAB + "graph/ontology"
@@ -137,11 +137,6 @@ class LocalStore:
         return {q.object.value for q in self.db.quads_for_pattern(
             ox.NamedNode(report), ox.NamedNode(DCT_SOURCE), None, ox.NamedNode(report))}
 
-    def reports_with_source(self, path: str) -> list[str]:
-        return sorted({q.subject.value for q in self.db.quads_for_pattern(
-            None, ox.NamedNode(DCT_SOURCE), ox.Literal(path), None)
-            if q.graph_name == q.subject})
-
     def all_sources(self) -> dict[str, set[str]]:
         out: dict[str, set[str]] = {}
         for q in self.db.quads_for_pattern(None, ox.NamedNode(DCT_SOURCE), None, None):
@@ -200,8 +195,8 @@ class LocalStore:
         self.db.extend(identity_quads(document_iris(self)))
 
     def counts(self) -> dict:
-        row = self.select(f"""SELECT (COUNT(DISTINCT ?r) AS ?reports) (COUNT(DISTINCT ?d) AS ?documents)
-            WHERE {{ ?r a kg:Report . OPTIONAL {{ ?r eli:cites ?d }} }}""")[0]
+        row = self.select("""SELECT (COUNT(DISTINCT ?r) AS ?reports) (COUNT(DISTINCT ?d) AS ?documents)
+            WHERE { ?r a kg:Report . OPTIONAL { ?r eli:cites ?d } }""")[0]
         return {"reports": int(row["reports"]), "documents": int(row["documents"]), "triples": len(self.db)}
 
     def dump(self, fmt: ox.RdfFormat = ox.RdfFormat.N_QUADS) -> bytes:
@@ -256,10 +251,6 @@ class RemoteStore:
 
     def sources(self, report: str) -> set[str]:
         return {r["s"] for r in self.select(f"SELECT ?s WHERE {{ GRAPH <{report}> {{ <{report}> dct:source ?s }} }}")}
-
-    def reports_with_source(self, path: str) -> list[str]:
-        lit = ox.Literal(path)
-        return sorted(r["r"] for r in self.select(f"SELECT DISTINCT ?r WHERE {{ GRAPH ?r {{ ?r dct:source {lit} }} }}"))
 
     def all_sources(self) -> dict[str, set[str]]:
         out: dict[str, set[str]] = {}

@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 import unicodedata
 from importlib import resources
-from pathlib import Path
 
 import networkx as nx
 from pyvis.network import Network

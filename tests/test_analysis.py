@@ -4,10 +4,8 @@ import json
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
-from pathlib import Path
 
 import networkx as nx
-import pytest
 
 from conftest import ROOT, SEED
 

@@ -2,9 +2,8 @@
 import re
 import subprocess
 import sys
-from pathlib import Path
 
-from conftest import ROOT, SEED
+from conftest import SEED
 
 KG = [sys.executable, "-m", "kg"]
 

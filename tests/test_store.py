@@ -12,7 +12,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from conftest import ROOT, SEED
+from conftest import SEED
 
 KG = [sys.executable, "-m", "kg"]
 ENV = {**os.environ, "PYTHONUNBUFFERED": "1"}
