@@ -31,13 +31,18 @@ def pipeline() -> Language:
     """Blank Vietnamese (no pyvi) + sentence boundaries + the citation component."""
     nlp = blank_vietnamese()
     nlp.add_pipe("party_citations")
+    nlp.max_length = SEGMENT_CAP + 2 * MAX_SEGMENT + 1  # segments are capped (see `segments`)
     return nlp
+
+
+SEGMENT_CAP = 50_000  # characters one spaCy Doc may hold: a sentence without end is cut up
 
 
 def segments(text: str, anchors: list[int]) -> list[tuple[int, int]]:
     """The sentences that hold an anchor, merged when adjacent and cut to MAX_SEGMENT on each
     side; text between them is never tokenised. Sentence starts come from the same rule the
-    spaCy pipeline applies (`sentence_starts`), so a segment begins where spaCy's sentence does."""
+    spaCy pipeline applies (`sentence_starts`), so a segment begins where spaCy's sentence does.
+    Segments never overlap and never exceed SEGMENT_CAP + MAX_SEGMENT characters."""
     starts = sentence_starts(text) + [len(text)]
     out: list[tuple[int, int]] = []
     for a in anchors:
@@ -46,7 +51,11 @@ def segments(text: str, anchors: list[int]) -> list[tuple[int, int]]:
         lo = max(lo, a - MAX_SEGMENT)
         hi = min(hi, a + MAX_SEGMENT)
         if out and lo <= out[-1][1]:
-            out[-1] = (out[-1][0], max(hi, out[-1][1]))
+            if out[-1][1] - out[-1][0] < SEGMENT_CAP or a >= out[-1][1]:
+                if out[-1][1] - out[-1][0] < SEGMENT_CAP:
+                    out[-1] = (out[-1][0], max(hi, out[-1][1]))
+                else:  # full: the next segment starts where this one ends
+                    out.append((out[-1][1], max(hi, out[-1][1])))
         else:
             out.append((lo, hi))
     return out
