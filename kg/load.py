@@ -31,15 +31,16 @@ class LoadSummary:
 
 
 def extract_to_nquads(path: str, base: str, encoding: str | None):
-    """Worker: read, extract, serialise. Returns (path, sha256, nquads, citations, documents, quads)
-    or (path, None, error message)."""
+    """Worker: read, extract, serialise. Returns (path, sha256, nquads, citations, documents,
+    quads, document IRIs) or (path, None, error message)."""
     from .extract import extract_report
     from .rdf import extraction_quads, serialise
     try:
         report = read_report(path, encoding)
         ex = extract_report(report, base=base)
         quads = extraction_quads(ex, base, concepts=False, for_store=True)
-        return path, report.sha256, serialise(quads, "nq"), len(ex.citations), len(ex.documents), len(quads)
+        docs = [d.id for d in ex.documents]
+        return path, report.sha256, serialise(quads, "nq"), len(ex.citations), len(ex.documents), len(quads), docs
     except ReadError as e:
         return path, None, str(e)
     except Exception as e:  # noqa: BLE001  (one bad report never stops the rest)
@@ -86,6 +87,7 @@ def load(paths: list[str], store, *, base: str = DEFAULT_BASE, encoding: str | N
     total = len(files)
     done = summary.unchanged
     stale = store.is_stale()
+    affected: set[str] = set()  # documents whose facts in the documents graph must be rebuilt
     if todo or prune:
         store.mark_stale()
     if on_progress:
@@ -98,7 +100,8 @@ def load(paths: list[str], store, *, base: str = DEFAULT_BASE, encoding: str | N
         if sha is None:
             summary.failed.append((path, result[2]))
         else:
-            nquads, n_cit, n_doc, n_quads = result[2:]
+            nquads, n_cit, n_doc, n_quads, docs = result[2:]
+            affected.update(docs)
             report = report_iri(base, sha)
             if report in sources:  # same bytes under another path: one report, two sources
                 store.add_source(report, path)
@@ -107,7 +110,7 @@ def load(paths: list[str], store, *, base: str = DEFAULT_BASE, encoding: str | N
                 store.put_report(report, nquads)
                 sources[report] = {path}
             for old in by_path.get(path, set()) - {report}:  # the file changed: its old report goes
-                _remove_source(store, old, path)
+                affected.update(_remove_source(store, old, path))
             summary.loaded += 1
             summary.citations += n_cit
             summary.documents += n_doc
@@ -115,8 +118,9 @@ def load(paths: list[str], store, *, base: str = DEFAULT_BASE, encoding: str | N
         if on_progress:
             on_progress(done, total, path)
 
-    workers = workers or os.cpu_count() or 1
-    if workers <= 1 or len(todo) <= 1:
+    # the main process writes (one writer per store); the others extract: one core is the writer's
+    workers = workers or max(1, (os.cpu_count() or 2) - 1)
+    if len(todo) <= 1:
         for f in todo:
             commit(extract_to_nquads(f, base, encoding))
     else:
@@ -139,10 +143,12 @@ def load(paths: list[str], store, *, base: str = DEFAULT_BASE, encoding: str | N
         for report, sources in store.all_sources().items():
             for s in sources:
                 if not os.path.exists(s):
-                    _remove_source(store, report, s)
+                    affected.update(_remove_source(store, report, s))
                     summary.pruned += 1
     if summary.loaded or summary.pruned or stale or todo or prune:
-        store.refresh_summary()
+        # a few documents: rebuild their facts only; most of them (or after a killed load): all
+        partial = not stale and len(affected) < max(2000, 0.2 * summary_size(store))
+        store.refresh_summary(affected if partial else None)
         store.put_identity()
         store.clear_stale()
     summary.seconds = time.perf_counter() - t0
@@ -150,9 +156,18 @@ def load(paths: list[str], store, *, base: str = DEFAULT_BASE, encoding: str | N
     return summary
 
 
-def _remove_source(store, report: str, path: str) -> None:
-    """A report stays while any file still has its bytes."""
+def _remove_source(store, report: str, path: str) -> set[str]:
+    """A report stays while any file still has its bytes. Returns the documents it cited when
+    it goes (their facts change)."""
     if store.sources(report) - {path}:
         store.remove_source(report, path)
-    else:
-        store.drop_report(report)
+        return set()
+    cited = store.cited_by(report)
+    store.drop_report(report)
+    return cited
+
+
+def summary_size(store) -> int:
+    """How many documents the documents graph holds."""
+    rows = store.select("SELECT (COUNT(?d) AS ?n) WHERE { GRAPH <https://kg.example.org/graph/documents> { ?d eli:id_local ?s } }")
+    return int(rows[0]["n"]) if rows else 0

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from .rdf import KG, PREFIXES, VOCAB, scheme_quads
+from .rdf import ELI, KG, PREFIXES, VOCAB, scheme_quads
 
 DEFAULT_STORE = "./kg-store"
 ONTOLOGY_GRAPH = VOCAB + "graph/ontology"
@@ -77,7 +77,37 @@ INSERT {{ GRAPH <{g}> {{ ?a ?super ?b }} }} WHERE {{
 INSERT {{ GRAPH <{g}> {{ ?d kg:mentionCount ?n ; kg:reportCount ?k }} }} WHERE {{
   SELECT ?d (COUNT(?m) AS ?n) (COUNT(DISTINCT ?r) AS ?k) WHERE {{ GRAPH ?r {{ ?m oa:hasBody ?d }} }} GROUP BY ?d }}
 """
+#: The same for some documents only (a load that changed a few reports of a large store).
+SUMMARY_PARTIAL = """
+DELETE {{ GRAPH <{g}> {{ ?d ?p ?o }} }} WHERE {{ VALUES ?d {{ {docs} }} GRAPH <{g}> {{ ?d ?p ?o }} }} ;
+INSERT {{ GRAPH <{g}> {{ ?d ?p ?o }} }} WHERE {{
+  SELECT DISTINCT ?d ?p ?o WHERE {{
+    VALUES ?d {{ {docs} }}
+    VALUES (?kp ?p) {{ (kg:documentClass rdf:type) (kg:symbol eli:id_local) (kg:documentType eli:type_document)
+                      (kg:documentDate eli:date_document) (kg:passedBy eli:passed_by) (kg:documentTitle eli:title)
+                      (kg:issuerName kg:issuerName) (kg:typeCode kg:typeCode) (kg:issuerCode kg:issuerCode) (kg:term kg:term) }}
+    GRAPH ?r {{ ?x kg:describes ?d ; ?kp ?o }} }} }} ;
+INSERT {{ GRAPH <{g}> {{ ?a ?p ?b }} }} WHERE {{
+  SELECT DISTINCT ?a ?p ?b WHERE {{ VALUES ?a {{ {docs} }}
+    GRAPH ?r {{ ?st rdf:subject ?a ; rdf:predicate ?p ; rdf:object ?b . ?st a kg:RelationStatement }} }} }} ;
+INSERT {{ GRAPH <{g}> {{ ?a ?super ?b }} }} WHERE {{
+  VALUES ?a {{ {docs} }}
+  VALUES (?p ?super) {{ (kg:reviews eli:refers_to) (kg:guides eli:ensures_implementation_of) (kg:replaces eli:repeals) }}
+  GRAPH <{g}> {{ ?a ?p ?b }} }} ;
+INSERT {{ GRAPH <{g}> {{ ?d kg:mentionCount ?n ; kg:reportCount ?k }} }} WHERE {{
+  SELECT ?d (COUNT(?m) AS ?n) (COUNT(DISTINCT ?r) AS ?k) WHERE {{ VALUES ?d {{ {docs} }} GRAPH ?r {{ ?m oa:hasBody ?d }} }}
+  GROUP BY ?d }}
+"""
 OWL_SAME_AS = "http://www.w3.org/2002/07/owl#sameAs"
+
+
+def summary_updates(docs: set[str] | None, batch: int = 500) -> list[str]:
+    """SPARQL updates that rebuild the documents graph: whole (docs=None), or for some documents."""
+    if docs is None:
+        return [SPARQL_PREFIXES + SUMMARY_UPDATE.format(g=DOCUMENTS_GRAPH)]
+    ordered = sorted(docs)
+    return [SPARQL_PREFIXES + SUMMARY_PARTIAL.format(g=DOCUMENTS_GRAPH, docs=" ".join(f"<{d}>" for d in ordered[i:i + batch]))
+            for i in range(0, len(ordered), batch)]
 
 
 def identity_quads(doc_iris: list[str]) -> list[ox.Quad]:
@@ -171,8 +201,13 @@ class LocalStore:
             self.db.remove_graph(g)
         self.db.extend(ontology_quads())
 
-    def refresh_summary(self) -> None:
-        self.db.update(SPARQL_PREFIXES + SUMMARY_UPDATE.format(g=DOCUMENTS_GRAPH))
+    def refresh_summary(self, docs: set[str] | None = None) -> None:
+        for update in summary_updates(docs):
+            self.db.update(update)
+
+    def cited_by(self, report: str) -> set[str]:
+        return {q.object.value for q in self.db.quads_for_pattern(
+            ox.NamedNode(report), ox.NamedNode(ELI + "cites"), None, ox.NamedNode(report))}
 
     def update(self, sparql: str) -> None:
         self.db.update(SPARQL_PREFIXES + sparql)
@@ -283,8 +318,12 @@ class RemoteStore:
         if r.status_code >= 400:
             raise StoreError(f"the server refused the ontology ({r.status_code})")
 
-    def refresh_summary(self) -> None:
-        self._update(SPARQL_PREFIXES + SUMMARY_UPDATE.format(g=DOCUMENTS_GRAPH))
+    def refresh_summary(self, docs: set[str] | None = None) -> None:
+        for update in summary_updates(docs):
+            self._update(update)
+
+    def cited_by(self, report: str) -> set[str]:
+        return {r["d"] for r in self.select(f"SELECT ?d WHERE {{ GRAPH <{report}> {{ <{report}> eli:cites ?d }} }}")}
 
     def update(self, sparql: str) -> None:
         self._update(SPARQL_PREFIXES + sparql)

@@ -277,3 +277,26 @@ def test_query_update_only_when_asked(tmp_path):
     run = kg("query", 'INSERT DATA { GRAPH <http://x/g> { <http://x/a> <http://x/b> "c" } }', "--store", str(st), "--update")
     assert run.returncode == 0, run.stderr
     assert kg("query", 'ASK { <http://x/a> <http://x/b> "c" }', "--store", str(st)).returncode == 0
+
+
+def test_partial_rebuild_of_the_documents_graph_equals_a_full_one(tmp_path, corpus):
+    import pyoxigraph as ox
+    from kg.load import load
+    from kg.store import DOCUMENTS_GRAPH, LocalStore
+    folder = tmp_path / "r"
+    shutil.copytree(corpus, folder)
+    db = LocalStore(str(tmp_path / "st"))
+    load([str(folder)], db, workers=1)
+    seed = folder / SEED.name
+    seed.write_text(seed.read_text(encoding="utf-8").replace("ngày 08/9/2021", "ngày 07/12/2021"), encoding="utf-8")
+    (folder / "mattran_97-QD-TW.txt").unlink()
+    load([str(folder)], db, workers=1, prune=True)
+
+    def docs_graph():
+        return {(q.subject, q.predicate, q.object) for q in db.db.quads_for_pattern(None, None, None, ox.NamedNode(DOCUMENTS_GRAPH))}
+    partial = docs_graph()
+    db.refresh_summary(None)
+    assert partial == docs_graph()
+    symbols = {t[2].value for t in partial if t[1].value.endswith("id_local")}
+    assert "97-QĐ/TW" not in symbols and "01-KL/TW" in symbols
+    db.close()
