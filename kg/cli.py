@@ -60,7 +60,7 @@ def extract(
 ):
     """Find every citation of a Party or State document in reports."""
     from .extract import extract_report
-    from .formats import atomic_write, extraction_json, print_table
+    from .formats import atomic_file, atomic_write, print_table, write_extraction_json
     from .rdf import extraction_quads, serialise
 
     base_iri = _base(base)
@@ -86,11 +86,21 @@ def extract(
             print_table(ex, console)
         data = console.export_text().encode("utf-8") if out else b""
     elif format == ExtractFormat.json:
-        objs = [extraction_json(ex) for ex in extractions]
-        if len(objs) == 1:
-            data = (json.dumps(objs[0], ensure_ascii=False, indent=1) + "\n").encode("utf-8")
-        else:  # one JSON object per line, one line per report
-            data = "".join(json.dumps(o, ensure_ascii=False) + "\n" for o in objs).encode("utf-8")
+        # written piece by piece (a huge report's JSON is never one string); several reports:
+        # one JSON object per line
+        def write(f):
+            for ex in extractions:
+                write_extraction_json(ex, f, indent=1 if len(extractions) == 1 else None)
+        if out:
+            try:
+                with atomic_file(out) as f:
+                    write(f)
+            except OSError as e:
+                _fail(f"cannot write {out}: {e.strerror or e}")
+        else:
+            write(sys.stdout.buffer)
+            sys.stdout.flush()
+        raise typer.Exit(1 if failures else 0)
     else:
         quads = [q for ex in extractions for q in extraction_quads(ex, base_iri)]
         data = serialise(quads, format.value)

@@ -1,6 +1,8 @@
 """Output of `kg extract`: the JSON of ../shared/spec/extract-json.md and a readable table."""
 from __future__ import annotations
 
+import contextlib
+import json
 from dataclasses import asdict
 
 from rich.console import Console
@@ -31,12 +33,36 @@ def document_json(d) -> dict:
 
 
 def extraction_json(ex: Extraction) -> dict:
+    """The whole extraction as one dict (see `write_extraction_json` for large ones)."""
+    out = extraction_json_without_citations(ex)
+    return {"source": out["source"], "source_document": out["source_document"],
+            "citations": [citation_json(c) for c in ex.citations], "documents": out["documents"],
+            "relations": out["relations"], "warnings": out["warnings"]}
+
+
+def write_extraction_json(ex: Extraction, out, *, indent: int | None = 1) -> None:
+    """The JSON of `extraction_json`, written piece by piece to a binary file: one citation's
+    dict at a time, so a huge report's output is never one string in memory."""
+    def dump(obj) -> bytes:
+        return json.dumps(obj, ensure_ascii=False, indent=indent).encode("utf-8")
+    nl = b"\n" if indent is not None else b""
+    head = extraction_json_without_citations(ex)
+    out.write(b"{" + nl + b'"source": ' + dump(head["source"]) + b"," + nl)
+    out.write(b'"source_document": ' + dump(head["source_document"]) + b"," + nl + b'"citations": [' + nl)
+    for i, c in enumerate(ex.citations):
+        out.write((b"," + nl if i else b"") + dump(citation_json(c)))
+    out.write(nl + b"]," + nl)
+    for key in ("documents", "relations", "warnings"):
+        out.write(f'"{key}": '.encode() + dump(head[key]) + (b"," if key != "warnings" else b"") + nl)
+    out.write(b"}\n")
+
+
+def extraction_json_without_citations(ex: Extraction) -> dict:
     src = ex.source_document
     return {
         "source": {"path": ex.path or "-", "sha256": ex.sha256, "chars": ex.chars},
         "source_document": None if src is None else {
             "symbol": src.symbol, "doc_type": src.doc_type, "date": src.date, "issuer": src.issuer},
-        "citations": [citation_json(c) for c in ex.citations],
         "documents": [document_json(d) for d in ex.documents],
         "relations": [asdict(r) for r in ex.relations],
         "warnings": list(ex.warnings),
@@ -75,6 +101,13 @@ def print_table(ex: Extraction, console: Console) -> None:
 
 def atomic_write(path: str, data: bytes) -> None:
     """Write a whole file or nothing: a temporary file beside it, fsync, then rename."""
+    with atomic_file(path) as f:
+        f.write(data)
+
+
+@contextlib.contextmanager
+def atomic_file(path: str):
+    """A binary file to write that appears at ``path`` whole when the block ends, or not at all."""
     import os
     import tempfile
 
@@ -88,7 +121,7 @@ def atomic_write(path: str, data: bytes) -> None:
     os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; a written report is an ordinary file
     try:
         with os.fdopen(fd, "wb") as f:
-            f.write(data)
+            yield f
             f.flush()
             os.fsync(f.fileno())
         os.replace(tmp, target)
