@@ -87,6 +87,7 @@ def load(paths: list[str], store, *, base: str = DEFAULT_BASE, encoding: str | N
     total = len(files)
     done = summary.unchanged
     stale = store.is_stale()
+    docs_before = summary_size(store)
     affected: set[str] = set()  # documents whose facts in the documents graph must be rebuilt
     if todo or prune:
         store.mark_stale()
@@ -147,7 +148,7 @@ def load(paths: list[str], store, *, base: str = DEFAULT_BASE, encoding: str | N
                     summary.pruned += 1
     if summary.loaded or summary.pruned or stale or todo or prune:
         # a few documents: rebuild their facts only; most of them (or after a killed load): all
-        partial = not stale and len(affected) < max(2000, 0.2 * summary_size(store))
+        partial = not stale and len(affected) <= 0.2 * docs_before
         store.refresh_summary(affected if partial else None)
         store.put_identity()
         store.clear_stale()

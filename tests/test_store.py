@@ -283,14 +283,22 @@ def test_partial_rebuild_of_the_documents_graph_equals_a_full_one(tmp_path, corp
     import pyoxigraph as ox
     from kg.load import load
     from kg.store import DOCUMENTS_GRAPH, LocalStore
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
+    from synth import generate
     folder = tmp_path / "r"
     shutil.copytree(corpus, folder)
+    generate(folder / "synthetic", 60, seed=5)
     db = LocalStore(str(tmp_path / "st"))
     load([str(folder)], db, workers=1)
-    seed = folder / SEED.name
-    seed.write_text(seed.read_text(encoding="utf-8").replace("ngày 08/9/2021", "ngày 07/12/2021"), encoding="utf-8")
+    hv = folder / "huongvinh_thiuy_05-CT-TU.txt"
+    hv.write_text(hv.read_text(encoding="utf-8").replace("ngày 23/12/2020", "ngày 24/12/2020"), encoding="utf-8")
     (folder / "mattran_97-QD-TW.txt").unlink()
-    load([str(folder)], db, workers=1, prune=True)
+    import kg.load as kg_load
+    calls = []
+    original = db.refresh_summary
+    db.refresh_summary = lambda docs=None: (calls.append(docs), original(docs))
+    kg_load.load([str(folder)], db, workers=1, prune=True)
+    assert calls and calls[0] is not None and len(calls[0]) == 6   # only the affected documents
 
     def docs_graph():
         return {(q.subject, q.predicate, q.object) for q in db.db.quads_for_pattern(None, None, None, ox.NamedNode(DOCUMENTS_GRAPH))}
@@ -299,4 +307,6 @@ def test_partial_rebuild_of_the_documents_graph_equals_a_full_one(tmp_path, corp
     assert partial == docs_graph()
     symbols = {t[2].value for t in partial if t[1].value.endswith("id_local")}
     assert "97-QĐ/TW" not in symbols and "01-KL/TW" in symbols
+    dates = {t[2].value for t in partial if t[0].value.endswith("02-CT-TU-2020") and t[1].value.endswith("date_document")}
+    assert dates == {"2020-12-24"}
     db.close()
