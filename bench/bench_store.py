@@ -9,7 +9,6 @@ size; the figures go in the closing notes, not in tests.
 from __future__ import annotations
 
 import argparse
-import os
 import shutil
 import statistics
 import sys
@@ -62,7 +61,7 @@ def main() -> None:
     ap.add_argument("--sizes", default="1000,10000")
     ap.add_argument("--rdflib-max", type=int, default=10000)
     ap.add_argument("--runs", type=int, default=5)
-    ap.add_argument("--workers", type=int, default=os.cpu_count() or 2)
+    ap.add_argument("--workers", type=int, default=None, help="extraction processes (default: cores - 1)")
     ap.add_argument("--workdir", type=Path, default=Path("/tmp/kg-bench"))
     args = ap.parse_args()
     queries = {name: path.read_text(encoding="utf-8") for name, path in named_queries().items()}

@@ -16,7 +16,6 @@ from importlib import resources
 import networkx as nx
 from pyvis.network import Network
 
-from .graph import document_graph
 
 MAX_NODES = 5000
 
@@ -56,7 +55,6 @@ def select(g: nx.MultiDiGraph, *, focus: str | None = None, depth: int = 1, issu
            doc_type: str | None = None, year_from: int | None = None, year_to: int | None = None,
            relations: list[str] | None = None) -> nx.MultiDiGraph:
     """The part of the graph the filters keep. Reports stay when they cite a kept document."""
-    keep = set(g.nodes)
     if relations:
         drop = [(a, b, k) for a, b, k, d in g.edges(keys=True, data=True)
                 if d["relation"] != "cites" and d["relation"] not in relations]
@@ -97,7 +95,6 @@ def _tooltip(a: dict) -> str:
 
 def build_network(g: nx.MultiDiGraph) -> tuple[Network, dict]:
     """pyvis Network and the details the page shows on click (keyed by node id)."""
-    docs = document_graph(g)
     cited = {n: sum(1 for _ in g.predecessors(n)) for n in g if g.nodes[n]["kind"] == "document"}
     rank = nx.pagerank(nx.DiGraph(g)) if len(g) else {}
     net = Network(height="100%", width="100%", directed=True, cdn_resources="in_line")
@@ -129,7 +126,6 @@ def build_network(g: nx.MultiDiGraph) -> tuple[Network, dict]:
         style = RELATION_STYLES.get(d["relation"], RELATION_STYLES["cites"])
         net.add_edge(a, b, title=d["relation"] + (f": {d['cue']}" if d.get("cue") else ""),
                      relation=d["relation"], arrows="to", **style)
-    del docs
     return net, details
 
 
@@ -143,7 +139,7 @@ def render(g: nx.MultiDiGraph, title: str = "kg — trích dẫn văn bản", fo
     big = len(g) > 1000
     data = {
         "nodes": nodes, "edges": edges, "details": details, "title": title,
-        "types": sorted({(d["doc_type"], TYPE_COLOURS.get(_type_id(g, n) or "", "#aaaaaa"))
+        "types": sorted({(d["doc_type"], TYPE_COLOURS.get(g.nodes[n].get("type_id") or "", "#aaaaaa"))
                          for n, d in details.items() if d["kind"] == "document" and d["doc_type"]}),
         "relations": {k: v["color"] for k, v in RELATION_STYLES.items()},
         "physics": not big,
@@ -156,10 +152,6 @@ def render(g: nx.MultiDiGraph, title: str = "kg — trích dẫn văn bản", fo
     # str.replace, not a template engine: the vis-network source must stay byte-for-byte.
     return (page.replace("/*VIS_CSS*/", css).replace("/*VIS_JS*/", js.replace("</script", "<\\/script"))
             .replace("/*KG_DATA*/", payload).replace("<!--TITLE-->", _escape(title)))
-
-
-def _type_id(g, n):
-    return g.nodes[n].get("type_id")
 
 
 def _escape(s: str) -> str:
