@@ -96,8 +96,11 @@ class PartyCitations:
                 tail_end = pos2
         if body is None and not ambiguous:
             body = parse.issuer_before(text, start, by_end, by_start)
+            if body is not None and date is None:
+                date = parse.date_before_issuer(text, body.start)
         issuer = canonical(text[body.start:body.end]) if body else None
-        if issuer and issuer.isupper():  # a heading in capitals: use the table's spelling
+        if issuer and (issuer.isupper() or issuer.lower().startswith("hội nghị")):
+            # a heading in capitals, or "Hội nghị Trung ương" (the plenum): the body's own name
             issuer = tables.bodies()[body.body_id].vi
         c = Citation(
             text=text[start:tail_end], start=start, end=tail_end, system=m.system,

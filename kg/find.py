@@ -39,12 +39,19 @@ DATE_AFTER = re.compile(
 )
 #: "của" / "do" introducing the issuing body after the citation.
 OF_BODY = re.compile(r"\s{0,3},?\s{0,3}(?i:của|do)\s{1,3}")
+#: "Hội nghị lần thứ sáu " before a body: the plenum of that body issued it.
+PLENUM = re.compile(r"(?i:hội nghị)\s{1,2}(?:lần thứ\s{1,2}\w{1,6}\s{1,3})?")
 #: "…, tiếp tục ban hành" before a citation: the body before it issued it.
 ISSUED_BY_BEFORE = re.compile(
     r"\s{1,3}(?:(?:đã|vừa|mới|đã ký|vừa ký)\s{1,3})?(?:ban hành|ký ban hành)"
     r"(?:\s{1,3}ban hành)?\s{1,3}(?:các\s{1,3})?$"
 )
-TERM = re.compile(r"\s{1,3}(?i:khóa)\s{1,3}(?P<term>[IVXLC]{1,7}|\d{1,2})(?![\w])")
+TERM = re.compile(r"(?:\s{1,2}\d{1,2})?\s{1,3}\(?(?i:khóa)\s{1,3}(?P<term>[IVXLC]{1,7}|\d{1,2})(?![\w])\)?")
+#: "Ngày 12/12/2013, Bộ Chính trị ban hành …": a date that opens the sentence of an issuing body.
+DATE_OPENS = re.compile(r"(?:^|[.;:!?]\s{1,3}|\n\s{0,3})(?i:ngày)\s{1,3}(?P<d>\d{1,2})\s{0,2}[/.\-]\s{0,2}(?P<m>\d{1,2})"
+                        r"\s{0,2}[/.\-]\s{0,2}(?P<y>\d{4}),?\s{1,3}$")
+#: Words that may stand between a type word and its number: "Quy chế phối hợp số", "Kế hoạch liên tịch số".
+TYPE_QUALIFIERS = ("phối hợp", "liên tịch", "làm việc", "kiểm tra", "giám sát", "công tác", "toàn khóa")
 #: Qualifiers that belong to a body's name: "… các cơ quan thành phố", "Ban Chấp hành Đảng bộ thành phố".
 BODY_QUALIFIER = re.compile(
     r" {1,2}(?:(?:khối )?(?:các )?cơ quan(?: {1,2}(?:thành phố|tỉnh|Trung ương))?|thành phố|tỉnh|Trung ương Đảng)"
@@ -62,7 +69,8 @@ def type_word_before() -> re.Pattern:
     """A type word (and "số") ending exactly where a symbol starts: "Kết luận số ", "QUY ĐỊNH SỐ: "."""
     words = sorted(tables.type_by_word("party"), key=len, reverse=True)
     alt = "|".join(re.escape(w) for w in words)
-    return re.compile(rf"(?i:(?P<word>{alt}))(?:\s{{1,3}}(?i:số|so)\s{{0,2}}:?)?\s{{0,3}}$")
+    qual = "|".join(re.escape(q) for q in TYPE_QUALIFIERS)
+    return re.compile(rf"(?i:(?P<word>{alt}))(?:\s{{1,2}}(?i:{qual}))?(?:\s{{1,3}}(?i:số|so)\s{{0,2}}:?)?\s{{0,3}}$")
 
 
 @lru_cache(maxsize=None)

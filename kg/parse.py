@@ -98,6 +98,9 @@ def issuer_after(text: str, pos: int, by_start) -> tuple[BodyMatch | None, int, 
     if not m:
         return None, pos, False
     body = body_at(text, m.end(), by_start)
+    if not body:  # "của Hội nghị lần thứ sáu Ban Chấp hành Trung ương …"
+        p = find.PLENUM.match(text, m.end())
+        body = body_at(text, p.end(), by_start) if p else None
     if not body:
         return None, pos, False
     end = body.end
@@ -128,6 +131,13 @@ def title_after(text: str, pos: int) -> tuple[str | None, int, bool]:
     words = text[pos:u.end()].strip(" ,")
     title = " ".join(words.split()).rstrip(" .,")
     return (title or None), u.end(), False
+
+
+def date_before_issuer(text: str, body_start: int) -> str | None:
+    """"Ngày 12/12/2013, Bộ Chính trị ban hành Quyết định số …": the sentence opens with the date
+    of issue. Only there: "Hội nghị tổ chức vào ngày 30/3/2023, … ban hành" dates a meeting."""
+    m = find.DATE_OPENS.search(text, max(0, body_start - 40), body_start)
+    return iso_date(m.group("d"), m.group("m"), m.group("y")) if m else None
 
 
 def issuer_before(text: str, start: int, by_end: dict[int, BodyMatch], by_start) -> BodyMatch | None:

@@ -213,3 +213,29 @@ def test_hostile_inputs_do_not_break_the_extractor():
         ex = kg.extract(text)
         for c in ex.citations:
             assert text[c.start:c.end] == c.text
+
+
+def test_plenum_as_issuer_and_term_in_parentheses():
+    d = docs("Nghị quyết số 18-NQ/TW ngày 25-10-2017 của Hội nghị lần thứ sáu Ban Chấp hành Trung ương Đảng khóa XII. "
+             "Kết luận số 12-KL/TW, ngày 01/7/2021 của Bộ Chính trị (khóa XIII).")
+    assert (d["18-NQ/TW"].date, d["18-NQ/TW"].issuer, d["18-NQ/TW"].term) == ("2017-10-25", "Ban Chấp hành Trung ương Đảng", "XII")
+    assert d["12-KL/TW"].term == "XIII"
+
+
+def test_qualified_type_words():
+    d = docs("Quy chế phối hợp số 05-QC/BDVTU-UBKTTU và Kế hoạch liên tịch số 12-KH/ĐUK.")
+    assert d["05-QC/BDVTU-UBKTTU"].doc_type == "Quy chế" and d["12-KH/ĐUK"].doc_type == "Kế hoạch"
+
+
+def test_a_sentence_that_opens_with_the_date_of_issue():
+    d = docs("Ngày 12/12/2013, Bộ Chính trị ban hành Quyết định số 217-QĐ/TW về quy chế giám sát. "
+             "Hội nghị tổ chức vào ngày 30/3/2023, Thường trực Thành ủy ban hành Thông báo số 1457-TB/TU.")
+    assert (d["217-QĐ/TW"].date, d["217-QĐ/TW"].issuer) == ("2013-12-12", "Bộ Chính trị")
+    assert d["1457-TB/TU"].date is None
+
+
+def test_plenum_named_as_hoi_nghi_trung_uong_and_thong_bao_ket_luan():
+    d = docs("Nghị quyết 19-NQ/TW ngày 25/10/2017 của Hội nghị Trung ương 6 khóa XII. "
+             "Theo Thông báo kết luận số 123-TB/TW ngày 1/2/2023 của Bộ Chính trị.")
+    assert (d["19-NQ/TW"].issuer, d["19-NQ/TW"].term) == ("Ban Chấp hành Trung ương", "XII")
+    assert d["123-TB/TW"].doc_type == "Thông báo kết luận"
