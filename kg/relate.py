@@ -69,6 +69,22 @@ def _objects(text: str, after: int, cits: list[Citation], first: int, npos) -> l
     return out
 
 
+#: Before a cue that opens its sentence: list markers, "Để".
+OPENING_CUE = re.compile(r"[\W\d_]{0,20}(?:(?:để|nhằm)\s{1,3})?", re.I)
+#: Before a mention issued in the same sentence: "…, Ban Thường vụ Tỉnh ủy (đã) ban hành ".
+ISSUED = re.compile(r"(?:ban hành|ký ban hành)\s{1,3}(?:các\s{1,3})?$")
+
+
+def _issued_after(text: str, cits: list[Citation], starts: list[int], last_object: Citation, npos) -> Citation | None:
+    """The first mention after the objects that the sentence says was issued ("… ban hành X")."""
+    j = bisect.bisect_right(starts, npos(last_object.start))
+    for c in cits[j:j + MAX_OBJECTS]:
+        s = npos(c.start)
+        if ISSUED.search(text, max(0, s - 30), s):
+            return c
+    return None
+
+
 def links(nt: NormalisedText, citations: list[Citation]) -> list[Link]:
     """Cue-linked pairs of mentions in one text (offsets are the text's own)."""
     text = nt.norm
@@ -87,17 +103,23 @@ def links(nt: NormalisedText, citations: list[Citation]) -> list[Link]:
             text[max(s_start, starts[0] - 60):starts[0]].rstrip().endswith("ban hành")
         for cue in CUE.finditer(text, s_start, s_end):
             predicate = cue.lastgroup
+            first = bisect.bisect_left(starts, cue.end())
+            objects = _objects(text, cue.end(), cits, first, npos)
             # the last mention that ends before the cue (mentions are in text order)
             i = bisect.bisect_right(ends, cue.start()) - 1
-            if i < 0:
-                continue
-            subject = cits[i]
-            if not ATTACH_GAP.fullmatch(text, ends[i], cue.start()):
-                if not head_ok or predicate == "based_on":
-                    continue
+            if i >= 0 and ATTACH_GAP.fullmatch(text, ends[i], cue.start()):
+                subject = cits[i]
+            elif i >= 0 and head_ok and predicate != "based_on":
                 subject = head
-            first = bisect.bisect_left(starts, cue.end())
-            for obj in _objects(text, cue.end(), cits, first, npos):
+            elif objects and OPENING_CUE.fullmatch(text, s_start, cue.start()):
+                # "Để triển khai thực hiện Kết luận số 01-KL/TW, Ban Thường vụ Tỉnh ủy ban hành
+                # Kế hoạch số 50-KH/TU": the document issued later in the sentence is the subject
+                subject = _issued_after(text, cits, starts, objects[-1], npos)
+                if subject is None:
+                    continue
+            else:
+                continue
+            for obj in objects:
                 cue_start, cue_end = nt.span(cue.start(), cue.end())
                 out.append(Link(subject, predicate, obj, nt.original[cue_start:cue_end], cue_start, cue_end))
     return out

@@ -239,3 +239,9 @@ def test_plenum_named_as_hoi_nghi_trung_uong_and_thong_bao_ket_luan():
              "Theo Thông báo kết luận số 123-TB/TW ngày 1/2/2023 của Bộ Chính trị.")
     assert (d["19-NQ/TW"].issuer, d["19-NQ/TW"].term) == ("Ban Chấp hành Trung ương", "XII")
     assert d["123-TB/TW"].doc_type == "Thông báo kết luận"
+
+
+def test_a_cue_that_opens_the_sentence_names_the_document_issued_later():
+    assert rels("Để triển khai thực hiện Kết luận số 01-KL/TW, Ban Thường vụ Tỉnh ủy ban hành Kế hoạch số 50-KH/TU "
+                "ngày 2/8/2021.") == {("50-KH/TU", "implements", "01-KL/TW")}
+    assert rels("Thực hiện Hướng dẫn số 19-HD/ĐUK, Kế hoạch số 05-KH/CBDV của Chi bộ, Chi bộ báo cáo như sau.") == set()
