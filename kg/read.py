@@ -38,28 +38,13 @@ class Report:
 
 
 def _decode(data: bytes, name: str, encoding: str | None) -> str:
-    if encoding:
-        try:
-            codecs.lookup(encoding)
-        except LookupError:
-            raise ReadError(f"unknown encoding {encoding!r}") from None
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError as e:
-            raise ReadError(f"{name}: not valid {encoding} (byte 0x{data[e.start]:02x} at offset {e.start})") from None
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) and not data.startswith(codecs.BOM_UTF32_LE):
-        try:
-            return data.decode("utf-16")
-        except UnicodeDecodeError as e:
-            raise ReadError(f"{name}: broken UTF-16 (offset {e.start})") from None
-    if b"\x00" in data[:8192]:
-        raise ReadError(f"{name}: looks binary, not text (NUL bytes); UTF-16 needs a BOM, or pass --encoding utf-16-le")
+    codec = _text_encoding(data, name, encoding)
     try:
-        return data.decode("utf-8")
+        return data.decode(codec)
     except UnicodeDecodeError as e:
-        raise ReadError(
-            f"{name}: not valid UTF-8 (byte 0x{data[e.start]:02x} at offset {e.start}); "
-            f"pass --encoding (e.g. cp1258 for the legacy Vietnamese code page)") from None
+        hint = "; pass --encoding (e.g. cp1258 for the legacy Vietnamese code page)" if not encoding else ""
+        label = "UTF-8" if codec == "utf-8" else codec
+        raise ReadError(f"{name}: not valid {label} (byte 0x{data[e.start]:02x} at offset {e.start}){hint}") from None
 
 
 class _HTMLText(html.parser.HTMLParser):
@@ -133,7 +118,8 @@ def decode_report(data: bytes, name: str, encoding: str | None = None) -> str:
 
 
 def _text_encoding(head: bytes, name: str, encoding: str | None) -> str:
-    """The codec for a streamed text file, with the checks `_decode` makes on a whole one."""
+    """The codec of a text file from its first bytes: the one asked for, UTF-16 by its BOM, else
+    UTF-8 (a UTF-8 BOM stays in the text as U+FEFF); NUL bytes without a BOM mean binary."""
     if encoding:
         try:
             codecs.lookup(encoding)
