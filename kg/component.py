@@ -162,8 +162,8 @@ def share_list_attributes(citations: list[Citation], text: str) -> None:
             prev = run[-1]
             gap = text[prev.title_end:c.start]
             same_sentence = prev.sentence_start == c.sentence_start
-            if same_sentence and find.LIST_SEP.fullmatch(gap) and prev.date is None or \
-                    same_sentence and find.LIST_SEP.fullmatch(gap) and prev.title_end > prev.tail_end:
+            # joined by a separator only; the earlier one bare, or closed by its quoted title
+            if same_sentence and find.LIST_SEP.fullmatch(gap) and (prev.date is None or prev.title_end > prev.tail_end):
                 run.append(c)
                 continue
             if len(run) > 1:

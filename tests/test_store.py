@@ -1,4 +1,5 @@
 """`kg load`, `kg query`, `kg serve` on a real Oxigraph store, and a real `oxigraph serve` process."""
+import contextlib
 import json
 import os
 import shutil
@@ -185,14 +186,24 @@ def test_second_writer_gets_a_clear_message(tmp_path, corpus):
         holder.wait()
 
 
-def test_serve_over_real_http(store):
-    from SPARQLWrapper import JSON, SPARQLWrapper
+@contextlib.contextmanager
+def kg_serve(store, timeout: int):
+    """`kg serve` on a free loopback port; yields its base URL and stops it afterwards."""
     port = free_port()
-    proc = subprocess.Popen(KG + ["serve", "--store", str(store), "--port", str(port), "--timeout", "5"],
+    proc = subprocess.Popen(KG + ["serve", "--store", str(store), "--port", str(port), "--timeout", str(timeout)],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=ENV, start_new_session=True)
     url = f"http://127.0.0.1:{port}"
     try:
         wait_for(url + "/", proc)
+        yield url
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(10)
+
+
+def test_serve_over_real_http(store):
+    from SPARQLWrapper import JSON, SPARQLWrapper
+    with kg_serve(store, timeout=5) as url:
         sw = SPARQLWrapper(url + "/query")
         sw.setQuery("PREFIX eli: <http://data.europa.eu/eli/ontology#> "
                     "SELECT ?s WHERE { ?d eli:id_local ?s } ORDER BY ?s LIMIT 3")
@@ -215,9 +226,6 @@ def test_serve_over_real_http(store):
         assert bad.status_code == 400
         page = httpx.get(url + "/")
         assert page.status_code == 200 and "http" not in page.text.split("<body>")[0].replace("http-equiv", "")
-    finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        proc.wait(10)
 
 
 def test_load_into_a_remote_oxigraph_server(tmp_path, corpus):
@@ -245,13 +253,7 @@ def test_serve_keeps_answering_during_a_runaway_query(store):
     """Oxigraph's --timeout-s does not interrupt every query (a streamed cross product, an ORDER BY
     over one: see SECURITY.md); what holds is that other clients are still answered meanwhile."""
     import threading
-    port = free_port()
-    proc = subprocess.Popen(KG + ["serve", "--store", str(store), "--port", str(port), "--timeout", "1"],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=ENV, start_new_session=True)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_for(url + "/", proc)
-
+    with kg_serve(store, timeout=1) as url:
         def runaway():
             try:
                 httpx.post(url + "/query", content=b"SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i } ORDER BY ?a",
@@ -266,9 +268,6 @@ def test_serve_keeps_answering_during_a_runaway_query(store):
                        headers={"Accept": "application/sparql-results+json"}, timeout=10)
         assert ok.json()["boolean"] is True and time.time() - t0 < 3
         t.join()
-    finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        proc.wait(10)
 
 
 def test_query_update_only_when_asked(tmp_path):
