@@ -1,6 +1,7 @@
 """The `kg` command: a thin layer over the library (kg.extract, kg.rdf, kg.store, …)."""
 from __future__ import annotations
 
+import io
 import json
 import os
 import sys
@@ -80,8 +81,7 @@ def extract(
     extractions = [extract_report(r, base=base_iri) for r in reports]
 
     if format == ExtractFormat.table:
-        console = Console(record=bool(out), width=160 if out else None,
-                          file=open(os.devnull, "w") if out else None)
+        console = Console(record=bool(out), width=160 if out else None, file=io.StringIO() if out else None)
         for ex in extractions:
             print_table(ex, console)
         data = console.export_text().encode("utf-8") if out else b""
@@ -309,7 +309,7 @@ def validate(
     from .extract import extract_report
     from .rdf import extraction_quads
     from .store import StoreError, open_store
-    from .validate import MemoryStore, validate_store
+    from .validate import memory_store, validate_store
 
     if not paths and not store:
         _fail("give reports to check, or --store")
@@ -330,8 +330,8 @@ def validate(
             except ReadError as e:
                 _fail(str(e))
             quads += extraction_quads(extract_report(r))
-        mem = MemoryStore(quads)
-        findings = validate_store(mem, mem.dump_nquads())
+        mem = memory_store(quads)
+        findings = validate_store(mem, mem.dump())
     if format == ReportFormat.json:
         print(json.dumps([f.as_dict() for f in findings], ensure_ascii=False, indent=1))
     else:

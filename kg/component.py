@@ -95,7 +95,7 @@ class PartyCitations:
                 term = term or term2
                 tail_end = pos2
         if body is None and not ambiguous:
-            body = parse.issuer_before(text, start, by_end, by_start)
+            body = parse.issuer_before(text, start, by_end)
             if body is not None and date is None:
                 date = parse.date_before_issuer(text, body.start)
         issuer = canonical(text[body.start:body.end]) if body else None

@@ -140,7 +140,7 @@ def date_before_issuer(text: str, body_start: int) -> str | None:
     return iso_date(m.group("d"), m.group("m"), m.group("y")) if m else None
 
 
-def issuer_before(text: str, start: int, by_end: dict[int, BodyMatch], by_start) -> BodyMatch | None:
+def issuer_before(text: str, start: int, by_end: dict[int, BodyMatch]) -> BodyMatch | None:
     """"Ban Thường vụ Thành ủy ban hành Chỉ thị số …": the body just before "ban hành"."""
     m = find.ISSUED_BY_BEFORE.search(text, max(0, start - 40), start)
     if not m:

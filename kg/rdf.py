@@ -138,7 +138,7 @@ def extraction_quads(ex: Extraction, base: str = DEFAULT_BASE, *, concepts: bool
             add(S, KG + "term", lit(d.term))
         if d.title:
             add(S, P["title"], lit(d.title, "vi"))
-        for i, cf in enumerate(d.conflicts):
+        for cf in d.conflicts:
             C = N(f"{report}/conflict/{ascii_slug(d.symbol)}-{cf.field}")
             add(C, A, N(KG + "Conflict"))
             add(C, KG + "about", D)

@@ -139,8 +139,3 @@ def relations(found: list[Link]) -> list[Relation]:
         seen.add(key)
         out.append(Relation(a, k.predicate, b, k.subject.start, k.object.end, k.cue, k.cue_start, k.cue_end))
     return out
-
-
-def relate(nt: NormalisedText, citations: list[Citation]) -> list[Relation]:
-    """Relations stated in one text between its resolved mentions."""
-    return relations(links(nt, citations))

@@ -67,7 +67,7 @@ def errors(g: nx.MultiDiGraph) -> list[dict]:
         if da and db and da < db:
             out.append({"kind": "anachronism", "documents": [g.nodes[a]["symbol"], g.nodes[b]["symbol"]],
                         "message": f"{g.nodes[a]['symbol']} ({da}) {d['relation']} {g.nodes[b]['symbol']} issued later ({db})"})
-    for node, a in g.nodes(data=True):
+    for _, a in g.nodes(data=True):
         for c in a.get("conflicts", []):
             out.append({"kind": "conflict", "documents": [a["symbol"]],
                         "message": f"{c['field']}: {' ≠ '.join(map(str, c['values']))}"})

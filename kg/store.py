@@ -138,9 +138,22 @@ def document_iris(store) -> list[str]:
     return [r["d"] for r in store.select("SELECT DISTINCT ?d WHERE { ?d a kg:PartyDocument }")]
 
 
-class LocalStore:
-    def __init__(self, path: str, *, read_only: bool = False, must_exist: bool = False):
-        self.location = path
+class _Selecting:
+    def select(self, sparql: str) -> list[dict]:
+        """SELECT rows as dicts of plain values (None where unbound)."""
+        res = self.query(sparql)
+        names = [v.value for v in res.variables]
+        return [{n: (row[n].value if row[n] is not None else None) for n in names} for row in res]
+
+
+class LocalStore(_Selecting):
+    """An Oxigraph store on disk, or in memory when ``path`` is None."""
+
+    def __init__(self, path: str | None, *, read_only: bool = False, must_exist: bool = False):
+        self.location = path or ":memory:"
+        if path is None:
+            self.db = ox.Store()
+            return
         p = Path(path)
         if must_exist and not (p / "CURRENT").exists():
             raise StoreError(f"no store at {path} (run `kg load` first, or pass --store)")
@@ -157,11 +170,6 @@ class LocalStore:
     # --- reading -------------------------------------------------------------------------
     def query(self, sparql: str, *, prefixes: bool = True):
         return self.db.query((SPARQL_PREFIXES if prefixes else "") + sparql, use_default_graph_as_union=True)
-
-    def select(self, sparql: str) -> list[dict]:
-        res = self.query(sparql)
-        names = [v.value for v in res.variables]
-        return [{n: (row[n].value if row[n] is not None else None) for n in names} for row in res]
 
     def sources(self, report: str) -> set[str]:
         return {q.object.value for q in self.db.quads_for_pattern(
@@ -244,7 +252,7 @@ class LocalStore:
             pass
 
 
-class RemoteStore:
+class RemoteStore(_Selecting):
     """Any SPARQL 1.1 server laid out as Oxigraph's: /query, /update, /store (Graph Store)."""
 
     def __init__(self, url: str, timeout: float = 60.0):
@@ -272,11 +280,6 @@ class RemoteStore:
             return ox.parse_query_results(data, format=ox.QueryResultsFormat.JSON)
         data = self._post_query(sparql, "application/n-triples")
         return iter(ox.parse(data, format=ox.RdfFormat.N_TRIPLES))
-
-    def select(self, sparql: str) -> list[dict]:
-        res = self.query(sparql)
-        names = [v.value for v in res.variables]
-        return [{n: (row[n].value if row[n] is not None else None) for n in names} for row in res]
 
     def _update(self, sparql: str) -> None:
         r = self.http.post(self.location + "/update", content=sparql.encode(),

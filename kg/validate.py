@@ -1,17 +1,16 @@
 """`kg validate`: SHACL shapes (pyshacl) and domain checks over extractions or a store.
 
 Everything runs on RDF, so one set of checks serves both: extractions are loaded into an
-in-memory Oxigraph store with the ontology; a store is read as it is.
+in-memory Oxigraph store with the ontology (`memory_store`); a store is read as it is.
 """
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import asdict, dataclass
 
-import pyoxigraph as ox
 
 from . import tables
-from .store import ONTOLOGY_DIR, SPARQL_PREFIXES, ontology_quads
+from .store import ONTOLOGY_DIR, LocalStore, ontology_quads
 
 FOUNDED = "1930-02-03"
 
@@ -29,21 +28,12 @@ class Finding:
         return asdict(self)
 
 
-class MemoryStore:
-    """Extraction quads plus the ontology in an in-memory Oxigraph store (a store's interface)."""
-
-    def __init__(self, quads):
-        self.db = ox.Store()
-        self.db.extend(quads)
-        self.db.extend(ontology_quads())
-
-    def select(self, sparql: str) -> list[dict]:
-        res = self.db.query(SPARQL_PREFIXES + sparql, use_default_graph_as_union=True)
-        names = [v.value for v in res.variables]
-        return [{n: (row[n].value if row[n] is not None else None) for n in names} for row in res]
-
-    def dump_nquads(self) -> bytes:
-        return self.db.dump(format=ox.RdfFormat.N_QUADS)
+def memory_store(quads) -> LocalStore:
+    """Extraction quads plus the ontology in an in-memory Oxigraph store."""
+    store = LocalStore(None)
+    store.db.extend(quads)
+    store.db.extend(ontology_quads())
+    return store
 
 
 def _sentence(store, doc_iri: str, report: str | None = None) -> tuple[str | None, str | None]:

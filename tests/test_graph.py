@@ -10,7 +10,7 @@ import pytest
 
 import kg
 from kg.rdf import ELI, KG, SKOS, extraction_quads, scheme_quads, serialise, write_schemes
-from kg.validate import MemoryStore, validate_store
+from kg.validate import memory_store, validate_store
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ("Kết luận số 01-KL/TW, ngày 18/5/2021 của Bộ Chính trị về tiếp tục thực hiện Chỉ thị số 05-CT/TW "
@@ -21,8 +21,8 @@ def findings(*texts):
     quads = []
     for i, t in enumerate(texts):
         quads += extraction_quads(kg.extract(t, path=f"r{i}.txt"))
-    mem = MemoryStore(quads)
-    return validate_store(mem, mem.dump_nquads())
+    mem = memory_store(quads)
+    return validate_store(mem, mem.dump())
 
 
 def test_ontology_parses_and_aligns_to_eli():
