@@ -1,8 +1,11 @@
-"""Loading reports into the store: incremental, in parallel, one transaction per report.
+"""Loading reports into the store: incremental, in parallel, in whole batches.
 
 Each file is hashed; a report whose bytes are already in the store under that path is skipped,
 a changed one replaces the old graph, `prune` drops reports whose files are gone. Extraction
-runs in worker processes; only the main process writes to the store.
+runs in worker processes; only the main process writes to the store, a batch of reports at a
+time (with their share of the documents graph), so each report is fully in or fully out.
+After the reports: the documents whose citing reports went are rebuilt, mention counts are
+recounted, the identity graph is redone.
 """
 from __future__ import annotations
 
@@ -11,6 +14,7 @@ import os
 import time
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
+from itertools import groupby
 
 from .rdf import report_iri
 from .read import ReadError, expand, read_report
@@ -30,17 +34,26 @@ class LoadSummary:
     store: dict = field(default_factory=dict)
 
 
+#: A batch is written when it holds this many reports or bytes of N-Quads (memory stays flat;
+#: a killed load loses at most one batch, which the next load redoes).
+BATCH_REPORTS = 100
+BATCH_BYTES = 32 << 20
+#: Above this share of the store's documents, rebuild or recount all of them in one pass.
+WHOLE_SHARE = 0.2
+
+
 def extract_to_nquads(path: str, base: str, encoding: str | None):
-    """Worker: read, extract, serialise. Returns (path, sha256, nquads, citations, documents,
-    quads, document IRIs) or (path, None, error message)."""
+    """Worker: read, extract, serialise. Returns (path, sha256, report N-Quads, documents-graph
+    N-Quads, citations, documents, quads, document IRIs) or (path, None, error message)."""
     from .extract import extract_report
-    from .rdf import extraction_quads, serialise
+    from .rdf import extraction_nquads, summary_nquads
     try:
         report = read_report(path, encoding)
         ex = extract_report(report, base=base)
-        quads = extraction_quads(ex, base, concepts=False, for_store=True)
+        nquads = extraction_nquads(ex, base, for_store=True)
         docs = [d.id for d in ex.documents]
-        return path, report.sha256, serialise(quads, "nq"), len(ex.citations), len(ex.documents), len(quads), docs
+        return (path, report.sha256, nquads, summary_nquads(ex),
+                len(ex.citations), len(ex.documents), nquads.count(b"\n"), docs)
     except ReadError as e:
         return path, None, str(e)
     except Exception as e:  # noqa: BLE001  (one bad report never stops the rest)
@@ -69,6 +82,7 @@ def load(paths: list[str], store, *, base: str = DEFAULT_BASE, encoding: str | N
     summary = LoadSummary()
     files = [os.path.abspath(f) for f in expand(paths)]
     store.put_ontology()
+    recovered = store.recover()                        # a batch a killed load left behind
     sources = store.all_sources()                      # report → its files, read once
     by_path: dict[str, set[str]] = {}
     for report, paths_ in sources.items():
@@ -87,35 +101,54 @@ def load(paths: list[str], store, *, base: str = DEFAULT_BASE, encoding: str | N
     total = len(files)
     done = summary.unchanged
     stale = store.is_stale()
-    docs_before = summary_size(store)
-    affected: set[str] = set()  # documents whose facts in the documents graph must be rebuilt
+    docs_before = store.document_count()
+    added: set[str] = set()  # documents cited by the reports this load writes: to recount
     if todo or prune:
         store.mark_stale()
     if on_progress:
         on_progress(done, total, None)
 
+    batch: list[tuple[str, bytes]] = []
+    batch_summary: list[bytes] = []
+    batch_bytes = 0
+    written: set[bytes] = set()  # digests of documents-graph chunks this load has written
+
+    def flush():
+        nonlocal batch_bytes
+        if batch:
+            store.put_reports(batch, b"".join(batch_summary))
+        batch.clear()
+        batch_summary.clear()
+        batch_bytes = 0
+
     def commit(result):
-        nonlocal done
+        nonlocal done, batch_bytes
         path, sha = result[0], result[1]
         done += 1
         if sha is None:
             summary.failed.append((path, result[2]))
         else:
-            nquads, n_cit, n_doc, n_quads, docs = result[2:]
-            affected.update(docs)
+            nquads, summary_nq, n_cit, n_doc, n_quads, docs = result[2:]
+            added.update(docs)
             report = report_iri(base, sha)
             if report in sources:  # same bytes under another path: one report, two sources
+                if any(r == report for r, _ in batch):
+                    flush()  # its graph must be in the store before a source is added to it
                 store.add_source(report, path)
                 sources[report].add(path)
             else:
-                store.put_report(report, nquads)
+                batch.append((report, nquads))
+                batch_summary.append(unwritten(summary_nq, written))
+                batch_bytes += len(nquads) + len(summary_nq)
                 sources[report] = {path}
             for old in by_path.get(path, set()) - {report}:  # the file changed: its old report goes
-                affected.update(_remove_source(store, old, path))
+                _remove_source(store, old, path)
             summary.loaded += 1
             summary.citations += n_cit
             summary.documents += n_doc
             summary.quads += n_quads
+            if len(batch) >= BATCH_REPORTS or batch_bytes >= BATCH_BYTES:
+                flush()
         if on_progress:
             on_progress(done, total, path)
 
@@ -130,7 +163,8 @@ def load(paths: list[str], store, *, base: str = DEFAULT_BASE, encoding: str | N
             queue = list(todo)
             try:
                 while queue or pending:
-                    while queue and len(pending) < workers * 4:  # bounded: memory stays flat
+                    # bounded, so memory stays flat, but above a batch: workers go on while it is written
+                    while queue and len(pending) < BATCH_REPORTS + workers * 4:
                         pending.add(pool.submit(extract_to_nquads, queue.pop(0), base, encoding))
                     finished, pending = wait(pending, return_when=FIRST_COMPLETED)
                     for fut in finished:
@@ -139,36 +173,62 @@ def load(paths: list[str], store, *, base: str = DEFAULT_BASE, encoding: str | N
                 for fut in pending:
                     fut.cancel()
                 raise
+    flush()
 
     if prune:
         for report, sources in store.all_sources().items():
             for s in sources:
                 if not os.path.exists(s):
-                    affected.update(_remove_source(store, report, s))
+                    _remove_source(store, report, s)
                     summary.pruned += 1
-    if summary.loaded or summary.pruned or stale or todo or prune:
-        # a few documents: rebuild their facts only; most of them (or after a killed load): all
-        partial = not stale and len(affected) <= 0.2 * docs_before
-        store.refresh_summary(affected if partial else None)
-        store.put_identity()
+    if summary.loaded or summary.pruned or stale or todo or prune or recovered:
+        finish_documents(store, added, stale=stale, docs_before=docs_before)
         store.clear_stale()
     summary.seconds = time.perf_counter() - t0
     summary.store = store.counts()
     return summary
 
 
-def _remove_source(store, report: str, path: str) -> set[str]:
-    """A report stays while any file still has its bytes. Returns the documents it cited when
-    it goes (their facts change)."""
+def unwritten(summary_nq: bytes, written: set[bytes]) -> bytes:
+    """The part of a report's share of the documents graph this load has not written yet.
+    Reports citing one document mostly state the same facts about it, so the N-Quads lines are
+    compared a subject at a time, by digest: memory follows the number of documents."""
+    out = []
+    for _, lines in groupby(summary_nq.splitlines(keepends=True), key=lambda line: line[:line.find(b" ")]):
+        chunk = b"".join(lines)
+        key = hashlib.blake2b(chunk, digest_size=16).digest()
+        if key not in written:
+            written.add(key)
+            out.append(chunk)
+    return b"".join(out)
+
+
+def finish_documents(store, added: set[str], *, stale: bool, docs_before: int) -> None:
+    """Bring the derived graphs up to date after reports were written and removed: the facts of
+    documents whose citing reports went are rebuilt from the reports that remain, mention and
+    report counts redone, identities redone. Whole-store passes when most documents changed
+    (or when a killed load leaves no record of what it touched)."""
+    dirty = store.documents_to_refresh()
+    limit = WHOLE_SHARE * docs_before
+    if (stale and not store.batches_are_atomic) or len(dirty) > limit:
+        store.refresh_summary(None)          # facts and counts of every document
+    else:
+        if dirty:
+            store.refresh_summary(dirty)     # facts and counts of these
+        rest = added - dirty
+        if stale or len(rest) > limit:
+            store.recount(None)              # a killed load's counts are unknown
+        elif rest:
+            store.recount(rest)
+    store.refreshed()
+    store.put_identity()
+
+
+def _remove_source(store, report: str, path: str) -> None:
+    """A report stays while any file still has its bytes. When it goes, the documents it cited
+    are marked first (durably), so their facts are rebuilt even if the load is killed next."""
     if store.sources(report) - {path}:
         store.remove_source(report, path)
-        return set()
-    cited = store.cited_by(report)
+        return
+    store.mark_for_refresh(store.cited_by(report))
     store.drop_report(report)
-    return cited
-
-
-def summary_size(store) -> int:
-    """How many documents the documents graph holds."""
-    rows = store.select("SELECT (COUNT(?d) AS ?n) WHERE { GRAPH <https://kg.example.org/graph/documents> { ?d eli:id_local ?s } }")
-    return int(rows[0]["n"]) if rows else 0

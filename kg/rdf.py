@@ -28,6 +28,8 @@ SH = "http://www.w3.org/ns/shacl#"
 #: The project's own vocabulary and concept schemes (fixed: --base moves only the instances).
 KG = "https://kg.example.org/ontology#"
 VOCAB = "https://kg.example.org/"
+#: The store's derived graph: every document with the facts all reports state about it.
+DOCUMENTS_GRAPH = VOCAB + "graph/documents"
 
 PREFIXES = {"eli": ELI, "skos": SKOS, "dct": DCT, "prov": PROV, "oa": OA, "rdf": RDF,
             "rdfs": RDFS, "xsd": XSD, "owl": OWL, "kg": KG}
@@ -66,8 +68,24 @@ def lit(value: str, lang: str | None = None) -> ox.Literal:
     return ox.Literal(value, language=lang) if lang else ox.Literal(value)
 
 
-def typed(value, datatype: str) -> ox.Literal:
-    return ox.Literal(str(value), datatype=N(XSD + datatype))
+# A report's quads are written as N-Quads text, term by term: building a pyoxigraph object per
+# term cost more than the extraction itself when loading a corpus. The IRIs are made here from
+# slugs and numbers (and a base the CLI checks), and strict parsing of the result is tested.
+_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
+
+
+def iri_term(iri: str) -> str:
+    return f"<{iri}>"
+
+
+def literal_term(value: str, lang: str | None = None) -> str:
+    """A literal in N-Triples syntax (only quote, backslash, LF and CR need escaping)."""
+    text = f'"{value.translate(_ESCAPES)}"'
+    return f"{text}@{lang}" if lang else text
+
+
+def typed_term(value, datatype: str) -> str:
+    return f'"{value}"^^<{XSD}{datatype}>'
 
 
 FACT_PREDICATES = {"class": RDF + "type", "symbol": ELI + "id_local", "type": ELI + "type_document",
@@ -77,126 +95,153 @@ FACT_PREDICATES_STORE = {"class": KG + "documentClass", "symbol": KG + "symbol",
                          "date": KG + "documentDate", "body": KG + "passedBy", "title": KG + "documentTitle"}
 
 
-def extraction_quads(ex: Extraction, base: str = DEFAULT_BASE, *, concepts: bool = True,
-                     for_store: bool = False) -> list[ox.Quad]:
-    """All quads of one report, in the report's named graph. ``concepts`` adds the SKOS concepts
-    the report uses (so a file is self-contained); the store keeps them once, in its ontology
-    graph, because a union default graph repeats a triple once per graph that holds it."""
+def document_facts(d, predicates: dict = FACT_PREDICATES) -> list[tuple[str, str]]:
+    """What one report says about one document (predicate IRI, object term): class, symbol,
+    codes, type, date, issuer, term, title. ``predicates`` names the main ones (ELI in files and
+    in the documents graph, kg: on a report's description in the store)."""
+    P = predicates
+    # kg:PartyDocument / kg:StateDocument are eli:Work subclasses (ontology/kg.ttl); one type
+    # triple per document keeps a report's graph small (loading speed is per quad).
+    out = [(P["class"], iri_term(KG + ("StateDocument" if d.system == "state" else "PartyDocument"))),
+           (P["symbol"], literal_term(d.symbol))]
+    if d.type_code:
+        out.append((KG + "typeCode", literal_term(d.type_code)))
+    if d.issuer_code:
+        out.append((KG + "issuerCode", literal_term(d.issuer_code)))
+    if d.doc_type_id:
+        out.append((P["type"], iri_term(type_iri(d.doc_type_id))))
+    if d.date:
+        out.append((P["date"], typed_term(d.date, "date")))
+    if d.issuer_id:
+        out.append((P["body"], iri_term(body_iri(d.issuer_id))))
+    if d.issuer:
+        out.append((KG + "issuerName", literal_term(d.issuer, "vi")))
+    if d.term:
+        out.append((KG + "term", literal_term(d.term)))
+    if d.title:
+        out.append((P["title"], literal_term(d.title, "vi")))
+    return out
+
+
+def summary_nquads(ex: Extraction) -> bytes:
+    """One report's share of the documents graph: its facts about each document it cites, on the
+    document itself, and the relations it states (with their ELI super-properties). Adding a
+    report only adds such quads, so a load writes them with the report in one batch; removing
+    a report makes the store rebuild its documents' facts from the reports that remain."""
+    g = iri_term(DOCUMENTS_GRAPH)
+    lines = [f"<{d.id}> <{p}> {o} {g} .\n" for d in ex.documents for p, o in document_facts(d)]
+    for r in ex.relations:
+        for p in PREDICATES[r.predicate]:
+            if p:
+                lines.append(f"<{r.subject}> <{p}> <{r.object}> {g} .\n")
+    return "".join(lines).encode()
+
+
+def extraction_nquads(ex: Extraction, base: str = DEFAULT_BASE, *, for_store: bool = False) -> bytes:
+    """All quads of one report, in the report's named graph, as N-Quads (UTF-8)."""
     report = report_iri(base, ex.sha256 or "")
-    g = N(report)
-    R = N(report)
-    out: list[ox.Quad] = []
+    R = f"<{report}>"
+    lines: list[str] = []
 
-    def add(s, p, o):
-        out.append(ox.Quad(s, N(p) if isinstance(p, str) else p, o, g))
+    def add(s: str, p: str, o: str) -> None:
+        lines.append(f"{s} <{p}> {o} {R} .\n")
 
-    add(R, A, N(ELI + "Work"))
-    add(R, A, N(KG + "Report"))
-    add(R, DCT + "source", lit(ex.path or "-"))
-    add(R, KG + "sha256", lit(ex.sha256 or ""))
-    add(R, KG + "characters", typed(ex.chars, "integer"))
+    a = RDF + "type"
+    add(R, a, iri_term(ELI + "Work"))
+    add(R, a, iri_term(KG + "Report"))
+    add(R, DCT + "source", literal_term(ex.path or "-"))
+    add(R, KG + "sha256", literal_term(ex.sha256 or ""))
+    add(R, KG + "characters", typed_term(ex.chars, "integer"))
     if ex.path:
-        add(R, RDFS + "label", lit(ex.path.rsplit("/", 1)[-1]))
+        add(R, RDFS + "label", literal_term(ex.path.rsplit("/", 1)[-1]))
     src = ex.source_document
     if src:
         if src.symbol:
-            add(R, KG + "ownSymbol", lit(src.symbol))
+            add(R, KG + "ownSymbol", literal_term(src.symbol))
         if src.doc_type:
             t = tables.type_by_word("party").get(src.doc_type.lower())
             if t:
-                add(R, ELI + "type_document", N(type_iri(t.id)))
+                add(R, ELI + "type_document", iri_term(type_iri(t.id)))
         if src.date:
-            add(R, ELI + "date_document", typed(src.date, "date"))
+            add(R, ELI + "date_document", typed_term(src.date, "date"))
 
     for d in ex.documents:
-        D = N(d.id)
+        D = f"<{d.id}>"
         add(R, ELI + "cites", D)
         # In a file the facts sit on the document itself. In the store they sit on the report's
         # description of it (kg:describes) and the documents graph gathers them onto the document,
         # so that a document's facts live in one graph and union-graph queries do not repeat rows.
-        S = N(f"{report}/about/{ascii_slug(d.id.rsplit('/', 1)[-1])}") if for_store else D
-        P = FACT_PREDICATES_STORE if for_store else FACT_PREDICATES
+        S = f"<{report}/about/{ascii_slug(d.id.rsplit('/', 1)[-1])}>" if for_store else D
         if for_store:
             add(S, KG + "describes", D)
-        # kg:PartyDocument / kg:StateDocument are eli:Work subclasses (ontology/kg.ttl); one type
-        # triple per document keeps a report's graph small (loading speed is per quad).
-        add(S, P["class"], N(KG + ("StateDocument" if d.system == "state" else "PartyDocument")))
-        add(S, P["symbol"], lit(d.symbol))
-        if d.type_code:
-            add(S, KG + "typeCode", lit(d.type_code))
-        if d.issuer_code:
-            add(S, KG + "issuerCode", lit(d.issuer_code))
-        if d.doc_type_id:
-            add(S, P["type"], N(type_iri(d.doc_type_id)))
-        if d.date:
-            add(S, P["date"], typed(d.date, "date"))
-        if d.issuer_id:
-            add(S, P["body"], N(body_iri(d.issuer_id)))
-        if d.issuer:
-            add(S, KG + "issuerName", lit(d.issuer, "vi"))
-        if d.term:
-            add(S, KG + "term", lit(d.term))
-        if d.title:
-            add(S, P["title"], lit(d.title, "vi"))
+        for p, o in document_facts(d, FACT_PREDICATES_STORE if for_store else FACT_PREDICATES):
+            add(S, p, o)
         for cf in d.conflicts:
-            C = N(f"{report}/conflict/{ascii_slug(d.symbol)}-{cf.field}")
-            add(C, A, N(KG + "Conflict"))
+            C = f"<{report}/conflict/{ascii_slug(d.symbol)}-{cf.field}>"
+            add(C, a, iri_term(KG + "Conflict"))
             add(C, KG + "about", D)
-            add(C, KG + "field", lit(cf.field))
+            add(C, KG + "field", literal_term(cf.field))
             for v in cf.values:
-                add(C, KG + "value", typed(v, "date") if cf.field == "date" else lit(str(v), "vi"))
+                add(C, KG + "value", typed_term(v, "date") if cf.field == "date" else literal_term(str(v), "vi"))
             add(C, PROV + "wasDerivedFrom", R)
 
     for c in ex.citations:
-        M = N(f"{report}/mention/{c.start}-{c.end}")
-        T = N(f"{report}/mention/{c.start}-{c.end}/target")
-        P = N(f"{report}/mention/{c.start}-{c.end}/position")
-        Q = N(f"{report}/mention/{c.start}-{c.end}/quote")
-        add(M, A, N(KG + "Mention"))  # ⊑ oa:Annotation
-        add(M, OA + "hasBody", N(c.document))
+        m = f"{report}/mention/{c.start}-{c.end}"
+        M, T, P, Q = f"<{m}>", f"<{m}/target>", f"<{m}/position>", f"<{m}/quote>"
+        add(M, a, iri_term(KG + "Mention"))  # ⊑ oa:Annotation
+        add(M, OA + "hasBody", f"<{c.document}>")
         add(M, OA + "hasTarget", T)
         add(M, PROV + "wasDerivedFrom", R)
         add(T, OA + "hasSource", R)
         add(T, OA + "hasSelector", P)
         add(T, OA + "hasSelector", Q)
-        add(P, A, N(OA + "TextPositionSelector"))
-        add(P, OA + "start", typed(c.start, "nonNegativeInteger"))
-        add(P, OA + "end", typed(c.end, "nonNegativeInteger"))
-        add(Q, A, N(OA + "TextQuoteSelector"))
-        add(Q, OA + "exact", lit(c.text))
-        add(M, KG + "sentence", lit(c.sentence_text))
+        add(P, a, iri_term(OA + "TextPositionSelector"))
+        add(P, OA + "start", typed_term(c.start, "nonNegativeInteger"))
+        add(P, OA + "end", typed_term(c.end, "nonNegativeInteger"))
+        add(Q, a, iri_term(OA + "TextQuoteSelector"))
+        add(Q, OA + "exact", literal_term(c.text))
+        add(M, KG + "sentence", literal_term(c.sentence_text))
         if c.date:
-            add(M, KG + "statedDate", typed(c.date, "date"))
+            add(M, KG + "statedDate", typed_term(c.date, "date"))
         if c.issuer:
-            add(M, KG + "statedIssuer", lit(c.issuer, "vi"))
+            add(M, KG + "statedIssuer", literal_term(c.issuer, "vi"))
         if c.doc_type_id:
-            add(M, KG + "statedType", N(type_iri(c.doc_type_id)))
+            add(M, KG + "statedType", iri_term(type_iri(c.doc_type_id)))
         if c.short_form:
-            add(M, KG + "shortForm", typed("true", "boolean"))
+            add(M, KG + "shortForm", typed_term("true", "boolean"))
         if c.rejected_date:
-            add(M, KG + "rejectedDate", lit(c.rejected_date))
-
-    if concepts:
-        used_types = {d.doc_type_id for d in ex.documents if d.doc_type_id}
-        used_bodies = {d.issuer_id for d in ex.documents if d.issuer_id}
-        out.extend(concept_quads(used_types, used_bodies, g))
+            add(M, KG + "rejectedDate", literal_term(c.rejected_date))
 
     for i, r in enumerate(ex.relations):
         main, sup = PREDICATES[r.predicate]
-        if not for_store:  # in the store the documents graph derives these from the statements
-            add(N(r.subject), main, N(r.object))
+        if not for_store:  # in the store the documents graph has these (summary_nquads)
+            add(f"<{r.subject}>", main, f"<{r.object}>")
             if sup:
-                add(N(r.subject), sup, N(r.object))
-        S = N(f"{report}/statement/{r.start}-{r.end}-{quote(r.predicate)}-{i}")
-        add(S, A, N(KG + "RelationStatement"))
-        add(S, RDF + "subject", N(r.subject))
-        add(S, RDF + "predicate", N(main))
-        add(S, RDF + "object", N(r.object))
-        add(S, KG + "cue", lit(r.cue, "vi"))
-        add(S, OA + "start", typed(r.start, "nonNegativeInteger"))
-        add(S, OA + "end", typed(r.end, "nonNegativeInteger"))
+                add(f"<{r.subject}>", sup, f"<{r.object}>")
+        S = f"<{report}/statement/{r.start}-{r.end}-{quote(r.predicate)}-{i}>"
+        add(S, a, iri_term(KG + "RelationStatement"))
+        add(S, RDF + "subject", f"<{r.subject}>")
+        add(S, RDF + "predicate", iri_term(main))
+        add(S, RDF + "object", f"<{r.object}>")
+        add(S, KG + "cue", literal_term(r.cue, "vi"))
+        add(S, OA + "start", typed_term(r.start, "nonNegativeInteger"))
+        add(S, OA + "end", typed_term(r.end, "nonNegativeInteger"))
         add(S, PROV + "wasDerivedFrom", R)
-    return out
+    return "".join(lines).encode()
+
+
+def extraction_quads(ex: Extraction, base: str = DEFAULT_BASE, *, concepts: bool = True,
+                     for_store: bool = False) -> list[ox.Quad]:
+    """All quads of one report as pyoxigraph quads (parsed strictly from ``extraction_nquads``).
+    ``concepts`` adds the SKOS concepts the report uses (so a file is self-contained); the store
+    keeps them once, in its ontology graph, because a union default graph repeats a triple once
+    per graph that holds it."""
+    quads = list(ox.parse(extraction_nquads(ex, base, for_store=for_store), format=ox.RdfFormat.N_QUADS))
+    if concepts:
+        used_types = {d.doc_type_id for d in ex.documents if d.doc_type_id}
+        used_bodies = {d.issuer_id for d in ex.documents if d.issuer_id}
+        quads.extend(concept_quads(used_types, used_bodies, N(report_iri(base, ex.sha256 or ""))))
+    return quads
 
 
 def concept_quads(type_ids, body_ids, graph=None) -> list[ox.Quad]:
