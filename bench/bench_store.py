@@ -61,7 +61,7 @@ def main() -> None:
     ap.add_argument("--sizes", default="1000,10000")
     ap.add_argument("--rdflib-max", type=int, default=10000)
     ap.add_argument("--runs", type=int, default=5)
-    ap.add_argument("--workers", type=int, default=None, help="extraction processes (default: cores - 1)")
+    ap.add_argument("--workers", type=int, default=None, help="extraction processes (default: as many as cores)")
     ap.add_argument("--workdir", type=Path, default=Path("/tmp/kg-bench"))
     args = ap.parse_args()
     queries = {name: path.read_text(encoding="utf-8") for name, path in named_queries().items()}
@@ -77,6 +77,9 @@ def main() -> None:
         t0 = time.perf_counter()
         summary = load([str(folder)], store, workers=args.workers)
         secs = time.perf_counter() - t0
+        store.close()
+        del store
+        store = LocalStore(str(store_dir), read_only=True)  # queried as `kg query` would: reopened
         print(f"\n== {size} reports ==")
         print(f"load: {secs:.1f} s, {summary.loaded / secs:.1f} reports/s, {summary.quads / secs:,.0f} quads/s; "
               f"{summary.citations:,} citations; store: {summary.store['documents']:,} documents, "

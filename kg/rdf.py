@@ -7,6 +7,7 @@ replaces exactly its quads. IRIs are readable and stable; there are no blank nod
 """
 from __future__ import annotations
 
+import json
 from urllib.parse import quote
 
 import pyoxigraph as ox
@@ -71,7 +72,6 @@ def lit(value: str, lang: str | None = None) -> ox.Literal:
 # A report's quads are written as N-Quads text, term by term: building a pyoxigraph object per
 # term cost more than the extraction itself when loading a corpus. The IRIs are made here from
 # slugs and numbers (and a base the CLI checks), and strict parsing of the result is tested.
-_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
 
 
 def iri_term(iri: str) -> str:
@@ -80,7 +80,9 @@ def iri_term(iri: str) -> str:
 
 def literal_term(value: str, lang: str | None = None) -> str:
     """A literal in N-Triples syntax (only quote, backslash, LF and CR need escaping)."""
-    text = f'"{value.translate(_ESCAPES)}"'
+    if "\\" in value or '"' in value or "\n" in value or "\r" in value:  # rare: str.translate is slow
+        value = value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r")
+    text = f'"{value}"'
     return f"{text}@{lang}" if lang else text
 
 
@@ -88,39 +90,52 @@ def typed_term(value, datatype: str) -> str:
     return f'"{value}"^^<{XSD}{datatype}>'
 
 
-FACT_PREDICATES = {"class": RDF + "type", "symbol": ELI + "id_local", "type": ELI + "type_document",
-                   "date": ELI + "date_document", "body": ELI + "passed_by", "title": ELI + "title"}
-#: The same facts as a report states them in the store, on its description of the document.
-FACT_PREDICATES_STORE = {"class": KG + "documentClass", "symbol": KG + "symbol", "type": KG + "documentType",
-                         "date": KG + "documentDate", "body": KG + "passedBy", "title": KG + "documentTitle"}
-
-
-def document_facts(d, predicates: dict = FACT_PREDICATES) -> list[tuple[str, str]]:
+def document_facts(d) -> list[tuple[str, str]]:
     """What one report says about one document (predicate IRI, object term): class, symbol,
-    codes, type, date, issuer, term, title. ``predicates`` names the main ones (ELI in files and
-    in the documents graph, kg: on a report's description in the store)."""
-    P = predicates
+    codes, type, date, issuer, term, title."""
     # kg:PartyDocument / kg:StateDocument are eli:Work subclasses (ontology/kg.ttl); one type
     # triple per document keeps a report's graph small (loading speed is per quad).
-    out = [(P["class"], iri_term(KG + ("StateDocument" if d.system == "state" else "PartyDocument"))),
-           (P["symbol"], literal_term(d.symbol))]
+    out = [(RDF + "type", iri_term(KG + ("StateDocument" if d.system == "state" else "PartyDocument"))),
+           (ELI + "id_local", literal_term(d.symbol))]
     if d.type_code:
         out.append((KG + "typeCode", literal_term(d.type_code)))
     if d.issuer_code:
         out.append((KG + "issuerCode", literal_term(d.issuer_code)))
     if d.doc_type_id:
-        out.append((P["type"], iri_term(type_iri(d.doc_type_id))))
+        out.append((ELI + "type_document", iri_term(type_iri(d.doc_type_id))))
     if d.date:
-        out.append((P["date"], typed_term(d.date, "date")))
+        out.append((ELI + "date_document", typed_term(d.date, "date")))
     if d.issuer_id:
-        out.append((P["body"], iri_term(body_iri(d.issuer_id))))
+        out.append((ELI + "passed_by", iri_term(body_iri(d.issuer_id))))
     if d.issuer:
         out.append((KG + "issuerName", literal_term(d.issuer, "vi")))
     if d.term:
         out.append((KG + "term", literal_term(d.term)))
     if d.title:
-        out.append((P["title"], literal_term(d.title, "vi")))
+        out.append((ELI + "title", literal_term(d.title, "vi")))
     return out
+
+
+def facts_literal(facts: list[tuple[str, str]]) -> str:
+    """A report's facts about a document as one rdf:JSON literal term ([[predicate, object], …])."""
+    return literal_term(json.dumps(facts, ensure_ascii=False, separators=(",", ":"))) + f"^^<{RDF}JSON>"
+
+
+def documents_nquads(descriptions, relations) -> bytes:
+    """The documents graph rebuilt from what reports state: ``descriptions`` are (document IRI,
+    kg:facts JSON) pairs, ``relations`` (subject, predicate, object) IRIs of relation statements.
+    Each line once."""
+    g = iri_term(DOCUMENTS_GRAPH)
+    lines: dict[str, None] = {}
+    for doc, facts in descriptions:
+        for p, o in json.loads(facts):
+            lines[f"<{doc}> <{p}> {o} {g} .\n"] = None
+    supers = {main: sup for main, sup in PREDICATES.values() if sup}
+    for a, p, b in relations:
+        lines[f"<{a}> <{p}> <{b}> {g} .\n"] = None
+        if p in supers:
+            lines[f"<{a}> <{supers[p]}> <{b}> {g} .\n"] = None
+    return "".join(lines).encode()
 
 
 def summary_nquads(ex: Extraction) -> bytes:
@@ -168,14 +183,16 @@ def extraction_nquads(ex: Extraction, base: str = DEFAULT_BASE, *, for_store: bo
     for d in ex.documents:
         D = f"<{d.id}>"
         add(R, ELI + "cites", D)
-        # In a file the facts sit on the document itself. In the store they sit on the report's
-        # description of it (kg:describes) and the documents graph gathers them onto the document,
-        # so that a document's facts live in one graph and union-graph queries do not repeat rows.
-        S = f"<{report}/about/{ascii_slug(d.id.rsplit('/', 1)[-1])}>" if for_store else D
+        # In a file the facts sit on the document itself. In the store they sit in the documents
+        # graph, once for all reports (a union default graph repeats a triple once per graph that
+        # holds it); the report keeps what it stated as one literal, to rebuild that graph from.
         if for_store:
+            S = f"<{report}/about/{ascii_slug(d.id.rsplit('/', 1)[-1])}>"
             add(S, KG + "describes", D)
-        for p, o in document_facts(d, FACT_PREDICATES_STORE if for_store else FACT_PREDICATES):
-            add(S, p, o)
+            add(S, KG + "facts", facts_literal(document_facts(d)))
+        else:
+            for p, o in document_facts(d):
+                add(D, p, o)
         for cf in d.conflicts:
             C = f"<{report}/conflict/{ascii_slug(d.symbol)}-{cf.field}>"
             add(C, a, iri_term(KG + "Conflict"))

@@ -72,11 +72,11 @@ def _clusters(mentions: list[Citation]) -> list[list[Citation]]:
 
 def _majority(values: list) -> tuple[object, list]:
     """The value most mentions give when it is a strict majority, and the distinct values."""
-    counts = Counter(v for v in values if v is not None)
-    if not counts:
-        return None, []
-    distinct = list(dict.fromkeys(v for v in values if v is not None))
-    (top, n), *rest = counts.most_common()
+    present = [v for v in values if v is not None]
+    distinct = list(dict.fromkeys(present))
+    if len(distinct) <= 1:  # the usual case: one value or none
+        return (distinct[0] if distinct else None), distinct
+    (top, n), *rest = Counter(present).most_common()
     if rest and rest[0][1] == n:
         return None, distinct
     return top, distinct

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from .rdf import DOCUMENTS_GRAPH, ELI, KG, PREFIXES, VOCAB, scheme_quads
+from .rdf import DOCUMENTS_GRAPH, ELI, KG, PREFIXES, VOCAB, documents_nquads, scheme_quads
 
 DEFAULT_STORE = "./kg-store"
 ONTOLOGY_GRAPH = VOCAB + "graph/ontology"
@@ -60,49 +60,16 @@ STALE = (ox.NamedNode(VOCAB + "store"), ox.NamedNode(VOCAB + "ontology#summarySt
 LOADING = KG + "loading"
 NEEDS_REFRESH = KG + "needsRefresh"
 
-#: The documents graph: what all reports say about each document, gathered onto the document
-#: (eli:id_local, eli:date_document …, relations, mention and report counts). Each report's graph
-#: holds its own description of the documents it cites (kg:describes), so reloading a report
-#: replaces exactly its statements; this graph is rebuilt from them after every load. A
-#: document's facts so live in one graph: Oxigraph's union default graph returns a triple once
-#: per graph that holds it, and queries would otherwise repeat rows.
-SUMMARY_UPDATE = """
-DROP SILENT GRAPH <{g}> ;
-INSERT {{ GRAPH <{g}> {{ ?d ?p ?o }} }} WHERE {{
-  SELECT DISTINCT ?d ?p ?o WHERE {{
-    VALUES (?kp ?p) {{ (kg:documentClass rdf:type) (kg:symbol eli:id_local) (kg:documentType eli:type_document)
-                      (kg:documentDate eli:date_document) (kg:passedBy eli:passed_by) (kg:documentTitle eli:title)
-                      (kg:issuerName kg:issuerName) (kg:typeCode kg:typeCode) (kg:issuerCode kg:issuerCode) (kg:term kg:term) }}
-    GRAPH ?r {{ ?x kg:describes ?d ; ?kp ?o }} }} }} ;
-INSERT {{ GRAPH <{g}> {{ ?a ?p ?b }} }} WHERE {{
-  SELECT DISTINCT ?a ?p ?b WHERE {{ GRAPH ?r {{ ?st a kg:RelationStatement ; rdf:subject ?a ; rdf:predicate ?p ; rdf:object ?b }} }} }} ;
-INSERT {{ GRAPH <{g}> {{ ?a ?super ?b }} }} WHERE {{
-  VALUES (?p ?super) {{ (kg:reviews eli:refers_to) (kg:guides eli:ensures_implementation_of) (kg:replaces eli:repeals) }}
-  GRAPH <{g}> {{ ?a ?p ?b }} }} ;
-INSERT {{ GRAPH <{g}> {{ ?d kg:mentionCount ?n ; kg:reportCount ?k }} }} WHERE {{
-  SELECT ?d (COUNT(?m) AS ?n) (COUNT(DISTINCT ?r) AS ?k) WHERE {{ GRAPH ?r {{ ?m oa:hasBody ?d }} }} GROUP BY ?d }}
-"""
-#: The same for some documents only (a load that changed a few reports of a large store).
-SUMMARY_PARTIAL = """
-DELETE {{ GRAPH <{g}> {{ ?d ?p ?o }} }} WHERE {{ VALUES ?d {{ {docs} }} GRAPH <{g}> {{ ?d ?p ?o }} }} ;
-INSERT {{ GRAPH <{g}> {{ ?d ?p ?o }} }} WHERE {{
-  SELECT DISTINCT ?d ?p ?o WHERE {{
-    VALUES ?d {{ {docs} }}
-    VALUES (?kp ?p) {{ (kg:documentClass rdf:type) (kg:symbol eli:id_local) (kg:documentType eli:type_document)
-                      (kg:documentDate eli:date_document) (kg:passedBy eli:passed_by) (kg:documentTitle eli:title)
-                      (kg:issuerName kg:issuerName) (kg:typeCode kg:typeCode) (kg:issuerCode kg:issuerCode) (kg:term kg:term) }}
-    GRAPH ?r {{ ?x kg:describes ?d ; ?kp ?o }} }} }} ;
-INSERT {{ GRAPH <{g}> {{ ?a ?p ?b }} }} WHERE {{
-  SELECT DISTINCT ?a ?p ?b WHERE {{ VALUES ?a {{ {docs} }}
-    GRAPH ?r {{ ?st rdf:subject ?a ; rdf:predicate ?p ; rdf:object ?b . ?st a kg:RelationStatement }} }} }} ;
-INSERT {{ GRAPH <{g}> {{ ?a ?super ?b }} }} WHERE {{
-  VALUES ?a {{ {docs} }}
-  VALUES (?p ?super) {{ (kg:reviews eli:refers_to) (kg:guides eli:ensures_implementation_of) (kg:replaces eli:repeals) }}
-  GRAPH <{g}> {{ ?a ?p ?b }} }} ;
-INSERT {{ GRAPH <{g}> {{ ?d kg:mentionCount ?n ; kg:reportCount ?k }} }} WHERE {{
-  SELECT ?d (COUNT(?m) AS ?n) (COUNT(DISTINCT ?r) AS ?k) WHERE {{ VALUES ?d {{ {docs} }} GRAPH ?r {{ ?m oa:hasBody ?d }} }}
-  GROUP BY ?d }}
-"""
+#: The documents graph: what all reports say about each document (eli:id_local,
+#: eli:date_document …, relations, mention and report counts), on the document. A load adds each
+#: report's share as it writes the report; when reports go, the facts of the documents they cited
+#: are rebuilt from the descriptions (kg:describes, kg:facts) and relation statements of the
+#: reports that remain. A document's facts so live in one graph: Oxigraph's union default graph
+#: returns a triple once per graph that holds it, and queries would otherwise repeat rows.
+DESCRIPTIONS = "SELECT ?d ?f WHERE {{ {values} GRAPH ?r {{ ?x kg:describes ?d ; kg:facts ?f }} }}"
+STATEMENTS = """SELECT ?a ?p ?b WHERE {{ {values}
+  GRAPH ?r {{ ?st rdf:subject ?a ; rdf:predicate ?p ; rdf:object ?b . ?st a kg:RelationStatement }} }}"""
+DROP_FACTS = "DELETE {{ GRAPH <{g}> {{ ?d ?p ?o }} }} WHERE {{ VALUES ?d {{ {docs} }} GRAPH <{g}> {{ ?d ?p ?o }} }}"
 #: Mention and report counts, for all documents or (with a VALUES line) some.
 RECOUNT = """
 DELETE {{ GRAPH <{g}> {{ ?d kg:mentionCount ?n }} }} WHERE {{ {values} GRAPH <{g}> {{ ?d kg:mentionCount ?n }} }} ;
@@ -113,13 +80,8 @@ INSERT {{ GRAPH <{g}> {{ ?d kg:mentionCount ?n ; kg:reportCount ?k }} }} WHERE {
 OWL_SAME_AS = "http://www.w3.org/2002/07/owl#sameAs"
 
 
-def summary_updates(docs: set[str] | None, batch: int = 500) -> list[str]:
-    """SPARQL updates that rebuild the documents graph: whole (docs=None), or for some documents."""
-    if docs is None:
-        return [SPARQL_PREFIXES + SUMMARY_UPDATE.format(g=DOCUMENTS_GRAPH)]
-    ordered = sorted(docs)
-    return [SPARQL_PREFIXES + SUMMARY_PARTIAL.format(g=DOCUMENTS_GRAPH, docs=" ".join(f"<{d}>" for d in ordered[i:i + batch]))
-            for i in range(0, len(ordered), batch)]
+def _values(var: str, iris) -> str:
+    return f"VALUES ?{var} {{ " + " ".join(f"<{i}>" for i in iris) + " }"
 
 
 def recount_updates(docs: set[str] | None, batch: int = 2000) -> list[str]:
@@ -127,8 +89,8 @@ def recount_updates(docs: set[str] | None, batch: int = 2000) -> list[str]:
     if docs is None:
         return [SPARQL_PREFIXES + RECOUNT.format(g=DOCUMENTS_GRAPH, values="")]
     ordered = sorted(docs)
-    return [SPARQL_PREFIXES + RECOUNT.format(g=DOCUMENTS_GRAPH, values="VALUES ?d { " + " ".join(f"<{d}>" for d in ordered[i:i + batch]) + " }")
-            for i in range(0, len(ordered), batch)]
+    return [SPARQL_PREFIXES + RECOUNT.format(g=DOCUMENTS_GRAPH, values=_values("d", chunk))
+            for chunk in _chunks(ordered, batch)]
 
 
 def identity_quads(doc_iris: list[str]) -> list[ox.Quad]:
@@ -159,10 +121,6 @@ def document_iris(store) -> list[str]:
     return [r["d"] for r in store.select(f"SELECT ?d WHERE {{ GRAPH <{DOCUMENTS_GRAPH}> {{ ?d a kg:PartyDocument }} }}")]
 
 
-def _iris(iris) -> str:
-    return " ".join(f"<{i}>" for i in sorted(iris))
-
-
 class _Store:
     """What the local and the remote store share: reading rows, and the bookkeeping in the meta
     graph, in SPARQL so that it works on both."""
@@ -188,6 +146,24 @@ class _Store:
     def recount(self, docs: set[str] | None = None) -> None:
         for update in recount_updates(docs):
             self.update(update, prefixes=False)
+
+    def refresh_summary(self, docs: set[str] | None = None, batch: int = 2000) -> None:
+        """Rebuild the documents graph from the reports' descriptions: whole (docs=None) or the
+        facts and counts of some documents."""
+        if docs is None:
+            self.drop_documents(None)
+            chunks: list = [None]
+        else:
+            chunks = list(_chunks(sorted(docs), batch))
+        for chunk in chunks:
+            if chunk is not None:
+                self.drop_documents(chunk)
+            descriptions = [(r["d"], r["f"]) for r in self.select(
+                DESCRIPTIONS.format(values=_values("d", chunk) if chunk else ""))]
+            relations = [(r["a"], r["p"], r["b"]) for r in self.select(
+                STATEMENTS.format(values=_values("a", chunk) if chunk else ""))]
+            self.add_documents(documents_nquads(descriptions, relations))
+        self.recount(docs)
 
     def document_count(self) -> int:
         rows = self.select(f"SELECT (COUNT(?d) AS ?n) WHERE {{ GRAPH <{DOCUMENTS_GRAPH}> {{ ?d eli:id_local ?s }} }}")
@@ -290,9 +266,14 @@ class LocalStore(_Store):
             self.db.remove_graph(g)
         self.db.extend(ontology_quads())
 
-    def refresh_summary(self, docs: set[str] | None = None) -> None:
-        for update in summary_updates(docs):
-            self.db.update(update)
+    def drop_documents(self, docs: list[str] | None) -> None:
+        if docs is None:
+            self.db.remove_graph(ox.NamedNode(DOCUMENTS_GRAPH))
+        else:
+            self.db.update(DROP_FACTS.format(g=DOCUMENTS_GRAPH, docs=" ".join(f"<{d}>" for d in docs)))
+
+    def add_documents(self, nquads: bytes) -> None:
+        self.db.load(nquads, format=ox.RdfFormat.N_QUADS)
 
     def cited_by(self, report: str) -> set[str]:
         return {q.object.value for q in self.db.quads_for_pattern(
@@ -385,13 +366,7 @@ class RemoteStore(_Store):
         batch's share of the documents graph."""
         for report, nquads in reports:
             self._put_graph(report, nquads)
-        if summary:
-            triples = [q.triple for q in ox.parse(summary, format=ox.RdfFormat.N_QUADS)]
-            r = self.http.post(self.location + "/store", params={"graph": DOCUMENTS_GRAPH},
-                               content=ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES),
-                               headers={"Content-Type": "application/n-triples"})
-            if r.status_code >= 400:
-                raise StoreError(f"the server refused the documents graph ({r.status_code}): {r.text[:200]}")
+        self.add_documents(summary)
 
     def _put_graph(self, report: str, nquads: bytes) -> None:
         triples = [q.triple for q in ox.parse(nquads, format=ox.RdfFormat.N_QUADS)]
@@ -420,9 +395,21 @@ class RemoteStore(_Store):
         if r.status_code >= 400:
             raise StoreError(f"the server refused the ontology ({r.status_code})")
 
-    def refresh_summary(self, docs: set[str] | None = None) -> None:
-        for update in summary_updates(docs):
-            self._update(update)
+    def drop_documents(self, docs: list[str] | None) -> None:
+        if docs is None:
+            self._update(f"DROP SILENT GRAPH <{DOCUMENTS_GRAPH}>")
+        else:
+            self._update(DROP_FACTS.format(g=DOCUMENTS_GRAPH, docs=" ".join(f"<{d}>" for d in docs)))
+
+    def add_documents(self, nquads: bytes) -> None:
+        if not nquads:
+            return
+        triples = [q.triple for q in ox.parse(nquads, format=ox.RdfFormat.N_QUADS)]
+        r = self.http.post(self.location + "/store", params={"graph": DOCUMENTS_GRAPH},
+                           content=ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES),
+                           headers={"Content-Type": "application/n-triples"})
+        if r.status_code >= 400:
+            raise StoreError(f"the server refused the documents graph ({r.status_code}): {r.text[:200]}")
 
     def cited_by(self, report: str) -> set[str]:
         return {r["d"] for r in self.select(f"SELECT ?d WHERE {{ GRAPH <{report}> {{ <{report}> eli:cites ?d }} }}")}
