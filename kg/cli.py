@@ -48,6 +48,11 @@ def _base(base: Optional[str]) -> str:
     base = base or os.environ.get("KG_BASE") or DEFAULT_BASE
     if not base.startswith(("http://", "https://", "urn:")):
         _fail(f"--base must be an http(s) or urn IRI, not {base!r}")
+    import pyoxigraph as ox
+    try:  # every IRI we write starts with it, and the store's loader trusts them
+        ox.NamedNode(base)
+    except ValueError:
+        _fail(f"--base is not a valid IRI: {base!r}")
     return base if base.endswith(("/", "#", ":")) else base + "/"
 
 
@@ -126,6 +131,7 @@ def load(
     store: Optional[str] = StoreOption,
     prune: bool = typer.Option(False, "--prune", help="Remove reports whose files are gone."),
     workers: Optional[int] = typer.Option(None, "--workers", "-j", help="Extraction processes (default: all cores)."),
+    batch: Optional[int] = typer.Option(None, "--batch", min=1, help="Reports per write (default 100; a killed load loses at most one batch)."),
     encoding: Optional[str] = typer.Option(None, "--encoding", help="Text encoding when not UTF-8/UTF-16 with BOM."),
     base: Optional[str] = typer.Option(None, "--base", help="Base IRI of documents and reports."),
 ):
@@ -156,7 +162,7 @@ def load(
                             name=os.path.basename(path or ""))
         try:
             summary = run_load(paths, db, base=base_iri, encoding=encoding, workers=workers, prune=prune,
-                               on_progress=on_progress)
+                               on_progress=on_progress, **({"batch_reports": batch} if batch else {}))
         finally:
             db.close()
     t = Table(title=f"kg load → {db.location}", title_justify="left", show_header=False)

@@ -59,6 +59,9 @@ STALE = (ox.NamedNode(VOCAB + "store"), ox.NamedNode(VOCAB + "ontology#summarySt
 #: Each is written before the change it guards, so a killed load leaves a trail to finish.
 LOADING = KG + "loading"
 NEEDS_REFRESH = KG + "needsRefresh"
+#: ``kg:store kg:needsRebuild true``: the whole documents graph must be rebuilt (a killed batch
+#: was undone: what it had added there is unknown).
+NEEDS_REBUILD = KG + "needsRebuild"
 
 #: The documents graph: what all reports say about each document (eli:id_local,
 #: eli:date_document …, relations, mention and report counts), on the document. A load adds each
@@ -141,7 +144,14 @@ class _Store:
         return {r["d"] for r in self.select(f"SELECT ?d WHERE {{ GRAPH <{META_GRAPH}> {{ ?d <{NEEDS_REFRESH}> true }} }}")}
 
     def refreshed(self) -> None:
-        self.update(f"DELETE WHERE {{ GRAPH <{META_GRAPH}> {{ ?d <{NEEDS_REFRESH}> ?x }} }}")
+        self.update(f"DELETE WHERE {{ GRAPH <{META_GRAPH}> {{ ?d <{NEEDS_REFRESH}> ?x }} }} ; "
+                    f"DELETE WHERE {{ GRAPH <{META_GRAPH}> {{ ?s <{NEEDS_REBUILD}> ?x }} }}")
+
+    def mark_for_rebuild(self) -> None:
+        self.update(f"INSERT DATA {{ GRAPH <{META_GRAPH}> {{ {STALE[0]} <{NEEDS_REBUILD}> true }} }}")
+
+    def needs_rebuild(self) -> bool:
+        return bool(self.select(f"SELECT ?s WHERE {{ GRAPH <{META_GRAPH}> {{ ?s <{NEEDS_REBUILD}> true }} }} LIMIT 1"))
 
     def recount(self, docs: set[str] | None = None) -> None:
         for update in recount_updates(docs):
@@ -236,16 +246,15 @@ class LocalStore(_Store):
 
     def recover(self) -> int:
         """Undo the batch a killed load was writing: its reports go (their files load again, as
-        their hashes are not in the store) and their documents are marked for a rebuild."""
+        their hashes are not in the store). What it added to the documents graph is unknown, so
+        the load that recovers rebuilds that graph whole. Returns how many reports went."""
         journal = list(self.db.quads_for_pattern(None, ox.NamedNode(LOADING), None, ox.NamedNode(META_GRAPH)))
-        reports = [q.subject.value for q in journal]
-        if reports:
-            self.mark_for_refresh(set().union(*(self.cited_by(r) for r in reports)))
-            for r in reports:
-                self.drop_report(r)
-            for q in journal:
-                self.db.remove(q)
-        return len(reports)
+        if journal:
+            self.mark_for_rebuild()  # first: a load killed while recovering leaves the flag
+        for q in journal:
+            self.drop_report(q.subject.value)
+            self.db.remove(q)
+        return len(journal)
 
     def drop_report(self, report: str) -> None:
         g = ox.NamedNode(report)

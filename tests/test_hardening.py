@@ -37,10 +37,21 @@ def check_offsets(text, ex):
         assert 0 <= r.cue_start <= r.cue_end <= len(text)
 
 
+def check_rdf(ex):
+    """The store's loader takes our N-Quads without checking them: they must parse strictly."""
+    import pyoxigraph as ox
+    from kg.rdf import extraction_nquads, summary_nquads
+    for data in (extraction_nquads(ex, for_store=True), extraction_nquads(ex), summary_nquads(ex)):
+        quads = list(ox.parse(data, format=ox.RdfFormat.N_QUADS))
+        assert len(quads) == data.count(b"\n")
+
+
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.text(max_size=400))
 def test_arbitrary_unicode_never_breaks_the_extractor(text):
-    check_offsets(text, kg.extract(text))
+    ex = kg.extract(text)
+    check_offsets(text, ex)
+    check_rdf(ex)
 
 
 @st.composite
@@ -63,7 +74,9 @@ def mutated(draw):
 @settings(max_examples=300, deadline=None)
 @given(mutated())
 def test_mutated_citations_never_break_the_extractor(text):
-    check_offsets(text, kg.extract(text))
+    ex = kg.extract(text)
+    check_offsets(text, ex)
+    check_rdf(ex)
 
 
 WORDS = ["Kết luận", "Chỉ thị", "Nghị quyết", "Quy định", "Kế hoạch", "Hướng dẫn"]
@@ -178,7 +191,7 @@ def test_killed_loads_leave_whole_reports_and_a_rerun_completes(tmp_path):
     store_dir = tmp_path / "st"
     rng = random.Random(3)
     for attempt in range(3):
-        proc = subprocess.Popen(KG + ["load", str(tmp_path / "reports"), "--store", str(store_dir), "-j", "1"],
+        proc = subprocess.Popen(KG + ["load", str(tmp_path / "reports"), "--store", str(store_dir), "-j", "1", "--batch", "5"],
                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         time.sleep(rng.uniform(1.5, 3.5))
         proc.send_signal(signal.SIGKILL)
@@ -191,7 +204,50 @@ def test_killed_loads_leave_whole_reports_and_a_rerun_completes(tmp_path):
     assert final.returncode == 0, final.stderr
     assert _graph_sizes(store_dir) == expected
     stale = run_kg("query", "ASK { GRAPH <https://kg.example.org/graph/meta> { ?s ?p ?o } }", "--store", str(store_dir))
-    assert stale.returncode == 1  # the documents graph was rebuilt after the interrupted loads
+    assert stale.returncode == 1  # no journal, no stale marker, nothing left to refresh
+    assert_documents_graph_is_exact(store_dir)
+
+
+def assert_documents_graph_is_exact(store_dir):
+    """The documents graph a load grew batch by batch (and mended after kills) equals the one
+    rebuilt from scratch out of the reports' own descriptions."""
+    import pyoxigraph as ox
+    from kg.store import DOCUMENTS_GRAPH, LocalStore
+    db = LocalStore(str(store_dir))
+    g = ox.NamedNode(DOCUMENTS_GRAPH)
+    grown = {q.triple for q in db.db.quads_for_pattern(None, None, None, g)}
+    db.refresh_summary(None)
+    rebuilt = {q.triple for q in db.db.quads_for_pattern(None, None, None, g)}
+    del db
+    assert grown == rebuilt and len(rebuilt) > 100
+
+
+def test_a_batch_left_by_a_killed_load_is_undone_and_loaded_again(tmp_path):
+    """Kill between the journal and its removal, with half the batch written: the next load
+    drops the batch, loads its files again, and mends the documents they cited."""
+    import pyoxigraph as ox
+    from kg.load import load
+    from kg.rdf import extraction_nquads, report_iri, summary_nquads
+    from kg.resolve import DEFAULT_BASE
+    from kg.store import LOADING, META_GRAPH, LocalStore
+    files = _synthetic(tmp_path / "reports", 30)
+    late = files[-1]
+    late.rename(tmp_path / late.name)             # not there for the first load
+    db = LocalStore(str(tmp_path / "st"))
+    load([str(tmp_path / "reports")], db, workers=1)
+    (tmp_path / late.name).rename(late)
+    ex = extract_report(kg_read.read_report(str(late.resolve())))
+    report = report_iri(DEFAULT_BASE, ex.sha256)
+    lines = extraction_nquads(ex, for_store=True).splitlines(keepends=True)
+    db.db.extend([ox.Quad(ox.NamedNode(report), ox.NamedNode(LOADING), ox.Literal(True), ox.NamedNode(META_GRAPH))])
+    db.db.load(b"".join(lines[: len(lines) // 2]) + summary_nquads(ex), format=ox.RdfFormat.N_QUADS)
+    summary = load([str(tmp_path / "reports")], db, workers=1)
+    assert summary.loaded == 1 and summary.unchanged == 29
+    written = sum(1 for _ in db.db.quads_for_pattern(None, None, None, ox.NamedNode(report)))
+    assert written == len(lines)
+    assert not list(db.db.quads_for_pattern(None, None, None, ox.NamedNode(META_GRAPH)))
+    del db
+    assert_documents_graph_is_exact(tmp_path / "st")
 
 
 def test_two_loads_on_one_store(tmp_path):
