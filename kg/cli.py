@@ -173,7 +173,7 @@ def load(
                          ("failed", len(summary.failed)), ("pruned", summary.pruned),
                          ("citations", summary.citations), ("documents (in these reports)", summary.documents),
                          ("quads written", summary.quads), ("seconds", f"{summary.seconds:.2f}"),
-                         ("reports/s", f"{rate:.1f}"),
+                         ("  of which compaction", f"{summary.compact_seconds:.2f}"), ("reports/s", f"{rate:.1f}"),
                          ("store: reports", summary.store.get("reports")), ("store: documents", summary.store.get("documents")),
                          ("store: triples", summary.store.get("triples"))]:
         t.add_row(label, str(value))
