@@ -131,7 +131,8 @@ def load(
     store: Optional[str] = StoreOption,
     prune: bool = typer.Option(False, "--prune", help="Remove reports whose files are gone."),
     workers: Optional[int] = typer.Option(None, "--workers", "-j", help="Extraction processes (default: all cores)."),
-    batch: Optional[int] = typer.Option(None, "--batch", min=1, help="Reports per write (default 100; a killed load loses at most one batch)."),
+    batch: Optional[int] = typer.Option(None, "--batch", min=1, help="Reports per write, at most (default 1000; a killed load loses at most one batch)."),
+    compact: Optional[bool] = typer.Option(None, "--compact/--no-compact", help="Compact the store after loading (default: when the load wrote a tenth of the store or more; queries run about 2× faster after)."),
     encoding: Optional[str] = typer.Option(None, "--encoding", help="Text encoding when not UTF-8/UTF-16 with BOM."),
     base: Optional[str] = typer.Option(None, "--base", help="Base IRI of documents and reports."),
 ):
@@ -162,7 +163,7 @@ def load(
                             name=os.path.basename(path or ""))
         try:
             summary = run_load(paths, db, base=base_iri, encoding=encoding, workers=workers, prune=prune,
-                               on_progress=on_progress, **({"batch_reports": batch} if batch else {}))
+                               compact=compact, on_progress=on_progress, **({"batch_reports": batch} if batch else {}))
         finally:
             db.close()
     t = Table(title=f"kg load → {db.location}", title_justify="left", show_header=False)

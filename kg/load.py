@@ -87,8 +87,9 @@ def file_sha256(path: str) -> str | None:
 
 def load(paths: list[str], store, *, base: str = DEFAULT_BASE, encoding: str | None = None,
          workers: int | None = None, prune: bool = False, batch_reports: int = BATCH_REPORTS,
-         on_progress=None) -> LoadSummary:
+         compact: bool | None = None, on_progress=None) -> LoadSummary:
     """Load files and folders into an open store, ``batch_reports`` reports per write.
+    ``compact``: compact the store after (None: when this load wrote a tenth of it or more).
     ``on_progress(done, total, path)`` is called after each report."""
     t0 = time.perf_counter()
     summary = LoadSummary()
@@ -207,7 +208,9 @@ def load(paths: list[str], store, *, base: str = DEFAULT_BASE, encoding: str | N
         finish_documents(store, added, stale=stale, docs_before=docs_before)
         store.clear_stale()
     summary.store = store.counts()
-    if summary.loaded >= max(BATCH_FIRST, COMPACT_SHARE * summary.store["reports"]):
+    if compact is None:
+        compact = summary.loaded >= max(BATCH_FIRST, COMPACT_SHARE * summary.store["reports"])
+    if compact:
         # bulk-loaded batches leave many overlapping files: queries ran 2-3× slower until the
         # store was compacted (4 s at 10 k reports)
         t1 = time.perf_counter()

@@ -309,3 +309,17 @@ def test_partial_rebuild_of_the_documents_graph_equals_a_full_one(tmp_path, corp
     dates = {t[2].value for t in partial if t[0].value.endswith("02-CT-TU-2020") and t[1].value.endswith("date_document")}
     assert dates == {"2020-12-24"}
     db.close()
+
+
+def test_compaction_follows_the_size_of_the_load(tmp_path, corpus):
+    from kg.load import load
+    from kg.store import LocalStore
+    db = LocalStore(str(tmp_path / "st"))
+    calls = []
+    db.compact = lambda: calls.append(1)
+    small = load([str(corpus)], db, workers=1)            # a few reports: below a first batch
+    assert 0 < small.loaded < 100 and calls == [] and small.compact_seconds == 0.0
+    load([str(corpus)], db, workers=1, compact=True)      # asked for: even with nothing new
+    assert calls == [1]
+    run = kg("load", str(corpus), "--store", str(tmp_path / "st2"), "--compact")
+    assert run.returncode == 0 and b"of which compaction" in run.stdout
