@@ -199,10 +199,10 @@ def load(paths: list[str], store, *, base: str = DEFAULT_BASE, encoding: str | N
         writer.close()  # on Ctrl-C too: the batch being written is finished, not cut
 
     if prune:
-        for report, sources in store.all_sources().items():
-            for s in sources:
-                if not os.path.exists(s):
-                    _remove_source(store, report, s)
+        for report, files_ in store.all_sources().items():
+            for f in files_:
+                if not os.path.exists(f):
+                    _remove_source(store, report, f)
                     summary.pruned += 1
     if summary.loaded or summary.pruned or stale or todo or prune or recovered:
         finish_documents(store, added, stale=stale, docs_before=docs_before)

@@ -121,14 +121,14 @@ def facts_literal(facts: list[tuple[str, str]]) -> str:
     return literal_term(json.dumps(facts, ensure_ascii=False, separators=(",", ":"))) + f"^^<{RDF}JSON>"
 
 
-def documents_nquads(descriptions, relations) -> bytes:
-    """The documents graph rebuilt from what reports state: ``descriptions`` are (document IRI,
-    kg:facts JSON) pairs, ``relations`` (subject, predicate, object) IRIs of relation statements.
-    Each line once."""
+def documents_nquads(facts, relations) -> bytes:
+    """Quads of the documents graph, each line once: ``facts`` are (document IRI, [(predicate,
+    object term), …]) pairs, ``relations`` (subject, main predicate, object) IRIs; a relation's
+    ELI super-property is stated too, so a query needs no reasoner."""
     g = iri_term(DOCUMENTS_GRAPH)
     lines: dict[str, None] = {}
-    for doc, facts in descriptions:
-        for p, o in json.loads(facts):
+    for doc, pairs in facts:
+        for p, o in pairs:
             lines[f"<{doc}> <{p}> {o} {g} .\n"] = None
     supers = {main: sup for main, sup in PREDICATES.values() if sup}
     for a, p, b in relations:
@@ -140,16 +140,11 @@ def documents_nquads(descriptions, relations) -> bytes:
 
 def summary_nquads(ex: Extraction) -> bytes:
     """One report's share of the documents graph: its facts about each document it cites, on the
-    document itself, and the relations it states (with their ELI super-properties). Adding a
-    report only adds such quads, so a load writes them with the report in one batch; removing
-    a report makes the store rebuild its documents' facts from the reports that remain."""
-    g = iri_term(DOCUMENTS_GRAPH)
-    lines = [f"<{d.id}> <{p}> {o} {g} .\n" for d in ex.documents for p, o in document_facts(d)]
-    for r in ex.relations:
-        for p in PREDICATES[r.predicate]:
-            if p:
-                lines.append(f"<{r.subject}> <{p}> <{r.object}> {g} .\n")
-    return "".join(lines).encode()
+    document itself, and the relations it states. Adding a report only adds such quads, so a
+    load writes them with the report in one batch; removing a report makes the store rebuild
+    its documents' facts from the reports that remain (``kg:facts``, the same pairs)."""
+    return documents_nquads(((d.id, document_facts(d)) for d in ex.documents),
+                            ((r.subject, PREDICATES[r.predicate][0], r.object) for r in ex.relations))
 
 
 def extraction_nquads(ex: Extraction, base: str = DEFAULT_BASE, *, for_store: bool = False) -> bytes:

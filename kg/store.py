@@ -3,10 +3,12 @@
 A local Oxigraph database (pyoxigraph, RocksDB on disk) by default, or any SPARQL 1.1 server
 (Update + Graph Store Protocol) when the location is an http(s) URL. One named graph per
 report, keyed by the hash of the report's bytes; the ontology and the SKOS schemes in a graph
-of their own. Every write of a report is one transaction: a report is fully in or fully out.
+of their own. Reports are written in batches, journalled in a meta graph so that a batch a
+killed load leaves half-written is undone by the next load: a report is fully in or fully out.
 """
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -168,12 +170,17 @@ class _Store:
         for chunk in chunks:
             if chunk is not None:
                 self.drop_documents(chunk)
-            descriptions = [(r["d"], r["f"]) for r in self.select(
+            descriptions = [(r["d"], json.loads(r["f"])) for r in self.select(
                 DESCRIPTIONS.format(values=_values("d", chunk) if chunk else ""))]
             relations = [(r["a"], r["p"], r["b"]) for r in self.select(
                 STATEMENTS.format(values=_values("a", chunk) if chunk else ""))]
             self.add_documents(documents_nquads(descriptions, relations))
         self.recount(docs)
+
+    def drop_documents(self, docs: list[str] | None) -> None:
+        """The documents graph goes, whole or these documents' facts."""
+        self.update(f"DROP SILENT GRAPH <{DOCUMENTS_GRAPH}>" if docs is None
+                    else DROP_FACTS.format(g=DOCUMENTS_GRAPH, docs=" ".join(f"<{d}>" for d in docs)), prefixes=False)
 
     def document_count(self) -> int:
         rows = self.select(f"SELECT (COUNT(?d) AS ?n) WHERE {{ GRAPH <{DOCUMENTS_GRAPH}> {{ ?d eli:id_local ?s }} }}")
@@ -234,11 +241,6 @@ class LocalStore(_Store):
         meta = ox.NamedNode(META_GRAPH)
         journal = [ox.Quad(ox.NamedNode(r), ox.NamedNode(LOADING), ox.Literal(True), meta) for r, _ in reports]
         self.db.extend(journal)
-        old = [r for r, _ in reports if self.db.contains_named_graph(ox.NamedNode(r))]
-        if old:  # a report without sources left by an earlier load: replace it
-            self.mark_for_refresh(set().union(*(self.cited_by(r) for r in old)))
-            for r in old:
-                self.db.remove_graph(ox.NamedNode(r))
         # lenient: the quads come from our own serialiser, whose IRIs pyoxigraph already checked
         self.db.bulk_load(b"".join(nq for _, nq in reports) + summary, format=ox.RdfFormat.N_QUADS, lenient=True)
         for q in journal:
@@ -274,12 +276,6 @@ class LocalStore(_Store):
         if self.db.contains_named_graph(g):
             self.db.remove_graph(g)
         self.db.extend(ontology_quads())
-
-    def drop_documents(self, docs: list[str] | None) -> None:
-        if docs is None:
-            self.db.remove_graph(ox.NamedNode(DOCUMENTS_GRAPH))
-        else:
-            self.db.update(DROP_FACTS.format(g=DOCUMENTS_GRAPH, docs=" ".join(f"<{d}>" for d in docs)))
 
     def add_documents(self, nquads: bytes) -> None:
         self.db.load(nquads, format=ox.RdfFormat.N_QUADS)
@@ -378,16 +374,20 @@ class RemoteStore(_Store):
         """Graph Store Protocol: PUT replaces each report's graph in one request; POST adds the
         batch's share of the documents graph."""
         for report, nquads in reports:
-            self._put_graph(report, nquads)
+            self._send_graph("PUT", report, self._triples(nquads))
         self.add_documents(summary)
 
-    def _put_graph(self, report: str, nquads: bytes) -> None:
-        triples = [q.triple for q in ox.parse(nquads, format=ox.RdfFormat.N_QUADS)]
-        body = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
-        r = self.http.put(self.location + "/store", params={"graph": report}, content=body,
-                          headers={"Content-Type": "application/n-triples"})
+    def _send_graph(self, method: str, graph: str, triples) -> None:
+        """Graph Store Protocol: PUT replaces the graph, POST adds to it."""
+        r = self.http.request(method, self.location + "/store", params={"graph": graph},
+                              content=ox.serialize(list(triples), format=ox.RdfFormat.N_TRIPLES),
+                              headers={"Content-Type": "application/n-triples"})
         if r.status_code >= 400:
-            raise StoreError(f"the server refused the report ({r.status_code}): {r.text[:200]}")
+            raise StoreError(f"the server refused the graph {graph} ({r.status_code}): {r.text[:200]}")
+
+    @staticmethod
+    def _triples(nquads: bytes):
+        return (q.triple for q in ox.parse(nquads, format=ox.RdfFormat.N_QUADS))
 
     def recover(self) -> int:
         return 0  # each PUT is whole; the documents graph is rebuilt after a killed load
@@ -405,27 +405,11 @@ class RemoteStore(_Store):
         self._update(f"DELETE DATA {{ GRAPH <{report}> {{ <{report}> <{DCT_SOURCE}> {ox.Literal(path)} }} }}")
 
     def put_ontology(self) -> None:
-        body = ox.serialize([q.triple for q in ontology_quads()], format=ox.RdfFormat.N_TRIPLES)
-        r = self.http.put(self.location + "/store", params={"graph": ONTOLOGY_GRAPH}, content=body,
-                          headers={"Content-Type": "application/n-triples"})
-        if r.status_code >= 400:
-            raise StoreError(f"the server refused the ontology ({r.status_code})")
-
-    def drop_documents(self, docs: list[str] | None) -> None:
-        if docs is None:
-            self._update(f"DROP SILENT GRAPH <{DOCUMENTS_GRAPH}>")
-        else:
-            self._update(DROP_FACTS.format(g=DOCUMENTS_GRAPH, docs=" ".join(f"<{d}>" for d in docs)))
+        self._send_graph("PUT", ONTOLOGY_GRAPH, (q.triple for q in ontology_quads()))
 
     def add_documents(self, nquads: bytes) -> None:
-        if not nquads:
-            return
-        triples = [q.triple for q in ox.parse(nquads, format=ox.RdfFormat.N_QUADS)]
-        r = self.http.post(self.location + "/store", params={"graph": DOCUMENTS_GRAPH},
-                           content=ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES),
-                           headers={"Content-Type": "application/n-triples"})
-        if r.status_code >= 400:
-            raise StoreError(f"the server refused the documents graph ({r.status_code}): {r.text[:200]}")
+        if nquads:
+            self._send_graph("POST", DOCUMENTS_GRAPH, self._triples(nquads))
 
     def cited_by(self, report: str) -> set[str]:
         return {r["d"] for r in self.select(f"SELECT ?d WHERE {{ GRAPH <{report}> {{ <{report}> eli:cites ?d }} }}")}
@@ -445,11 +429,7 @@ class RemoteStore(_Store):
         return bool(r.json().get("boolean"))
 
     def put_identity(self) -> None:
-        body = ox.serialize([q.triple for q in identity_quads(document_iris(self))], format=ox.RdfFormat.N_TRIPLES)
-        r = self.http.put(self.location + "/store", params={"graph": IDENTITY_GRAPH}, content=body,
-                          headers={"Content-Type": "application/n-triples"})
-        if r.status_code >= 400:
-            raise StoreError(f"the server refused the identity graph ({r.status_code})")
+        self._send_graph("PUT", IDENTITY_GRAPH, (q.triple for q in identity_quads(document_iris(self))))
 
     def counts(self) -> dict:
         reports = self.select("SELECT (COUNT(?r) AS ?n) WHERE { GRAPH ?r { ?r a kg:Report } }")[0]["n"]
