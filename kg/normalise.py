@@ -50,34 +50,204 @@ def _new_tone(m: re.Match) -> str:
 _CLUSTER = re.compile(r".[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]*", re.S)
 
 
+# Line joining. Most reports arrive as PDF or DOCX text layers that break every visual line,
+# inside issuers ("của Ủy ban Kiểm tra\nTrung ương"), symbols and dates, with page numbers and
+# running headers between the halves. The normalised text joins such lines: a whitespace run
+# becomes one space, unless it is a paragraph break (a blank line) or a hard line break (after
+# sentence punctuation, before a list item, "Căn cứ", "Số:", an article, or a heading edge).
+# Page numbers and running headers next to a page break are dropped from the normalised text.
+_RUN = re.compile(r"(?<!\s)(?:[^\S ]| [^\S ]|  )\s*")
+#: What opens a line that starts something new: list markers, numbered items, "Căn cứ", "Số:",
+#: articles and chapters, table rows and markdown.
+_HARD_NEXT = re.compile(
+    r"[-+*•#>|]|\(?\d{1,3}(?:\.\d{1,3}){0,3}[.)](?!\d)|\(?[a-zđ]\)|\(\d|[IVXL]{1,5}[.)] |(?:Căn cứ|CĂN CỨ|Số|SỐ|Điều \d|ĐIỀU \d"
+    r"|Chương |CHƯƠNG |Mục \d|Phần |PHẦN |Nơi nhận|T/M|TM\. |K/T|KT\. )"
+)
+#: A line that is only a page number: "12", "- 12 -", "Trang 12", "12/40".
+_PAGE_NUMBER = re.compile(r"(?m)^[ \t]{0,20}(?:- {0,2})?(?:(?i:trang) {1,2})?\d{1,3}(?: {0,2}/ {0,2}\d{1,3})?(?: {0,2}-)?[ \t]{0,20}$")
+_DIGITS = re.compile(r"\d+")
+NEWLINE_END = ".!?:;"
+
+
+def _noise_lines(text: str) -> list[tuple[int, int]]:
+    """Spans of page-number lines and of running headers/footers: short lines that recur next
+    to page breaks ("\\f" or a page-number line). Only lines next to a break are judged, so a
+    repeated sentence in the body is never dropped."""
+    breaks = [(m.start(), m.end()) for m in _PAGE_NUMBER.finditer(text)]
+    breaks += [(i, i + 1) for i in _finditer_char(text, "\f")]
+    if not breaks:
+        return []
+    breaks.sort()
+    near: list[tuple[int, int, str]] = []
+    for s, e in breaks:
+        near += _adjacent_lines(text, s, e)
+    counts: dict[str, int] = {}
+    for _, _, key in near:
+        counts[key] = counts.get(key, 0) + 1
+    noise = [(s, e) for s, e, key in near if counts[key] >= 2]
+    return breaks + noise
+
+
+def _finditer_char(text: str, ch: str):
+    i = text.find(ch)
+    while i >= 0:
+        yield i
+        i = text.find(ch, i + 1)
+
+
+def _adjacent_lines(text: str, s: int, e: int, reach: int = 2) -> list[tuple[int, int, str]]:
+    """Up to `reach` non-empty short lines on each side of a page break (blank lines skipped,
+    at most six lines looked at), with a key that ignores digits (a footer carries the page number)."""
+    out = []
+
+    def take(start: int, end: int) -> bool:
+        line = text[start:end].strip().strip("\f")
+        if line and len(line) <= 120:
+            out.append((start, end, _DIGITS.sub("#", " ".join(line.split()))))
+        return bool(line)
+
+    end, found = s, 0
+    for _ in range(6):  # before the break
+        start = text.rfind("\n", 0, end) + 1
+        found += take(start, end)
+        if found >= reach or start == 0:
+            break
+        end = start - 1
+    start, found = e, 0
+    for _ in range(6):  # after it
+        end = text.find("\n", start)
+        end = len(text) if end < 0 else end
+        found += take(start, end)
+        if found >= reach or end == len(text):
+            break
+        start = end + 1
+    return out
+
+
+def _wide_line(text: str) -> int:
+    """Length from which a line is "full width": 0.6 of the 75th percentile of line lengths.
+    A shorter line without closing punctuation is a heading or a paragraph's end."""
+    lengths = sorted(n for n in map(len, text.split("\n")) if n > 1)
+    if not lengths:
+        return 0
+    return int(0.6 * lengths[(3 * len(lengths)) // 4])
+
+
+def _is_caps(line: str) -> bool:
+    return line == line.upper() and line != line.lower()
+
+
+def _line_break(text: str, start: int, end: int, wide: int, page: bool = False) -> str:
+    """A single line break (or a page break) between text[:start] and text[end:]: " " when the
+    sentence goes on across it, "\\n" when it ends or something new starts."""
+    before = text[start - 1] if start else "\n"
+    if before in NEWLINE_END or before == "\n" or end >= len(text) or _HARD_NEXT.match(text, end):
+        return "\n"
+    nxt = text[end]
+    if before in ",-/(&" or nxt.islower() or nxt.isdigit():
+        return " "
+    line_start = text.rfind("\n", 0, start) + 1
+    prev_line = text[line_start:start].strip()
+    next_end = text.find("\n", end)
+    next_line = text[end:next_end if next_end >= 0 else len(text)].strip()
+    if _is_caps(prev_line) != _is_caps(next_line):  # a heading starts or ends here
+        return "\n"
+    return " " if page or len(prev_line) >= wide else "\n"
+
+
+def join_lines(text: str) -> tuple[str, list[int], list[int]]:
+    """Whitespace runs folded (see above). Returns the joined text and its breakpoints: from
+    ``points[k]`` on, a joined position p stands for p + shifts[k] in ``text``."""
+    noise = _noise_lines(text) if ("\f" in text or "\n" in text) else []
+    if noise:
+        chars = list(text) if len(noise) > 64 else None
+        for s, e in noise:
+            if chars is not None:
+                chars[s:e] = "\f" * (e - s)
+            else:
+                text = text[:s] + "\f" * (e - s) + text[e:]
+        if chars is not None:
+            text = "".join(chars)
+    points: list[int] = []
+    shifts: list[int] = []
+    shift = 0
+    wide = -1
+
+    def fold_run(m: re.Match) -> str:
+        nonlocal shift, wide
+        run = m.group()
+        breaks = run.count("\n")
+        page = "\f" in run
+        if breaks == 0 and not page:
+            out = " "
+        elif breaks >= 2 and not page:
+            out = "\n\n"
+        else:
+            if wide < 0:
+                wide = _wide_line(text)
+            out = _line_break(text, m.start(), m.end(), wide, page)
+            if out == "\n" and breaks >= 2:
+                out = "\n\n"
+        if len(out) != len(run):
+            points.append(m.start() - shift + len(out))
+            shift += len(run) - len(out)
+            shifts.append(shift)
+        return out
+
+    joined = _RUN.sub(fold_run, text)
+    return joined, points, shifts
+
+
 @dataclass
 class NormalisedText:
-    """`norm` is what the patterns see; `span()` maps a span of it back to the original."""
+    """`norm` is what the patterns see; `span()` maps a span of it back to the original.
+
+    Two layers: NFC (per-character arrays, only for text that was not NFC already) and line
+    joining (breakpoints where whitespace runs were shortened)."""
 
     original: str
     norm: str
-    _starts: array | None = None   # None when norm is aligned 1:1 with original
+    _starts: array | None = None   # None when the folded text is aligned 1:1 with original
     _ends: array | None = None
+    _points: list | None = None    # joined positions where the shift changes
+    _shifts: list | None = None    # shift (folded - joined) from that point on
+    _qpoints: list | None = None   # the same points in folded positions
+
+    def _folded(self, p: int) -> int:
+        """Position in the folded (unjoined) text of joined position p."""
+        if not self._points:
+            return p
+        k = bisect.bisect_right(self._points, p) - 1
+        return p + self._shifts[k] if k >= 0 else p
+
+    def _nfc_pos(self, q: int) -> int:
+        if self._starts is None:
+            return q
+        return self._starts[q] if q < len(self._starts) else len(self.original)
 
     def span(self, start: int, end: int) -> tuple[int, int]:
-        if self._starts is None:
-            return start, end
         if end <= start:
-            o = self._starts[start] if start < len(self._starts) else len(self.original)
+            o = self.pos(start)
             return o, o
-        return self._starts[start], self._ends[end - 1]
+        qs, qe = self._folded(start), self._folded(end - 1) + 1
+        if self._starts is None:
+            return qs, qe
+        return self._starts[qs], self._ends[qe - 1]
 
     def to_norm(self, i: int) -> int:
         """Normalised position of original offset i."""
-        if self._starts is None:
-            return i
-        return bisect.bisect_left(self._starts, i)
+        q = i if self._starts is None else bisect.bisect_left(self._starts, i)
+        if not self._points:
+            return q
+        k = bisect.bisect_right(self._qpoints, q) - 1
+        p = q - self._shifts[k] if k >= 0 else q
+        if k + 1 < len(self._points) and p > self._points[k + 1]:
+            p = self._points[k + 1]  # inside a joined run: its (shortened) end
+        return p
 
     def pos(self, i: int) -> int:
         """Original offset of normalised position i (a boundary)."""
-        if self._starts is None:
-            return i
-        return self._starts[i] if i < len(self._starts) else len(self.original)
+        return self._nfc_pos(self._folded(i))
 
 
 def fold(text: str) -> str:
@@ -88,15 +258,19 @@ def fold(text: str) -> str:
 
 def normalise(text: str) -> NormalisedText:
     if unicodedata.is_normalized("NFC", text):
-        return NormalisedText(text, fold(text))
-    parts: list[str] = []
-    starts, ends = array("q"), array("q")
-    for m in _CLUSTER.finditer(text):
-        piece = unicodedata.normalize("NFC", m.group())
-        parts.append(piece)
-        starts.extend([m.start()] * len(piece))
-        ends.extend([m.end()] * len(piece))
-    return NormalisedText(text, fold("".join(parts)), starts, ends)
+        folded, starts, ends = fold(text), None, None
+    else:
+        parts: list[str] = []
+        starts, ends = array("q"), array("q")
+        for m in _CLUSTER.finditer(text):
+            piece = unicodedata.normalize("NFC", m.group())
+            parts.append(piece)
+            starts.extend([m.start()] * len(piece))
+            ends.extend([m.end()] * len(piece))
+        folded = fold("".join(parts))
+    joined, points, shifts = join_lines(folded)
+    qpoints = [p + s for p, s in zip(points, shifts)] if points else None
+    return NormalisedText(text, joined, starts, ends, points or None, shifts or None, qpoints)
 
 
 def canonical(text: str) -> str:
