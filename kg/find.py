@@ -21,8 +21,9 @@ PARTY_SYMBOL = (
     rf" {{0,2}}/ {{0,2}}(?P<piss>[{_UP}][{_UP}]{{0,9}}(?:-[{_UP}][{_UP}]{{0,9}})?)(?![\w/])"
 )
 STATE_SYMBOL = (
-    rf"(?<![\d/.\-])(?P<snum>\d{{1,5}})(?:/(?P<syear>(?:19|20)\d\d))?/"
-    rf"(?P<scode>[A-ZĐ][{_LETTER}]{{0,7}}\d{{0,3}}(?:-[A-ZĐ][{_LETTER}\d]{{0,11}}){{0,2}})(?![\w/])"
+    rf"(?<![\d/.\-])(?P<snum>\d{{1,5}}[a-zđ]?)(?:/(?P<syear>(?:19|20)\d\d))?/"
+    rf"(?P<scode>[A-ZĐ][{_LETTER}]{{0,7}}\d{{0,3}}(?:/[A-ZĐ][{_LETTER}]{{0,9}}(?=-))?"
+    rf"(?:-[A-ZĐ][{_LETTER}\d&]{{0,11}}){{0,2}})(?![\w/])"
 )
 #: The symbol pattern alone: what bench/ compares the whole extractor against.
 SYMBOL = re.compile(f"{PARTY_SYMBOL}|{STATE_SYMBOL}")
@@ -100,6 +101,7 @@ class SymbolMatch:
     type_code: str | None
     issuer_code: str | None
     year: int | None
+    sep: str = "-"   # between a State type code and its issuer: "-", or "/" in joint ones (NQLT/CP-…)
 
 
 #: State issuers that head a symbol followed by their own unit ("4912/UBND-NC").
@@ -118,25 +120,65 @@ def symbols(text: str, start: int = 0, end: int | None = None):
         if m.group("pnum"):
             yield SymbolMatch(m.start(), m.end(), "party", m.group("pnum"), m.group("ptype"),
                               _canonical_code(m.group("piss")), None)
-        else:
-            code = m.group("scode")
-            year = m.group("syear")
-            if not year and "-" not in code:
-                continue  # "123/BC" alone is too weak to be a State symbol
-            type_code, _, issuer = code.partition("-")
-            if not issuer or type_code in STATE_ISSUERS_WITH_UNIT:
-                # "59/2020/QH14" names no type; "4912/UBND-NC" is body-unit, not type-body
-                type_code, issuer = None, code
-            yield SymbolMatch(m.start(), m.end(), "state", m.group("snum"), type_code,
-                              issuer or None, int(year) if year else None)
+            continue
+        s = _state_symbol(m)
+        if s is not None:
+            yield s
+
+
+def _state_symbol(m: re.Match) -> SymbolMatch | None:
+    """"15/2020/NĐ-CP", "4912/UBND-NC", "19/2008/NQLT/CP-UBTUMTTQVN"; a hyphen lost in a PDF
+    ("61/2018/NĐCP") is put back when the code splits into a known type and issuer; a Party
+    symbol written state-style ("12/CT-TU") is a Party symbol."""
+    code, year = m.group("scode"), m.group("syear")
+    type_code, sep, issuer = code.partition("/") if "/" in code.split("-")[0] else code.partition("-")
+    if not issuer:
+        split = split_glued_code(code)
+        if split:
+            (type_code, issuer), sep = split, "-"
+        elif not year:
+            return None  # "123/BC" alone is too weak to be a State symbol
+    number = m.group("snum")
+    if not year and issuer and sep != "/" and is_party_code(type_code, issuer) and number.isdigit():
+        return SymbolMatch(m.start(), m.end(), "party", number, type_code, _canonical_code(issuer), None)
+    if not issuer or type_code in STATE_ISSUERS_WITH_UNIT:
+        # "59/2020/QH14" names no type; "4912/UBND-NC" is body-unit, not type-body
+        type_code, issuer = None, code
+    return SymbolMatch(m.start(), m.end(), "state", number, type_code, issuer or None, int(year) if year else None,
+                       sep if type_code else "-")
+
+
+@lru_cache(maxsize=None)
+def _codes(system: str) -> tuple[frozenset, frozenset]:
+    types = frozenset(c for t in tables.doc_types().values() if t.system == system for c in t.codes)
+    issuers = frozenset(c.code for c in tables.issuer_codes().values() if c.system == system)
+    return types, issuers
+
+
+def is_party_code(type_code: str, issuer: str) -> bool:
+    """"CT" and "TU" in "12/CT-TU": a Party type and a Party issuer (every part of a joint one)."""
+    types, issuers = _codes("party")
+    return type_code in types and all(part in issuers for part in issuer.split("-"))
+
+
+def split_glued_code(code: str) -> tuple[str, str] | None:
+    """"NĐCP" → ("NĐ", "CP"), "QĐUBND" → ("QĐ", "UBND"): a State type code and issuer glued
+    together (the hyphen lost in a text layer), only when both halves are known codes."""
+    types, issuers = _codes("state")
+    for i in range(len(code) - 1, 0, -1):
+        if code[:i] in types and code[i:] in issuers:
+            return code[:i], code[i:]
+    return None
 
 
 def symbol_text(s: SymbolMatch) -> str:
     if s.system == "party":
         return f"{s.number}-{s.type_code}/{s.issuer_code}"
     parts = [s.number] + ([str(s.year)] if s.year else [])
-    code = f"{s.type_code}-{s.issuer_code}" if s.type_code else s.issuer_code
+    code = f"{s.type_code}{s.sep}{s.issuer_code}" if s.type_code else s.issuer_code
     return "/".join(parts + [code])
+
+
 #: Between two bodies that share one citation: "Bộ Chính trị, Ban Chấp hành Trung ương Đảng".
 BODY_LIST_SEP = re.compile(r" {0,2}(?:,|và|, và) {1,2}")
 #: What may stand between two members of one list of citations.

@@ -17,6 +17,7 @@ class DocType:
     vi: str
     en: str
     codes: tuple[str, ...]
+    words: tuple[str, ...] = ()   # other words naming the type ("văn bản" for a Công văn)
 
 
 @dataclass(frozen=True)
@@ -48,7 +49,8 @@ def _rows(name: str) -> list[dict]:
 def doc_types() -> dict[str, DocType]:
     return {
         r["id"]: DocType(r["id"], r["system"], r["vi"], r["en"],
-                         tuple(c for c in r["codes"].split("|") if c))
+                         tuple(c for c in r["codes"].split("|") if c),
+                         tuple(w for w in (r.get("words") or "").split("|") if w))
         for r in _rows("doc_types.tsv")
     }
 
@@ -79,6 +81,10 @@ def type_by_word(system: str = "party") -> dict[str, DocType]:
             out.setdefault(t.vi.lower(), t)
     for t in doc_types().values():
         out.setdefault(t.vi.lower(), t)
+    for t in doc_types().values():  # words of a type come after every canonical name
+        for w in t.words:
+            if t.system == system:
+                out.setdefault(w.lower(), t)
     return out
 
 
