@@ -59,6 +59,7 @@ class PartyCitations:
         citations = [self._citation(text, m, by_start, by_end) for m in matches]
         citations += self._short_forms(text, citations)
         citations.sort(key=lambda c: c.start)
+        trim_titles([c for c in citations if not c.short_form], text)
         flags, idx = doc.to_array(SENT_START), doc.to_array(IDX)
         sent_starts = [int(i) for i in idx[flags == 1]] + [len(text)]
         out = []
@@ -77,31 +78,56 @@ class PartyCitations:
     def _citation(self, text: str, m: find.SymbolMatch, by_start, by_end) -> Citation:
         start, dtype = parse.type_before(text, m.start, m.system)
         from_word = dtype is not None
-        if dtype is None and m.type_code:
-            options = tables.types_for_code(m.type_code, m.system)
-            dtype = options[0] if options else None
+        body = None
+        if dtype is None:  # "Quyết định của Bộ Chính trị số31-QĐ/TW"
+            start, dtype, body = parse.issuer_inside(text, m.start, by_end, m.system)
+            from_word = dtype is not None
+        if dtype is None:  # "Quy chế làm việc của … (số06-QĐ/TW"
+            dtype = parse.type_named_before(text, m.start, m.system)
+            from_word = dtype is not None
+        if dtype is None:
+            dtype = type_from_code(m)
         pos = m.end
         date, pos, rejected = parse.stated_date_after(text, pos)
-        body, pos2, ambiguous = parse.issuer_after(text, pos, by_start)
-        pos = pos2
+        if date is None and rejected is None:
+            pos = parse.year_of_work_after(text, pos)
+        ambiguous = False
+        if body is None:
+            body, pos, ambiguous = parse.issuer_after(text, pos, by_start)
+        if rejected is not None and body is None and not ambiguous:
+            # "ngày 31/02/2020 của Bộ Chính trị": the date is dropped, the issuer after it still read
+            skip = find.DATE_AFTER.match(text, pos)
+            if skip:
+                body, end, ambiguous = parse.issuer_after(text, skip.end(), by_start)
+                pos = end if (body or ambiguous) else pos
         term, pos = parse.term_after(text, pos)
         tail_end = pos
         title, title_end, quoted = parse.title_after(text, pos)
-        if body is None and not ambiguous and quoted:
-            # "Chương trình 08-Ctr/TU ngày 26/4/2016 về “…” của Thành uỷ khoá XVI"
-            body, pos2, ambiguous = parse.issuer_after(text, title_end, by_start)
-            if body or ambiguous:
+        if body is None and not ambiguous and title:
+            # "Chương trình 08-Ctr/TU ngày 26/4/2016 về “…” của Thành uỷ khoá XVI";
+            # "Quy định 69-QĐ/TW năm 2022 về … do Ban Chấp hành Trung ương ban hành ngày 06/7/2022"
+            body2, pos2, ambiguous2 = parse.issuer_after(text, title_end, by_start)
+            if (body2 or ambiguous2) and (quoted or find.ISSUING_VERB.match(text, pos2)):
+                body, ambiguous = body2, ambiguous2
                 term2, pos2 = parse.term_after(text, pos2)
                 term = term or term2
-                tail_end = pos2
+                if date is None and rejected is None:
+                    date, pos2, rejected = parse.stated_date_after(text, pos2)
+                tail_end = title_end = pos2
+        before = False
         if body is None and not ambiguous:
             body = parse.issuer_before(text, start, by_end)
+            if body is None:
+                body = parse.issuer_of_list(text, start, by_end)
+            before = body is not None
             if body is not None and date is None:
                 date = parse.date_before_issuer(text, body.start)
         issuer = canonical(text[body.start:body.end]) if body else None
         if issuer and (issuer.isupper() or issuer.lower().startswith("hội nghị")):
             # a heading in capitals, or "Hội nghị Trung ương" (the plenum): the body's own name
             issuer = tables.bodies()[body.body_id].vi
+        elif issuer:
+            issuer = unglue(issuer)  # "BộChính trị" in scraped text
         c = Citation(
             text=text[start:tail_end], start=start, end=tail_end, system=m.system,
             symbol=find.symbol_text(m), number=m.number, type_code=m.type_code,
@@ -111,8 +137,10 @@ class PartyCitations:
             issuer_ambiguous=ambiguous, rejected_date=rejected,
         )
         c.type_from_word = from_word
+        c.issuer_before = before
         c.tail_end = tail_end
-        c.title_end = title_end if quoted and tail_end <= title_end else tail_end
+        c.title_end = max(title_end, tail_end)
+        c.title_quoted = quoted
         c.symbol_start, c.symbol_end = m.start, m.end
         return c
 
@@ -139,6 +167,48 @@ class PartyCitations:
         return out
 
 
+def unglue(name: str) -> str:
+    """"BộChính trị" → "Bộ Chính trị": a space where a scrape glued a word to a capitalised one."""
+    out = [name[0]] if name else []
+    for prev, ch in zip(name, name[1:]):
+        if prev.islower() and ch.isupper():
+            out.append(" ")
+        out.append(ch)
+    return "".join(out)
+
+
+def type_from_code(m: find.SymbolMatch):
+    """The type a symbol's code names when no type word stands before it: NĐ-CP a Nghị định,
+    TTr a Tờ trình; "BCTĐ" by its longest known prefix (BC, a Báo cáo); "59/2020/QH14" a Luật."""
+    code = m.type_code or ("".join(ch for ch in (m.issuer_code or "") if not ch.isdigit()) if m.system == "state" else None)
+    if not code:
+        return None
+    for i in range(len(code), 1, -1):
+        options = tables.types_for_code(code[:i], m.system)
+        if options:
+            return options[0]
+        if m.system == "party":
+            break
+    return None
+
+
+def trim_titles(citations: list[Citation], text: str) -> None:
+    """An unquoted title ends where the next citation of a list begins ("… về hội nhập quốc tế,
+    Nghị quyết số 70-NQ/TW về …"); a citation inside the title's words stays part of it
+    ("về tiếp tục thực hiện Chỉ thị số 05-CT/TW")."""
+    for c, nxt in zip(citations, citations[1:]):
+        if c.title_quoted or c.title_end <= nxt.start or nxt.start < c.tail_end:
+            continue
+        sep = find.LIST_SEP.search(text, c.tail_end, nxt.start)
+        if sep is None:
+            continue
+        c.title_end = sep.start()
+        title = " ".join(text[c.tail_end:c.title_end].split())
+        t = find.TITLE.match(title)
+        c.title = title[t.end():].rstrip(" .,") if t else (title or None)
+        c.title = c.title or None
+
+
 def share_list_attributes(citations: list[Citation], text: str) -> None:
     """A date or issuer closing a list belongs to the earlier members too ("Quyết định số
     217-QĐ/TW, Quyết định số 218-QĐ/TW, ngày 12/12/2013 của Bộ Chính trị"). It is weak evidence:
@@ -146,13 +216,23 @@ def share_list_attributes(citations: list[Citation], text: str) -> None:
     run: list[Citation] = []
 
     def close(run):
-        last = run[-1]
-        for c in run[:-1]:
+        last, head = run[-1], run[0]
+        if head.issuer and head.issuer_before:
+            # "Theo đề nghị của Sở Nội vụ tại Tờ trình số …, Công văn số …": the body named before
+            # the list issued the members that name none of their own
+            for c in run[1:]:
+                if c.issuer is None and not c.issuer_ambiguous:
+                    c.shared_issuer, c.shared_issuer_id = head.issuer, head.issuer_id
+        # the closing date and issuer belong to the bare members right before the last one (or
+        # closed by a quoted title); a member that names its own issuer is a citation of its own
+        for c in reversed(run[:-1]):
+            if c.issuer is not None or c.shared_issuer is not None or not (c.date is None or c.title_quoted):
+                break
             if c.date is None and last.date:
                 c.shared_date = last.date
-            if c.issuer is None and not c.issuer_ambiguous and last.issuer:
+            if not c.issuer_ambiguous and last.issuer:
                 c.shared_issuer, c.shared_issuer_id = last.issuer, last.issuer_id
-            if last.issuer_ambiguous and c.issuer is None:
+            if last.issuer_ambiguous:
                 c.issuer_ambiguous = True
 
     for c in citations:
@@ -162,8 +242,7 @@ def share_list_attributes(citations: list[Citation], text: str) -> None:
             prev = run[-1]
             gap = text[prev.title_end:c.start]
             same_sentence = prev.sentence_start == c.sentence_start
-            # joined by a separator only; the earlier one bare, or closed by its quoted title
-            if same_sentence and find.LIST_SEP.fullmatch(gap) and (prev.date is None or prev.title_end > prev.tail_end):
+            if same_sentence and find.LIST_SEP.fullmatch(gap):  # joined by a separator only
                 run.append(c)
                 continue
             if len(run) > 1:

@@ -42,17 +42,30 @@ DATE_AFTER = re.compile(
 OF_BODY = re.compile(r"\s{0,3},?\s{0,3}(?i:của|do)\s{1,3}")
 #: "Hội nghị lần thứ sáu " before a body: the plenum of that body issued it.
 PLENUM = re.compile(r"(?i:hội nghị)\s{1,2}(?:lần thứ\s{1,2}\w{1,6}\s{1,3})?")
-#: "…, tiếp tục ban hành" before a citation: the body before it issued it.
+#: "<body> ban hành / có / đã ký / đã kịp thời ban hành" right before a citation: that body issued it.
 ISSUED_BY_BEFORE = re.compile(
-    r"\s{1,3}(?:(?:đã|vừa|mới|đã ký|vừa ký)\s{1,3})?(?:ban hành|ký ban hành)"
-    r"(?:\s{1,3}ban hành)?\s{1,3}(?:các\s{1,3})?$"
+    r"\s{1,3}(?:(?:đã|vừa|mới|cũng|đã kịp thời|kịp thời|chính thức|thay mặt)\s{1,3}){0,2}"
+    r"(?:ký ban hành|ban hành|ký|có|ra)(?:\s{1,3}ban hành)?\s{1,3}(?:các\s{1,3}|(?:\d{1,2}|hai|ba|bốn)\s{1,3})?$"
 )
+#: "… do <body> ban hành": after an unquoted title, only a body that issued it closes the citation.
+ISSUING_VERB = re.compile(r"\s{1,3}(?:(?:đã|vừa)\s{1,3})?(?:ký ban hành|ban hành|ký)(?![\w])")
+#: "Theo đề nghị của Sở Nội vụ tại Tờ trình số …": the body whose paper it is.
+OF_BODY_AT = re.compile(r"\s{1,3}tại\s{1,3}$")
+#: "04 Nghị quyết của Bộ Chính trị, gồm: Nghị quyết số …": an issuer named before a list.
+LIST_INTRO = re.compile(r"\s{0,2},?\s{0,2}(?:gồm|bao gồm|gồm có|như sau|sau đây)\s{0,2}:?\s{0,3}$")
+#: "của " right before a body.
+OF_BEFORE = re.compile(r"(?i:của)\s{1,3}$")
+#: "Quyết định của Bộ Chính trị số31-QĐ/TW": "số" between a body and the symbol.
+NUMBER_WORD_BEFORE = re.compile(r"\s{1,3}(?i:số)\s{0,2}:?\s{0,3}$|\s{1,3}$")
+#: "Quy định 69-QĐ/TW năm 2022": the year of the work after a symbol, never its date.
+YEAR_OF_WORK = re.compile(r"\s{1,3}(?i:năm)\s{1,3}(?:19|20)\d\d(?!\d)")
 TERM = re.compile(r"(?:\s{1,2}\d{1,2})?\s{1,3}\(?(?i:khóa)\s{1,3}(?P<term>[IVXLC]{1,7}|\d{1,2})(?![\w])\)?")
 #: "Ngày 12/12/2013, Bộ Chính trị ban hành …": a date that opens the sentence of an issuing body.
 DATE_OPENS = re.compile(r"(?:^|[.;:!?]\s{1,3}|\n\s{0,3})(?i:ngày)\s{1,3}(?P<d>\d{1,2})\s{0,2}[/.\-]\s{0,2}(?P<m>\d{1,2})"
                         r"\s{0,2}[/.\-]\s{0,2}(?P<y>\d{4}),?\s{1,3}$")
 #: Words that may stand between a type word and its number: "Quy chế phối hợp số", "Kế hoạch liên tịch số".
-TYPE_QUALIFIERS = ("phối hợp", "liên tịch", "làm việc", "kiểm tra", "giám sát", "công tác", "toàn khóa")
+TYPE_QUALIFIERS = ("phối hợp", "liên tịch", "làm việc", "kiểm tra", "giám sát", "công tác", "toàn khóa", "thẩm định",
+                   "tổng kết", "sơ kết", "chuyên đề", "liên ngành")
 #: Qualifiers that belong to a body's name: "… các cơ quan thành phố", "Ban Chấp hành Đảng bộ thành phố".
 BODY_QUALIFIER = re.compile(
     r" {1,2}(?:(?:khối )?(?:các )?cơ quan(?: {1,2}(?:thành phố|tỉnh|Trung ương))?|thành phố|tỉnh|Trung ương Đảng)"
@@ -61,7 +74,17 @@ BODY_QUALIFIER = re.compile(
 PLACE_NAME = re.compile(r"(?: {1,2}[A-ZĐ][a-zà-ỹđ]{0,9}){1,3}(?![\w])")
 TITLE = re.compile(r"\s{0,3},?\s{0,3}(?i:về)\s{1,3}(?:việc\s{1,3})?")
 QUOTED = re.compile(r"\s{0,2}[“\"](?P<q>[^”\"\n]{1,400})[”\"]")
-UNQUOTED_TITLE = re.compile(r"[^;\n()]{1,300}")
+#: An unquoted title runs to a clause break: ";", a line break, a bracket, or a full stop that ends
+#: the sentence ("1.2" and "v.v." go on).
+UNQUOTED_TITLE = re.compile(r"(?:[^;\n().]|\.(?=[\w,]))[^;\n().]{0,300}")
+#: Where an unquoted title stops before its clause break: a cue that does something to another
+#: document ("… vi phạm thay thế Quy định số 07"), "do <Body>", "có hiệu lực", a date, or the news
+#: sentence after it ("… Nhân dân diễn ra vào sáng 16/9"). Searched after the title's first word,
+#: so "về sửa đổi, bổ sung …" keeps its cue; "thực hiện" never stops a title ("về tiếp tục thực hiện …").
+TITLE_STOP = re.compile(
+    r"\s(?:thay thế|bãi bỏ|sửa đổi,? bổ sung|hết hiệu lực|có hiệu lực|hướng dẫn thực hiện|hướng dẫn thi hành"
+    r"|đã|được ban hành|diễn ra|do(?= [A-ZĐ])|ngày(?= \d))(?![\w])"
+)
 HEADER_SYMBOL = re.compile(r"(?m)^[ #*>\-]{0,6}(?i:số)\s{0,2}:?\s{0,3}$")
 
 
@@ -72,6 +95,18 @@ def type_word_before() -> re.Pattern:
     alt = "|".join(re.escape(w) for w in words)
     qual = "|".join(re.escape(q) for q in TYPE_QUALIFIERS)
     return re.compile(rf"(?i:(?P<word>{alt}))(?:\s{{1,2}}(?i:{qual}))?(?:\s{{1,3}}(?i:số|so)\s{{0,2}}:?)?\s{{0,3}}$")
+
+
+@lru_cache(maxsize=None)
+def type_word() -> re.Pattern:
+    """Any type word at a word boundary ("Quy chế", "Nghị quyết")."""
+    words = sorted(tables.type_by_word("party"), key=len, reverse=True)
+    alt = "|".join(re.escape(w) for w in words)
+    return re.compile(rf"(?<!\w)(?i:{alt})(?!\w)")
+
+
+#: "(số06-QĐ/TW": a symbol opening a bracket.
+BRACKETED_NUMBER = re.compile(r"\(\s{0,2}(?:(?i:số)\s{0,2}:?\s{0,2})?$")
 
 
 @lru_cache(maxsize=None)

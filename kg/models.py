@@ -54,6 +54,8 @@ class Citation:
     tail_end: int = 0              # end of the mention's own date/issuer/term (original offsets)
     rejected_date: str | None = None   # a stated date that cannot be right ("31/02/2021", "1/1/1925")
     type_from_word: bool = False   # the type came from the words, not only from the code
+    issuer_before: bool = False    # the issuer was named before the citation ("<body> ban hành …")
+    title_quoted: bool = False
     symbol_start: int = 0          # where the symbol itself stands (original offsets)
     symbol_end: int = 0
     title_end: int = 0             # end of a quoted title, else tail_end

@@ -117,7 +117,8 @@ def term_after(text: str, pos: int) -> tuple[str | None, int]:
 
 
 def title_after(text: str, pos: int) -> tuple[str | None, int, bool]:
-    """The title (trích yếu) after "về": quoted text, or words up to a clause break.
+    """The title (trích yếu) after "về": quoted text, or words up to a clause break or to where
+    the sentence goes on about something else (`find.TITLE_STOP`).
     Returns the title, where it ends, and whether it was quoted."""
     m = find.TITLE.match(text, pos)
     q = find.QUOTED.match(text, m.end() if m else pos)
@@ -128,9 +129,21 @@ def title_after(text: str, pos: int) -> tuple[str | None, int, bool]:
     u = find.UNQUOTED_TITLE.match(text, m.end())
     if not u:
         return None, pos, False
-    words = text[pos:u.end()].strip(" ,")
-    title = " ".join(words.split()).rstrip(" .,")
-    return (title or None), u.end(), False
+    end = u.end()
+    first_word = text.find(" ", m.end(), end)
+    stop = find.TITLE_STOP.search(text, first_word, end) if first_word > 0 else None
+    if stop:
+        end = stop.start()
+    title = " ".join(text[m.end():end].split()).rstrip(" .,")
+    while end > m.end() and text[end - 1] in " ,.":
+        end -= 1
+    return (title or None), end, False
+
+
+def year_of_work_after(text: str, pos: int) -> int:
+    """"Quy định 69-QĐ/TW năm 2022": where the year of the work ends (it is never the date)."""
+    m = find.YEAR_OF_WORK.match(text, pos)
+    return m.end() if m else pos
 
 
 def date_before_issuer(text: str, body_start: int) -> str | None:
@@ -141,11 +154,65 @@ def date_before_issuer(text: str, body_start: int) -> str | None:
 
 
 def issuer_before(text: str, start: int, by_end: dict[int, BodyMatch]) -> BodyMatch | None:
-    """"Ban Thường vụ Thành ủy ban hành Chỉ thị số …": the body just before "ban hành"."""
-    m = find.ISSUED_BY_BEFORE.search(text, max(0, start - 40), start)
-    if not m:
+    """The body that the words before a citation say issued it: "Ban Thường vụ Thành ủy ban hành
+    Chỉ thị số …", "BTV Tỉnh ủy có Kế hoạch số …", "Bộ Chính trị đã ký …", "đề nghị của Sở Nội vụ
+    tại Tờ trình số …"."""
+    window = max(0, start - 60)
+    m = find.ISSUED_BY_BEFORE.search(text, window, start)
+    if m is not None:
+        body = by_end.get(m.start())
+        if body is not None:
+            return body
+    m = find.OF_BODY_AT.search(text, window, start)
+    if m is not None:
+        body = by_end.get(m.start())
+        if body is not None and find.OF_BEFORE.search(text, max(0, body.start - 8), body.start):
+            return body
+    return None
+
+
+def issuer_inside(text: str, start: int, by_end: dict[int, BodyMatch], system: str = "party") -> tuple[int, DocType | None, BodyMatch | None]:
+    """"Quyết định của Bộ Chính trị số31-QĐ/TW": the type word, then "của <body>", then "số". Returns
+    where the citation starts, its type and the body, or (start, None, None)."""
+    n = find.NUMBER_WORD_BEFORE.search(text, max(0, start - 8), start)
+    if n is None:
+        return start, None, None
+    body = by_end.get(n.start())
+    if body is None:
+        return start, None, None
+    of = find.OF_BEFORE.search(text, max(0, body.start - 8), body.start)
+    if of is None:
+        return start, None, None
+    word_start, dtype = type_before(text, of.start(), system)
+    if dtype is None or text[word_start:of.start()].strip().lower().endswith("số"):
+        return start, None, None
+    return word_start, dtype, body
+
+
+def issuer_of_list(text: str, start: int, by_end: dict[int, BodyMatch]) -> BodyMatch | None:
+    """"04 Nghị quyết của Bộ Chính trị, gồm: Nghị quyết số …": the body named before a list whose
+    first citation starts at ``start``."""
+    m = find.LIST_INTRO.search(text, max(0, start - 20), start)
+    if m is None:
         return None
     body = by_end.get(m.start())
-    if body is None:
+    if body is None or not find.OF_BEFORE.search(text, max(0, body.start - 8), body.start):
         return None
-    return BodyMatch(body.start, body.end, body.body_id)
+    return body
+
+
+def type_named_before(text: str, start: int, system: str = "party") -> DocType | None:
+    """"Quy chế làm việc của … (số06-QĐ/TW ngày 22-8-2001)": a symbol in brackets right after a
+    document named by its type word: that word is its type. Looks back within the clause only."""
+    m = find.BRACKETED_NUMBER.search(text, max(0, start - 8), start)
+    if m is None:
+        return None
+    lo = max(0, m.start() - 200)
+    clause = max(text.rfind(ch, lo, m.start()) for ch in ".;:\n(")
+    found = None
+    for w in find.type_word().finditer(text, max(lo, clause + 1), m.start()):
+        if w.group()[0].isupper():
+            found = w
+    if found is None:
+        return None
+    return tables.type_by_word(system).get(" ".join(found.group().lower().split()))

@@ -24,6 +24,17 @@ _TOKEN = re.compile(
 )
 
 
+def _glued_pieces(word: str) -> list[str]:
+    """Cut a word where a lower-case letter meets a capital ("BộChính" → "Bộ", "Chính")."""
+    pieces, start = [], 0
+    for i in range(1, len(word)):
+        if word[i - 1].islower() and word[i].isupper():
+            pieces.append(word[start:i])
+            start = i
+    pieces.append(word[start:])
+    return pieces
+
+
 class SymbolTokenizer:
     """Words, whole symbols and dates; punctuation split off; text reproduced exactly."""
 
@@ -42,8 +53,15 @@ class SymbolTokenizer:
                 else:
                     words.append(gap)
                     spaces.append(False)
-            words.append(m.group())
-            spaces.append(False)
+            word = m.group()
+            if word.isalpha() and not (word.islower() or word.isupper() or word.istitle()):
+                # "BộChính" from a scrape that glued words: two tokens, so bodies still match
+                for piece in _glued_pieces(word):
+                    words.append(piece)
+                    spaces.append(False)
+            else:
+                words.append(word)
+                spaces.append(False)
             pos = m.end()
         if pos < len(text):
             words.append(text[pos:])
