@@ -59,7 +59,7 @@ class PartyCitations:
         citations = [self._citation(text, m, by_start, by_end) for m in matches]
         citations += self._short_forms(text, citations)
         citations.sort(key=lambda c: c.start)
-        trim_titles([c for c in citations if not c.short_form], text)
+        trim_titles(citations, text)
         flags, idx = doc.to_array(SENT_START), doc.to_array(IDX)
         sent_starts = [int(i) for i in idx[flags == 1]] + [len(text)]
         out = []
@@ -156,12 +156,15 @@ class PartyCitations:
                 continue
             dtype = tables.type_by_word("party").get(" ".join(m.group("word").lower().split()))
             date, end = parse.date_after(text, m.end())
+            title, title_end, quoted = parse.title_after(text, end)
             c = Citation(text=text[m.start():end], start=m.start(), end=end, system="party",
                          symbol="", number=m.group("num"), type_code=None, issuer_code=None,
                          doc_type=dtype.vi if dtype else None, doc_type_id=dtype.id if dtype else None,
-                         date=date, short_form=True)
+                         date=date, short_form=True, title=title)
             c.type_from_word = True
-            c.title_end = c.tail_end = end
+            c.tail_end = end
+            c.title_end = max(end, title_end)
+            c.title_quoted = quoted
             c.symbol_start, c.symbol_end = m.start(), m.end()
             out.append(c)
         return out

@@ -19,8 +19,8 @@ from . import find, parse, tables
 from . import component  # noqa: F401  (registers the "party_citations" factory)
 from .models import Citation, Extraction, SourceDocument
 from .normalise import NormalisedText, canonical, normalise
-from .relate import Link, links, relations
-from .resolve import DEFAULT_BASE, resolve
+from .relate import Link, Own, links, relations
+from .resolve import DEFAULT_BASE, document_iri, report_iri, resolve
 from .tokenizer import blank_vietnamese, sentence_starts
 
 MAX_SEGMENT = 4000  # characters of context on each side of a citation that spaCy sees
@@ -112,10 +112,30 @@ def _heading_body(lines: list[str]) -> str | None:
     return None
 
 
+def _same_document(a: Citation, b: Citation) -> bool:
+    """Two mentions of one symbol, a State one with or without its year ("1961/2019/QĐ-UBND" in
+    a page title, "1961/QĐUBND" in the header)."""
+    if a.system != b.system:
+        return False
+    if a.system == "party":
+        return a.key == b.key
+    digits = lambda n: "".join(ch for ch in n if ch.isdigit())  # noqa: E731
+    return (digits(a.number), a.type_code, a.issuer_code) == (digits(b.number), b.type_code, b.issuer_code)
+
+
+def _title_line(norm: str, pos: int) -> bool:
+    """A page title: one of the text's first lines, not closed like a sentence."""
+    line_end = norm.find("\n", pos)
+    line = norm[norm.rfind("\n", 0, pos) + 1:line_end if line_end >= 0 else len(norm)].rstrip()
+    return norm.count("\n", 0, pos) < 8 and not line.endswith((".", ";", ":"))
+
+
 def source_document(nt: NormalisedText, citations: list[Citation]) -> tuple[SourceDocument | None, list[Citation]]:
     """The report's own header ("Số: 97-QĐ/TW", "Hà Nội, ngày 07 tháng 02 năm 2023", "QUY ĐỊNH")
-    when it opens the text, before any citation. A header further down belongs to a document
-    the page reproduces, and stays a mention of it."""
+    when it opens the text, before any citation but a page title naming the same document. A
+    header further down belongs to a document the page reproduces, and stays a mention of it.
+    The header's date is read before the first citation after it: "Căn cứ Nghị quyết số …, ngày
+    25 tháng 10 năm 2017" dates the cited resolution, never the report."""
     norm = nt.norm
     head_lines = norm[:1500].splitlines()[:15]
     for i, c in enumerate(citations):
@@ -125,16 +145,20 @@ def source_document(nt: NormalisedText, citations: list[Citation]) -> tuple[Sour
         line_start = norm.rfind("\n", 0, ns) + 1
         if not _HEADER_LINE.fullmatch(norm, line_start, ns):
             continue
-        if any(not o.short_form for o in citations[:i]):
+        if any(not o.short_form and not (_same_document(o, c) and _title_line(norm, nt.to_norm(o.start)))
+               for o in citations[:i]):
             return None, citations
-        after = norm[ns:ns + 400]
+        later = next((nt.to_norm(o.start) for o in citations[i + 1:] if not _same_document(o, c)), len(norm))
+        after = norm[ns:min(ns + 400, later)]
         d = _HEADER_DATE.search(after)
         date = parse.iso_date(*d.groups()) if d else None
         lines = norm[line_start:line_start + 600].splitlines()[:12]
         before = norm[max(0, line_start - 600):line_start].splitlines()
         doc = SourceDocument(c.symbol, _heading_type(lines), date, _heading_body(before),
                              c.symbol_start, c.symbol_end)
-        return doc, [o for o in citations if o is not c]
+        doc.system, doc.number, doc.type_code, doc.issuer_code = c.system, c.number, c.type_code, c.issuer_code
+        doc.doc_type = doc.doc_type or c.doc_type
+        return doc, [o for o in citations if not _same_document(o, c)]
     doc_type = _heading_type(head_lines)
     if doc_type:
         return SourceDocument(None, doc_type, None, _heading_body(head_lines)), citations
@@ -206,7 +230,10 @@ def extract_chunks(chunks: Iterable[str], *, base: str = DEFAULT_BASE, path: str
         cits = find_citations(nt)
         if i == 0:
             src, cits = source_document(nt, cits)
-        chunk_links = links(nt, cits)  # relations never cross a sentence, so never a chunk
+            own = Own(header=bool(src and src.symbol), doc_type=src.doc_type if src else None)
+        else:
+            own.preamble_end = 0
+        chunk_links = links(nt, cits, own)  # relations never cross a sentence, so never a chunk
         for c in cits:
             _shift(c, offset)
         for k in chunk_links:
@@ -220,6 +247,9 @@ def extract_chunks(chunks: Iterable[str], *, base: str = DEFAULT_BASE, path: str
             kept.append(chunk)
         offset += len(chunk)
     citations, documents, warnings = resolve(citations, base)
+    sha256 = sha256 or digest.hexdigest()
+    src = src or SourceDocument(None, None, None, None)
+    src.id = own_iri(base, src, sha256)
     for c in citations:
         if c.rejected_date:
             warnings.append(f"{c.symbol} at {c.start}: the date {c.rejected_date} cannot be right; ignored")
@@ -229,8 +259,16 @@ def extract_chunks(chunks: Iterable[str], *, base: str = DEFAULT_BASE, path: str
                 warnings.append(f"{c.symbol} at {c.start}: the word says {c.doc_type} but the code is {c.type_code}")
     text = (kept[0] if len(kept) == 1 else "".join(kept)) if keep_text else None
     return Extraction(text=text, citations=citations, documents=documents,
-                      relations=relations(found), source_document=src, warnings=warnings, path=path,
-                      sha256=sha256 or digest.hexdigest(), chars=offset)
+                      relations=relations(found, documents, src.id, src.date, src.doc_type),
+                      source_document=src, warnings=warnings, path=path, sha256=sha256, chars=offset)
+
+
+def own_iri(base: str, src: SourceDocument, sha256: str) -> str:
+    """The IRI of the text's own document when its header gives a symbol, else of the report."""
+    if not src.symbol:
+        return report_iri(base, sha256)
+    year = int(src.date[:4]) if src.date and src.system == "party" else None
+    return document_iri(base, src, year)
 
 
 def extract(text: str, *, base: str = DEFAULT_BASE, path: str | None = None,

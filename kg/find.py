@@ -78,12 +78,12 @@ QUOTED = re.compile(r"\s{0,2}[“\"](?P<q>[^”\"\n]{1,400})[”\"]")
 #: the sentence ("1.2" and "v.v." go on).
 UNQUOTED_TITLE = re.compile(r"(?:[^;\n().]|\.(?=[\w,]))[^;\n().]{0,300}")
 #: Where an unquoted title stops before its clause break: a cue that does something to another
-#: document ("… vi phạm thay thế Quy định số 07"), "do <Body>", "có hiệu lực", a date, or the news
+#: document ("… vi phạm thay thế Quy định số 07"), "do <Body>", "có hiệu lực", or the news
 #: sentence after it ("… Nhân dân diễn ra vào sáng 16/9"). Searched after the title's first word,
 #: so "về sửa đổi, bổ sung …" keeps its cue; "thực hiện" never stops a title ("về tiếp tục thực hiện …").
 TITLE_STOP = re.compile(
     r"\s(?:thay thế|bãi bỏ|sửa đổi,? bổ sung|hết hiệu lực|có hiệu lực|hướng dẫn thực hiện|hướng dẫn thi hành"
-    r"|đã|được ban hành|diễn ra|do(?= [A-ZĐ])|ngày(?= \d))(?![\w])"
+    r"|đã|được ban hành|diễn ra|do(?= [A-ZĐ]))(?![\w])"
 )
 HEADER_SYMBOL = re.compile(r"(?m)^[ #*>\-]{0,6}(?i:số)\s{0,2}:?\s{0,3}$")
 

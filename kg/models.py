@@ -119,7 +119,8 @@ class Relation:
 
 @dataclass
 class SourceDocument:
-    """The report's own identity from its header ("Số 41-HD/ĐUK … ngày 16 tháng 5 năm 2024")."""
+    """The report's own identity from its header ("Số 41-HD/ĐUK … ngày 16 tháng 5 năm 2024"); with
+    no header, only `id` (the report's IRI), the subject of the relations its text states."""
 
     symbol: str | None
     doc_type: str | None
@@ -127,6 +128,11 @@ class SourceDocument:
     issuer: str | None
     start: int | None = None
     end: int | None = None
+    id: str | None = None          # IRI of the text's own document, or of the report when no symbol
+    system: str = "party"          # the parts of its symbol, as a Citation has them
+    number: str = ""
+    type_code: str | None = None
+    issuer_code: str | None = None
 
 
 @dataclass

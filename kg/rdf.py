@@ -14,7 +14,7 @@ import pyoxigraph as ox
 
 from . import tables
 from .models import Extraction
-from .resolve import DEFAULT_BASE, ascii_slug
+from .resolve import DEFAULT_BASE, ascii_slug, report_iri  # noqa: F401 (report_iri is used here and imported from here)
 
 ELI = "http://data.europa.eu/eli/ontology#"
 SKOS = "http://www.w3.org/2004/02/skos/core#"
@@ -56,10 +56,6 @@ def type_iri(type_id: str) -> str:
 
 def body_iri(body_id: str) -> str:
     return f"{VOCAB}body/{body_id}"
-
-
-def report_iri(base: str, sha256: str) -> str:
-    return f"{base}report/{sha256[:20]}"
 
 
 A = N(RDF + "type")

@@ -1,52 +1,100 @@
-"""Stage 6: relations between cited documents (what one does to another).
+"""Stage 6: relations between documents (what one does to another).
 
-A cue ("thực hiện", "sơ kết 03 năm thực hiện", "sửa đổi, bổ sung", "thay thế", "hướng dẫn
-thực hiện", "căn cứ") links the citation it is attached to, the subject, to the citations right
-after it, the objects. The subject is the citation the cue directly follows ("Kết luận số
-01-KL/TW, ngày 18/5/2021 của Bộ Chính trị về tiếp tục thực hiện Chỉ thị số 05-CT/TW"), or
-else the citation that heads the sentence ("Kế hoạch số 04-KH/CBDV … ; sơ kết 2 năm thực hiện
-Kết luận 01-KL/TW"). Relations never cross a spaCy sentence.
+A cue ("thực hiện", "sơ kết 03 năm thực hiện", "sửa đổi, bổ sung", "thay thế", "bãi bỏ",
+"hướng dẫn thực hiện", "căn cứ") links a subject to the citations right after it, the objects
+(a whole list of them: "Thực hiện Kế hoạch số 172-KH/TU …; Kế hoạch số 157-KH/TU …"). The
+subject is, in this order:
+
+1. the citation the cue directly follows ("Kết luận số 01-KL/TW … về tiếp tục thực hiện Chỉ thị
+   số 05-CT/TW"; "Quy định số 69-QĐ/TW về kỷ luật … thay thế Quy định số 07");
+2. the citation that heads the sentence ("Kế hoạch số 04-KH/CBDV …; sơ kết 2 năm thực hiện …");
+3. a document the sentence names by its type alone ("Quy định này thay thế …", "Quy định có hiệu
+   lực … và thay thế …"): the last one of that type cited before, or the text's own document;
+4. for a cue that opens the sentence or a clause ("Căn cứ …", "Thực hiện …"): the document the
+   sentence issues later ("…, Ban Thường vụ Tỉnh ủy ban hành Kế hoạch số 50-KH/TU"), else the
+   text's own document (its preamble and title; `None` in a `Link`).
+
+"… hết hiệu lực" is passive: its objects stand before it. Relations never cross a spaCy sentence;
+a cue inside a citation's title keeps its objects inside that title. Resolution then drops
+relations that run back in time and reads "a Hướng dẫn that thực hiện X" as guiding X.
 """
 from __future__ import annotations
 
 import bisect
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from itertools import groupby
 
-from .models import Citation, Relation
+from . import tables
+from .models import Citation, Document, Relation
 from .normalise import NormalisedText
 
 CUE = re.compile(
-    r"(?i:(?P<guides>hướng dẫn (?:việc )?(?:tổ chức )?thực hiện)"
+    r"(?i:(?P<guides>hướng dẫn (?:việc )?(?:tổ chức )?(?:thực hiện|thi hành))"
     r"|(?P<amends>sửa đổi,? (?:và )?bổ sung(?: một số điều(?: của)?)?|sửa đổi)"
-    r"|(?P<replaces>thay thế)"
+    r"|(?P<replaces>thay thế(?: cho)?)"
+    r"|(?P<repealed>(?:(?:đã|bị|sẽ|chính thức) )?hết hiệu lực(?: thi hành)?|(?:bị|được) bãi bỏ)"
+    r"|(?P<repeals>bãi bỏ|hủy bỏ)"
     r"|(?P<reviews>(?:sơ kết|tổng kết)(?: \d{1,2} năm)?(?: (?:việc )?(?:triển khai )?(?:thực hiện|thi hành))?"
     r"|đánh giá (?:kết quả )?(?:\d{1,2} năm )?(?:việc )?(?:triển khai )?thực hiện)"
     r"|(?P<based_on>căn cứ(?: vào)?)"
-    r"|(?P<implements>(?:(?:tiếp tục|triển khai|đẩy mạnh|tổ chức) ){0,2}(?:thực hiện|cụ thể hóa|triển khai)))"
+    r"|(?P<implements>(?:(?:tiếp tục|triển khai|đẩy mạnh|tổ chức) ){0,2}(?:thực hiện|cụ thể hóa|triển khai|thi hành)))"
     r"(?![\w])"
 )
-#: Between the subject's own date/issuer and the cue: nothing, or "về", "về việc", "để".
+#: Between the subject's own date/issuer/title and the cue: nothing, or "về", "về việc", "để".
 ATTACH_GAP = re.compile(r"\s{0,3}[,:]?\s{0,3}(?:(?:về|về việc|nhằm|để)\s{1,3})?(?:(?:việc|tiếp tục)\s{1,3})?", re.I)
-#: Between the cue and its object.
+#: Between the cue and its object: "một số điều của", "Điều 2", "cho", "có hiệu quả".
 OBJECT_GAP = re.compile(
-    r"\s{0,3}(?:(?:một số điều|nội dung|các nội dung)(?: của)?\s{1,3})?"
-    r"(?:(?:có hiệu quả|hiệu quả|nghiêm túc|tốt|các|việc)\s{1,3}){0,2}", re.I)
-LIST_GAP = re.compile(r"\s{0,3}(?:,|và|, và)\s{1,3}")  # not ";": it closes an enumeration item
-#: What may stand before a citation that heads its sentence: list and footnote markers,
-#: or "<body> ban hành".
-HEAD_PREFIX = re.compile(r"[\W\d_]{0,20}(?:sup>\d{1,3}</sup>[\W_]{0,5})?", re.S)
-
+    r"\s{0,3}(?:(?:một số (?:điều|quy định|nội dung)|nội dung|các nội dung|các quy định|Điều \d{1,3}(?: {1,2}khoản \d{1,2})?)"
+    r"(?: (?:của|trong|tại))?\s{1,3})?"
+    r"(?:(?:có hiệu quả|hiệu quả|nghiêm túc|tốt|các|việc|cho)\s{1,3}){0,2}", re.I)
+LIST_GAP = re.compile(r"\s{0,3}(?:,|và|, và)\s{1,3}")
+#: In the scope of a cue that opens a clause, a list item may follow words about the one before
+#: ("Thi hành Điều 2 Quyết định … số31-QĐ/TW, ngày … ban hành Quy định “…” và Điều 2 Quyết định …
+#: số91-QĐ/TW"): the next item is joined by ",", ";" or "và" (and an article reference), within
+#: one clause (no cue that opens another clause in between).
+SCOPE_GAP = re.compile(
+    r"[^.;:!?\n“”\"]{0,200}(?:“[^”\n]{0,300}”[^.;:!?\n“”\"]{0,40})?\s{0,3}(?:,|và|, và|;|; và)\s{1,3}"
+    r"(?:Điều \d{1,3}\s{1,3}(?:(?:của|trong)\s{1,3})?)?")
+#: Between a passive object and its cue: "… kể từ ngày 06/7/2022".
+PASSIVE_GAP = re.compile(r"\s{0,3},?\s{0,3}(?:(?:kể từ|từ) {1,2}ngày {1,2}[\d/\-]{6,10}\s{0,3},?\s{0,3})?")
+#: What may stand before a citation that heads its sentence: list and footnote markers ("a) ").
+HEAD_PREFIX = re.compile(r"[\W\d_]{0,20}(?:[a-zđ]\)[\W\d_]{0,5})?(?:sup>\d{1,3}</sup>[\W_]{0,5})?", re.S)
+#: Before a cue that opens its sentence or clause: list markers, "Để", "Tiếp tục".
+OPENING_CUE = re.compile(r"[\W\d_]{0,20}(?:[a-zđ]\)\s{0,3})?(?:(?:để|nhằm)\s{1,3})?", re.I)
+#: Before a mention issued in the same sentence: "…, Ban Thường vụ Tỉnh ủy (đã) ban hành / có / xây dựng ".
+ISSUED = re.compile(r"(?:ban hành|ký ban hành|có|xây dựng|ra)\s{1,3}(?:các\s{1,3})?$")
+#: Before a cue, a body that opens the sentence ("Ủy ban Kiểm tra Trung ương hướng dẫn thực hiện …").
+BODY_OPENING = re.compile(r"[\W\d_]{0,8}[A-ZĐ][^\W\d_]{0,12}(?: [^\W\d_]{1,12}){0,7} $")
 
 MAX_OBJECTS = 50  # one cue names a short list; hostile text cannot make the work quadratic
+PREAMBLE_CHARS = 1500  # without a header, only a cue this close to the top speaks for the text itself
+
+
+@lru_cache(maxsize=1)
+def _backref() -> re.Pattern:
+    """A sentence that opens with a type word alone: "Quy định này …", "Quy định có hiệu lực …"."""
+    words = sorted(tables.type_by_word("party"), key=len, reverse=True)
+    alt = "|".join(re.escape(w[0].upper() + w[1:]) for w in words)
+    return re.compile(rf"[\W\d_]{{0,8}}(?:[a-zđ]\)\s{{1,2}})?(?P<word>{alt})(?P<this>\s{{1,2}}(?:này|nói trên|trên))?(?=[\s,;:])")
+
+
+@dataclass
+class Own:
+    """What the text says of itself: whether its header was found and the type it names."""
+
+    header: bool = False        # a header with a symbol ("Số: 06-HD/UBKTTW")
+    doc_type: str | None = None
+    preamble_end: int = PREAMBLE_CHARS  # normalised offset: opening cues before it speak for the text
 
 
 @dataclass
 class Link:
-    """A relation between two mentions, before resolution names their documents."""
+    """A relation between two mentions, before resolution names their documents. A subject of
+    None is the text's own document."""
 
-    subject: Citation
+    subject: Citation | None
     predicate: str
     object: Citation
     cue: str
@@ -54,25 +102,26 @@ class Link:
     cue_end: int
 
 
-def _objects(text: str, after: int, cits: list[Citation], first: int, npos) -> list[Citation]:
-    """The citations right after a cue: the first one, and those joined to it as a list."""
+def _objects(text: str, after: int, cits: list[Citation], first: int, npos, gap=LIST_GAP,
+             limit: int | None = None) -> list[Citation]:
+    """The citations right after a cue: the first one, and those joined to it as a list. A
+    citation inside an earlier object's title belongs to that title and is stepped over."""
     out: list[Citation] = []
     pos = after
     gap_re = OBJECT_GAP
     for c in cits[first:first + MAX_OBJECTS]:
         s = npos(c.start)
+        if limit is not None and s >= limit:
+            break
+        if out and s < pos:  # nested in the previous object's title
+            pos = max(pos, npos(c.title_end))
+            continue
         if not gap_re.fullmatch(text, pos, s):
             break
         out.append(c)
-        pos = npos(c.title_end if c.title_end > c.end else c.end)
-        gap_re = LIST_GAP
+        pos = npos(max(c.title_end, c.end))
+        gap_re = gap
     return out
-
-
-#: Before a cue that opens its sentence: list markers, "Để".
-OPENING_CUE = re.compile(r"[\W\d_]{0,20}(?:(?:để|nhằm)\s{1,3})?", re.I)
-#: Before a mention issued in the same sentence: "…, Ban Thường vụ Tỉnh ủy (đã) ban hành ".
-ISSUED = re.compile(r"(?:ban hành|ký ban hành)\s{1,3}(?:các\s{1,3})?$")
 
 
 def _issued_after(text: str, cits: list[Citation], starts: list[int], last_object: Citation, npos) -> Citation | None:
@@ -85,57 +134,149 @@ def _issued_after(text: str, cits: list[Citation], starts: list[int], last_objec
     return None
 
 
-def links(nt: NormalisedText, citations: list[Citation]) -> list[Link]:
+def _referred(text: str, s_start: int, cue_start: int, before: list[Citation], own: Own):
+    """"Quy định này …": the document a sentence names by its type word alone. Returns a
+    citation, "own" for the text's own document, or None."""
+    m = _backref().match(text, s_start, cue_start)
+    if m is None:
+        return None
+    word = " ".join(m.group("word").lower().split())
+    t = tables.type_by_word("party").get(word)
+    if t is None:
+        return None
+    if m.group("this") and own.doc_type == t.vi and own.header:
+        return "own"
+    for c in reversed(before[-MAX_OBJECTS:]):
+        if c.doc_type == t.vi:
+            return c
+    return "own" if own.doc_type == t.vi and own.header else None
+
+
+def links(nt: NormalisedText, citations: list[Citation], own: Own | None = None) -> list[Link]:
     """Cue-linked pairs of mentions in one text (offsets are the text's own)."""
+    own = own or Own()
     text = nt.norm
     npos = nt.to_norm
     out: list[Link] = []
-    for _, group in groupby(sorted(citations, key=lambda c: (c.sentence_start, c.start)),
-                            key=lambda c: c.sentence_start):
+    ordered = sorted(citations, key=lambda c: (c.sentence_start, c.start))
+    seen: list[Citation] = []  # citations of earlier sentences, in text order
+
+    def add(subject, predicate, objects, cue):
+        cue_start, cue_end = nt.span(cue.start(), cue.end())
+        for obj in objects:
+            if obj is not subject:
+                out.append(Link(subject, predicate, obj, nt.original[cue_start:cue_end], cue_start, cue_end))
+
+    for _, group in groupby(ordered, key=lambda c: c.sentence_start):
         cits = list(group)
-        if len(cits) < 2:
-            continue
         starts = [npos(c.start) for c in cits]
-        ends = [npos(c.end) for c in cits]
+        ends = [npos(max(c.end, c.title_end)) for c in cits]
+        tails = [npos(c.end) for c in cits]
         s_start, s_end = npos(cits[0].sentence_start), npos(cits[0].sentence_end)
         head = cits[0]
         head_ok = bool(HEAD_PREFIX.fullmatch(text, s_start, starts[0])) or bool(head.issuer) and \
             text[max(s_start, starts[0] - 60):starts[0]].rstrip().endswith("ban hành")
         for cue in CUE.finditer(text, s_start, s_end):
             predicate = cue.lastgroup
-            first = bisect.bisect_left(starts, cue.end())
-            objects = _objects(text, cue.end(), cits, first, npos)
-            # the last mention that ends before the cue (mentions are in text order)
-            i = bisect.bisect_right(ends, cue.start()) - 1
-            if i >= 0 and ATTACH_GAP.fullmatch(text, ends[i], cue.start()):
-                subject = cits[i]
-            elif i >= 0 and head_ok and predicate != "based_on":
-                subject = head
-            elif objects and OPENING_CUE.fullmatch(text, s_start, cue.start()):
-                # "Để triển khai thực hiện Kết luận số 01-KL/TW, Ban Thường vụ Tỉnh ủy ban hành
-                # Kế hoạch số 50-KH/TU": the document issued later in the sentence is the subject
-                subject = _issued_after(text, cits, starts, objects[-1], npos)
-                if subject is None:
+            if predicate == "repealed":  # "Quy định số 102-QĐ/TW … hết hiệu lực": objects before
+                objects = _passive_objects(text, cue.start(), cits, starts, ends, npos)
+                if not objects:
                     continue
-            else:
+                subject = head if head_ok and head not in objects and starts[0] < cue.start() else \
+                    _referred(text, s_start, cue.start(), seen, own)
+                if subject is None and own.header:
+                    subject = "own"
+                if subject is not None:
+                    add(None if subject == "own" else subject, "repeals", objects, cue)
                 continue
-            for obj in objects:
-                cue_start, cue_end = nt.span(cue.start(), cue.end())
-                out.append(Link(subject, predicate, obj, nt.original[cue_start:cue_end], cue_start, cue_end))
+            first = bisect.bisect_left(starts, cue.end())
+            # a cue inside a citation's title keeps its objects inside that title
+            inside = next((c for c, s, t, e in zip(cits, starts, tails, ends) if s < cue.start() and t <= cue.start() < e), None)
+            limit = ends[cits.index(inside)] if inside is not None else None
+            objects = _objects(text, cue.end(), cits, first, npos, limit=limit)
+            # the last mention that ends (with or without its title) right before the cue
+            i = bisect.bisect_right(starts, cue.start()) - 1
+            subject = None
+            while i >= 0 and subject is None:
+                if ATTACH_GAP.fullmatch(text, tails[i], cue.start()) or ATTACH_GAP.fullmatch(text, ends[i], cue.start()):
+                    subject = cits[i]
+                elif ends[i] <= cue.start() or tails[i] <= cue.start():
+                    break
+                i -= 1
+            if subject is None and objects and starts[0] < cue.start() and head_ok and predicate != "based_on":
+                subject = head
+            if subject is None and objects:
+                subject = _referred(text, s_start, cue.start(), seen, own)
+            opening = subject is None and objects and _opens_clause(text, s_start, cue.start())
+            if opening:
+                # "Thực hiện X; Y, … Ban Thường vụ ban hành Z": Z; else the text's own document
+                objects = _objects(text, cue.end(), cits, first, npos, gap=SCOPE_GAP, limit=limit)
+                issued = _issued_after(text, cits, starts, objects[-1], npos) if predicate != "based_on" else None
+                if issued is not None:
+                    subject = issued
+                elif own.header or s_start < own.preamble_end or predicate == "based_on":
+                    subject = "own"
+            elif subject is None and objects and own.header and not any(s < cue.start() for s in starts) \
+                    and BODY_OPENING.fullmatch(text, s_start, cue.start()):
+                subject = "own"  # "Ủy ban Kiểm tra Trung ương hướng dẫn thực hiện …" in its own text
+            if subject is None or not objects:
+                continue
+            add(None if subject == "own" else subject, predicate, objects, cue)
+        seen.extend(cits)
     return out
 
 
-def relations(found: list[Link]) -> list[Relation]:
-    """Links between resolved mentions as relations between documents, each stated once."""
+def _opens_clause(text: str, s_start: int, cue_start: int) -> bool:
+    """The cue opens the sentence, or a clause after ";" or a line break ("…; căn cứ Hướng dẫn …")."""
+    if OPENING_CUE.fullmatch(text, s_start, cue_start):
+        return True
+    k = max(text.rfind(";", s_start, cue_start), text.rfind("\n", s_start, cue_start))
+    return k >= 0 and bool(OPENING_CUE.fullmatch(text, k + 1, cue_start))
+
+
+def _passive_objects(text, cue_start, cits, starts, ends, npos) -> list[Citation]:
+    """The citation that ends right before a passive cue, and the list it closes."""
+    i = bisect.bisect_right(starts, cue_start) - 1
+    if i < 0 or not PASSIVE_GAP.fullmatch(text, ends[i], cue_start):
+        return []
+    out = [cits[i]]
+    while i > 0 and LIST_GAP.fullmatch(text, ends[i - 1], starts[i]):
+        i -= 1
+        out.append(cits[i])
+    return out[::-1]
+
+
+#: Predicates that say the subject came after the object: it cannot be older.
+FORWARD = {"implements", "reviews", "guides", "amends", "replaces", "repeals", "based_on"}
+
+
+def relations(found: list[Link], documents: list[Document] = (), own_id: str | None = None,
+              own_date: str | None = None, own_type: str | None = None) -> list[Relation]:
+    """Links between resolved mentions as relations between documents, each stated once.
+    A relation that runs back in time (a subject dated before its object) is dropped; "a Hướng
+    dẫn that thực hiện X" guides X."""
+    dates = {d.id: d.date for d in documents}
+    types = {d.id: d.doc_type for d in documents}
+    if own_id:
+        dates[own_id], types[own_id] = own_date, own_type
     out: list[Relation] = []
     seen: set[tuple] = set()
     for k in found:
-        a, b = k.subject.document, k.object.document
+        a = k.subject.document if k.subject is not None else own_id
+        b = k.object.document
         if not a or not b or a == b:
             continue
-        key = (a, k.predicate, b)
+        predicate = k.predicate
+        if predicate == "implements" and types.get(a) == "Hướng dẫn":
+            predicate = "guides"
+        da, db = dates.get(a), dates.get(b)
+        if predicate in FORWARD and da and db and da < db:
+            continue
+        key = (a, predicate, b)
         if key in seen:
             continue
         seen.add(key)
-        out.append(Relation(a, k.predicate, b, k.subject.start, k.object.end, k.cue, k.cue_start, k.cue_end))
+        start = k.subject.start if k.subject is not None else min(k.cue_start, k.object.start)
+        out.append(Relation(a, predicate, b, min(start, k.object.start), max(k.object.end, k.cue_end),
+                            k.cue, k.cue_start, k.cue_end))
     return out

@@ -42,6 +42,11 @@ def document_iri(base: str, c: Citation, year: int | None) -> str:
     return f"{base}doc/{slug}" + (f"-{year}" if year else "")
 
 
+def report_iri(base: str, sha256: str) -> str:
+    """The report itself (a file, by the hash of its bytes)."""
+    return f"{base}report/{sha256[:20]}"
+
+
 def _year(date: str | None) -> int | None:
     return int(date[:4]) if date else None
 
