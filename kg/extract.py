@@ -259,7 +259,7 @@ def extract_chunks(chunks: Iterable[str], *, base: str = DEFAULT_BASE, path: str
                 warnings.append(f"{c.symbol} at {c.start}: the word says {c.doc_type} but the code is {c.type_code}")
     text = (kept[0] if len(kept) == 1 else "".join(kept)) if keep_text else None
     return Extraction(text=text, citations=citations, documents=documents,
-                      relations=relations(found, documents, src.id, src.date, src.doc_type),
+                      relations=relations(found, documents, src.id, src.date, src.doc_type, warnings),
                       source_document=src, warnings=warnings, path=path, sha256=sha256, chars=offset)
 
 

@@ -251,10 +251,12 @@ FORWARD = {"implements", "reviews", "guides", "amends", "replaces", "repeals", "
 
 
 def relations(found: list[Link], documents: list[Document] = (), own_id: str | None = None,
-              own_date: str | None = None, own_type: str | None = None) -> list[Relation]:
+              own_date: str | None = None, own_type: str | None = None,
+              warnings: list[str] | None = None) -> list[Relation]:
     """Links between resolved mentions as relations between documents, each stated once.
-    A relation that runs back in time (a subject dated before its object) is dropped; "a Hướng
-    dẫn that thực hiện X" guides X."""
+    A relation that runs back in time (a subject dated before its object) is dropped, with a
+    warning; "a Hướng dẫn that thực hiện X" guides X."""
+    symbols = {d.id: d.symbol for d in documents}
     dates = {d.id: d.date for d in documents}
     types = {d.id: d.doc_type for d in documents}
     if own_id:
@@ -271,6 +273,9 @@ def relations(found: list[Link], documents: list[Document] = (), own_id: str | N
             predicate = "guides"
         da, db = dates.get(a), dates.get(b)
         if predicate in FORWARD and da and db and da < db:
+            if warnings is not None:
+                warnings.append(f"{symbols.get(a, 'the text itself')} {predicate} {symbols.get(b, b)} at {k.cue_start}: "
+                                f"dated {da}, before {db}; not taken as a relation")
             continue
         key = (a, predicate, b)
         if key in seen:
