@@ -20,7 +20,7 @@ from spacy.util import filter_spans
 from . import find, parse, tables
 from .models import Citation
 from .normalise import canonical
-from .tokenizer import doc_text
+from .tokenizer import GLUED, doc_text, glued_pieces
 
 if not Span.has_extension("citation"):
     Span.set_extension("citation", default=None)
@@ -126,8 +126,8 @@ class PartyCitations:
         if issuer and (issuer.isupper() or issuer.lower().startswith("hội nghị")):
             # a heading in capitals, or "Hội nghị Trung ương" (the plenum): the body's own name
             issuer = tables.bodies()[body.body_id].vi
-        elif issuer:
-            issuer = unglue(issuer)  # "BộChính trị" in scraped text
+        elif issuer and GLUED.search(issuer):
+            issuer = " ".join(glued_pieces(issuer))  # "BộChính trị" in scraped text
         c = Citation(
             text=text[start:tail_end], start=start, end=tail_end, system=m.system,
             symbol=find.symbol_text(m), number=m.number, type_code=m.type_code,
@@ -168,16 +168,6 @@ class PartyCitations:
             c.symbol_start, c.symbol_end = m.start(), m.end()
             out.append(c)
         return out
-
-
-def unglue(name: str) -> str:
-    """"BộChính trị" → "Bộ Chính trị": a space where a scrape glued a word to a capitalised one."""
-    out = [name[0]] if name else []
-    for prev, ch in zip(name, name[1:]):
-        if prev.islower() and ch.isupper():
-            out.append(" ")
-        out.append(ch)
-    return "".join(out)
 
 
 def type_from_code(m: find.SymbolMatch):

@@ -56,7 +56,11 @@ _CLUSTER = re.compile(r".[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\u
 # becomes one space, unless it is a paragraph break (a blank line) or a hard line break (after
 # sentence punctuation, before a list item, "Căn cứ", "Số:", an article, or a heading edge).
 # Page numbers and running headers next to a page break are dropped from the normalised text.
-_RUN = re.compile(r"(?<!\s)(?:[^\S ]| [^\S ]|  )\s*")
+# Starts with a character class, so the engine skips fast to the next candidate; one match
+# consumes a whole run.
+# (After folding, tabs and the other spaces are " ".)
+_SPACE = " \n\r\f\v\x1c-\x1f\x85\u2028\u2029"
+_RUN = re.compile(f"[{_SPACE[1:]}][{_SPACE}]*| [{_SPACE}]+")
 #: What opens a line that starts something new: list markers, numbered items, "Căn cứ", "Số:",
 #: articles and chapters, table rows and markdown.
 _HARD_NEXT = re.compile(
@@ -176,6 +180,8 @@ def join_lines(text: str) -> tuple[str, list[int], list[int]]:
     def fold_run(m: re.Match) -> str:
         nonlocal shift, wide
         run = m.group()
+        if run == "\n\n" or (run == "\n" and m.start() and text[m.start() - 1] in NEWLINE_END):
+            return run  # a paragraph, or a line that ends a sentence: as it is
         breaks = run.count("\n")
         page = "\f" in run
         if breaks == 0 and not page:

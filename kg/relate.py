@@ -30,8 +30,8 @@ from . import tables
 from .models import Citation, Document, Relation
 from .normalise import NormalisedText
 
-CUE = re.compile(
-    r"(?i:(?P<guides>hướng dẫn (?:việc )?(?:tổ chức )?(?:thực hiện|thi hành))"
+_CUE = (
+    r"(?:(?P<guides>hướng dẫn (?:việc )?(?:tổ chức )?(?:thực hiện|thi hành))"
     r"|(?P<amends>sửa đổi,? (?:và )?bổ sung(?: một số điều(?: của)?)?|sửa đổi)"
     r"|(?P<replaces>thay thế(?: cho)?)"
     r"|(?P<repealed>(?:(?:đã|bị|sẽ|chính thức) )?hết hiệu lực(?: thi hành)?|(?:bị|được) bãi bỏ)"
@@ -42,6 +42,10 @@ CUE = re.compile(
     r"|(?P<implements>(?:(?:tiếp tục|triển khai|đẩy mạnh|tổ chức) ){0,2}(?:thực hiện|cụ thể hóa|triển khai|thi hành)))"
     r"(?![\w])"
 )
+#: Cue words, matched case-insensitively ("Căn cứ", "CĂN CỨ"); `CUE_LOWER` on lower-cased text is
+#: the same pattern without (?i), which the regex engine scans three times faster.
+CUE = re.compile(_CUE, re.I)
+CUE_LOWER = re.compile(_CUE)
 #: Between the subject's own date/issuer/title and the cue: nothing, or "về", "về việc", "để".
 ATTACH_GAP = re.compile(r"\s{0,3}[,:]?\s{0,3}(?:(?:về|về việc|nhằm|để)\s{1,3})?(?:(?:việc|tiếp tục)\s{1,3})?", re.I)
 #: Between the cue and its object: "một số điều của", "Điều 2", "cho", "có hiệu quả".
@@ -57,6 +61,7 @@ LIST_GAP = re.compile(r"\s{0,3}(?:,|và|, và)\s{1,3}")
 SCOPE_GAP = re.compile(
     r"[^.;:!?\n“”\"]{0,200}(?:“[^”\n]{0,300}”[^.;:!?\n“”\"]{0,40})?\s{0,3}(?:,|và|, và|;|; và)\s{1,3}"
     r"(?:Điều \d{1,3}\s{1,3}(?:(?:của|trong)\s{1,3})?)?")
+PASSIVE_WORDS = ("hiệu lực", "bãi bỏ")  # a sentence without them has no passive cue to look for
 #: Between a passive object and its cue: "… kể từ ngày 06/7/2022".
 PASSIVE_GAP = re.compile(r"\s{0,3},?\s{0,3}(?:(?:kể từ|từ) {1,2}ngày {1,2}[\d/\-]{6,10}\s{0,3},?\s{0,3})?")
 #: What may stand before a citation that heads its sentence: list and footnote markers ("a) ").
@@ -157,6 +162,8 @@ def links(nt: NormalisedText, citations: list[Citation], own: Own | None = None)
     own = own or Own()
     text = nt.norm
     npos = nt.to_norm
+    lower = text.lower()
+    cues, scan = (CUE_LOWER, lower) if len(lower) == len(text) else (CUE, text)
     out: list[Link] = []
     ordered = sorted(citations, key=lambda c: (c.sentence_start, c.start))
     seen: list[Citation] = []  # citations of earlier sentences, in text order
@@ -176,7 +183,11 @@ def links(nt: NormalisedText, citations: list[Citation], own: Own | None = None)
         head = cits[0]
         head_ok = bool(HEAD_PREFIX.fullmatch(text, s_start, starts[0])) or bool(head.issuer) and \
             text[max(s_start, starts[0] - 60):starts[0]].rstrip().endswith("ban hành")
-        for cue in CUE.finditer(text, s_start, s_end):
+        # a cue needs an object after it, or (passive) one right before it: past that, nothing to scan
+        tail = scan[starts[0]:s_end]
+        passive = any(w in tail for w in PASSIVE_WORDS)
+        scan_end = min(s_end, max(starts[-1], max(ends) + 40 if passive else 0))
+        for cue in cues.finditer(scan, s_start, scan_end):
             predicate = cue.lastgroup
             if predicate == "repealed":  # "Quy định số 102-QĐ/TW … hết hiệu lực": objects before
                 objects = _passive_objects(text, cue.start(), cits, starts, ends, npos)
@@ -190,10 +201,17 @@ def links(nt: NormalisedText, citations: list[Citation], own: Own | None = None)
                     add(None if subject == "own" else subject, "repeals", objects, cue)
                 continue
             first = bisect.bisect_left(starts, cue.end())
+            if first >= len(cits):
+                continue  # no citation after the cue: no object
             # a cue inside a citation's title keeps its objects inside that title
-            inside = next((c for c, s, t, e in zip(cits, starts, tails, ends) if s < cue.start() and t <= cue.start() < e), None)
-            limit = ends[cits.index(inside)] if inside is not None else None
+            limit = None
+            for j in range(first - 1, max(-1, first - 9), -1):
+                if tails[j] <= cue.start() < ends[j]:
+                    limit = ends[j]
+                    break
             objects = _objects(text, cue.end(), cits, first, npos, limit=limit)
+            if not objects:
+                continue
             # the last mention that ends (with or without its title) right before the cue
             i = bisect.bisect_right(starts, cue.start()) - 1
             subject = None
@@ -203,11 +221,11 @@ def links(nt: NormalisedText, citations: list[Citation], own: Own | None = None)
                 elif ends[i] <= cue.start() or tails[i] <= cue.start():
                     break
                 i -= 1
-            if subject is None and objects and starts[0] < cue.start() and head_ok and predicate != "based_on":
+            if subject is None and starts[0] < cue.start() and head_ok and predicate != "based_on":
                 subject = head
-            if subject is None and objects:
+            if subject is None:
                 subject = _referred(text, s_start, cue.start(), seen, own)
-            opening = subject is None and objects and _opens_clause(text, s_start, cue.start())
+            opening = subject is None and _opens_clause(text, s_start, cue.start())
             if opening:
                 # "Thực hiện X; Y, … Ban Thường vụ ban hành Z": Z; else the text's own document
                 objects = _objects(text, cue.end(), cits, first, npos, gap=SCOPE_GAP, limit=limit)
@@ -216,13 +234,15 @@ def links(nt: NormalisedText, citations: list[Citation], own: Own | None = None)
                     subject = issued
                 elif own.header or s_start < own.preamble_end or predicate == "based_on":
                     subject = "own"
-            elif subject is None and objects and own.header and not any(s < cue.start() for s in starts) \
+            elif subject is None and own.header and starts[0] >= cue.start() \
                     and BODY_OPENING.fullmatch(text, s_start, cue.start()):
                 subject = "own"  # "Ủy ban Kiểm tra Trung ương hướng dẫn thực hiện …" in its own text
-            if subject is None or not objects:
+            if subject is None:
                 continue
             add(None if subject == "own" else subject, predicate, objects, cue)
-        seen.extend(cits)
+        seen.extend(cits[-MAX_OBJECTS:])
+        if len(seen) > 4 * MAX_OBJECTS:
+            del seen[:-MAX_OBJECTS]
     return out
 
 

@@ -24,13 +24,20 @@ _TOKEN = re.compile(
 )
 
 
-def _glued_pieces(word: str) -> list[str]:
+def _letters(pred) -> str:
+    return "".join(re.escape(chr(c)) for c in (*range(0x41, 0x250), *range(0x1E00, 0x1F00)) if pred(chr(c)))
+
+
+#: A lower-case letter right before a capital: words a scrape glued together ("BộChính trị").
+GLUED = re.compile(f"[{_letters(str.islower)}][{_letters(str.isupper)}]")
+
+
+def glued_pieces(word: str) -> list[str]:
     """Cut a word where a lower-case letter meets a capital ("BộChính" → "Bộ", "Chính")."""
     pieces, start = [], 0
-    for i in range(1, len(word)):
-        if word[i - 1].islower() and word[i].isupper():
-            pieces.append(word[start:i])
-            start = i
+    for m in GLUED.finditer(word):
+        pieces.append(word[start:m.start() + 1])
+        start = m.start() + 1
     pieces.append(word[start:])
     return pieces
 
@@ -45,6 +52,7 @@ class SymbolTokenizer:
         words: list[str] = []
         spaces: list[bool] = []
         pos = 0
+        glued = GLUED.search(text) is not None  # the rare text with glued words pays for the check
         for m in _TOKEN.finditer(text):
             gap = text[pos:m.start()]
             if gap:
@@ -54,9 +62,9 @@ class SymbolTokenizer:
                     words.append(gap)
                     spaces.append(False)
             word = m.group()
-            if word.isalpha() and not (word.islower() or word.isupper() or word.istitle()):
+            if glued and GLUED.search(word):
                 # "BộChính" from a scrape that glued words: two tokens, so bodies still match
-                for piece in _glued_pieces(word):
+                for piece in glued_pieces(word):
                     words.append(piece)
                     spaces.append(False)
             else:
