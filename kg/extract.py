@@ -281,5 +281,8 @@ def extract(text: str, *, base: str = DEFAULT_BASE, path: str | None = None,
 def extract_report(report, *, base: str = DEFAULT_BASE) -> Extraction:
     """A `kg.read.Report`, whole or in chunks."""
     if report.text is not None:
-        return extract(report.text, base=base, path=report.path, sha256=report.sha256)
-    return extract_chunks(report.chunks(), base=base, path=report.path, sha256=report.sha256)
+        ex = extract(report.text, base=base, path=report.path, sha256=report.sha256)
+    else:
+        ex = extract_chunks(report.chunks(), base=base, path=report.path, sha256=report.sha256)
+    ex.warnings[:0] = report.warnings
+    return ex

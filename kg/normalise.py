@@ -85,10 +85,10 @@ def _noise_lines(text: str) -> list[tuple[int, int]]:
     near: list[tuple[int, int, str]] = []
     for s, e in breaks:
         near += _adjacent_lines(text, s, e)
-    counts: dict[str, int] = {}
-    for _, _, key in near:
-        counts[key] = counts.get(key, 0) + 1
-    noise = [(s, e) for s, e, key in near if counts[key] >= 2]
+    places: dict[str, set[int]] = {}
+    for _, e, key in near:  # a line next to two breaks (a one-line page) is still one line
+        places.setdefault(key, set()).add(e)
+    noise = [(s, e) for s, e, key in near if len(places[key]) >= 2]
     return breaks + noise
 
 

@@ -2,7 +2,9 @@
 
 Plain text (.txt, .md) in UTF-8 with or without BOM, UTF-16 with BOM, or any encoding named
 with ``encoding=`` (cp1258 included); .docx through python-docx; .pdf with a text layer
-through pypdf; .html through the standard library's parser. A UTF-8 BOM is kept as U+FEFF so
+through PDFium (pypdfium2: pypdf spaces out the glyphs of Vietnamese text from common
+producers), without the running headers, footers and page numbers of its pages; .html through
+the standard library's parser. A UTF-8 BOM is kept as U+FEFF so
 offsets agree with any reader that decodes the file as UTF-8.
 """
 from __future__ import annotations
@@ -12,8 +14,9 @@ import hashlib
 import html.parser
 import io
 import os
+import re
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterator
 
@@ -35,6 +38,7 @@ class Report:
     text: str | None  # None for a large file: read it with chunks()
     sha256: str     # of the bytes as read: the report's identity in the store
     chunks: Callable[[], Iterator[str]] | None = None
+    warnings: list[str] = field(default_factory=list)  # what reading lost ("page 3 has no text layer")
 
 
 def _decode(data: bytes, name: str, encoding: str | None) -> str:
@@ -85,27 +89,90 @@ def _docx(data: bytes, name: str) -> str:
     return "\n\n".join(paras)
 
 
-def _pdf(data: bytes, name: str) -> str:
-    import pypdf
+#: A page line that is only its number: "12", "- 12 -", "Trang 12", "12/40".
+_PAGE_NUMBER_LINE = re.compile(r"[-–—\s]{0,3}(?:(?i:trang)\s{1,2})?\d{1,4}(?:\s{0,2}/\s{0,2}\d{1,4})?[-–—\s]{0,3}")
+_DIGITS = re.compile(r"\d+")
+
+
+def _running_lines(pages: list[list[str]], reach: int = 3) -> set[str]:
+    """Keys (digits as #) of the lines that open or close most pages: running headers and footers
+    ("11/25/26, 6:15 PM Báo cáo", "file:///… 1/3")."""
+    counts: dict[str, int] = {}
+    for lines in pages:
+        edge = [ln for ln in lines if ln.strip()]
+        for ln in {*edge[:reach], *edge[-reach:]}:
+            key = _DIGITS.sub("#", " ".join(ln.split()))
+            counts[key] = counts.get(key, 0) + 1
+    need = max(2, (len(pages) + 1) // 2)
+    return {k for k, n in counts.items() if n >= need and len(k) <= 160}
+
+
+def _page_text(lines: list[str], running: set[str], reach: int = 3) -> str:
+    """A page without its running header/footer and page number (looked for at its edges only:
+    the first and last few lines that hold text)."""
+    filled = [i for i, ln in enumerate(lines) if ln.strip()]
+    keep = list(lines)
+    for i in {*filled[:reach], *filled[-reach:]}:
+        ln = keep[i]
+        if _PAGE_NUMBER_LINE.fullmatch(ln) or _DIGITS.sub("#", " ".join(ln.split())) in running:
+            keep[i] = ""
+    return "\n".join(ln for ln in keep if ln.strip() or ln == "").strip("\n")
+
+
+def _spaced_glyphs(text: str) -> bool:
+    """A text layer read glyph by glyph ("Th ự c hi ệ n K ế t lu ậ n"): many one-letter words."""
+    words = text.split()
+    if len(words) < 50:
+        return False
+    single = sum(1 for w in words if len(w) == 1 and w.isalpha())
+    return single > 0.2 * len(words)
+
+
+def _pdf(data: bytes, name: str, warnings: list[str]) -> str:
+    """The text layer of each page, pages joined by a line break and a form feed (a page break that
+    normalise reads as a space inside a sentence), running headers, footers and page numbers left
+    out so they never split a citation."""
+    import pypdfium2 as pdfium
     try:
-        pages = [page.extract_text() or "" for page in pypdf.PdfReader(io.BytesIO(data)).pages]
+        pdf = pdfium.PdfDocument(data)
     except Exception:
         raise ReadError(f"{name}: not a readable PDF file") from None
-    text = "\n\n".join(pages)
-    if not text.strip():
-        raise ReadError(f"{name}: the PDF has no text layer (a scan?); run OCR on it first")
+    try:
+        raw = []
+        for i in range(len(pdf)):
+            page = pdf[i]
+            textpage = page.get_textpage()
+            raw.append(textpage.get_text_range().replace("\r\n", "\n").replace("\r", "\n"))
+            textpage.close()
+            page.close()
+    except Exception:
+        raise ReadError(f"{name}: not a readable PDF file") from None
+    finally:
+        pdf.close()
+    empty = [i + 1 for i, t in enumerate(raw) if len(t.strip()) < 3]
+    if len(empty) == len(raw):
+        raise ReadError(f"{name}: the PDF has no text layer (a scan?); kg does not OCR: run OCR on it first")
+    if empty:
+        warnings.append(f"{name}: page{'s' if len(empty) > 1 else ''} {', '.join(map(str, empty[:20]))} "
+                        f"of {len(raw)} ha{'ve' if len(empty) > 1 else 's'} no text layer (scanned?); their text is missing")
+    pages = [t.split("\n") for t in raw]
+    running = _running_lines(pages) if len(pages) > 1 else set()
+    text = "\n\f".join(_page_text(lines, running) for lines in pages)
+    if _spaced_glyphs(text):
+        warnings.append(f"{name}: the text layer is spaced out glyph by glyph; citations and issuers may be missed")
     return text
 
 
-def decode_report(data: bytes, name: str, encoding: str | None = None) -> str:
-    """Bytes of a report → its text, by the file's suffix."""
+def decode_report(data: bytes, name: str, encoding: str | None = None, warnings: list[str] | None = None) -> str:
+    """Bytes of a report → its text, by the file's suffix; what reading lost goes to ``warnings``."""
+    warnings = [] if warnings is None else warnings
     if not data:
         raise ReadError(f"{name}: empty file")
     suffix = Path(name).suffix.lower()
     if suffix == ".docx":
         text = _docx(data, name)
     elif suffix == ".pdf":
-        text = _pdf(data, name)
+        text = _pdf(data, name, warnings)
     elif suffix in {".html", ".htm"}:
         p = _HTMLText()
         p.feed(_decode(data, name, encoding))
@@ -178,7 +245,9 @@ def read_report(path: str, encoding: str | None = None, *, stream_bytes: int = S
             return _stream_report(path, encoding, size)
     if path == "-":
         data = sys.stdin.buffer.read()
-        return Report("-", decode_report(data, "standard input", encoding), hashlib.sha256(data).hexdigest())
+        warnings: list[str] = []
+        text = decode_report(data, "standard input", encoding, warnings)
+        return Report("-", text, hashlib.sha256(data).hexdigest(), warnings=warnings)
     p = Path(path)
     try:
         if p.is_dir():
@@ -194,7 +263,9 @@ def read_report(path: str, encoding: str | None = None, *, stream_bytes: int = S
         raise ReadError(f"{path}: is a folder") from None
     except OSError as e:
         raise ReadError(f"{path}: cannot read ({e.strerror or e})") from None
-    return Report(path, decode_report(data, path, encoding), hashlib.sha256(data).hexdigest())
+    warnings = []
+    text = decode_report(data, path, encoding, warnings)
+    return Report(path, text, hashlib.sha256(data).hexdigest(), warnings=warnings)
 
 
 def _stream_report(path: str, encoding: str | None, size: int) -> Report:
