@@ -409,7 +409,7 @@ def viz(
 
     g = _graph_from(paths, store, encoding)
     rels = [r.strip() for r in relations.split(",")] if relations else None
-    known = {"implements", "reviews", "amends", "replaces", "guides", "based_on"}
+    known = {"implements", "reviews", "amends", "replaces", "repeals", "guides", "based_on"}
     if rels and set(rels) - known:
         _fail(f"unknown relation {sorted(set(rels) - known)[0]!r}; use {', '.join(sorted(known))}")
     try:

@@ -109,7 +109,7 @@ def from_store(store) -> nx.MultiDiGraph:
     for r in store.select("""SELECT DISTINCT ?a ?p ?b ?cue ?file WHERE { ?s a kg:RelationStatement ; rdf:subject ?a ;
             rdf:predicate ?p ; rdf:object ?b ; kg:cue ?cue ; prov:wasDerivedFrom ?r . ?r dct:source ?file }"""):
         name = {"ensures_implementation_of": "implements", "amends": "amends", "based_on": "based_on",
-                "replaces": "replaces", "reviews": "reviews", "guides": "guides"}.get(r["p"].rsplit("#", 1)[-1])
+                "replaces": "replaces", "repeals": "repeals", "reviews": "reviews", "guides": "guides"}.get(r["p"].rsplit("#", 1)[-1])
         if name and r["a"] in g and r["b"] in g:
             g.add_edge(r["a"], r["b"], key=name, relation=name, cue=r["cue"], report=Path(r["file"]).name)
     for r in store.select("""SELECT ?doc ?field (GROUP_CONCAT(DISTINCT STR(?v); separator="|") AS ?vals) WHERE {

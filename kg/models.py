@@ -107,8 +107,8 @@ class Document:
 class Relation:
     """What one cited document does to another, with the span of text that says so."""
 
-    subject: str          # document IRI
-    predicate: str        # implements | reviews | amends | replaces | guides | based_on
+    subject: str          # document IRI (the text's own document or report for its preamble, title, articles)
+    predicate: str        # implements | reviews | amends | replaces | repeals | guides | based_on
     object: str
     start: int
     end: int

@@ -13,8 +13,8 @@ from urllib.parse import quote
 import pyoxigraph as ox
 
 from . import tables
-from .models import Extraction
-from .resolve import DEFAULT_BASE, ascii_slug, report_iri  # noqa: F401 (report_iri is used here and imported from here)
+from .models import Document, Extraction
+from .resolve import DEFAULT_BASE, ascii_slug, canonical_code, report_iri  # noqa: F401 (report_iri: imported from here too)
 
 ELI = "http://data.europa.eu/eli/ontology#"
 SKOS = "http://www.w3.org/2004/02/skos/core#"
@@ -41,6 +41,7 @@ PREDICATES = {
     "amends": (ELI + "amends", None),
     "based_on": (ELI + "based_on", None),
     "replaces": (KG + "replaces", ELI + "repeals"),
+    "repeals": (KG + "repeals", ELI + "repeals"),
     "reviews": (KG + "reviews", ELI + "refers_to"),
     "guides": (KG + "guides", ELI + "ensures_implementation_of"),
 }
@@ -134,12 +135,31 @@ def documents_nquads(facts, relations) -> bytes:
     return "".join(lines).encode()
 
 
+def own_document(ex: Extraction) -> Document | None:
+    """The text's own document as a `Document` when its header gives a symbol (it is not cited,
+    so it has no mentions): the subject of the relations its preamble, title and articles state."""
+    src = ex.source_document
+    if src is None or not src.symbol or not src.id or any(d.id == src.id for d in ex.documents):
+        return None
+    t = tables.type_by_word(src.system).get((src.doc_type or "").lower())
+    return Document(id=src.id, symbol=src.symbol, system=src.system, number=src.number,
+                    type_code=canonical_code(src.type_code), issuer_code=src.issuer_code,
+                    doc_type=src.doc_type, doc_type_id=t.id if t else None, date=src.date, issuer=None,
+                    issuer_id=None, term=None, title=None, mentions=0)
+
+
+def described(ex: Extraction) -> list[Document]:
+    """The documents a report states facts about: those it cites, and its own."""
+    own = own_document(ex)
+    return ex.documents + [own] if own else ex.documents
+
+
 def summary_nquads(ex: Extraction) -> bytes:
     """One report's share of the documents graph: its facts about each document it cites, on the
     document itself, and the relations it states. Adding a report only adds such quads, so a
     load writes them with the report in one batch; removing a report makes the store rebuild
     its documents' facts from the reports that remain (``kg:facts``, the same pairs)."""
-    return documents_nquads(((d.id, document_facts(d)) for d in ex.documents),
+    return documents_nquads(((d.id, document_facts(d)) for d in described(ex)),
                             ((r.subject, PREDICATES[r.predicate][0], r.object) for r in ex.relations))
 
 
@@ -171,9 +191,13 @@ def extraction_nquads(ex: Extraction, base: str = DEFAULT_BASE, *, for_store: bo
         if src.date:
             add(R, ELI + "date_document", typed_term(src.date, "date"))
 
-    for d in ex.documents:
+    own = own_document(ex)
+    if own is not None:
+        add(R, KG + "ownDocument", f"<{own.id}>")
+    for d in described(ex):
         D = f"<{d.id}>"
-        add(R, ELI + "cites", D)
+        if d is not own:
+            add(R, ELI + "cites", D)
         # In a file the facts sit on the document itself. In the store they sit in the documents
         # graph, once for all reports (a union default graph repeats a triple once per graph that
         # holds it); the report keeps what it stated as one literal, to rebuild that graph from.
@@ -246,7 +270,7 @@ def extraction_quads(ex: Extraction, base: str = DEFAULT_BASE, *, concepts: bool
     per graph that holds it."""
     quads = list(ox.parse(extraction_nquads(ex, base, for_store=for_store), format=ox.RdfFormat.N_QUADS))
     if concepts:
-        used_types = {d.doc_type_id for d in ex.documents if d.doc_type_id}
+        used_types = {d.doc_type_id for d in described(ex) if d.doc_type_id}
         used_bodies = {d.issuer_id for d in ex.documents if d.issuer_id}
         quads.extend(concept_quads(used_types, used_bodies, N(report_iri(base, ex.sha256 or ""))))
     return quads

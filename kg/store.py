@@ -281,8 +281,11 @@ class LocalStore(_Store):
         self.db.load(nquads, format=ox.RdfFormat.N_QUADS)
 
     def cited_by(self, report: str) -> set[str]:
-        return {q.object.value for q in self.db.quads_for_pattern(
-            ox.NamedNode(report), ox.NamedNode(ELI + "cites"), None, ox.NamedNode(report))}
+        """What a report states facts about in the documents graph: the documents it cites, its own
+        document, and itself (the subject of its preamble's relations)."""
+        r = ox.NamedNode(report)
+        return {report} | {q.object.value for p in (ELI + "cites", KG + "ownDocument")
+                           for q in self.db.quads_for_pattern(r, ox.NamedNode(p), None, r)}
 
     def update(self, sparql: str, *, prefixes: bool = True) -> None:
         self.db.update((SPARQL_PREFIXES if prefixes else "") + sparql)
@@ -412,7 +415,9 @@ class RemoteStore(_Store):
             self._send_graph("POST", DOCUMENTS_GRAPH, self._triples(nquads))
 
     def cited_by(self, report: str) -> set[str]:
-        return {r["d"] for r in self.select(f"SELECT ?d WHERE {{ GRAPH <{report}> {{ <{report}> eli:cites ?d }} }}")}
+        """What a report states facts about in the documents graph (see LocalStore.cited_by)."""
+        return {report} | {r["d"] for r in self.select(
+            f"SELECT ?d WHERE {{ GRAPH <{report}> {{ <{report}> eli:cites|kg:ownDocument ?d }} }}")}
 
     def update(self, sparql: str, *, prefixes: bool = True) -> None:
         self._update((SPARQL_PREFIXES if prefixes else "") + sparql)

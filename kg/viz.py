@@ -31,6 +31,7 @@ RELATION_STYLES = {
     "reviews": {"color": "#e6550d", "dashes": [6, 4], "width": 2.5},
     "amends": {"color": "#31a354", "dashes": False, "width": 3},
     "replaces": {"color": "#000000", "dashes": [2, 3], "width": 3},
+    "repeals": {"color": "#d62728", "dashes": [2, 3], "width": 3},
     "guides": {"color": "#756bb1", "dashes": [8, 3, 2, 3], "width": 2.5},
     "based_on": {"color": "#969696", "dashes": [4, 4], "width": 2},
     "cites": {"color": "#d9d9d9", "dashes": False, "width": 0.6},

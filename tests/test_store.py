@@ -297,7 +297,9 @@ def test_partial_rebuild_of_the_documents_graph_equals_a_full_one(tmp_path, corp
     original = db.refresh_summary
     db.refresh_summary = lambda docs=None: (calls.append(docs), original(docs))
     kg_load.load([str(folder)], db, workers=1, prune=True)
-    assert calls and calls[0] is not None and len(calls[0]) == 6   # only the affected documents
+    # only the affected documents, and the two reports that went (subjects of their own relations)
+    assert calls and calls[0] is not None
+    assert len({d for d in calls[0] if "/doc/" in d}) == 6 and len({d for d in calls[0] if "/report/" in d}) == 2
 
     def docs_graph():
         return {(q.subject, q.predicate, q.object) for q in db.db.quads_for_pattern(None, None, None, ox.NamedNode(DOCUMENTS_GRAPH))}
