@@ -71,7 +71,7 @@ OPENING_CUE = re.compile(r"[\W\d_]{0,20}(?:[a-zđ]\)\s{0,3})?(?:(?:để|nhằm)
 #: Before a mention issued in the same sentence: "…, Ban Thường vụ Tỉnh ủy (đã) ban hành / có / xây dựng ".
 ISSUED = re.compile(r"(?:ban hành|ký ban hành|có|xây dựng|ra)\s{1,3}(?:các\s{1,3})?$")
 #: Before a cue, a body that opens the sentence ("Ủy ban Kiểm tra Trung ương hướng dẫn thực hiện …").
-BODY_OPENING = re.compile(r"[\W\d_]{0,8}[A-ZĐ][^\W\d_]{0,12}(?: [^\W\d_]{1,12}){0,7} $")
+BODY_OPENING = re.compile(r"[\W\d_]{0,8}(?P<first>[^\W\d_])[^\W\d_]{0,11}(?: [^\W\d_]{1,12}){0,7} $")
 
 MAX_OBJECTS = 50  # one cue names a short list; hostile text cannot make the work quadratic
 PREAMBLE_CHARS = 1500  # without a header, only a cue this close to the top speaks for the text itself
@@ -154,7 +154,9 @@ def _referred(text: str, s_start: int, cue_start: int, before: list[Citation], o
     for c in reversed(before[-MAX_OBJECTS:]):
         if c.doc_type == t.vi:
             return c
-    return "own" if own.doc_type == t.vi and own.header else None
+    if own.doc_type in (t.vi, None) and (own.header or s_start < own.preamble_end):
+        return "own"  # its title: "Báo cáo sơ kết 3 năm thực hiện Kết luận số …", "Kế hoạch thực hiện …"
+    return None
 
 
 def links(nt: NormalisedText, citations: list[Citation], own: Own | None = None) -> list[Link]:
@@ -234,8 +236,7 @@ def links(nt: NormalisedText, citations: list[Citation], own: Own | None = None)
                     subject = issued
                 elif own.header or s_start < own.preamble_end or predicate == "based_on":
                     subject = "own"
-            elif subject is None and own.header and starts[0] >= cue.start() \
-                    and BODY_OPENING.fullmatch(text, s_start, cue.start()):
+            elif subject is None and own.header and starts[0] >= cue.start() and _body_opens(text, s_start, cue.start()):
                 subject = "own"  # "Ủy ban Kiểm tra Trung ương hướng dẫn thực hiện …" in its own text
             if subject is None:
                 continue
@@ -244,6 +245,12 @@ def links(nt: NormalisedText, citations: list[Citation], own: Own | None = None)
         if len(seen) > 4 * MAX_OBJECTS:
             del seen[:-MAX_OBJECTS]
     return out
+
+
+def _body_opens(text: str, s_start: int, cue_start: int) -> bool:
+    """A few capitalised words open the sentence right before the cue: a body as its subject."""
+    m = BODY_OPENING.fullmatch(text, s_start, cue_start)
+    return m is not None and m.group("first").isupper()
 
 
 def _opens_clause(text: str, s_start: int, cue_start: int) -> bool:

@@ -325,3 +325,26 @@ def test_compaction_follows_the_size_of_the_load(tmp_path, corpus):
     assert calls == [1]
     run = kg("load", str(corpus), "--store", str(tmp_path / "st2"), "--compact")
     assert run.returncode == 0 and b"of which compaction" in run.stdout
+
+
+def test_the_texts_own_document_and_its_relations_in_the_store(tmp_path):
+    """A text with its own symbol in the header: its preamble's relations have it as subject, its
+    facts are in the documents graph, and they go when its report goes."""
+    folder = tmp_path / "r"
+    folder.mkdir()
+    (folder / "hd.txt").write_text(
+        "BAN CHẤP HÀNH TRUNG ƯƠNG\nỦY BAN KIỂM TRA\n\nSố: 06-HD/UBKTTW\n\nHà Nội, ngày 18 tháng 12 năm 2018\n\n"
+        "HƯỚNG DẪN\n\n- Căn cứ Quy định số 30-QĐ/TW, ngày 26/7/2016 của Ban Chấp hành Trung ương;\n\n"
+        "Ủy ban Kiểm tra Trung ương hướng dẫn thực hiện Quy định số 07-QĐi/TW, ngày 28/8/2018 của Bộ Chính trị.\n",
+        encoding="utf-8")
+    (folder / "other.txt").write_text("Quyết định số 99-QĐ/TW của Ban Bí thư.", encoding="utf-8")
+    db = tmp_path / "st"
+    assert kg("load", str(folder), "--store", str(db)).returncode == 0
+    rows = select(db, """SELECT ?p ?o WHERE { GRAPH <https://kg.example.org/graph/documents> {
+        ?own eli:id_local "06-HD/UBKTTW" ; ?p ?x . ?x eli:id_local ?o } }""")
+    assert {(r["p"].rsplit("#", 1)[-1], r["o"]) for r in rows} >= {("based_on", "30-QĐ/TW"), ("guides", "07-QĐi/TW")}
+    owns = select(db, "SELECT ?own WHERE { ?r kg:ownDocument ?own }")
+    assert [r["own"] for r in owns] == ["https://kg.example.org/doc/06-HD-UBKTTW-2018"]
+    (folder / "hd.txt").unlink()
+    assert kg("load", str(folder), "--store", str(db), "--prune").returncode == 0
+    assert select(db, 'SELECT ?p WHERE { ?own eli:id_local "06-HD/UBKTTW" ; ?p ?o }') == []
