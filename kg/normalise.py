@@ -89,6 +89,14 @@ def _noise_lines(text: str) -> list[tuple[int, int]]:
     for _, e, key in near:  # a line next to two breaks (a one-line page) is still one line
         places.setdefault(key, set()).add(e)
     noise = [(s, e) for s, e, key in near if len(places[key]) >= 2]
+    # seen once (a two-page text): a line in capitals that opens a page while a sentence runs on
+    # across the break cannot be a heading of the text
+    for s, e in breaks:
+        before = text[:s].rstrip(" \t\n\f\r")
+        if before and before[-1] not in NEWLINE_END:
+            for ls, le, key in _adjacent_lines(text, e, e, reach=1):
+                if ls >= e and _is_caps(key) and len(key) <= 80:
+                    noise.append((ls, le))
     return breaks + noise
 
 

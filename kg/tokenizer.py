@@ -99,14 +99,15 @@ def create_symbol_tokenizer():
     return make
 
 
-# Where a sentence starts: after a blank line; after . : ! ? and a line break; at a line that
-# opens a list item; after . ! ? and spaces before a capital or a list marker. A bare line
-# break inside a clause (PDF wrapping) is not a boundary, and neither is ";" (lists of
-# citations run across it).
+# Where a sentence starts: after a blank line; after a line break (normalise has joined the
+# lines a PDF or DOCX broke inside a sentence, so a line break left is a heading's end, a list
+# item, a new paragraph) but not after ";" or "," (lists of citations run across them); after
+# . ! ? and spaces before a capital or a list marker.
 _BOUNDARY = re.compile(
     r"\n[ \t\r]*\n\s*"
     r"|(?<=[.!?:])[ \t\r]*\n\s*"
     r"|\n[ \t\r]*(?=[-+*•#<>]|\(\d|\d{1,2}[.)] )"
+    r"|(?<![;,\s])[ \t\r]*\n[ \t\r]*(?=\S)"
     r"|(?<=[.!?])[ \t]+(?=[-+*•<(\d]|[^\W\d_])"
 )
 

@@ -42,6 +42,7 @@ def test_a_line_break_inside_a_sentence_reads_as_a_space(text):
     "\n- 12 -\n",
     "\n\fHUYỆN ỦY NAM ĐÀN\n",                         # a form feed and a running header
     "\n\nHUYỆN ỦY NAM ĐÀN\n\n3\n\n",                  # a running header and a page number
+    "\n\n3\n\nBÁO CÁO CHÍNH TRỊ\n",                     # a header in capitals seen once, mid-sentence
 ])
 def test_page_numbers_and_running_headers_between_the_halves(between):
     page = "Chi bộ đã quán triệt đầy đủ các nội dung.\n\nHUYỆN ỦY NAM ĐÀN\n\n2\n\n"
