@@ -160,9 +160,39 @@ def source_document(nt: NormalisedText, citations: list[Citation]) -> tuple[Sour
         doc.doc_type = doc.doc_type or c.doc_type
         return doc, [o for o in citations if not _same_document(o, c)]
     doc_type = _heading_type(head_lines)
-    if doc_type:
-        return SourceDocument(None, doc_type, None, _heading_body(head_lines)), citations
+    title = _title_type(head_lines)
+    if doc_type or title:
+        return SourceDocument(None, doc_type, None, _heading_body(head_lines), title_type=title), citations
     return None, citations
+
+
+@lru_cache(maxsize=1)
+def _type_title() -> re.Pattern:
+    """A title line: a type word, then words, no number ("Quy định đánh giá chất lượng sinh hoạt chi bộ")."""
+    words = sorted(tables.type_by_word("party"), key=len, reverse=True)
+    alt = "|".join(re.escape(w[0].upper() + w[1:]) for w in words)
+    return re.compile(rf"[#*\s]{{0,4}}(?P<word>{alt}) (?!(?i:số)\b)[^\W\d][^\n]{{0,200}}")
+
+
+def _title_type(lines: list[str]) -> str | None:
+    """The type a text's title names (one of its first two lines with words), if it names one."""
+    for line in [ln for ln in lines if any(ch.isalpha() for ch in ln)][:2]:
+        m = _type_title().fullmatch(line.strip())
+        if m and not find.SYMBOL.search(line):
+            t = tables.type_by_word("party").get(m.group("word").lower())
+            return t.vi if t else None
+    return None
+
+
+def _cited_as_own(src: SourceDocument, documents, found: list[Link]) -> str | None:
+    """A page that quotes a document's preamble and then cites it ("Quy định đánh giá …" as the
+    title; "Căn cứ …; Căn cứ …"; "Xem toàn bộ Quy định số 27-QĐ/TU"): the one cited document of
+    the title's type that is not the object of anything the text says is that text's own."""
+    if src.symbol or not src.title_type or not any(k.subject is None for k in found):
+        return None
+    objects = {k.object.document for k in found}
+    same = [d for d in documents if d.doc_type == src.title_type and d.id not in objects]
+    return same[0].id if len(same) == 1 else None
 
 
 SENTENCE_MAX = 1200  # characters of a mention's sentence kept with it (hostile text has endless ones)
@@ -249,7 +279,7 @@ def extract_chunks(chunks: Iterable[str], *, base: str = DEFAULT_BASE, path: str
     citations, documents, warnings = resolve(citations, base)
     sha256 = sha256 or digest.hexdigest()
     src = src or SourceDocument(None, None, None, None)
-    src.id = own_iri(base, src, sha256)
+    src.id = _cited_as_own(src, documents, found) or own_iri(base, src, sha256)
     for c in citations:
         if c.rejected_date:
             warnings.append(f"{c.symbol} at {c.start}: the date {c.rejected_date} cannot be right; ignored")

@@ -133,6 +133,7 @@ class SourceDocument:
     number: str = ""
     type_code: str | None = None
     issuer_code: str | None = None
+    title_type: str | None = None  # a first line naming a document by its type alone ("Quy định đánh giá …")
 
 
 @dataclass

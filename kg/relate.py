@@ -286,7 +286,7 @@ def relations(found: list[Link], documents: list[Document] = (), own_id: str | N
     symbols = {d.id: d.symbol for d in documents}
     dates = {d.id: d.date for d in documents}
     types = {d.id: d.doc_type for d in documents}
-    if own_id:
+    if own_id and own_id not in dates:
         dates[own_id], types[own_id] = own_date, own_type
     out: list[Relation] = []
     seen: set[tuple] = set()

@@ -213,3 +213,17 @@ def test_an_impossible_date_is_dropped_with_a_warning_and_the_issuer_still_read(
     (d,) = ex.documents
     assert (d.date, d.issuer) == (None, "Ban Bí thư")
     assert any("31/02/2020" in w for w in ex.warnings)
+
+
+def test_a_page_quoting_a_documents_preamble_then_citing_it():
+    text = ("Kế hoạch tổ chức đại hội chi bộ nhiệm kỳ 2025 - 2027\n\n"
+            "Căn cứ Chỉ thị số 45-CT/TW, ngày 14/4/2025 của Bộ Chính trị; Căn cứ Hướng dẫn số 26-HD/BTCTW "
+            "ngày 15/4/2025 của Ban Tổ chức Trung ương; Ban Thường vụ Huyện ủy xây dựng kế hoạch như sau:\n\n"
+            "Tải toàn văn Kế hoạch số 150-KH/HU, ngày 20/4/2025 của Ban Thường vụ Huyện ủy tại đây.")
+    def subjects(text):
+        ex = extract(text)
+        sym = {d.id: d.symbol for d in ex.documents}
+        return {(sym.get(r.subject, "the page"), r.predicate, sym[r.object]) for r in ex.relations}
+    assert subjects(text) == {("150-KH/HU", "based_on", "45-CT/TW"), ("150-KH/HU", "based_on", "26-HD/BTCTW")}
+    # two plans cited: the page's own one cannot be told, so the preamble stays the page's
+    assert {r[0] for r in subjects(text + " Xem thêm Kế hoạch số 151-KH/HU.")} == {"the page"}
