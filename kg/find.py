@@ -76,7 +76,7 @@ TITLE = re.compile(r"\s{0,3},?\s{0,3}(?i:về)\s{1,3}(?:việc\s{1,3})?")
 QUOTED = re.compile(r"\s{0,2}[“\"](?P<q>[^”\"\n]{1,400})[”\"]")
 #: An unquoted title runs to a clause break: ";", a line break, a bracket, or a full stop that ends
 #: the sentence ("1.2" and "v.v." go on).
-UNQUOTED_TITLE = re.compile(r"(?:[^;\n().]|\.(?=[\w,]))[^;\n().]{0,300}")
+UNQUOTED_TITLE = re.compile(r"(?:[^;\n().]|\.(?=[\w,])){1,300}")
 #: Where an unquoted title stops before its clause break: a cue that does something to another
 #: document ("… vi phạm thay thế Quy định số 07"), "do <Body>", "có hiệu lực", or the news
 #: sentence after it ("… Nhân dân diễn ra vào sáng 16/9"). Searched after the title's first word,

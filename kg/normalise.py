@@ -60,7 +60,11 @@ _CLUSTER = re.compile(r".[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\u
 # consumes a whole run.
 # (After folding, tabs and the other spaces are " ".)
 _SPACE = " \n\r\f\v\x1c-\x1f\x85\u2028\u2029"
-_RUN = re.compile(f"[{_SPACE[1:]}][{_SPACE}]*| [{_SPACE}]+")
+# Runs that hold a line break or another non-space whitespace character; the scan looks for
+# those characters only (spaces are everywhere: a pattern that starts with one is slow).
+_BREAK = re.compile(f"[{_SPACE[1:]}][{_SPACE}]*")
+_SPACES = re.compile("  +")
+_NOT_SPACE = frozenset("\n\r\f\v\x1c\x1d\x1e\x1f\x85\u2028\u2029")
 #: What opens a line that starts something new: list markers, numbered items, "Căn cứ", "Số:",
 #: articles and chapters, table rows and markdown.
 _HARD_NEXT = re.compile(
@@ -68,7 +72,8 @@ _HARD_NEXT = re.compile(
     r"|Chương |CHƯƠNG |Mục \d|Phần |PHẦN |Nơi nhận|T/M|TM\. |K/T|KT\. )"
 )
 #: A line that is only a page number: "12", "- 12 -", "Trang 12", "12/40".
-_PAGE_NUMBER = re.compile(r"(?m)^[ \t]{0,20}(?:- {0,2})?(?:(?i:trang) {1,2})?\d{1,3}(?: {0,2}/ {0,2}\d{1,3})?(?: {0,2}-)?[ \t]{0,20}$")
+# (Starts with the line break itself, a literal the engine finds fast; the span is adjusted.)
+_PAGE_NUMBER = re.compile(r"\n[ \t]{0,20}(?:- {0,2})?(?:(?i:trang) {1,2})?\d{1,3}(?: {0,2}/ {0,2}\d{1,3})?(?: {0,2}-)?[ \t]{0,20}(?=\n|$)")
 _DIGITS = re.compile(r"\d+")
 NEWLINE_END = ".!?:;"
 
@@ -77,7 +82,8 @@ def _noise_lines(text: str) -> list[tuple[int, int]]:
     """Spans of page-number lines and of running headers/footers: short lines that recur next
     to page breaks ("\\f" or a page-number line). Only lines next to a break are judged, so a
     repeated sentence in the body is never dropped."""
-    breaks = [(m.start(), m.end()) for m in _PAGE_NUMBER.finditer(text)]
+    breaks = [(m.start() + 1, m.end()) for m in _PAGE_NUMBER.finditer("\n" + text)]
+    breaks = [(s - 1, e - 1) for s, e in breaks]
     breaks += [(i, i + 1) for i in _finditer_char(text, "\f")]
     if not breaks:
         return []
@@ -171,45 +177,59 @@ def join_lines(text: str) -> tuple[str, list[int], list[int]]:
     """Whitespace runs folded (see above). Returns the joined text and its breakpoints: from
     ``points[k]`` on, a joined position p stands for p + shifts[k] in ``text``."""
     noise = _noise_lines(text) if ("\f" in text or "\n" in text) else []
-    if noise:
-        chars = list(text) if len(noise) > 64 else None
-        for s, e in noise:
-            if chars is not None:
-                chars[s:e] = "\f" * (e - s)
-            else:
-                text = text[:s] + "\f" * (e - s) + text[e:]
-        if chars is not None:
-            text = "".join(chars)
-    points: list[int] = []
-    shifts: list[int] = []
-    shift = 0
+    if noise:  # page numbers and running headers become page breaks ("\f"), length kept
+        pieces, pos = [], 0
+        for s, e in sorted(noise):
+            if e <= pos:
+                continue
+            s = max(s, pos)
+            pieces += [text[pos:s], "\f" * (e - s)]
+            pos = e
+        text = "".join(pieces) + text[pos:]
+    edits: list[tuple[int, int, str]] = []
     wide = -1
-
-    def fold_run(m: re.Match) -> str:
-        nonlocal shift, wide
-        run = m.group()
-        if run == "\n\n" or (run == "\n" and m.start() and text[m.start() - 1] in NEWLINE_END):
-            return run  # a paragraph, or a line that ends a sentence: as it is
+    for m in _BREAK.finditer(text):
+        start, end = m.start(), m.end()
+        while start and text[start - 1] == " ":  # spaces before the break belong to its run
+            start -= 1
+        run = text[start:end]
+        if run == "\n\n" or (run == "\n" and start and text[start - 1] in NEWLINE_END):
+            continue  # a paragraph, or a line that ends a sentence: as it is
         breaks = run.count("\n")
         page = "\f" in run
-        if breaks == 0 and not page:
-            out = " "
-        elif breaks >= 2 and not page:
+        if breaks >= 2 and not page:
             out = "\n\n"
+        elif breaks == 0 and not page:
+            out = " "
         else:
             if wide < 0:
                 wide = _wide_line(text)
-            out = _line_break(text, m.start(), m.end(), wide, page)
+            out = _line_break(text, start, end, wide, page)
             if out == "\n" and breaks >= 2:
                 out = "\n\n"
-        if len(out) != len(run):
-            points.append(m.start() - shift + len(out))
-            shift += len(run) - len(out)
+        if out != run:
+            edits.append((start, end, out))
+    if "  " in text:  # two spaces inside a line ("Ban Thường vụ  Tỉnh ủy"): one
+        n = len(text)
+        for m in _SPACES.finditer(text):  # a maximal run of spaces
+            s, e = m.start(), m.end()
+            if (e < n and text[e] in _NOT_SPACE) or (s and text[s - 1] in _NOT_SPACE):
+                continue  # part of a run with a line break, handled above
+            edits.append((s, e, " "))
+        edits.sort()
+    pieces: list[str] = []
+    points: list[int] = []
+    shifts: list[int] = []
+    pos = shift = 0
+    for start, end, out in edits:
+        pieces += [text[pos:start], out]
+        pos = end
+        if len(out) != end - start:
+            points.append(start - shift + len(out))
+            shift += end - start - len(out)
             shifts.append(shift)
-        return out
-
-    joined = _RUN.sub(fold_run, text)
-    return joined, points, shifts
+    pieces.append(text[pos:])
+    return "".join(pieces), points, shifts
 
 
 @dataclass
