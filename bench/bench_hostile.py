@@ -41,6 +41,15 @@ def main() -> None:
         "symbols without end": sized("Chỉ thị số 1-CT/TW", n),
         "dates without end": sized("ngày 1/1/2020 ", n),
         "type words, no symbols": sized("Kết luận Nghị quyết Chỉ thị ", n),
+        # line joining and the relation rules
+        "line breaks only": sized("\n", n),
+        "space, line break, space …": sized(" \n ", n),
+        "a page number on every line": sized("của Ban\n12\n", n),
+        "form feeds and capitals": sized("\fBÁO CÁO\nTRANG\n", n),
+        "wrapped lines, no punctuation": sized("Thực hiện Kết luận số 01-KL/TW của Ban Thường vụ\nTỉnh ủy và ", n),
+        "preamble lines": sized("Căn cứ Quy định số 30-QĐ/TW; ", n),
+        "back-references": sized("Quy định này thay thế Quy định số 102-QĐ/TW và ", n),
+        "brackets after type words": sized("Quy chế làm việc (số 06-QĐ/TW ", n),
     }
     kg.extract(seed)
     base = None

@@ -75,18 +75,20 @@ _HARD_NEXT = re.compile(
 # (Starts with the line break itself, a literal the engine finds fast; the span is adjusted.)
 _PAGE_NUMBER = re.compile(r"\n[ \t]{0,20}(?:- {0,2})?(?:(?i:trang) {1,2})?\d{1,3}(?: {0,2}/ {0,2}\d{1,3})?(?: {0,2}-)?[ \t]{0,20}(?=\n|$)")
 _DIGITS = re.compile(r"\d+")
+_FORM_FEEDS = re.compile("\f+")
+MIN_PAGE_CHARS = 300  # a page of a report holds more text than this
 NEWLINE_END = ".!?:;"
+LINE_WINDOW = 1000  # how far a line is looked at around a break: a longer one is no header (and no quadratic scan)
 
 
 def _noise_lines(text: str) -> list[tuple[int, int]]:
     """Spans of page-number lines and of running headers/footers: short lines that recur next
     to page breaks ("\\f" or a page-number line). Only lines next to a break are judged, so a
     repeated sentence in the body is never dropped."""
-    breaks = [(m.start() + 1, m.end()) for m in _PAGE_NUMBER.finditer("\n" + text)]
-    breaks = [(s - 1, e - 1) for s, e in breaks]
-    breaks += [(i, i + 1) for i in _finditer_char(text, "\f")]
-    if not breaks:
-        return []
+    breaks = [(m.start(), m.end() - 1) for m in _PAGE_NUMBER.finditer("\n" + text)]
+    breaks += [m.span() for m in _FORM_FEEDS.finditer(text)]
+    if not breaks or len(breaks) > max(8, len(text) // MIN_PAGE_CHARS):
+        return breaks  # no pages, or more "pages" than a text can have: nothing runs along them
     breaks.sort()
     near: list[tuple[int, int, str]] = []
     for s, e in breaks:
@@ -98,19 +100,14 @@ def _noise_lines(text: str) -> list[tuple[int, int]]:
     # seen once (a two-page text): a line in capitals that opens a page while a sentence runs on
     # across the break cannot be a heading of the text
     for s, e in breaks:
-        before = text[:s].rstrip(" \t\n\f\r")
-        if before and before[-1] not in NEWLINE_END:
+        k = s - 1
+        while k >= 0 and s - k < 400 and text[k] in " \t\n\f\r":  # bounded: no copy of the text
+            k -= 1
+        if k >= 0 and text[k] not in NEWLINE_END and text[k] not in " \t\n\f\r":
             for ls, le, key in _adjacent_lines(text, e, e, reach=1):
                 if ls >= e and _is_caps(key) and len(key) <= 80:
                     noise.append((ls, le))
     return breaks + noise
-
-
-def _finditer_char(text: str, ch: str):
-    i = text.find(ch)
-    while i >= 0:
-        yield i
-        i = text.find(ch, i + 1)
 
 
 def _adjacent_lines(text: str, s: int, e: int, reach: int = 2) -> list[tuple[int, int, str]]:
@@ -126,15 +123,15 @@ def _adjacent_lines(text: str, s: int, e: int, reach: int = 2) -> list[tuple[int
 
     end, found = s, 0
     for _ in range(6):  # before the break
-        start = text.rfind("\n", 0, end) + 1
+        start = max(text.rfind("\n", max(0, end - LINE_WINDOW), end) + 1, end - LINE_WINDOW, 0)
         found += take(start, end)
         if found >= reach or start == 0:
             break
         end = start - 1
     start, found = e, 0
     for _ in range(6):  # after it
-        end = text.find("\n", start)
-        end = len(text) if end < 0 else end
+        end = text.find("\n", start, start + LINE_WINDOW)
+        end = min(len(text), start + LINE_WINDOW) if end < 0 else end
         found += take(start, end)
         if found >= reach or end == len(text):
             break
@@ -164,9 +161,9 @@ def _line_break(text: str, start: int, end: int, wide: int, page: bool = False) 
     nxt = text[end]
     if before in ",-/(&" or nxt.islower() or nxt.isdigit():
         return " "
-    line_start = text.rfind("\n", 0, start) + 1
+    line_start = max(text.rfind("\n", max(0, start - LINE_WINDOW), start) + 1, start - LINE_WINDOW, 0)
     prev_line = text[line_start:start].strip()
-    next_end = text.find("\n", end)
+    next_end = text.find("\n", end, end + LINE_WINDOW)
     next_line = text[end:next_end if next_end >= 0 else len(text)].strip()
     if _is_caps(prev_line) != _is_caps(next_line):  # a heading starts or ends here
         return "\n"
