@@ -75,6 +75,8 @@ def short_id(iri: str) -> str:
 
 def print_table(ex: Extraction, console: Console) -> None:
     symbol_of = {d.id: d.symbol for d in ex.documents}
+    if ex.source_document and ex.source_document.id and ex.source_document.id not in symbol_of:
+        symbol_of[ex.source_document.id] = ex.source_document.symbol or "(this text)"
     title = f"{ex.path or '-'}: {len(ex.documents)} documents, {len(ex.citations)} mentions"
     t = Table(title=title, title_justify="left", show_lines=False)
     for col in ("Symbol", "Type", "Date", "Issuer", "Mentions", "Conflicts"):
