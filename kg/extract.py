@@ -20,7 +20,7 @@ from . import component  # noqa: F401  (registers the "party_citations" factory)
 from .models import Citation, Extraction, SourceDocument
 from .normalise import NormalisedText, canonical, normalise
 from .relate import Link, Own, links, relations
-from .resolve import DEFAULT_BASE, document_iri, report_iri, resolve
+from .resolve import DEFAULT_BASE, canonical_symbol, document_iri, report_iri, resolve
 from .tokenizer import blank_vietnamese, sentence_starts
 
 MAX_SEGMENT = 4000  # characters of context on each side of a citation that spaCy sees
@@ -154,7 +154,7 @@ def source_document(nt: NormalisedText, citations: list[Citation]) -> tuple[Sour
         date = parse.iso_date(*d.groups()) if d else None
         lines = norm[line_start:line_start + 600].splitlines()[:12]
         before = norm[max(0, line_start - 600):line_start].splitlines()
-        doc = SourceDocument(c.symbol, _heading_type(lines), date, _heading_body(before),
+        doc = SourceDocument(canonical_symbol(c), _heading_type(lines), date, _heading_body(before),
                              c.symbol_start, c.symbol_end)
         doc.system, doc.number, doc.type_code, doc.issuer_code = c.system, c.number, c.type_code, c.issuer_code
         doc.doc_type = doc.doc_type or c.doc_type

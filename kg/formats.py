@@ -62,7 +62,8 @@ def extraction_json_without_citations(ex: Extraction) -> dict:
     return {
         "source": {"path": ex.path or "-", "sha256": ex.sha256, "chars": ex.chars},
         "source_document": None if src is None else {
-            "id": src.id, "symbol": src.symbol, "doc_type": src.doc_type, "date": src.date, "issuer": src.issuer},
+            "id": src.id, "symbol": src.symbol, "doc_type": src.doc_type, "date": src.date, "issuer": src.issuer,
+            "system": src.system if src.symbol else None},
         "documents": [document_json(d) for d in ex.documents],
         "relations": [asdict(r) for r in ex.relations],
         "warnings": list(ex.warnings),

@@ -52,7 +52,13 @@ def add_extraction(g: nx.MultiDiGraph, data: dict, base: str = DEFAULT_BASE) -> 
         for c in text_sentences.get(d["id"], [])[:5]:
             node["sentences"].append({"report": name, "text": (c.get("sentence") or {}).get("text") or c["text"]})
         g.add_edge(report, d["id"], key="cites", relation="cites")
+    own = data.get("source_document") or {}
+    if own.get("id") and own.get("symbol") and own["id"] not in g:
+        # the text's own document (its header's symbol): the subject of its preamble's relations
+        g.add_node(own["id"], **_doc_attrs({**own, "system": own.get("system") or "party"}))
     for r in data["relations"]:
+        if r["subject"] not in g or r["object"] not in g:
+            continue  # a JSON file edited by hand: no edge to a node nothing describes
         g.add_edge(r["subject"], r["object"], key=r["predicate"], relation=r["predicate"], cue=r.get("cue"), report=name)
 
 

@@ -33,6 +33,14 @@ def canonical_code(code: str | None) -> str | None:
     return code
 
 
+def canonical_symbol(c: Citation) -> str:
+    """A Party symbol with its type code as the table spells it ("07-QĐI/TW" in a heading in
+    capitals is "07-QĐi/TW"); a State symbol as found."""
+    if c.system != "party" or not c.type_code:
+        return c.symbol
+    return f"{c.number}-{canonical_code(c.type_code)}/{c.issuer_code}"
+
+
 def document_iri(base: str, c: Citation, year: int | None) -> str:
     if c.system == "state":
         return f"{base}doc/state/{ascii_slug(c.symbol.replace('/', '-'))}"
@@ -125,7 +133,7 @@ def _document(base: str, mentions: list[Citation]) -> Document:
     years = sorted({_year(d) for d in dates} or ({_year(date)} if date else set()))
     iri = document_iri(base, first, years[0] if years else None)
     return Document(
-        id=iri, symbol=first.symbol, system=first.system, number=first.number,
+        id=iri, symbol=canonical_symbol(first), system=first.system, number=first.number,
         type_code=canonical_code(first.type_code), issuer_code=first.issuer_code,
         doc_type=doc_type, doc_type_id=type_id, date=date, issuer=issuer,
         issuer_id=issuer_id, term=next((c.term for c in mentions if c.term), None),

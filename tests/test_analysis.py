@@ -96,3 +96,16 @@ def test_notebook_runs_top_to_bottom():
     assert not [o for o in outputs if o.get("output_type") == "error"]
     assert any("image/png" in o.get("data", {}) for o in outputs)
     assert any("text/html" in o.get("data", {}) for o in outputs)
+
+
+def test_the_texts_own_document_is_drawn_with_its_relations(tmp_path, shared):
+    out = tmp_path / "g.json"
+    run = kg("extract", str(shared / "devset/docs/hethongphapluat_06-HD-UBKTTW.txt"), "--format", "json", "--out", str(out))
+    assert run.returncode == 0, run.stderr
+    from kg.graph import from_extractions, load_json_extractions
+    g = from_extractions(load_json_extractions(str(out)))
+    own = "https://kg.example.org/doc/06-HD-UBKTTW-2018"
+    assert g.nodes[own]["symbol"] == "06-HD/UBKTTW" and g.nodes[own]["kind"] == "document"
+    # the title says it guides 07-QĐi/TW, a "Căn cứ" line that it rests on it too
+    assert {(g.nodes[b]["symbol"], k) for _, b, k in g.out_edges(own, keys=True)} == {
+        ("07-QĐi/TW", "guides"), ("07-QĐi/TW", "based_on"), ("30-QĐ/TW", "based_on")}
