@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections import Counter, defaultdict
+from functools import lru_cache
 
 from . import tables
 from .models import Citation, Conflict, Document
@@ -36,9 +37,14 @@ def canonical_code(code: str | None) -> str | None:
 def canonical_symbol(c: Citation) -> str:
     """A Party symbol with its type code as the table spells it ("07-QĐI/TW" in a heading in
     capitals is "07-QĐi/TW"); a State symbol as found."""
-    if c.system != "party" or not c.type_code:
-        return c.symbol
+    if c.system != "party" or not c.type_code or c.type_code in _known_codes():
+        return c.symbol  # "03-Ctr/TU" and "03-CTr/TU" are both spellings the table knows
     return f"{c.number}-{canonical_code(c.type_code)}/{c.issuer_code}"
+
+
+@lru_cache(maxsize=1)
+def _known_codes() -> frozenset:
+    return frozenset(code for t in tables.doc_types().values() for code in t.codes)
 
 
 def document_iri(base: str, c: Citation, year: int | None) -> str:
