@@ -150,7 +150,8 @@ def source_document(nt: NormalisedText, citations: list[Citation]) -> tuple[Sour
             return None, citations
         later = next((nt.to_norm(o.start) for o in citations[i + 1:] if not _same_document(o, c)), len(norm))
         after = norm[ns:min(ns + 400, later)]
-        d = _HEADER_DATE.search(after)
+        # the date line under the symbol, or beside it in a two-column header printed first
+        d = _HEADER_DATE.search(after) or _HEADER_DATE.search(norm, max(0, line_start - 300), line_start)
         date = parse.iso_date(*d.groups()) if d else None
         lines = norm[line_start:line_start + 600].splitlines()[:12]
         before = norm[max(0, line_start - 600):line_start].splitlines()

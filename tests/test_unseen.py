@@ -227,3 +227,9 @@ def test_a_page_quoting_a_documents_preamble_then_citing_it():
     assert subjects(text) == {("150-KH/HU", "based_on", "45-CT/TW"), ("150-KH/HU", "based_on", "26-HD/BTCTW")}
     # two plans cited: the page's own one cannot be told, so the preamble stays the page's
     assert {r[0] for r in subjects(text + " Xem thêm Kế hoạch số 151-KH/HU.")} == {"the page"}
+
+
+def test_a_two_column_header_printed_right_column_first():
+    ex = extract("ĐẢNG CỘNG SẢN VIỆT NAM\nNam Định, ngày 3 tháng 4 năm 2023\nTỈNH ỦY NAM ĐỊNH\n*\nSố 12-KH/TU\n\n"
+                 "KẾ HOẠCH\n\nThực hiện Chỉ thị số 35-CT/TW, ngày 30/5/2019 của Bộ Chính trị.")
+    assert (ex.source_document.symbol, ex.source_document.date) == ("12-KH/TU", "2023-04-03")
