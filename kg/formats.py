@@ -110,18 +110,37 @@ def atomic_write(path: str, data: bytes) -> None:
 
 @contextlib.contextmanager
 def atomic_file(path: str):
-    """A binary file to write that appears at ``path`` whole when the block ends, or not at all."""
+    """A binary file to write that appears at ``path`` whole when the block ends, or not at all.
+
+    A symlink is written through (its target gets the file; the link stays). A FIFO or a
+    character device (/dev/null, /dev/stdout) is written straight into: it cannot be replaced by
+    a rename, and must not be. Any other existing non-regular target, and a name ending in "/",
+    is refused with one line."""
     import os
+    import stat
     import tempfile
 
-    target = os.path.abspath(path)
+    if path.endswith(("/", os.sep)):
+        raise OSError(f"{path}: names a folder; give a file name")
+    target = os.path.realpath(path)  # through symlinks, to the file they name
+    try:
+        mode = os.stat(target).st_mode
+    except FileNotFoundError:
+        mode = None
+    if mode is not None and (stat.S_ISFIFO(mode) or stat.S_ISCHR(mode)):
+        with open(target, "wb") as f:
+            yield f
+        return
+    if mode is not None and not stat.S_ISREG(mode):
+        kind = "a folder" if stat.S_ISDIR(mode) else "not a regular file"
+        raise OSError(f"{path}: {kind}; kg writes only regular files, FIFOs and character devices")
     folder = os.path.dirname(target)
     if not os.path.isdir(folder):
         raise OSError(f"{path}: the folder {folder} does not exist")
     fd, tmp = tempfile.mkstemp(prefix=".kg-", suffix=".part", dir=folder)
     umask = os.umask(0)
     os.umask(umask)
-    os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; a written report is an ordinary file
+    os.chmod(tmp, (mode & 0o7777) if mode is not None else 0o666 & ~umask)  # an overwritten file keeps its mode
     try:
         with os.fdopen(fd, "wb") as f:
             yield f

@@ -1,0 +1,74 @@
+"""Defects found by using kg as a new user and as an attacker would (issue 12): one test each,
+each failing before its fix."""
+import json
+import os
+import stat
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+
+from conftest import SEED
+
+SAMPLE = "Thực hiện Kết luận số 01-KL/TW, ngày 18/5/2021 của Bộ Chính trị về tiếp tục thực hiện Chỉ thị số 05-CT/TW.\n"
+
+
+def kg(*args, input=None, timeout=120):
+    return subprocess.run([sys.executable, "-m", "kg", *args], capture_output=True, input=input, timeout=timeout)
+
+
+def one_line_error(run, code=1):
+    err = run.stderr.decode()
+    assert run.returncode == code, (run.returncode, err)
+    assert b"Traceback" not in run.stderr and err.startswith("kg: error:") and err.count("\n") == 1, err
+
+
+@pytest.fixture
+def report(tmp_path):
+    f = tmp_path / "r.txt"
+    f.write_text(SAMPLE, encoding="utf-8")
+    return f
+
+
+# 1. --out replaces what it should not
+
+def test_out_writes_through_a_symlink(tmp_path, report):
+    real = tmp_path / "real.json"
+    real.write_text("old")
+    link = tmp_path / "link.json"
+    link.symlink_to(real)
+    assert kg("extract", str(report), "--format", "json", "--out", str(link)).returncode == 0
+    assert link.is_symlink() and json.loads(real.read_text(encoding="utf-8"))["documents"]
+
+
+def test_out_writes_into_a_fifo(tmp_path, report):
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    got = []
+    reader = threading.Thread(target=lambda: got.append(open(fifo, "rb").read()))
+    reader.start()
+    run = kg("extract", str(report), "--format", "json", "--out", str(fifo))
+    reader.join(30)
+    assert run.returncode == 0 and stat.S_ISFIFO(os.stat(fifo).st_mode)
+    assert json.loads(got[0])["documents"]
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="mknod needs root")
+def test_out_to_a_character_device_is_never_replaced_by_a_file(tmp_path, report):
+    null, full = tmp_path / "null", tmp_path / "full"
+    os.mknod(null, stat.S_IFCHR | 0o666, os.makedev(1, 3))
+    os.mknod(full, stat.S_IFCHR | 0o666, os.makedev(1, 7))
+    assert kg("extract", str(report), "--format", "json", "--out", str(null)).returncode == 0
+    assert stat.S_ISCHR(os.stat(null).st_mode)
+    one_line_error(kg("extract", str(report), "--format", "json", "--out", str(full)))  # "No space left on device"
+    assert stat.S_ISCHR(os.stat(full).st_mode)
+
+
+def test_out_refuses_folders_and_a_trailing_slash(tmp_path, report):
+    one_line_error(kg("extract", str(report), "--out", str(tmp_path) + "/newdir/", "--format", "json"))
+    assert not (tmp_path / "newdir").exists()
+    (tmp_path / "adir").mkdir()
+    one_line_error(kg("extract", str(report), "--out", str(tmp_path / "adir"), "--format", "json"))
+    assert (tmp_path / "adir").is_dir()
