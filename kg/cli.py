@@ -11,7 +11,9 @@ from typing import List, Optional
 
 import typer
 from rich.console import Console
+from rich.text import Text
 
+from .formats import add_plain_row, plain
 from .read import ReadError, expand, read_report
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
@@ -39,7 +41,7 @@ class ExtractFormat(str, Enum):
 
 
 def _fail(message: str, code: int = 1):
-    err.print(f"kg: error: {message}", markup=False, soft_wrap=True)
+    err.print(plain(f"kg: error: {message}"), soft_wrap=True)
     raise typer.Exit(code)
 
 
@@ -80,7 +82,7 @@ def extract(
         except ReadError as e:
             failures.append(str(e))
     for message in failures:
-        err.print(f"kg: error: {message}", markup=False, soft_wrap=True)
+        err.print(plain(f"kg: error: {message}"), soft_wrap=True)
     if failures and out:
         raise typer.Exit(1)  # never a partial output file
     extractions = [extract_report(r, base=base_iri) for r in reports]
@@ -177,11 +179,11 @@ def load(
                          ("  of which compaction", f"{summary.compact_seconds:.2f}"), ("reports/s", f"{rate:.1f}"),
                          ("store: reports", summary.store.get("reports")), ("store: documents", summary.store.get("documents")),
                          ("store: triples", summary.store.get("triples"))]:
-        t.add_row(label, str(value))
+        add_plain_row(t, label, str(value))
     Console(highlight=False).print(t)
     for path, reason in summary.failed:
-        err.print(f"kg: skipped {reason}" if reason.startswith(path) else f"kg: skipped {path}: {reason}",
-                  markup=False, soft_wrap=True)
+        err.print(plain(f"kg: skipped {reason}" if reason.startswith(path) else f"kg: skipped {path}: {reason}"),
+                  soft_wrap=True)
     if summary.failed:
         raise typer.Exit(1)
 
@@ -214,7 +216,7 @@ def query(
     if list_:
         t = Table("name", "question")
         for name, path in named_queries().items():
-            t.add_row(name, describe(path))
+            add_plain_row(t, name, describe(path))
         Console().print(t)
         return
     try:
@@ -253,7 +255,7 @@ def query(
                 names, data = rows(results)
                 t = Table(*names, title=f"{len(data)} rows", title_justify="left")
                 for r in data:
-                    t.add_row(*r)
+                    add_plain_row(t, *r)
                 Console(highlight=False).print(t)
             else:
                 sys.stdout.buffer.write(results.serialize(format=RESULT_FORMATS[format.value]))
@@ -346,8 +348,8 @@ def validate(
                   title_justify="left", show_lines=True)
         for f in findings:
             colour = "red" if f.severity == "violation" else "yellow"
-            t.add_row(f"[{colour}]{f.severity}[/{colour}]", f.check, f.symbol or "", f.message,
-                      (f.sentence or "")[:300])
+            add_plain_row(t, Text(f.severity, style=colour), f.check, f.symbol or "", f.message,
+                          (f.sentence or "")[:300])
         Console(highlight=False).print(t)
     if strict and any(f.severity == "violation" for f in findings):
         raise typer.Exit(1)
@@ -423,8 +425,8 @@ def viz(
     except OSError as e:
         _fail(f"cannot write {out}: {e.strerror or e}")
     docs = sum(1 for _, a in part.nodes(data=True) if a["kind"] == "document")
-    err.print(f"kg: wrote {out}: {docs} documents, {part.number_of_nodes() - docs} reports, "
-              f"{part.number_of_edges()} edges", markup=False)
+    err.print(plain(f"kg: wrote {out}: {docs} documents, {part.number_of_nodes() - docs} reports, "
+                    f"{part.number_of_edges()} edges"))
 
 
 @app.command()
@@ -445,24 +447,25 @@ def stats(
         print(json.dumps(result, ensure_ascii=False, indent=1))
         return
     con = Console(highlight=False)
-    con.print(f"{result['documents']} documents cited by {result['reports']} reports")
+    con.print(plain(f"{result['documents']} documents cited by {result['reports']} reports"))
     t = Table("Symbol", "Type", "Date", "Mentions", "Cited by", "PageRank", title="Most cited", title_justify="left")
     for r in result["most_cited"]:
-        t.add_row(r["symbol"], r["doc_type"] or "", r["date"] or "", str(r["mentions"]), str(r["cited_by"]), f"{r['pagerank']:.4f}")
+        add_plain_row(t, r["symbol"], r["doc_type"] or "", r["date"] or "", str(r["mentions"]), str(r["cited_by"]),
+                      f"{r['pagerank']:.4f}")
     con.print(t)
     t = Table("Chain (directive → … → implementation)", title="Implementation chains", title_justify="left")
     for chain in result["chains"]:
-        t.add_row(" → ".join(chain))
+        add_plain_row(t, " → ".join(chain))
     con.print(t)
     for key, label in (("issuer", "Issuer"), ("type", "Type"), ("year", "Year")):
         t = Table(label, "Documents", title=f"Per {key}", title_justify="left")
         for name, n in result["counts"][key]:
-            t.add_row(str(name), str(n))
+            add_plain_row(t, str(name), str(n))
         con.print(t)
-    con.print("Cited but never dated: " + (", ".join(result["undated"]) or "none"))
+    con.print(plain("Cited but never dated: " + (", ".join(result["undated"]) or "none")))
     t = Table("Kind", "Documents", "Problem", title="Data errors", title_justify="left")
     for e in result["errors"]:
-        t.add_row(e["kind"], ", ".join(e["documents"]), e["message"])
+        add_plain_row(t, e["kind"], ", ".join(e["documents"]), e["message"])
     con.print(t)
 
 
@@ -511,7 +514,7 @@ def annotate(
         atomic_write(out, page.encode("utf-8"))
     except OSError as e:
         _fail(f"cannot write {out}: {e.strerror or e}")
-    err.print(f"kg: wrote {out}", markup=False)
+    err.print(plain(f"kg: wrote {out}"))
 
 
 def main() -> None:
@@ -522,7 +525,7 @@ def main() -> None:
     except typer.Exit as e:
         sys.exit(e.exit_code)
     except (ReadError, KgError) as e:
-        err.print(f"kg: error: {e}", markup=False, soft_wrap=True)
+        err.print(plain(f"kg: error: {e}"), soft_wrap=True)
         sys.exit(1)
     except KeyboardInterrupt:
         err.print("kg: interrupted", markup=False)
@@ -539,5 +542,5 @@ def main() -> None:
             sys.exit(130)
         if os.environ.get("KG_DEBUG"):
             raise
-        err.print(f"kg: internal error: {type(e).__name__}: {e} (KG_DEBUG=1 shows the traceback)", markup=False)
+        err.print(plain(f"kg: internal error: {type(e).__name__}: {e} (KG_DEBUG=1 shows the traceback)"))
         sys.exit(70)

@@ -2,11 +2,13 @@
 from __future__ import annotations
 
 import contextlib
+import re
 import json
 from dataclasses import asdict
 
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from .models import Extraction
 
@@ -70,6 +72,25 @@ def extraction_json_without_citations(ex: Extraction) -> dict:
     }
 
 
+# C0 and C1 controls but tab and line feed: ESC and OSC sequences from report text, file names or
+# query results must never reach the terminal.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def plain(value) -> Text:
+    """Text from a report, a file name or a query result as terminal output: never read as rich
+    markup ("[bold]", "[/x]", "[link=…]"), control characters shown as \\xNN."""
+    s = "" if value is None else str(value)
+    if _CONTROL.search(s):
+        s = _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", s)
+    return Text(s)
+
+
+def add_plain_row(table: Table, *cells) -> None:
+    """A table row whose cells are `plain` (a `Text` given stays as it is: our own styling)."""
+    table.add_row(*(c if isinstance(c, Text) else plain(c) for c in cells))
+
+
 def short_id(iri: str) -> str:
     return iri.rsplit("/", 1)[-1]
 
@@ -78,28 +99,28 @@ def print_table(ex: Extraction, console: Console) -> None:
     symbol_of = {d.id: d.symbol for d in ex.documents}
     if ex.source_document and ex.source_document.id and ex.source_document.id not in symbol_of:
         symbol_of[ex.source_document.id] = ex.source_document.symbol or "(this text)"
-    title = f"{ex.path or '-'}: {len(ex.documents)} documents, {len(ex.citations)} mentions"
+    title = plain(f"{ex.path or '-'}: {len(ex.documents)} documents, {len(ex.citations)} mentions")
     t = Table(title=title, title_justify="left", show_lines=False)
     for col in ("Symbol", "Type", "Date", "Issuer", "Mentions", "Conflicts"):
         t.add_column(col, justify="right" if col == "Mentions" else "left", overflow="fold")
     for d in ex.documents:
         conflicts = "; ".join(f"{c.field}: {' ≠ '.join(map(str, c.values))}" for c in d.conflicts)
-        t.add_row(d.symbol, d.doc_type or "", d.date or "", d.issuer or "", str(d.mentions),
-                  f"[red]{conflicts}[/red]" if conflicts else "")
+        add_plain_row(t, d.symbol, d.doc_type or "", d.date or "", d.issuer or "", str(d.mentions),
+                      Text(plain(conflicts).plain, style="red") if conflicts else "")
     console.print(t)
     if ex.relations:
         r = Table(title="Relations", title_justify="left")
         for col in ("Subject", "Relation", "Object", "Stated as"):
             r.add_column(col, overflow="fold")
         for rel in ex.relations:
-            r.add_row(symbol_of.get(rel.subject, short_id(rel.subject)), rel.predicate,
-                      symbol_of.get(rel.object, short_id(rel.object)), rel.cue)
+            add_plain_row(r, symbol_of.get(rel.subject, short_id(rel.subject)), rel.predicate,
+                          symbol_of.get(rel.object, short_id(rel.object)), rel.cue)
         console.print(r)
     src = ex.source_document
     if src and (src.symbol or src.doc_type):
-        console.print(f"Source document: {src.doc_type or ''} {src.symbol or ''} {src.date or ''}".strip())
+        console.print(plain(f"Source document: {src.doc_type or ''} {src.symbol or ''} {src.date or ''}".strip()))
     for w in ex.warnings:
-        console.print(f"[yellow]warning:[/yellow] {w}")
+        console.print(Text.assemble(("warning:", "yellow"), " ", plain(w)))
 
 
 def atomic_write(path: str, data: bytes) -> None:

@@ -72,3 +72,33 @@ def test_out_refuses_folders_and_a_trailing_slash(tmp_path, report):
     (tmp_path / "adir").mkdir()
     one_line_error(kg("extract", str(report), "--out", str(tmp_path / "adir"), "--format", "json"))
     assert (tmp_path / "adir").is_dir()
+
+
+# 4. Report text read as terminal markup
+
+HOSTILE = ("Kết luận số 01-KL/TW, ngày 18/5/2021 của Bộ Chính trị về [bold]in đậm[/bold] [/x] "
+           "[link=http://evil.example]bấm[/link] \x1b]8;;http://evil.example\x1b\\liên kết\x1b]8;;\x1b\\ \x1b[31mđỏ\x1b[0m. "
+           "Chỉ thị số 03-CT/TW ngày 31/02/2021 [/x] của Ban Bí thư.\n")
+
+
+@pytest.mark.parametrize("command", [["extract"], ["validate"], ["stats"]])
+def test_report_text_is_shown_as_plain_text(tmp_path, command):
+    f = tmp_path / "r[bold]\x1b[31m.txt"
+    f.write_text(HOSTILE, encoding="utf-8")
+    run = kg(*command, str(f))
+    out = run.stdout.decode() + run.stderr.decode()
+    assert run.returncode in (0, 1) and "Traceback" not in out and "internal error" not in out, out
+    assert "\x1b" not in out and "\x07" not in out                     # no escape or OSC sequence reaches the terminal
+    if command == ["extract"]:
+        assert "[bold]" in out and "\\x1b" in out                      # shown, not interpreted
+
+
+def test_query_table_shows_markup_in_results_as_text(tmp_path):
+    f = tmp_path / "r.txt"
+    f.write_text(HOSTILE, encoding="utf-8")
+    store = tmp_path / "st"
+    assert kg("load", str(f), "--store", str(store)).returncode == 0
+    run = kg("query", "SELECT ?s WHERE { ?m kg:sentence ?s }", "--store", str(store))
+    assert run.returncode == 0, run.stderr
+    out = run.stdout.decode()
+    assert "[/x]" in out and "\x1b" not in out
