@@ -210,7 +210,7 @@ def query(
     import pyoxigraph as ox
     from rich.table import Table
 
-    from .query import RESULT_FORMATS, QueryError, describe, is_update, named_queries, resolve_query, rows, run
+    from .query import RESULT_FORMATS, QueryError, apply_params, describe, is_update, named_queries, resolve_query, rows, run
     from .store import StoreError, open_store
 
     if list_:
@@ -225,6 +225,12 @@ def query(
         _fail(str(e))
     if is_update(text) and not update:
         _fail("this is a SPARQL UPDATE; the store is read-only unless you pass --update")
+    params = {}
+    for p in param or []:
+        if "=" not in p:
+            _fail(f"--param wants NAME=VALUE, not {p!r}")
+        k, v = p.split("=", 1)
+        params[k.strip()] = v
     try:
         db = open_store(store, read_only=not update, must_exist=not update)
     except StoreError as e:
@@ -232,17 +238,13 @@ def query(
     try:
         if update:
             try:
-                db.update(text)
+                db.update(apply_params(text, params) if params else text)
+            except QueryError as e:
+                _fail(str(e))
             except SyntaxError as e:
                 _fail(f"SPARQL syntax error: {str(e).splitlines()[0]}")
             err.print("update done", markup=False)
             return
-        params = {}
-        for p in param or []:
-            if "=" not in p:
-                _fail(f"--param wants NAME=VALUE, not {p!r}")
-            k, v = p.split("=", 1)
-            params[k.strip()] = v
         try:
             results = run(db, text, params=params)
         except QueryError as e:

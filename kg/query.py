@@ -52,14 +52,23 @@ def params_of(sparql: str) -> list[str]:
 
 
 def apply_params(sparql: str, params: dict[str, str]) -> str:
-    """Put each value in place of the default of ``VALUES ?NAME_param { … }``, as a string literal."""
+    """Put each value in place of the default of ``VALUES ?NAME_param { … }``, as a string literal.
+    One pass over the query as written: a value never becomes SPARQL, and a value that looks like
+    another parameter's VALUES line is never substituted again."""
     known = params_of(sparql)
     for name, value in params.items():
         if name not in known:
             raise QueryError(f"this query takes no parameter {name!r}" + (f" (it takes: {', '.join(known)})" if known else ""))
-        literal = str(ox.Literal(value))
-        sparql = re.sub(rf"VALUES\s+\?{name}_param\s*\{{[^}}]*\}}", lambda m: f"VALUES ?{name}_param {{ {literal} }}", sparql)
-    return sparql
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            raise QueryError(f"the value of --param {name} is not valid UTF-8") from None
+    literals = {name: str(ox.Literal(value)) for name, value in params.items()}
+
+    def put(m: re.Match) -> str:
+        name = m.group(1)
+        return f"VALUES ?{name}_param {{ {literals[name]} }}" if name in literals else m.group(0)
+    return _PARAM.sub(put, sparql)
 
 
 def is_update(sparql: str) -> bool:

@@ -102,3 +102,55 @@ def test_query_table_shows_markup_in_results_as_text(tmp_path):
     assert run.returncode == 0, run.stderr
     out = run.stdout.decode()
     assert "[/x]" in out and "\x1b" not in out
+
+
+# 5. SPARQL parameters can become SPARQL
+
+TWO_PARAMS = ('SELECT ?a ?b WHERE { VALUES ?a_param { "" } VALUES ?b_param { "" } '
+              'BIND(?a_param AS ?a) BIND(?b_param AS ?b) }')
+
+
+def test_a_parameter_value_never_becomes_sparql():
+    from kg.query import apply_params
+    evil = 'x" } VALUES ?b_param { "y'
+    q = apply_params(TWO_PARAMS, {"a": "VALUES ?b_param { }", "b": evil})
+    import pyoxigraph as ox
+    (row,) = list(ox.Store().query(q))
+    assert (row["a"].value, row["b"].value) == ("VALUES ?b_param { }", evil)
+
+
+def _algebra(query: str) -> str:
+    """The parsed query's algebra, every literal replaced by one placeholder."""
+    from rdflib import Literal
+    from rdflib.plugins.sparql import prepareQuery
+    from rdflib.plugins.sparql.parserutils import CompValue
+
+    def walk(x):
+        if isinstance(x, Literal):
+            return "LIT"
+        if isinstance(x, (CompValue, dict)):
+            return {k: walk(v) for k, v in x.items()}
+        if isinstance(x, (list, tuple)):
+            return [walk(v) for v in x]
+        return repr(x)
+    return repr(walk(prepareQuery(query).algebra))
+
+
+def test_property_any_values_keep_the_querys_algebra():
+    from hypothesis import given, settings, strategies as st
+    from kg.query import apply_params
+    harmless = _algebra(apply_params(TWO_PARAMS, {"a": "x", "b": "y"}))
+
+    @settings(max_examples=150, deadline=None)
+    @given(st.text(st.characters(blacklist_categories=("Cs",))), st.text(st.characters(blacklist_categories=("Cs",))))
+    def check(a, b):
+        assert _algebra(apply_params(TWO_PARAMS, {"a": a, "b": b})) == harmless
+    check()
+
+
+def test_update_uses_its_params(tmp_path):
+    store = tmp_path / "st"
+    q = 'INSERT { GRAPH <urn:g> { <urn:s> <urn:p> ?v } } WHERE { VALUES ?v_param { "" } BIND(?v_param AS ?v) }'
+    assert kg("query", q, "--update", "--param", "v=hello", "--store", str(store)).returncode == 0
+    run = kg("query", "SELECT ?o WHERE { GRAPH <urn:g> { ?s ?p ?o } }", "--store", str(store), "--format", "csv")
+    assert run.stdout.decode().split() == ["o", "hello"]
