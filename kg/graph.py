@@ -71,7 +71,11 @@ def from_extractions(items: list[dict], base: str = DEFAULT_BASE) -> nx.MultiDiG
 
 def load_json_extractions(path: str) -> list[dict]:
     """A file written by `kg extract --format json`: one object, or JSON Lines."""
-    text = Path(path).read_text(encoding="utf-8")
+    from .read import ReadError, read_bytes
+    try:
+        text = read_bytes(path, "JSON file").decode("utf-8")
+    except UnicodeDecodeError:
+        raise ReadError(f"{path}: not UTF-8 JSON") from None
     try:
         obj = json.loads(text)
         return obj if isinstance(obj, list) else [obj]

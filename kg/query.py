@@ -29,10 +29,13 @@ def describe(path: Path) -> str:
 
 def resolve_query(text_or_name: str | None, file: str | None = None) -> str:
     if file:
+        from .read import ReadError, read_bytes
         try:
-            return Path(file).read_text(encoding="utf-8")
-        except OSError as e:
-            raise QueryError(f"cannot read {file}: {e.strerror or e}") from None
+            return read_bytes(file, "query file", cap=16 * 1024 * 1024).decode("utf-8")
+        except ReadError as e:
+            raise QueryError(str(e)) from None
+        except UnicodeDecodeError:
+            raise QueryError(f"{file}: not UTF-8") from None
     if text_or_name is None:
         raise QueryError("give a query, -f FILE, or the name of a query in queries/")
     named = named_queries()

@@ -234,6 +234,37 @@ def stream_chunks(path: str, codec: str, chunk_chars: int | None = None, block: 
         yield buffer
 
 
+STDIN_CAP = 256 * 1024 * 1024  # standard input is held whole: a larger report goes in a file
+
+
+def read_bytes(path: str, what: str = "file", cap: int | None = None) -> bytes:
+    """The bytes of a regular file, or one clear `ReadError`: a FIFO would block, a device such as
+    /dev/zero never ends, a folder is no file. Every path kg reads goes through here."""
+    p = Path(path)
+    try:
+        if p.is_dir():
+            raise ReadError(f"{path}: is a folder, not a {what}")
+        if p.exists() and not p.is_file():
+            raise ReadError(f"{path}: not a regular file (a FIFO or a device?)")
+        if cap is not None and p.stat().st_size > cap:
+            raise ReadError(f"{path}: larger than {cap // (1024 * 1024)} MB")
+        return p.read_bytes()
+    except FileNotFoundError:
+        raise ReadError(f"{path}: no such file") from None
+    except PermissionError:
+        raise ReadError(f"{path}: permission denied") from None
+    except OSError as e:
+        raise ReadError(f"{path}: cannot read ({e.strerror or e})") from None
+
+
+def read_stdin(cap: int = STDIN_CAP) -> bytes:
+    data = sys.stdin.buffer.read(cap + 1)
+    if len(data) > cap:
+        raise ReadError(f"standard input is larger than {cap // (1024 * 1024)} MB; save it to a file "
+                        f"(large files are read in chunks)")
+    return data
+
+
 def read_report(path: str, encoding: str | None = None, *, stream_bytes: int = STREAM_BYTES) -> Report:
     """Read a report; a plain-text file larger than ``stream_bytes`` comes back as chunks."""
     if path != "-" and Path(path).suffix.lower() not in SUFFIXES - TEXT_SUFFIXES:
@@ -244,25 +275,11 @@ def read_report(path: str, encoding: str | None = None, *, stream_bytes: int = S
         if size > stream_bytes:
             return _stream_report(path, encoding, size)
     if path == "-":
-        data = sys.stdin.buffer.read()
+        data = read_stdin()
         warnings: list[str] = []
         text = decode_report(data, "standard input", encoding, warnings)
         return Report("-", text, hashlib.sha256(data).hexdigest(), warnings=warnings)
-    p = Path(path)
-    try:
-        if p.is_dir():
-            raise ReadError(f"{path}: is a folder (name the files, or use a command that takes folders)")
-        if p.exists() and not p.is_file():  # a FIFO or device would block or never end
-            raise ReadError(f"{path}: not a regular file")
-        data = p.read_bytes()
-    except FileNotFoundError:
-        raise ReadError(f"{path}: no such file") from None
-    except PermissionError:
-        raise ReadError(f"{path}: permission denied") from None
-    except IsADirectoryError:
-        raise ReadError(f"{path}: is a folder") from None
-    except OSError as e:
-        raise ReadError(f"{path}: cannot read ({e.strerror or e})") from None
+    data = read_bytes(path, "report (name the files, or use a command that takes folders)")
     warnings = []
     text = decode_report(data, path, encoding, warnings)
     return Report(path, text, hashlib.sha256(data).hexdigest(), warnings=warnings)

@@ -154,3 +154,33 @@ def test_update_uses_its_params(tmp_path):
     assert kg("query", q, "--update", "--param", "v=hello", "--store", str(store)).returncode == 0
     run = kg("query", "SELECT ?o WHERE { GRAPH <urn:g> { ?s ?p ?o } }", "--store", str(store), "--format", "csv")
     assert run.stdout.decode().split() == ["o", "hello"]
+
+
+# 6. Reading a FIFO or a device
+
+@pytest.mark.parametrize("command", [["viz", "{}", "--out", "{out}"], ["stats", "{}"], ["export", "{}", "--format", "gexf", "--out", "{out}"],
+                                     ["query", "-f", "{}"]])
+def test_every_path_kg_reads_refuses_fifos(tmp_path, command):
+    fifo = tmp_path / ("x.rq" if command[0] == "query" else "x.json")
+    os.mkfifo(fifo)
+    args = [a.replace("{}", str(fifo)).replace("{out}", str(tmp_path / "o")) for a in command]
+    if command[0] == "query":
+        args += ["--store", str(tmp_path / "st")]
+    run = kg(*args, timeout=30)  # before: blocked for ever
+    assert run.returncode == 1 and b"not a regular file" in run.stderr, run.stderr
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="mknod needs root")
+def test_a_device_is_not_read_until_memory_runs_out(tmp_path):
+    zero = tmp_path / "zero.json"
+    os.mknod(zero, stat.S_IFCHR | 0o666, os.makedev(1, 5))
+    run = kg("stats", str(zero), timeout=30)
+    assert run.returncode == 1 and b"not a regular file" in run.stderr
+
+
+def test_standard_input_is_capped(monkeypatch):
+    import io
+    from kg.read import ReadError, read_stdin
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(b"x" * 2000)))
+    with pytest.raises(ReadError, match="standard input is larger than"):
+        read_stdin(cap=1000)
