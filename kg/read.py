@@ -1,7 +1,8 @@
 """Stage 1: read a report into text, or fail with one clear line.
 
 Plain text (.txt, .md) in UTF-8 with or without BOM, UTF-16 with BOM, or any encoding named
-with ``encoding=`` (cp1258 included); .docx through python-docx; .pdf with a text layer
+with ``encoding=`` (cp1258 included); .docx by a streaming parse of its XML (python-docx builds
+the whole tree: a zip bomb takes all the memory); .pdf with a text layer
 through PDFium (pypdfium2: pypdf spaces out the glyphs of Vietnamese text from common
 producers), without the running headers, footers and page numbers of its pages; .html through
 the standard library's parser. A UTF-8 BOM is kept as U+FEFF so
@@ -58,6 +59,7 @@ class _HTMLText(html.parser.HTMLParser):
         super().__init__(convert_charrefs=True)
         self.parts: list[str] = []
         self.skip = 0
+        self.size = 0
 
     def handle_starttag(self, tag, attrs):
         if tag in {"script", "style", "noscript"}:
@@ -74,19 +76,88 @@ class _HTMLText(html.parser.HTMLParser):
     def handle_data(self, data):
         if not self.skip:
             self.parts.append(data)
+            self.size += len(data)
+
+
+# Caps: a report is text, and no real one comes near these. A file over a cap is refused with a
+# message that says so, before it is parsed (a zip bomb or a 3 GB page never reaches memory).
+MAX_FILE_BYTES = {".docx": 64 << 20, ".pdf": 256 << 20, ".html": 128 << 20, ".htm": 128 << 20}
+MAX_TEXT_CHARS = 64 << 20         # text taken out of a .docx, .pdf or .html
+MAX_UNZIPPED = 256 << 20          # all members of a .docx, uncompressed
+MAX_ZIP_RATIO = 100               # uncompressed / compressed, per member (real .docx XML: 5-20)
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 
 def _docx(data: bytes, name: str) -> str:
-    import docx  # python-docx
+    """The text of a .docx: word/document.xml parsed as a stream (iterparse), paragraphs as
+    blank-line separated lines, table cells joined by " | ". The zip is checked first: its
+    members' uncompressed size and compression ratio, so a zip bomb is refused unopened."""
+    import xml.etree.ElementTree as ET
+    import zipfile
     try:
-        document = docx.Document(io.BytesIO(data))
-    except Exception:
+        zf = zipfile.ZipFile(io.BytesIO(data))
+        infos = zf.infolist()
+    except (zipfile.BadZipFile, ValueError, OSError):
         raise ReadError(f"{name}: not a readable .docx file") from None
-    paras = [p.text for p in document.paragraphs]
-    for table in document.tables:
-        for row in table.rows:
-            paras.append(" | ".join(cell.text for cell in row.cells))
-    return "\n\n".join(paras)
+    total = sum(i.file_size for i in infos)
+    if total > MAX_UNZIPPED:
+        raise ReadError(f"{name}: unzips to {total >> 20} MB, over the {MAX_UNZIPPED >> 20} MB a .docx may hold; refused")
+    for i in infos:
+        if i.file_size > 1 << 20 and i.file_size > MAX_ZIP_RATIO * max(1, i.compress_size):
+            raise ReadError(f"{name}: {i.filename} is compressed {i.file_size // max(1, i.compress_size)}:1 "
+                            f"(a zip bomb?); refused")
+    if "word/document.xml" not in zf.namelist():
+        raise ReadError(f"{name}: not a readable .docx file (no word/document.xml)")
+    parts: list[str] = []
+    size = 0
+    cell: list[str] | None = None
+    row: list[str] = []
+    try:
+        with zf.open("word/document.xml") as xml:
+            head = xml.peek(2048)[:2048] if hasattr(xml, "peek") else b""
+            if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
+                raise ReadError(f"{name}: the .docx declares XML entities; refused")
+            for event, el in ET.iterparse(xml, events=("start", "end")):
+                tag = el.tag
+                if event == "start":
+                    if tag == _W + "tc":
+                        cell = []
+                    continue
+                if tag == _W + "t" and el.text:
+                    (cell if cell is not None else parts).append(el.text)
+                    size += len(el.text)
+                elif tag in (_W + "tab",):
+                    (cell if cell is not None else parts).append("\t")
+                elif tag in (_W + "br", _W + "cr"):
+                    (cell if cell is not None else parts).append("\n")
+                elif tag == _W + "p":
+                    (cell if cell is not None else parts).append("\n" if cell is not None else "\n\n")
+                elif tag == _W + "tc":
+                    row.append("".join(cell or []).strip())
+                    cell = None
+                elif tag == _W + "tr":
+                    parts.append(" | ".join(row) + "\n\n")
+                    row = []
+                if size > MAX_TEXT_CHARS:
+                    raise ReadError(f"{name}: more than {MAX_TEXT_CHARS >> 20} M characters of text; refused")
+                el.clear()  # the tree never grows: memory stays flat
+    except ET.ParseError:
+        raise ReadError(f"{name}: not a readable .docx file (broken XML)") from None
+    except (zipfile.BadZipFile, OSError, EOFError):
+        raise ReadError(f"{name}: not a readable .docx file") from None
+    return "".join(parts).strip("\n")
+
+
+def _html(data: bytes, name: str, encoding: str | None) -> str:
+    """Text of an HTML page, fed to the parser in pieces, with a cap on the text it yields."""
+    text = _decode(data, name, encoding)
+    p = _HTMLText()
+    for i in range(0, len(text), 1 << 20):
+        p.feed(text[i:i + (1 << 20)])
+        if p.size > MAX_TEXT_CHARS:
+            raise ReadError(f"{name}: more than {MAX_TEXT_CHARS >> 20} M characters of text; refused")
+    p.close()
+    return "".join(p.parts)
 
 
 #: A page line that is only its number: "12", "- 12 -", "Trang 12", "12/40".
@@ -145,6 +216,10 @@ def _pdf(data: bytes, name: str, warnings: list[str]) -> str:
             raw.append(textpage.get_text_range().replace("\r\n", "\n").replace("\r", "\n"))
             textpage.close()
             page.close()
+            if sum(map(len, raw)) > MAX_TEXT_CHARS:
+                raise ReadError(f"{name}: more than {MAX_TEXT_CHARS >> 20} M characters of text; refused")
+    except ReadError:
+        raise
     except Exception:
         raise ReadError(f"{name}: not a readable PDF file") from None
     finally:
@@ -174,9 +249,7 @@ def decode_report(data: bytes, name: str, encoding: str | None = None, warnings:
     elif suffix == ".pdf":
         text = _pdf(data, name, warnings)
     elif suffix in {".html", ".htm"}:
-        p = _HTMLText()
-        p.feed(_decode(data, name, encoding))
-        text = "".join(p.parts)
+        text = _html(data, name, encoding)
     else:
         text = _decode(data, name, encoding)
     if not text.strip("\ufeff \t\r\n"):
@@ -279,7 +352,8 @@ def read_report(path: str, encoding: str | None = None, *, stream_bytes: int = S
         warnings: list[str] = []
         text = decode_report(data, "standard input", encoding, warnings)
         return Report("-", text, hashlib.sha256(data).hexdigest(), warnings=warnings)
-    data = read_bytes(path, "report (name the files, or use a command that takes folders)")
+    data = read_bytes(path, "report (name the files, or use a command that takes folders)",
+                      cap=MAX_FILE_BYTES.get(Path(path).suffix.lower()))
     warnings = []
     text = decode_report(data, path, encoding, warnings)
     return Report(path, text, hashlib.sha256(data).hexdigest(), warnings=warnings)

@@ -184,3 +184,53 @@ def test_standard_input_is_capped(monkeypatch):
     monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(b"x" * 2000)))
     with pytest.raises(ReadError, match="standard input is larger than"):
         read_stdin(cap=1000)
+
+
+# 3. A small .docx (or .html, .pdf) can take all the memory
+
+def _docx_bytes(xml: bytes) -> bytes:
+    import io
+    import zipfile
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as z:
+        z.writestr("[Content_Types].xml", "<Types/>")
+        z.writestr("word/document.xml", xml)
+    return buf.getvalue()
+
+
+W = b'<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>'
+
+
+def test_a_zip_bomb_docx_is_refused_unparsed(tmp_path):
+    para = b"<w:p><w:r><w:t>" + b"a" * 1000 + b"</w:t></w:r></w:p>"
+    bomb = tmp_path / "bomb.docx"
+    bomb.write_bytes(_docx_bytes(W + para * 60_000 + b"</w:body></w:document>"))  # 60 MB of XML in ~200 KB
+    assert bomb.stat().st_size < 1_000_000
+    run = kg("extract", str(bomb), timeout=60)
+    one_line_error(run)
+    assert b"zip bomb" in run.stderr
+
+
+def test_docx_text_is_read_as_a_stream_with_a_cap(tmp_path, monkeypatch):
+    from kg import read
+    ok = W + (b"<w:p><w:r><w:t>Th\xe1\xbb\xb1c hi\xe1\xbb\x87n K\xe1\xba\xbft lu\xe1\xba\xadn s\xe1\xbb\x91 01-KL/TW</w:t></w:r></w:p>"
+              b"<w:tbl><w:tr><w:tc><w:p><w:r><w:t>A</w:t></w:r></w:p></w:tc><w:tc><w:p><w:r><w:t>B</w:t></w:r></w:p></w:tc></w:tr></w:tbl>"
+              b"</w:body></w:document>")
+    text = read.decode_report(_docx_bytes(ok), "r.docx")
+    assert "Thực hiện Kết luận số 01-KL/TW" in text and "A | B" in text
+    monkeypatch.setattr(read, "MAX_TEXT_CHARS", 10)
+    with pytest.raises(read.ReadError, match="more than"):
+        read.decode_report(_docx_bytes(ok), "r.docx")
+    with pytest.raises(read.ReadError, match="more than"):
+        read.decode_report(b"<p>" + b"x" * 100 + b"</p>", "r.html")
+    with pytest.raises(read.ReadError, match="entities"):
+        read.decode_report(_docx_bytes(b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaa">]>' + W + b"</w:body></w:document>"), "r.docx")
+
+
+def test_a_file_over_its_size_cap_is_refused_before_it_is_read(tmp_path):
+    big = tmp_path / "big.html"
+    with open(big, "wb") as f:
+        f.truncate(200 << 20)  # sparse: 200 MB that take no disk
+    run = kg("extract", str(big), timeout=60)
+    one_line_error(run)
+    assert b"larger than 128 MB" in run.stderr
