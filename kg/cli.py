@@ -455,10 +455,12 @@ def stats(
         add_plain_row(t, r["symbol"], r["doc_type"] or "", r["date"] or "", str(r["mentions"]), str(r["cited_by"]),
                       f"{r['pagerank']:.4f}")
     con.print(t)
-    t = Table("Chain (directive → … → implementation)", title="Implementation chains", title_justify="left")
-    for chain in result["chains"]:
-        add_plain_row(t, " → ".join(chain))
-    con.print(t)
+    for relation, found in result["chains_by_relation"].items():
+        if found or relation == "implements":
+            t = Table(f"Chain (each step: {relation})", title=f"Chains of {relation}", title_justify="left")
+            for chain in found:
+                add_plain_row(t, f" ←{relation}— ".join(chain))
+            con.print(t)
     for key, label in (("issuer", "Issuer"), ("type", "Type"), ("year", "Year")):
         t = Table(label, "Documents", title=f"Per {key}", title_justify="left")
         for name, n in result["counts"][key]:

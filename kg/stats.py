@@ -24,11 +24,14 @@ def most_cited(g: nx.MultiDiGraph, n: int = 15) -> list[dict]:
     return rows[:n]
 
 
-def chains(g: nx.MultiDiGraph, n: int = 10) -> list[list[str]]:
-    """Longest implementation chains, from the directive down: 05-CT/TW → 01-KL/TW → 05-KH/CBDV.
-    Edges go from the implementing document to the implemented one; the chain is read backwards."""
-    docs = document_graph(g)
-    sub = nx.DiGraph([(a, b) for a, b, d in docs.edges(data=True) if d["relation"] in CHAIN_RELATIONS])
+def chains(g: nx.MultiDiGraph, n: int = 10, relation: str = "implements") -> list[list[str]]:
+    """Longest chains of one relation, from the directive down: 43-NQ/TW → 66-CTr/TU → … for
+    ``implements``. One relation a chain: 05-CT/TW → 01-KL/TW → 04-KH/CBDV would read as if the
+    plan implemented the conclusion, when it reviews it. Edges go from the implementing document
+    to the implemented one; the chain is read backwards."""
+    docs = {x for x, a in g.nodes(data=True) if a.get("kind") == "document"}
+    sub = nx.DiGraph([(a, b) for a, b, d in g.edges(data=True)
+                      if d.get("relation") == relation and a in docs and b in docs])
     if not len(sub):
         return []
     dag = sub.copy()
@@ -77,5 +80,6 @@ def errors(g: nx.MultiDiGraph) -> list[dict]:
 def stats(g: nx.MultiDiGraph, top: int = 15) -> dict:
     return {"documents": sum(1 for _, a in g.nodes(data=True) if a.get("kind") == "document"),
             "reports": sum(1 for _, a in g.nodes(data=True) if a.get("kind") == "report"),
-            "most_cited": most_cited(g, top), "chains": chains(g, top), "counts": counts(g),
+            "most_cited": most_cited(g, top), "chains": chains(g, top),
+            "chains_by_relation": {r: chains(g, top, r) for r in sorted(CHAIN_RELATIONS)}, "counts": counts(g),
             "undated": undated(g), "errors": errors(g)}
