@@ -49,7 +49,7 @@ def export(g: nx.MultiDiGraph, fmt: str, out: str) -> list[str]:
         return [out]
     os.makedirs(out, exist_ok=True)
     node_cols = ["id", "kind", "label", "symbol", "doc_type", "date", "issuer", "title", "system", "mentions",
-                 "reports", "conflicts", "path"]
+                 "reports", "conflicts", "path", "paths"]
     s = io.StringIO()
     w = csv.writer(s)
     w.writerow(node_cols)

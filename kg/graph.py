@@ -31,8 +31,11 @@ def add_extraction(g: nx.MultiDiGraph, data: dict, base: str = DEFAULT_BASE) -> 
     src = data["source"]
     report = report_iri(base, src["sha256"] or "")
     name = Path(src["path"]).name
-    if report not in g:
-        g.add_node(report, kind="report", label=name, path=src["path"], symbol=None)
+    if report in g:  # the same content again (one file given twice, or copied): one report, two paths
+        if src["path"] not in g.nodes[report]["paths"]:
+            g.nodes[report]["paths"].append(src["path"])
+        return
+    g.add_node(report, kind="report", label=name, path=src["path"], paths=[src["path"]], symbol=None)
     text_sentences: dict[str, list] = {}
     for c in data["citations"]:
         text_sentences.setdefault(c["document"], []).append(c)
@@ -101,7 +104,9 @@ def from_store(store) -> nx.MultiDiGraph:
             "system": "state" if r["kind"].endswith("StateDocument") else "party"}))
     for r in store.select("SELECT ?r ?file WHERE { ?r a kg:Report ; dct:source ?file }"):
         if r["r"] not in g:
-            g.add_node(r["r"], kind="report", label=Path(r["file"]).name, path=r["file"], symbol=None)
+            g.add_node(r["r"], kind="report", label=Path(r["file"]).name, path=r["file"], paths=[r["file"]], symbol=None)
+        elif r["file"] not in g.nodes[r["r"]]["paths"]:
+            g.nodes[r["r"]]["paths"].append(r["file"])
     for r in store.select("SELECT DISTINCT ?r ?d WHERE { ?r a kg:Report ; eli:cites ?d }"):
         if r["d"] in g:
             g.add_edge(r["r"], r["d"], key="cites", relation="cites")

@@ -131,4 +131,19 @@ def shacl_checks(nquads: bytes) -> list[Finding]:
 
 
 def validate_store(store, nquads: bytes, today: dt.date | None = None) -> list[Finding]:
-    return shacl_checks(nquads) + domain_checks(store, today)
+    return merge_paths(shacl_checks(nquads) + domain_checks(store, today))
+
+
+def merge_paths(findings: list[Finding]) -> list[Finding]:
+    """One finding per report, however many paths the report was seen under (a report is its
+    content: the same file loaded from two folders is one report with two paths)."""
+    out: dict[tuple, Finding] = {}
+    for f in findings:
+        key = (f.severity, f.check, f.symbol, f.message, f.sentence)
+        if key in out:
+            have = out[key]
+            if f.report and f.report not in (have.report or "").split(" | "):
+                have.report = f"{have.report} | {f.report}" if have.report else f.report
+        else:
+            out[key] = f
+    return list(out.values())

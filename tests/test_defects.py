@@ -234,3 +234,30 @@ def test_a_file_over_its_size_cap_is_refused_before_it_is_read(tmp_path):
     run = kg("extract", str(big), timeout=60)
     one_line_error(run)
     assert b"larger than 128 MB" in run.stderr
+
+
+# 7. The same file given twice is counted twice
+
+def test_the_same_content_twice_is_one_report(tmp_path, shared):
+    def kl(*paths):
+        out = json.loads(kg("stats", *map(str, paths), "--format", "json").stdout)
+        return next(r for r in out["most_cited"] if r["symbol"] == "01-KL/TW")
+    once, twice = kl(SEED), kl(SEED.parent, shared / "corpus")  # the seed is in both folders
+    assert once["mentions"] == twice["mentions"] == 29 and once["cited_by"] == twice["cited_by"]
+
+
+def test_a_report_under_two_paths_is_listed_once_in_the_store(tmp_path):
+    a, b = tmp_path / "a", tmp_path / "b"
+    a.mkdir(), b.mkdir()
+    text = "Chỉ thị số 07-CT/TU, ngày 07/12/2021 của Ban Thường vụ Thành ủy. Chỉ thị số 07-CT/TU ngày 08/9/2021.\n"
+    (a / "r.txt").write_text(text, encoding="utf-8")
+    (b / "r.txt").write_text(text, encoding="utf-8")
+    store = tmp_path / "st"
+    assert kg("load", str(a), str(b), "--store", str(store)).returncode == 0
+    rows = json.loads(kg("query", "conflicts", "--store", str(store), "--format", "json").stdout)["results"]["bindings"]
+    assert len(rows) == 1 and rows[0]["where"]["value"].count("r.txt") == 2
+    rows = json.loads(kg("query", "report-cites", "--param", "file=r.txt", "--store", str(store), "--format", "json").stdout)
+    assert len(rows["results"]["bindings"]) == 1
+    found = json.loads(kg("validate", "--store", str(store), "--format", "json").stdout)
+    conflicts = [f for f in found if f["check"] == "date-conflict"]
+    assert len(conflicts) == 1 and conflicts[0]["report"].count("r.txt") == 2
