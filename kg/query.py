@@ -6,7 +6,9 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-QUERY_DIR = Path(__file__).resolve().parents[1] / "queries"
+from . import tables
+
+QUERY_DIR = tables.shipped("queries")
 _UPDATE = re.compile(r"^\s*(?:(?:PREFIX|BASE)\s[^\n]*\n\s*)*(?:INSERT|DELETE|LOAD|CLEAR|CREATE|DROP|COPY|MOVE|ADD|WITH)\b",
                      re.IGNORECASE)
 

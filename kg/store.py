@@ -14,11 +14,12 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from . import tables
 from .rdf import DOCUMENTS_GRAPH, ELI, KG, PREFIXES, VOCAB, documents_nquads, scheme_quads
 
 DEFAULT_STORE = "./kg-store"
 ONTOLOGY_GRAPH = VOCAB + "graph/ontology"
-ONTOLOGY_DIR = Path(__file__).resolve().parents[1] / "ontology"
+ONTOLOGY_DIR = tables.shipped("ontology")
 SPARQL_PREFIXES = "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items())
 DCT_SOURCE = "http://purl.org/dc/terms/source"
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"

@@ -8,6 +8,7 @@ import csv
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
+from pathlib import Path
 
 
 @dataclass(frozen=True)
@@ -37,6 +38,14 @@ class BodyEntry:
     broader: str | None
     level: str
     variants: tuple[str, ...]
+
+
+def shipped(folder: str) -> Path:
+    """A folder kg ships beside its code (``queries``, ``ontology``): inside the package when
+    installed from a wheel (kg/queries), the top-level folder of the source tree otherwise."""
+    here = Path(__file__).resolve().parent
+    inside = here / folder
+    return inside if inside.is_dir() else here.parent / folder
 
 
 def _rows(name: str) -> list[dict]:

@@ -261,3 +261,34 @@ def test_a_report_under_two_paths_is_listed_once_in_the_store(tmp_path):
     found = json.loads(kg("validate", "--store", str(store), "--format", "json").stdout)
     conflicts = [f for f in found if f["check"] == "date-conflict"]
     assert len(conflicts) == 1 and conflicts[0]["report"].count("r.txt") == 2
+
+
+# 9. A normal install loses the queries and the ontology
+
+def test_a_wheel_install_has_the_queries_and_the_ontology(tmp_path):
+    import shutil
+    import venv
+    import zipfile
+    root = Path(__file__).resolve().parents[1]
+    wheels = tmp_path / "wheels"
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", str(root), "-w", str(wheels)],
+                   check=True, capture_output=True, timeout=300)
+    (wheel,) = wheels.glob("kg-*.whl")
+    env = tmp_path / "venv"
+    venv.create(env, with_pip=False)
+    site = next(env.glob("lib/python3*/site-packages"))
+    zipfile.ZipFile(wheel).extractall(site)  # a plain install of the wheel ...
+    # ... with kg's dependencies from this environment (a path, not its .pth files: not the editable kg)
+    deps = next(Path(p) for p in sys.path if p.endswith("site-packages") and Path(p, "spacy").is_dir())
+    (site / "deps.pth").write_text(str(deps) + "\n")
+    py = str(env / "bin" / "python")
+    run = subprocess.run([py, "-m", "kg", "query", "--list"], capture_output=True, cwd=tmp_path, timeout=120)
+    assert run.returncode == 0 and b"most-cited" in run.stdout, run.stderr
+    assert str(site) in subprocess.run([py, "-c", "import kg; print(kg.__file__)"], capture_output=True,
+                                       cwd=tmp_path, text=True).stdout
+    shutil.copy(SEED, tmp_path / "r.md")
+    run = subprocess.run([py, "-m", "kg", "load", "r.md", "--store", "st"], capture_output=True, cwd=tmp_path, timeout=120)
+    assert run.returncode == 0, run.stderr
+    run = subprocess.run([py, "-m", "kg", "query", "most-cited", "--store", "st", "--format", "csv"],
+                         capture_output=True, cwd=tmp_path, timeout=120)
+    assert run.returncode == 0 and b"01-KL/TW" in run.stdout, run.stderr
