@@ -21,11 +21,6 @@ app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_
 err = Console(stderr=True, highlight=False)
 
 
-@app.callback()
-def _root():
-    """A knowledge graph of the citations inside Vietnamese Communist Party documents."""
-
-
 class KgError(Exception):
     """A user-facing failure: one line, non-zero exit."""
 
@@ -61,7 +56,7 @@ def _base(base: Optional[str]) -> str:
 @app.command()
 def extract(
     paths: List[str] = typer.Argument(..., help="Report files or folders; - reads standard input."),
-    format: ExtractFormat = typer.Option(ExtractFormat.table, "--format", "-f", help="Output format."),
+    format: ExtractFormat = typer.Option(ExtractFormat.table, "--format", "-f", help="Output format. json: one indented object for one input file, JSON Lines (an object a line) for several."),
     out: Optional[str] = typer.Option(None, "--out", "-o", help="Write to this file (atomically) instead of standard output."),
     encoding: Optional[str] = typer.Option(None, "--encoding", help="Text encoding when not UTF-8/UTF-16 with BOM (e.g. cp1258)."),
     base: Optional[str] = typer.Option(None, "--base", help="Base IRI of documents and reports (default https://kg.example.org/, or $KG_BASE)."),
@@ -93,11 +88,11 @@ def extract(
             print_table(ex, console)
         data = console.export_text().encode("utf-8") if out else b""
     elif format == ExtractFormat.json:
-        # written piece by piece (a huge report's JSON is never one string); several reports:
-        # one JSON object per line
+        # written piece by piece (a huge report's JSON is never one string); several input files
+        # (however many of them could be read): one JSON object per line
         def write(f):
             for ex in extractions:
-                write_extraction_json(ex, f, indent=1 if len(extractions) == 1 else None)
+                write_extraction_json(ex, f, indent=2 if len(files) == 1 else None)
         if out:
             try:
                 with atomic_file(out) as f:
@@ -132,7 +127,7 @@ def load(
     paths: List[str] = typer.Argument(..., help="Report files or folders (recursively .txt .md .docx .pdf .html)."),
     store: Optional[str] = StoreOption,
     prune: bool = typer.Option(False, "--prune", help="Remove reports whose files are gone."),
-    workers: Optional[int] = typer.Option(None, "--workers", "-j", help="Extraction processes (default: all cores)."),
+    workers: Optional[int] = typer.Option(None, "--workers", "-j", min=1, help="Extraction processes (default: all cores)."),
     batch: Optional[int] = typer.Option(None, "--batch", min=1, help="Reports per write, at most (default 1000; a killed load loses at most one batch)."),
     compact: Optional[bool] = typer.Option(None, "--compact/--no-compact", help="Compact the store after loading (default: when the load wrote a tenth of the store or more; queries run about 2× faster after)."),
     encoding: Optional[str] = typer.Option(None, "--encoding", help="Text encoding when not UTF-8/UTF-16 with BOM."),
@@ -232,21 +227,23 @@ def query(
         k, v = p.split("=", 1)
         params[k.strip()] = v
     try:
+        text = apply_params(text, params) if params else text  # checked before the store is opened
+    except QueryError as e:
+        _fail(str(e))
+    try:
         db = open_store(store, read_only=not update, must_exist=not update)
     except StoreError as e:
         _fail(str(e))
     try:
         if update:
             try:
-                db.update(apply_params(text, params) if params else text)
-            except QueryError as e:
-                _fail(str(e))
+                db.update(text)
             except SyntaxError as e:
                 _fail(f"SPARQL syntax error: {str(e).splitlines()[0]}")
             err.print("update done", markup=False)
             return
         try:
-            results = run(db, text, params=params)
+            results = run(db, text)
         except QueryError as e:
             _fail(str(e))
         if isinstance(results, ox.QueryBoolean):
@@ -272,7 +269,7 @@ def query(
 def serve(
     store: Optional[str] = StoreOption,
     host: str = typer.Option("127.0.0.1", "--host", help="Address to bind (loopback unless told otherwise)."),
-    port: int = typer.Option(7878, "--port", "-p"),
+    port: int = typer.Option(7878, "--port", "-p", min=1, max=65535, help="TCP port to listen on."),
     timeout: int = typer.Option(30, "--timeout", help="Query time limit in seconds."),
 ):
     """A read-only SPARQL 1.1 endpoint over the store (Oxigraph's own server) with a query page
@@ -521,6 +518,37 @@ def annotate(
     err.print(plain(f"kg: wrote {out}"))
 
 
+def _click_exceptions() -> tuple[tuple, tuple]:
+    """Click's usage and abort exceptions, from click and from the copy typer ships (typer ≥ 0.20)."""
+    import importlib
+    usage, abort = [], []
+    for name in ("typer._click.exceptions", "click.exceptions"):
+        try:
+            m = importlib.import_module(name)
+        except ImportError:
+            continue
+        usage.append(m.ClickException)
+        if hasattr(m, "Abort"):
+            abort.append(m.Abort)
+    return tuple(usage), tuple(abort)
+
+
+def _version(value: bool) -> None:
+    if value:
+        from importlib.metadata import PackageNotFoundError, version
+        try:
+            print(f"kg {version('kg')}")
+        except PackageNotFoundError:
+            print("kg (not installed)")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def _root(version_: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
+                                        help="Print kg's version and exit.")):
+    """kg: a knowledge graph of the citations inside Vietnamese Communist Party documents."""
+
+
 def main() -> None:
     """Entry point: user errors are one line, never a traceback (KG_DEBUG=1 shows it)."""
     try:
@@ -538,11 +566,11 @@ def main() -> None:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         sys.exit(1)
     except Exception as e:  # noqa: BLE001
-        import click
-        if isinstance(e, click.exceptions.ClickException):
+        usage, abort = _click_exceptions()
+        if isinstance(e, usage):  # a wrong option, a missing argument, an unknown command: usage, exit 2
             e.show()
             sys.exit(e.exit_code)
-        if isinstance(e, click.exceptions.Abort):
+        if isinstance(e, abort):
             sys.exit(130)
         if os.environ.get("KG_DEBUG"):
             raise

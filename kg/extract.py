@@ -18,6 +18,7 @@ from spacy.language import Language
 from . import find, parse, tables
 from . import component  # noqa: F401  (registers the "party_citations" factory)
 from .models import Citation, Extraction, SourceDocument
+from .read import display_name
 from .normalise import NormalisedText, canonical, normalise
 from .relate import Link, Own, links, relations
 from .resolve import DEFAULT_BASE, canonical_symbol, document_iri, report_iri, resolve
@@ -316,4 +317,5 @@ def extract_report(report, *, base: str = DEFAULT_BASE) -> Extraction:
     else:
         ex = extract_chunks(report.chunks(), base=base, path=report.path, sha256=report.sha256)
     ex.warnings[:0] = report.warnings
+    ex.path = display_name(report.path)  # a name that is not UTF-8 is shown escaped, never fails output
     return ex

@@ -81,6 +81,10 @@ def plain(value) -> Text:
     """Text from a report, a file name or a query result as terminal output: never read as rich
     markup ("[bold]", "[/x]", "[link=…]"), control characters shown as \\xNN."""
     s = "" if value is None else str(value)
+    try:
+        s.encode("utf-8")
+    except UnicodeEncodeError:  # a file name that is not UTF-8 (lone surrogates): its bytes as \xNN
+        s = s.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
     if _CONTROL.search(s):
         s = _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", s)
     return Text(s)

@@ -19,7 +19,7 @@ from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 
 from .rdf import report_iri
-from .read import ReadError, expand, read_report
+from .read import ReadError, display_name, expand, read_report
 from .resolve import DEFAULT_BASE
 
 
@@ -107,7 +107,7 @@ def load(paths: list[str], store, *, base: str = DEFAULT_BASE, encoding: str | N
         if sha is None:
             todo.append(f)  # let the worker say what is wrong with it
             continue
-        if f in sources.get(report_iri(base, sha), ()):
+        if display_name(f) in sources.get(report_iri(base, sha), ()):
             summary.unchanged += 1
             continue
         todo.append(f)
@@ -140,7 +140,8 @@ def load(paths: list[str], store, *, base: str = DEFAULT_BASE, encoding: str | N
 
     def commit(result):
         nonlocal done, batch_bytes
-        path, sha = result[0], result[1]
+        real, sha = result[0], result[1]
+        path = display_name(real)  # the name the store keeps (a non-UTF-8 name escaped)
         done += 1
         if sha is None:
             summary.failed.append((path, result[2]))
@@ -199,9 +200,10 @@ def load(paths: list[str], store, *, base: str = DEFAULT_BASE, encoding: str | N
         writer.close()  # on Ctrl-C too: the batch being written is finished, not cut
 
     if prune:
+        present = {display_name(f) for f in files}
         for report, files_ in store.all_sources().items():
             for f in files_:
-                if not os.path.exists(f):
+                if f not in present and not os.path.exists(f):
                     _remove_source(store, report, f)
                     summary.pruned += 1
     if summary.loaded or summary.pruned or stale or todo or prune or recovered:

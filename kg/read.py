@@ -257,14 +257,31 @@ def decode_report(data: bytes, name: str, encoding: str | None = None, warnings:
     return text
 
 
+def check_encoding(encoding: str) -> None:
+    """A text codec, or one clear error ("rot13" and "base64" are codecs, not text encodings)."""
+    try:
+        info = codecs.lookup(encoding)
+    except LookupError:
+        raise ReadError(f"unknown encoding {encoding!r}") from None
+    if not getattr(info, "_is_text_encoding", True):
+        raise ReadError(f"{encoding!r} is not a text encoding (try utf-8, utf-16 or cp1258)")
+
+
+def display_name(path: str) -> str:
+    """A file name as text that can be printed and stored: bytes that are not UTF-8 (kept by the
+    OS as lone surrogates) shown as \\xNN."""
+    try:
+        path.encode("utf-8")
+        return path
+    except UnicodeEncodeError:
+        return path.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
 def _text_encoding(head: bytes, name: str, encoding: str | None) -> str:
     """The codec of a text file from its first bytes: the one asked for, UTF-16 by its BOM, else
     UTF-8 (a UTF-8 BOM stays in the text as U+FEFF); NUL bytes without a BOM mean binary."""
     if encoding:
-        try:
-            codecs.lookup(encoding)
-        except LookupError:
-            raise ReadError(f"unknown encoding {encoding!r}") from None
+        check_encoding(encoding)
         return encoding
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) and not head.startswith(codecs.BOM_UTF32_LE):
         return "utf-16"

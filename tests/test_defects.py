@@ -292,3 +292,61 @@ def test_a_wheel_install_has_the_queries_and_the_ontology(tmp_path):
     run = subprocess.run([py, "-m", "kg", "query", "most-cited", "--store", "st", "--format", "csv"],
                          capture_output=True, cwd=tmp_path, timeout=120)
     assert run.returncode == 0 and b"01-KL/TW" in run.stdout, run.stderr
+
+
+# 13. Non-UTF-8 file names
+
+@pytest.mark.parametrize("command", [["extract", "--format", "json"], ["viz", "--out", "{out}"], ["validate"], ["stats"]])
+def test_a_file_name_that_is_not_utf8(tmp_path, command):
+    folder = tmp_path / "r"
+    folder.mkdir()
+    name = os.fsdecode(b"b\xe1o-c\xff.md")
+    (folder / name).write_bytes(SEED.read_bytes())
+    (folder / os.fsdecode(b"broken\xfe.txt")).write_bytes(b"not utf-8 \xff")
+    args = [a.replace("{out}", str(tmp_path / "g.html")) for a in command]
+    run = kg(args[0], str(folder), *args[1:])
+    assert run.returncode in (0, 1) and b"internal error" not in run.stderr and b"Traceback" not in run.stderr, run.stderr
+    if command[0] == "extract":
+        paths = [json.loads(line)["source"]["path"] for line in run.stdout.decode().splitlines()]
+        assert any(p.endswith("b\\xe1o-c\\xff.md") for p in paths)  # the name kept, its bytes shown escaped
+        assert b"broken\\xfe.txt" in run.stderr                      # the bad file named, the rest extracted
+
+
+def test_load_and_reload_a_file_with_a_non_utf8_name(tmp_path):
+    folder = tmp_path / "r"
+    folder.mkdir()
+    (folder / os.fsdecode(b"b\xe1o-c\xff.md")).write_bytes(SEED.read_bytes())
+    store = str(tmp_path / "st")
+    assert kg("load", str(folder), "--store", store).returncode == 0
+    run = kg("load", str(folder), "--store", store, "--prune")  # the same file: unchanged, not pruned
+    import re
+    out = run.stdout.decode()
+    assert run.returncode == 0 and re.search(r"unchanged \(skipped\)\D*1", out) and re.search(r"pruned\D*0", out), out
+    rows = json.loads(kg("query", "SELECT ?f WHERE { ?r a kg:Report ; dct:source ?f }", "--store", store, "--format", "json").stdout)
+    assert [b["f"]["value"] for b in rows["results"]["bindings"]] == [str(folder / "b\\xe1o-c\\xff.md")]
+
+
+# 12. Usage errors are not internal errors
+
+@pytest.mark.parametrize("args", [["extrct"], ["extract", "--format", "bogus", "x"], ["export", str(SEED)],
+                                  ["load", str(SEED), "-j", "-1"], ["load", str(SEED), "--batch", "0"],
+                                  ["serve", "--port", "99999"], ["extract", "--no-such-option"], ["query", "--format"]])
+def test_usage_errors_get_usage_and_exit_2(args):
+    run = kg(*args)
+    assert run.returncode == 2 and b"Error:" in run.stderr and b"internal error" not in run.stderr, run.stderr
+
+
+@pytest.mark.parametrize("encoding", ["rot13", "base64", "no-such-codec"])
+def test_a_codec_that_is_not_a_text_encoding_is_one_line(encoding):
+    one_line_error(kg("extract", str(SEED), "--encoding", encoding))
+
+
+def test_a_param_value_that_is_not_utf8_is_one_line(tmp_path):
+    run = subprocess.run([sys.executable, "-m", "kg", "query", "report-cites", "--param", b"file=\xff\xfe",
+                          "--store", str(tmp_path / "st")], capture_output=True)
+    assert run.returncode == 1 and b"not valid UTF-8" in run.stderr, run.stderr
+
+
+def test_version():
+    run = kg("--version")
+    assert run.returncode == 0 and run.stdout.decode().startswith("kg ")
