@@ -200,12 +200,14 @@ def query(
     update: bool = typer.Option(False, "--update", help="Allow SPARQL UPDATE (the store is read-only otherwise)."),
     list_: bool = typer.Option(False, "--list", help="List the named queries."),
     param: Optional[List[str]] = typer.Option(None, "--param", "-p", help="NAME=VALUE for a named query's parameter."),
+    allow_service: bool = typer.Option(False, "--allow-service", help="Run federated queries (SERVICE <url>): kg then sends requests to those servers."),
 ):
     """Run SPARQL over the store. ASK sets the exit status (0 true, 1 false)."""
     import pyoxigraph as ox
     from rich.table import Table
 
-    from .query import RESULT_FORMATS, QueryError, apply_params, describe, is_update, named_queries, resolve_query, rows, run
+    from .query import (RESULT_FORMATS, QueryError, apply_params, describe, is_update, named_queries, resolve_query,
+                        rows, run, uses_service)
     from .store import StoreError, open_store
 
     if list_:
@@ -236,6 +238,9 @@ def query(
         _fail(str(e))
     try:
         if update:
+            if uses_service(text) and not allow_service:
+                _fail("the update uses SERVICE (federation), which sends requests to other servers; "
+                      "pass --allow-service to run it")
             try:
                 db.update(text)
             except SyntaxError as e:
@@ -243,24 +248,29 @@ def query(
             err.print("update done", markup=False)
             return
         try:
-            results = run(db, text)
+            results = run(db, text, allow_service=allow_service)
         except QueryError as e:
             _fail(str(e))
         if isinstance(results, ox.QueryBoolean):
             print("true" if bool(results) else "false")
             raise typer.Exit(0 if bool(results) else 1)
-        if isinstance(results, ox.QuerySolutions):
-            if format == QueryFormat.table:
-                names, data = rows(results)
-                t = Table(*names, title=f"{len(data)} rows", title_justify="left")
-                for r in data:
-                    add_plain_row(t, *r)
-                Console(highlight=False).print(t)
-            else:
-                sys.stdout.buffer.write(results.serialize(format=RESULT_FORMATS[format.value]))
-            return
-        from .rdf import PREFIXES
-        sys.stdout.buffer.write(ox.serialize(list(results), format=ox.RdfFormat.TURTLE, prefixes=PREFIXES))
+        try:  # results are computed as they are read: a failing SERVICE fails here
+            if isinstance(results, ox.QuerySolutions):
+                if format == QueryFormat.table:
+                    names, data = rows(results)
+                    t = Table(*names, title=f"{len(data)} rows", title_justify="left")
+                    for r in data:
+                        add_plain_row(t, *r)
+                    Console(highlight=False).print(t)
+                else:
+                    sys.stdout.buffer.write(results.serialize(format=RESULT_FORMATS[format.value]))
+                return
+            from .rdf import PREFIXES
+            sys.stdout.buffer.write(ox.serialize(list(results), format=ox.RdfFormat.TURTLE, prefixes=PREFIXES))
+        except BrokenPipeError:
+            raise
+        except (OSError, RuntimeError) as e:
+            _fail(f"query failed: {str(e).splitlines()[0] if str(e) else type(e).__name__}")
     finally:
         db.close()
 
@@ -270,14 +280,18 @@ def serve(
     store: Optional[str] = StoreOption,
     host: str = typer.Option("127.0.0.1", "--host", help="Address to bind (loopback unless told otherwise)."),
     port: int = typer.Option(7878, "--port", "-p", min=1, max=65535, help="TCP port to listen on."),
-    timeout: int = typer.Option(30, "--timeout", help="Query time limit in seconds."),
+    timeout: int = typer.Option(30, "--timeout", min=1, help="Query time limit in seconds."),
+    cors: Optional[List[str]] = typer.Option(None, "--cors", help="An origin whose pages may read the endpoint "
+                                             "(e.g. https://example.org); repeat for more. Default: none."),
+    allow_service: bool = typer.Option(False, "--allow-service", help="Allow federated queries (SERVICE <url>): "
+                                       "the server then fetches the URLs queries name."),
 ):
-    """A read-only SPARQL 1.1 endpoint over the store (Oxigraph's own server) with a query page
-    at http://HOST:PORT/ that needs no internet."""
+    """A read-only SPARQL 1.1 endpoint over the store (Oxigraph's own server, behind kg's gate:
+    no federation, no cross-origin reads unless allowed) with a query page at http://HOST:PORT/."""
     import shutil
-    import subprocess
 
-    from .store import store_location
+    from .serve import serve as run_server
+    from .store import StoreError, store_location
 
     loc = store_location(store)
     if loc.startswith(("http://", "https://")):
@@ -287,14 +301,20 @@ def serve(
     exe = shutil.which("oxigraph", path=os.path.dirname(sys.executable) + os.pathsep + os.environ.get("PATH", ""))
     if not exe:
         _fail("the oxigraph server is not installed (pip install oxigraph)")
-    cmd = [exe, "serve-read-only", "--location", loc, "--bind", f"{host}:{port}",
-           "--union-default-graph", "--cors", "--timeout-s", str(timeout)]
-    err.print(f"kg: SPARQL endpoint http://{host}:{port}/query (read-only, {timeout}s limit); "
-              f"query page http://{host}:{port}/ ; Ctrl-C stops", markup=False)
+    for origin in cors or []:
+        if not origin.startswith(("http://", "https://")) or origin.count("/") != 2:
+            _fail(f"--cors wants an origin like https://example.org, not {origin!r}")
+
+    def ready():
+        err.print(plain(f"kg: SPARQL endpoint http://{host}:{port}/query (read-only, {timeout}s limit); "
+                        f"query page http://{host}:{port}/ ; Ctrl-C stops"))
     try:
-        raise typer.Exit(subprocess.call(cmd))
-    except KeyboardInterrupt:
-        raise typer.Exit(0)
+        raise typer.Exit(run_server(exe, loc, host, port, timeout, cors=set(cors or []),
+                                    allow_service=allow_service, on_ready=ready))
+    except StoreError as e:
+        _fail(str(e))
+    except OSError as e:
+        _fail(str(e))
 
 
 class ReportFormat(str, Enum):

@@ -76,21 +76,42 @@ def apply_params(sparql: str, params: dict[str, str]) -> str:
     return _PARAM.sub(put, sparql)
 
 
+# What a SPARQL query says outside its strings, IRIs and comments (a keyword cannot hide there).
+_LEXEMES = re.compile(
+    r'"""(?:[^"\\]|\\.|"(?!""))*"""'
+    r"|'''(?:[^'\\]|\\.|'(?!''))*'''"
+    r'|"(?:[^"\\\n]|\\.)*"'
+    r"|'(?:[^'\\\n]|\\.)*'"
+    r'|<[^<>"{}|^`\\\x00-\x20]*>'
+    r"|#[^\n]*"
+)
+_SERVICE = re.compile(r"(?<![\w:])SERVICE(?![\w:-])", re.IGNORECASE)
+
+
+def uses_service(sparql: str) -> bool:
+    """Whether a query federates (SERVICE <…>): the engine would send requests to any URL."""
+    return bool(_SERVICE.search(_LEXEMES.sub(" ", sparql)))
+
+
 def is_update(sparql: str) -> bool:
     body = "\n".join(ln for ln in sparql.splitlines() if not ln.lstrip().startswith("#"))
     return bool(_UPDATE.match(body))
 
 
-def run(store, sparql: str, *, params: dict | None = None):
-    """Run a query; syntax errors become one line with the position."""
+def run(store, sparql: str, *, params: dict | None = None, allow_service: bool = False):
+    """Run a query; syntax errors become one line with the position. A federated query (SERVICE)
+    is refused unless allowed: it makes kg send requests to any URL (SSRF)."""
     if params:
         sparql = apply_params(sparql, params)
+    if not allow_service and uses_service(sparql):
+        raise QueryError("the query uses SERVICE (federation), which sends requests to other servers; "
+                         "pass --allow-service to run it")
     try:
         return store.query(sparql)
     except SyntaxError as e:
         raise QueryError(f"SPARQL syntax error: {str(e).splitlines()[0]}") from None
-    except OSError as e:
-        raise QueryError(f"query failed: {e}") from None
+    except (OSError, RuntimeError, ValueError) as e:
+        raise QueryError(f"query failed: {str(e).splitlines()[0] if str(e) else type(e).__name__}") from None
 
 
 def rows(results) -> tuple[list[str], list[list[str]]]:

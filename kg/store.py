@@ -193,6 +193,24 @@ def _chunks(items: list, size: int):
         yield items[i:i + size]
 
 
+def store_lock(path: str, *, shared: bool) -> int:
+    """Hold ``<store>/kg.lock``: shared by readers (queries, `kg serve`), exclusive for a writer
+    (`kg load`). RocksDB locks out a second writer, but not a reader beside a writer, and a reader
+    opened while a load writes sees undefined data: so a load refuses while a server or a query
+    runs, and they refuse while it writes. Returns the lock's file descriptor (closing frees it)."""
+    import fcntl
+    os.makedirs(path, exist_ok=True)
+    fd = os.open(os.path.join(path, "kg.lock"), os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        fcntl.flock(fd, (fcntl.LOCK_SH if shared else fcntl.LOCK_EX) | fcntl.LOCK_NB)
+    except BlockingIOError:
+        os.close(fd)
+        what = "a load is writing it" if shared else "a server (kg serve), a query or another load is using it"
+        raise StoreError(f"the store {path} is in use by another kg process ({what}); wait for it to finish, "
+                         f"or stop it") from None
+    return fd
+
+
 class LocalStore(_Store):
     """An Oxigraph store on disk, or in memory when ``path`` is None."""
 
@@ -206,6 +224,7 @@ class LocalStore(_Store):
             raise StoreError(f"no store at {path} (run `kg load` first, or pass --store)")
         if p.exists() and not p.is_dir():
             raise StoreError(f"{path} is a file, not a store folder")
+        self._lock = store_lock(path, shared=read_only)
         try:
             self.db = ox.Store.read_only(path) if read_only else ox.Store(path)
         except OSError as e:
@@ -324,6 +343,16 @@ class LocalStore(_Store):
             self.db.flush()
         except Exception:  # noqa: BLE001  (read-only stores cannot flush)
             pass
+        self._unlock()
+
+    def _unlock(self) -> None:
+        lock = getattr(self, "_lock", None)
+        if lock is not None:
+            self._lock = None
+            os.close(lock)
+
+    def __del__(self):  # a store dropped without close() frees its lock, as Oxigraph frees its own
+        self._unlock()
 
 
 class RemoteStore(_Store):

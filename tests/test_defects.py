@@ -350,3 +350,126 @@ def test_a_param_value_that_is_not_utf8_is_one_line(tmp_path):
 def test_version():
     run = kg("--version")
     assert run.returncode == 0 and run.stdout.decode().startswith("kg ")
+
+
+# 2, 10, 11. The endpoint: cross-origin reads, federation, signals, loads while serving
+
+def _free_port():
+    import socket
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _children(pid: int) -> list[int]:
+    out = []
+    for d in Path("/proc").iterdir():
+        if d.name.isdigit():
+            try:
+                stat_line = (d / "stat").read_text()
+            except OSError:
+                continue
+            if int(stat_line.rsplit(")", 1)[1].split()[1]) == pid:
+                out.append(int(d.name))
+    return out
+
+
+def _alive(pid: int) -> bool:
+    try:
+        return (Path("/proc") / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+@pytest.fixture(scope="module")
+def small_store(tmp_path_factory):
+    store = tmp_path_factory.mktemp("serve") / "st"
+    assert kg("load", str(SEED), "--store", str(store)).returncode == 0
+    return store
+
+
+def _start(store, *extra):
+    import httpx
+    import time
+    port = _free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "kg", "serve", "--store", str(store), "--port", str(port), *extra],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    url = f"http://127.0.0.1:{port}"
+    for _ in range(200):
+        try:
+            httpx.get(url + "/", timeout=1)
+            return proc, url
+        except httpx.HTTPError:
+            if proc.poll() is not None:
+                raise RuntimeError(proc.stderr.read().decode())
+            time.sleep(0.1)
+    raise RuntimeError("kg serve did not start")
+
+
+def test_cors_is_off_by_default_and_federation_refused(small_store):
+    import httpx
+    proc, url = _start(small_store)
+    try:
+        q = {"query": "SELECT ?s WHERE { ?s ?p ?o } LIMIT 1"}
+        r = httpx.get(url + "/query", params=q, headers={"Origin": "http://evil.example", "Accept": "application/sparql-results+json"})
+        assert r.status_code == 200 and "access-control-allow-origin" not in r.headers
+        assert httpx.options(url + "/query", headers={"Origin": "http://evil.example"}).status_code == 403
+        service = "SELECT * WHERE { SERVICE <http://127.0.0.1:1/sparql> { ?s ?p ?o } }"
+        assert httpx.get(url + "/query", params={"query": service}).status_code == 403
+        assert httpx.post(url + "/query", data={"query": service}).status_code == 403
+        assert httpx.post(url + "/query", content=service.encode(),
+                          headers={"Content-Type": "application/sparql-query"}).status_code == 403
+    finally:
+        proc.terminate()
+        proc.wait(10)
+
+
+def test_cors_for_the_origins_named(small_store):
+    import httpx
+    proc, url = _start(small_store, "--cors", "https://ok.example")
+    try:
+        q = {"query": "ASK { ?s ?p ?o }"}
+        ok = httpx.get(url + "/query", params=q, headers={"Origin": "https://ok.example"})
+        assert ok.headers["access-control-allow-origin"] == "https://ok.example"
+        other = httpx.get(url + "/query", params=q, headers={"Origin": "https://evil.example"})
+        assert "access-control-allow-origin" not in other.headers
+        pre = httpx.options(url + "/query", headers={"Origin": "https://ok.example", "Access-Control-Request-Method": "POST"})
+        assert pre.status_code == 204 and pre.headers["access-control-allow-origin"] == "https://ok.example"
+    finally:
+        proc.terminate()
+        proc.wait(10)
+
+
+def test_kg_query_refuses_federation_unless_allowed(small_store):
+    service = "SELECT * WHERE { SERVICE <http://127.0.0.1:1/sparql> { ?s ?p ?o } }"
+    run = kg("query", service, "--store", str(small_store))
+    assert run.returncode == 1 and b"SERVICE" in run.stderr
+    run = kg("query", service, "--store", str(small_store), "--allow-service")  # allowed, and it fails: one line
+    one_line_error(run)
+
+
+@pytest.mark.parametrize("sig", ["SIGTERM", "SIGHUP", "SIGKILL"])
+def test_the_server_dies_with_kg_serve(small_store, sig):
+    import signal
+    import time
+    proc, url = _start(small_store)
+    children = _children(proc.pid)
+    assert children and all(_alive(c) for c in children)
+    os.kill(proc.pid, getattr(signal, sig))  # kg's own PID, not its process group
+    proc.wait(10)
+    for _ in range(100):
+        if not any(_alive(c) for c in children):
+            break
+        time.sleep(0.1)
+    assert not any(_alive(c) for c in children)
+
+
+def test_a_load_refuses_while_the_store_is_served(small_store, tmp_path):
+    proc, url = _start(small_store)
+    try:
+        (tmp_path / "new.txt").write_text("Chỉ thị số 99-CT/TW của Bộ Chính trị.", encoding="utf-8")
+        one_line_error(kg("load", str(tmp_path / "new.txt"), "--store", str(small_store)))
+    finally:
+        proc.terminate()
+        proc.wait(10)
+    assert kg("load", str(tmp_path / "new.txt"), "--store", str(small_store)).returncode == 0
