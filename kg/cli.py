@@ -18,7 +18,7 @@ from .read import ReadError, expand, read_report
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="A knowledge graph of the citations inside Vietnamese Communist Party documents.")
-err = Console(stderr=True, highlight=False)
+err = Console(stderr=True, highlight=False, soft_wrap=True)  # one message, one line
 
 
 class KgError(Exception):
@@ -33,6 +33,12 @@ class ExtractFormat(str, Enum):
     nq = "nq"
     trig = "trig"
     jsonld = "jsonld"
+
+
+def _out() -> Console:
+    """The console for tables on standard output: a pipe or a file gets wide rows (200 columns)
+    instead of rich's 80, so `kg query … | grep` sees one row a line."""
+    return Console(highlight=False, width=None if sys.stdout.isatty() else 200)
 
 
 def _fail(message: str, code: int = 1):
@@ -67,7 +73,10 @@ def extract(
     from .rdf import extraction_quads, serialise
 
     base_iri = _base(base)
-    files = expand(paths)
+    skipped: list[str] = []
+    files = expand(paths, skipped)
+    for f in skipped:
+        err.print(plain(f"kg: skipped {f}: describes the folder (README, SOURCES, LICENSE …), not a report"))
     if not files:
         _fail("no reports found in " + ", ".join(paths))
     reports, failures = [], []
@@ -83,7 +92,9 @@ def extract(
     extractions = [extract_report(r, base=base_iri) for r in reports]
 
     if format == ExtractFormat.table:
-        console = Console(record=bool(out), width=160 if out else None, file=io.StringIO() if out else None)
+        # a file or a pipe gets wide rows (a terminal wraps to its own width)
+        console = Console(record=bool(out), width=160 if out or not sys.stdout.isatty() else None,
+                          file=io.StringIO() if out else None)
         for ex in extractions:
             print_table(ex, console)
         data = console.export_text().encode("utf-8") if out else b""
@@ -175,7 +186,7 @@ def load(
                          ("store: reports", summary.store.get("reports")), ("store: documents", summary.store.get("documents")),
                          ("store: triples", summary.store.get("triples"))]:
         add_plain_row(t, label, str(value))
-    Console(highlight=False).print(t)
+    _out().print(t)
     for path, reason in summary.failed:
         err.print(plain(f"kg: skipped {reason}" if reason.startswith(path) else f"kg: skipped {path}: {reason}"),
                   soft_wrap=True)
@@ -207,14 +218,14 @@ def query(
     from rich.table import Table
 
     from .query import (RESULT_FORMATS, QueryError, apply_params, describe, is_update, named_queries, resolve_query,
-                        rows, run, uses_service)
+                        query_position, rows, run, uses_service)
     from .store import StoreError, open_store
 
     if list_:
         t = Table("name", "question")
         for name, path in named_queries().items():
             add_plain_row(t, name, describe(path))
-        Console().print(t)
+        _out().print(t)
         return
     try:
         text = resolve_query(sparql, file)
@@ -244,7 +255,7 @@ def query(
             try:
                 db.update(text)
             except SyntaxError as e:
-                _fail(f"SPARQL syntax error: {str(e).splitlines()[0]}")
+                _fail(f"SPARQL syntax error: {query_position(str(e).splitlines()[0])}")
             err.print("update done", markup=False)
             return
         try:
@@ -261,7 +272,7 @@ def query(
                     t = Table(*names, title=f"{len(data)} rows", title_justify="left")
                     for r in data:
                         add_plain_row(t, *r)
-                    Console(highlight=False).print(t)
+                    _out().print(t)
                 else:
                     sys.stdout.buffer.write(results.serialize(format=RESULT_FORMATS[format.value]))
                 return
@@ -325,10 +336,10 @@ class ReportFormat(str, Enum):
 @app.command()
 def validate(
     paths: Optional[List[str]] = typer.Argument(None, help="Reports to extract and check (or use --store)."),
-    store: Optional[str] = typer.Option(None, "--store", "-s", help="Check a store instead of reports."),
+    store: Optional[str] = typer.Option(None, "--store", "-s", help="Check a store (folder or SPARQL server URL) instead of reports."),
     format: ReportFormat = typer.Option(ReportFormat.table, "--format"),
     strict: bool = typer.Option(False, "--strict", help="Exit 1 when anything is violated."),
-    encoding: Optional[str] = typer.Option(None, "--encoding"),
+    encoding: Optional[str] = typer.Option(None, "--encoding", help="Text encoding of the reports when not UTF-8/UTF-16 with BOM (e.g. cp1258)."),
 ):
     """Check the graph: SHACL shapes, conflicting dates, anachronisms, impossible dates,
     type words that contradict their code, unknown codes."""
@@ -369,7 +380,7 @@ def validate(
             colour = "red" if f.severity == "violation" else "yellow"
             add_plain_row(t, Text(f.severity, style=colour), f.check, f.symbol or "", f.message,
                           (f.sentence or "")[:300])
-        Console(highlight=False).print(t)
+        _out().print(t)
     if strict and any(f.severity == "violation" for f in findings):
         raise typer.Exit(1)
 
@@ -422,7 +433,7 @@ def viz(
     relations: Optional[str] = typer.Option(None, "--relations", help="Comma-separated relations to draw (implements,reviews,…)."),
     title: str = typer.Option("kg — trích dẫn văn bản của Đảng", "--title"),
     force: bool = typer.Option(False, "--force", help="Draw even a graph of more than 5,000 nodes."),
-    encoding: Optional[str] = typer.Option(None, "--encoding"),
+    encoding: Optional[str] = typer.Option(None, "--encoding", help="Text encoding of the reports when not UTF-8/UTF-16 with BOM (e.g. cp1258)."),
 ):
     """Draw the graph as one self-contained HTML file that works offline."""
     from .formats import atomic_write
@@ -454,7 +465,7 @@ def stats(
     store: Optional[str] = typer.Option(None, "--store", "-s"),
     format: ReportFormat = typer.Option(ReportFormat.table, "--format"),
     top: int = typer.Option(15, "--top", help="How many rows of the rankings."),
-    encoding: Optional[str] = typer.Option(None, "--encoding"),
+    encoding: Optional[str] = typer.Option(None, "--encoding", help="Text encoding of the reports when not UTF-8/UTF-16 with BOM (e.g. cp1258)."),
 ):
     """Most cited documents, implementation chains, counts, undated documents, data errors."""
     from rich.table import Table
@@ -465,7 +476,7 @@ def stats(
     if format == ReportFormat.json:
         print(json.dumps(result, ensure_ascii=False, indent=1))
         return
-    con = Console(highlight=False)
+    con = _out()
     con.print(plain(f"{result['documents']} documents cited by {result['reports']} reports"))
     t = Table("Symbol", "Type", "Date", "Mentions", "Cited by", "PageRank", title="Most cited", title_justify="left")
     for r in result["most_cited"]:
@@ -502,7 +513,7 @@ def export(
     store: Optional[str] = typer.Option(None, "--store", "-s"),
     format: ExportFormat = typer.Option(ExportFormat.graphml, "--format"),
     out: str = typer.Option(..., "--out", "-o", help="File (graphml, gexf) or folder (csv: nodes.csv, edges.csv)."),
-    encoding: Optional[str] = typer.Option(None, "--encoding"),
+    encoding: Optional[str] = typer.Option(None, "--encoding", help="Text encoding of the reports when not UTF-8/UTF-16 with BOM (e.g. cp1258)."),
 ):
     """Export the graph for Gephi (GraphML, GEXF) or spreadsheets (CSV)."""
     from .export import export as run_export
@@ -519,7 +530,7 @@ def annotate(
     path: str = typer.Argument(..., help="A report."),
     out: str = typer.Option(..., "--out", "-o", help="The HTML file to write."),
     graph: str = typer.Option("graph.html", "--graph", help="The `kg viz` page citations link to."),
-    encoding: Optional[str] = typer.Option(None, "--encoding"),
+    encoding: Optional[str] = typer.Option(None, "--encoding", help="Text encoding of the reports when not UTF-8/UTF-16 with BOM (e.g. cp1258)."),
 ):
     """The report's text with every citation highlighted and linked to the graph."""
     from .extract import extract_report

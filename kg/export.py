@@ -11,10 +11,13 @@ import networkx as nx
 from .formats import atomic_write
 
 
-def flat(value) -> str:
-    """Attribute values as strings: lists joined with "; ", records as JSON."""
+def flat(value):
+    """Attribute values for GraphML/GEXF: numbers stay numbers (Gephi sizes nodes by them),
+    lists are joined with "; ", records become JSON, the rest strings."""
     if value is None:
         return ""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return value
     if isinstance(value, (list, tuple)):
         return "; ".join(json.dumps(v, ensure_ascii=False) if isinstance(v, dict) else str(v) for v in value)
     if isinstance(value, dict):
@@ -24,9 +27,11 @@ def flat(value) -> str:
 
 def flat_graph(g: nx.MultiDiGraph) -> nx.MultiDiGraph:
     h = nx.MultiDiGraph()
+    rank = nx.pagerank(nx.DiGraph(g)) if len(g) else {}
     for n, a in g.nodes(data=True):
         attrs = {k: flat(v) for k, v in a.items()}
         attrs["label"] = a.get("symbol") or a.get("label") or n
+        attrs["pagerank"] = round(rank.get(n, 0.0), 6)
         h.add_node(n, **attrs)
     for u, v, k, a in g.edges(keys=True, data=True):
         h.add_edge(u, v, key=k, **{key: flat(val) for key, val in a.items()})
@@ -49,7 +54,7 @@ def export(g: nx.MultiDiGraph, fmt: str, out: str) -> list[str]:
         return [out]
     os.makedirs(out, exist_ok=True)
     node_cols = ["id", "kind", "label", "symbol", "doc_type", "date", "issuer", "title", "system", "mentions",
-                 "reports", "conflicts", "path", "paths"]
+                 "pagerank", "reports", "conflicts", "path", "paths"]
     s = io.StringIO()
     w = csv.writer(s)
     w.writerow(node_cols)

@@ -109,9 +109,18 @@ def run(store, sparql: str, *, params: dict | None = None, allow_service: bool =
     try:
         return store.query(sparql)
     except SyntaxError as e:
-        raise QueryError(f"SPARQL syntax error: {str(e).splitlines()[0]}") from None
+        raise QueryError(f"SPARQL syntax error: {query_position(str(e).splitlines()[0])}") from None
     except (OSError, RuntimeError, ValueError) as e:
         raise QueryError(f"query failed: {str(e).splitlines()[0] if str(e) else type(e).__name__}") from None
+
+
+def query_position(message: str) -> str:
+    """An error position counted in the query as the user wrote it: the store puts kg's
+    predeclared PREFIX lines before it."""
+    from .store import SPARQL_PREFIXES
+    shift = SPARQL_PREFIXES.count("\n")
+    return re.sub(r"\bat (\d+):(\d+)", lambda m: f"at line {max(1, int(m.group(1)) - shift)}, column {m.group(2)}"
+                  if int(m.group(1)) > shift else m.group(0), message, count=1)
 
 
 def rows(results) -> tuple[list[str], list[list[str]]]:

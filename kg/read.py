@@ -390,9 +390,15 @@ def _stream_report(path: str, encoding: str | None, size: int) -> Report:
     return Report(path, None, digest.hexdigest(), chunks=lambda: stream_chunks(path, codec))
 
 
-def expand(paths: list[str]) -> list[str]:
+#: File names in a folder that describe the folder, not reports: skipped in folder scans (a file
+#: named on the command line is always read).
+NOT_REPORTS = frozenset({"readme", "sources", "license", "licence", "changelog", "contributing", "notice"})
+
+
+def expand(paths: list[str], skipped: list[str] | None = None) -> list[str]:
     """Files as named; folders replaced by the reports inside them (recursively, sorted, links
-    to folders not followed so a link loop cannot trap the walk)."""
+    to folders not followed so a link loop cannot trap the walk). README, SOURCES, LICENSE …
+    files in a folder are not reports: they go to ``skipped``."""
     out: list[str] = []
     for path in paths:
         p = Path(path)
@@ -401,6 +407,10 @@ def expand(paths: list[str]) -> list[str]:
                 dirs.sort()
                 for f in sorted(files):
                     if Path(f).suffix.lower() in SUFFIXES and not f.startswith("."):
+                        if Path(f).stem.lower() in NOT_REPORTS:
+                            if skipped is not None:
+                                skipped.append(str(Path(root) / f))
+                            continue
                         out.append(str(Path(root) / f))  # read_report says what is wrong with odd ones
         else:
             out.append(path)

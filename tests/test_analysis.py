@@ -112,3 +112,10 @@ def test_the_texts_own_document_is_drawn_with_its_relations(tmp_path, shared):
     # the title says it guides 07-QĐi/TW, a "Căn cứ" line that it rests on it too
     assert {(g.nodes[b]["symbol"], k) for _, b, k in g.out_edges(own, keys=True)} == {
         ("07-QĐi/TW", "guides"), ("07-QĐi/TW", "based_on"), ("30-QĐ/TW", "based_on")}
+
+
+def test_graphml_keeps_numbers_and_has_pagerank(tmp_path):
+    kg("export", str(SEED), "--format", "graphml", "--out", str(tmp_path / "g.graphml"))
+    g = nx.read_graphml(tmp_path / "g.graphml")
+    node = g.nodes["https://kg.example.org/doc/01-KL-TW-2021"]
+    assert node["mentions"] == 29 and isinstance(node["pagerank"], float) and node["pagerank"] > 0
