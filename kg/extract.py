@@ -171,8 +171,7 @@ def source_document(nt: NormalisedText, citations: list[Citation]) -> tuple[Sour
 @lru_cache(maxsize=1)
 def _type_title() -> re.Pattern:
     """A title line: a type word, then words, no number ("Quy định đánh giá chất lượng sinh hoạt chi bộ")."""
-    words = sorted(tables.type_by_word("party"), key=len, reverse=True)
-    alt = "|".join(re.escape(w[0].upper() + w[1:]) for w in words)
+    alt = find.type_words(capitalised=True)
     return re.compile(rf"[#*\s]{{0,4}}(?P<word>{alt}) (?!(?i:số)\b)[^\W\d][^\n]{{0,200}}")
 
 

@@ -89,10 +89,17 @@ HEADER_SYMBOL = re.compile(r"(?m)^[ #*>\-]{0,6}(?i:số)\s{0,2}:?\s{0,3}$")
 
 
 @lru_cache(maxsize=None)
+def type_words(capitalised: bool = False) -> str:
+    """Every type word as a regex alternation, longest first ("Quy chế phối hợp" before "Quy
+    chế"); ``capitalised``: with a capital first letter, as a sentence or a title opens."""
+    words = sorted(tables.type_by_word("party"), key=len, reverse=True)
+    return "|".join(re.escape(w[0].upper() + w[1:] if capitalised else w) for w in words)
+
+
+@lru_cache(maxsize=None)
 def type_word_before() -> re.Pattern:
     """A type word (and "số") ending exactly where a symbol starts: "Kết luận số ", "QUY ĐỊNH SỐ: "."""
-    words = sorted(tables.type_by_word("party"), key=len, reverse=True)
-    alt = "|".join(re.escape(w) for w in words)
+    alt = type_words()
     qual = "|".join(re.escape(q) for q in TYPE_QUALIFIERS)
     return re.compile(rf"(?i:(?P<word>{alt}))(?:\s{{1,2}}(?i:{qual}))?(?:\s{{1,3}}(?i:số|so)\s{{0,2}}:?)?\s{{0,3}}$")
 
@@ -100,8 +107,7 @@ def type_word_before() -> re.Pattern:
 @lru_cache(maxsize=None)
 def type_word() -> re.Pattern:
     """Any type word at a word boundary ("Quy chế", "Nghị quyết")."""
-    words = sorted(tables.type_by_word("party"), key=len, reverse=True)
-    alt = "|".join(re.escape(w) for w in words)
+    alt = type_words()
     return re.compile(rf"(?<!\w)(?i:{alt})(?!\w)")
 
 
@@ -112,16 +118,14 @@ BRACKETED_NUMBER = re.compile(r"\(\s{0,2}(?:(?i:số)\s{0,2}:?\s{0,2})?$")
 @lru_cache(maxsize=None)
 def short_form() -> re.Pattern:
     """A type word and a bare number: "Nghị quyết 18", "Chỉ thị số 05" (no symbol)."""
-    words = sorted(tables.type_by_word("party"), key=len, reverse=True)
-    alt = "|".join(re.escape(w) for w in words)
+    alt = type_words()
     return re.compile(rf"(?<!\w)(?i:(?P<word>{alt}))\s{{1,3}}(?:(?i:số)\s{{1,2}})?(?P<num>\d{{1,4}})(?![\w/\-.,]\d|[\w/\-])")
 
 
 @lru_cache(maxsize=None)
 def short_form_lower() -> re.Pattern:
     """`short_form` for lower-cased text, without (?i): the regex engine can then skip fast."""
-    words = sorted(tables.type_by_word("party"), key=len, reverse=True)
-    alt = "|".join(re.escape(w) for w in words)
+    alt = type_words()
     return re.compile(rf"(?<!\w)(?P<word>{alt})\s{{1,3}}(?:số\s{{1,2}})?(?P<num>\d{{1,4}})(?![\w/\-.,]\d|[\w/\-])")
 
 

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from itertools import groupby
 
-from . import tables
+from . import find, tables
 from .models import Citation, Document, Relation
 from .normalise import NormalisedText
 
@@ -80,8 +80,7 @@ PREAMBLE_CHARS = 1500  # without a header, only a cue this close to the top spea
 @lru_cache(maxsize=1)
 def _backref() -> re.Pattern:
     """A sentence that opens with a type word alone: "Quy định này …", "Quy định có hiệu lực …"."""
-    words = sorted(tables.type_by_word("party"), key=len, reverse=True)
-    alt = "|".join(re.escape(w[0].upper() + w[1:]) for w in words)
+    alt = find.type_words(capitalised=True)
     return re.compile(rf"[\W\d_]{{0,8}}(?:[a-zđ]\)\s{{1,2}})?(?P<word>{alt})(?P<this>\s{{1,2}}(?:này|nói trên|trên))?(?=[\s,;:])")
 
 
