@@ -222,6 +222,8 @@ def links(nt: NormalisedText, citations: list[Citation], own: Own | None = None)
                 elif ends[i] <= cue.start() or tails[i] <= cue.start():
                     break
                 i -= 1
+            if subject is None and predicate != "based_on":
+                subject = _line_head(text, s_start, cue.start(), cits, starts)
             if subject is None and starts[0] < cue.start() and head_ok and predicate != "based_on":
                 subject = head
             if subject is None:
@@ -244,6 +246,19 @@ def links(nt: NormalisedText, citations: list[Citation], own: Own | None = None)
         if len(seen) > 4 * MAX_OBJECTS:
             del seen[:-MAX_OBJECTS]
     return out
+
+
+def _line_head(text: str, s_start: int, cue_start: int, cits: list[Citation], starts: list[int]) -> Citation | None:
+    """In a sentence that runs over several lines (a list whose items end with ";"), the citation
+    that opens the cue's own line heads it: "…năm 2022;\nKế hoạch số 04-KH/CBDV …; sơ kết 2 năm
+    thực hiện Kết luận 01-KL/TW" is the plan's review, not the first item's."""
+    k = text.rfind("\n", s_start, cue_start)
+    if k < 0:
+        return None
+    i = bisect.bisect_left(starts, k + 1)
+    if i < len(cits) and starts[i] < cue_start and HEAD_PREFIX.fullmatch(text, k + 1, starts[i]):
+        return cits[i]
+    return None
 
 
 def _body_opens(text: str, s_start: int, cue_start: int) -> bool:

@@ -233,3 +233,10 @@ def test_a_two_column_header_printed_right_column_first():
     ex = extract("ĐẢNG CỘNG SẢN VIỆT NAM\nNam Định, ngày 3 tháng 4 năm 2023\nTỈNH ỦY NAM ĐỊNH\n*\nSố 12-KH/TU\n\n"
                  "KẾ HOẠCH\n\nThực hiện Chỉ thị số 35-CT/TW, ngày 30/5/2019 của Bộ Chính trị.")
     assert (ex.source_document.symbol, ex.source_document.date) == ("12-KH/TU", "2023-04-03")
+
+
+def test_a_list_item_on_its_own_line_heads_its_cue():
+    text = ("Các văn bản của chi bộ:\nKế hoạch số 01-KH/CBDV, ngày 9/3/2021 của Chi bộ về việc học tập;\n"
+            "Kế hoạch số 04-KH/CBDV, ngày 8/3/2023 của Chi bộ về chuyên đề năm 2023; sơ kết 2 năm thực hiện\n"
+            "Kết luận 01-KL/TW của Bộ Chính trị.")
+    assert rels(text) == {("04-KH/CBDV", "reviews", "01-KL/TW")}
