@@ -495,10 +495,81 @@ def stats(
             add_plain_row(t, str(name), str(n))
         con.print(t)
     con.print(plain("Cited but never dated: " + (", ".join(result["undated"]) or "none")))
+    t = Table("From", "To", "Pairs", "Median days", "Q1", "Q3", "Slowest", "Fastest",
+              title="Implementation lag (a document → one that implements, guides or reviews it)", title_justify="left")
+    for r in result["implementation_lag"]:
+        add_plain_row(t, r["from"], r["to"], str(r["count"]), f"{r['median']:g}", f"{r['q1']:g}", f"{r['q3']:g}",
+                      r["slowest"], r["fastest"])
+    con.print(t)
     t = Table("Kind", "Documents", "Problem", title="Data errors", title_justify="left")
     for e in result["errors"]:
         add_plain_row(t, e["kind"], ", ".join(e["documents"]), e["message"])
     con.print(t)
+
+
+@app.command()
+def show(
+    symbol: str = typer.Argument(..., help="The document's symbol (số và ký hiệu), e.g. 05-CT/TW."),
+    paths: Optional[List[str]] = typer.Argument(None, help="Reports or `kg extract --format json` files (or use --store)."),
+    store: Optional[str] = typer.Option(None, "--store", "-s", help="A store (folder or SPARQL server URL) instead of reports."),
+    format: ReportFormat = typer.Option(ReportFormat.table, "--format", help="table, or json (keys: document, "
+                                        "relations_out, relations_in, status, implementation_tree, cited_by, conflicts)."),
+    year: Optional[int] = typer.Option(None, "--year", help="Which one, when several documents share the symbol (numbers restart each term)."),
+    encoding: Optional[str] = typer.Option(None, "--encoding", help="Text encoding of the reports when not UTF-8/UTF-16 with BOM (e.g. cp1258)."),
+):
+    """The life of a document: what it does, what was done to it, its status as far as the
+    loaded reports say, the tree of documents that implement it, and the reports that cite it."""
+    from rich.table import Table
+
+    from .lineage import LEVEL_NAMES, find, near, show as describe
+
+    g = _graph_from(paths, store, encoding)
+    found = find(g, symbol, year)
+    if not found:
+        close = near(g, symbol)
+        _fail(f"no document {symbol}" + (f" from {year}" if year else "") +
+              (f"; did you mean {', '.join(close)}?" if close else "; none with that number either"))
+    if len(found) > 1:
+        years = ", ".join((g.nodes[n].get("date") or "undated")[:4] for n in found)
+        if format == ReportFormat.table:
+            err.print(plain(f"kg: {len(found)} documents are {symbol} ({years}); showing each (--year picks one)"))
+    views = [describe(g, n) for n in found]
+    if format == ReportFormat.json:
+        print(json.dumps(views[0] if len(views) == 1 else views, ensure_ascii=False, indent=2))
+        return
+    con = _out()
+    for v in views:
+        d = v["document"]
+        con.print(plain(f"{d['symbol']}  {d.get('doc_type') or ''}  {d.get('date') or 'undated'}  "
+                        f"{d.get('issuer') or ''}  [{LEVEL_NAMES.get(d.get('level'), '—')}]"))
+        con.print(plain(f"{d['id']}" + (f"  “{d['title']}”" if d.get("title") else "")))
+        st = v["status"]
+        by = ", ".join(x.get("symbol") or x.get("report") or "" for x in st["by"])
+        con.print(Text.assemble(("Status: ", "bold"), plain(st["status"] + (f" by {by}" if by else "") +
+                                                          (f" since {st['since']}" if st["since"] else ""))))
+        for title, rows in (("What it does", v["relations_out"]), ("What was done to it", v["relations_in"])):
+            t = Table("Relation", "Document", "Date", "Report", "Sentence", title=title, title_justify="left")
+            for r in rows:
+                other = r["document"]
+                add_plain_row(t, r["predicate"], other.get("symbol") or other.get("report") or "", other.get("date") or "",
+                              r.get("report") or "", (r.get("sentence") or "")[:200])
+            con.print(t)
+        t = Table("Document", "Relation", "Date", "Lag (days)", "Level", title="Implementation tree", title_justify="left")
+
+        def walk(nodes, depth):
+            for n in nodes:
+                doc = n["document"]
+                add_plain_row(t, "  " * depth + (doc.get("symbol") or ""), n["predicate"], doc.get("date") or "",
+                              "" if n["lag_days"] is None else str(n["lag_days"]), LEVEL_NAMES.get(doc.get("level"), ""))
+                walk(n["children"], depth + 1)
+        walk(v["implementation_tree"], 0)
+        con.print(t)
+        t = Table("Report", "Mentions", "Date", title="Cited by", title_justify="left")
+        for r in v["cited_by"]:
+            add_plain_row(t, r["report"] or "", "" if r["mentions"] is None else str(r["mentions"]), r["date"] or "")
+        con.print(t)
+        for c in v["conflicts"]:
+            con.print(plain(f"Conflict: {c.get('field')}: {' ≠ '.join(map(str, c.get('values', [])))}"))
 
 
 class ExportFormat(str, Enum):

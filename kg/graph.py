@@ -35,7 +35,9 @@ def add_extraction(g: nx.MultiDiGraph, data: dict, base: str = DEFAULT_BASE) -> 
         if src["path"] not in g.nodes[report]["paths"]:
             g.nodes[report]["paths"].append(src["path"])
         return
-    g.add_node(report, kind="report", label=name, path=src["path"], paths=[src["path"]], symbol=None)
+    own = data.get("source_document") or {}
+    g.add_node(report, kind="report", label=name, path=src["path"], paths=[src["path"]], symbol=None,
+               date=own.get("date"))
     text_sentences: dict[str, list] = {}
     for c in data["citations"]:
         text_sentences.setdefault(c["document"], []).append(c)
@@ -50,19 +52,24 @@ def add_extraction(g: nx.MultiDiGraph, data: dict, base: str = DEFAULT_BASE) -> 
         if not node.get("body") and d.get("issuer_id") in tables.bodies():
             node["body"] = tables.bodies()[d["issuer_id"]].vi
         node["mentions"] += d["mentions"]
+        node.setdefault("report_mentions", {})[report] = d["mentions"]
         node["reports"].append(name)
         node["conflicts"] += [{"report": name, **c} for c in d.get("conflicts", [])]
         for c in text_sentences.get(d["id"], [])[:5]:
             node["sentences"].append({"report": name, "text": (c.get("sentence") or {}).get("text") or c["text"]})
         g.add_edge(report, d["id"], key="cites", relation="cites")
-    own = data.get("source_document") or {}
     if own.get("id") and own.get("symbol") and own["id"] not in g:
         # the text's own document (its header's symbol): the subject of its preamble's relations
         g.add_node(own["id"], **_doc_attrs({**own, "system": own.get("system") or "party"}))
+    spans = sorted(((c["sentence"]["start"], c["sentence"]["end"], c["sentence"].get("text") or c["text"])
+                    for c in data["citations"] if c.get("sentence")), key=lambda x: x[0])
     for r in data["relations"]:
         if r["subject"] not in g or r["object"] not in g:
             continue  # a JSON file edited by hand: no edge to a node nothing describes
-        g.add_edge(r["subject"], r["object"], key=r["predicate"], relation=r["predicate"], cue=r.get("cue"), report=name)
+        at = r.get("cue_start", r.get("start", 0))
+        sentence = next((t for s0, e0, t in spans if s0 <= at < e0), None)
+        g.add_edge(r["subject"], r["object"], key=r["predicate"], relation=r["predicate"], cue=r.get("cue"),
+                   report=name, sentence=sentence)
 
 
 def from_extractions(items: list[dict], base: str = DEFAULT_BASE) -> nx.MultiDiGraph:
@@ -110,7 +117,7 @@ def from_store(store) -> nx.MultiDiGraph:
     for r in store.select("SELECT DISTINCT ?r ?d WHERE { ?r a kg:Report ; eli:cites ?d }"):
         if r["d"] in g:
             g.add_edge(r["r"], r["d"], key="cites", relation="cites")
-    for r in store.select("""SELECT ?d (SAMPLE(?f) AS ?file) ?n ?sentence WHERE {
+    for r in store.select("""SELECT ?d ?r (SAMPLE(?f) AS ?file) ?n ?sentence WHERE {
             { SELECT ?d ?r (COUNT(DISTINCT ?m) AS ?n) (SAMPLE(?s) AS ?sentence) WHERE {
                 ?m a kg:Mention ; oa:hasBody ?d ; kg:sentence ?s ; prov:wasDerivedFrom ?r } GROUP BY ?d ?r }
             ?r dct:source ?f } GROUP BY ?d ?r ?n ?sentence"""):
@@ -118,6 +125,7 @@ def from_store(store) -> nx.MultiDiGraph:
             node = g.nodes[r["d"]]
             name = Path(r["file"]).name
             node["mentions"] += int(r["n"])
+            node.setdefault("report_mentions", {})[r["r"]] = int(r["n"])
             if name not in node["reports"]:
                 node["reports"].append(name)
             node["sentences"].append({"report": name, "text": r["sentence"]})

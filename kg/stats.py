@@ -6,6 +6,7 @@ from collections import Counter
 import networkx as nx
 
 from .graph import document_graph
+from .lineage import lag_table
 
 CHAIN_RELATIONS = {"implements", "reviews", "guides"}
 
@@ -82,4 +83,4 @@ def stats(g: nx.MultiDiGraph, top: int = 15) -> dict:
             "reports": sum(1 for _, a in g.nodes(data=True) if a.get("kind") == "report"),
             "most_cited": most_cited(g, top), "chains": chains(g, top),
             "chains_by_relation": {r: chains(g, top, r) for r in sorted(CHAIN_RELATIONS)}, "counts": counts(g),
-            "undated": undated(g), "errors": errors(g)}
+            "undated": undated(g), "errors": errors(g), "implementation_lag": lag_table(g)}

@@ -28,6 +28,7 @@ class IssuerCode:
     vi: str
     en: str
     alias_of: str | None
+    level: str | None = None   # central | province | district | cell (Party codes)
 
 
 @dataclass(frozen=True)
@@ -67,7 +68,7 @@ def doc_types() -> dict[str, DocType]:
 @lru_cache(maxsize=None)
 def issuer_codes() -> dict[str, IssuerCode]:
     return {
-        r["code"]: IssuerCode(r["code"], r["system"], r["vi"], r["en"], r["alias_of"] or None)
+        r["code"]: IssuerCode(r["code"], r["system"], r["vi"], r["en"], r["alias_of"] or None, r.get("level") or None)
         for r in _rows("issuer_codes.tsv")
     }
 

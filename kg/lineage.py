@@ -1,0 +1,192 @@
+"""The life of a document (lược đồ): what it does, what was done to it, its status as far as the
+loaded reports say, and the tree of documents that implement it down the levels of the Party.
+
+Pure functions over the networkx graph of `kg.graph` (built from reports, JSON extractions or a
+store), so `kg show`, `kg stats` and a notebook share them.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import statistics
+import unicodedata
+
+import networkx as nx
+
+from . import tables
+
+#: What one document does to another, as `kg show` lists them.
+RELATIONS = ("based_on", "implements", "guides", "reviews", "amends", "replaces", "repeals")
+#: The relations a tree of implementation follows downwards (from the implemented document).
+TREE_RELATIONS = {"implements", "guides", "reviews"}
+#: The rungs of the Party, top down (issuer codes carry their level: kg/data/issuer_codes.tsv).
+LEVELS = ("central", "province", "district", "cell")
+LEVEL_NAMES = {"central": "Trung ương", "province": "Tỉnh ủy / Thành ủy", "district": "Huyện ủy / Đảng ủy",
+               "cell": "Chi bộ"}
+MAX_DEPTH = 12  # a tree deeper than the Party has levels is a data error (cycles are cut anyway)
+
+
+def _fold(s: str) -> str:
+    """Lower case without diacritics: "Quyết định 01-KL/TW" and "quyet dinh 01-kl/tw" match."""
+    s = s.replace("Đ", "D").replace("đ", "d")
+    return "".join(ch for ch in unicodedata.normalize("NFD", s) if not unicodedata.combining(ch)).lower()
+
+
+def level(node: dict) -> str | None:
+    """The level a document comes from, by its issuer code ("TU" → province); a chi bộ's unit
+    code (CB…) is a cell."""
+    if node.get("system") == "state":
+        return None
+    code = (node.get("issuer_code") or "").split("-")[0]
+    entry = tables.issuer_codes().get(code)
+    if entry and entry.level:
+        return entry.level
+    return "cell" if code.upper().startswith("CB") else None
+
+
+def documents(g: nx.MultiDiGraph) -> list[str]:
+    return [n for n, a in g.nodes(data=True) if a.get("kind") == "document"]
+
+
+def find(g: nx.MultiDiGraph, symbol: str, year: int | None = None) -> list[str]:
+    """The documents with this symbol (numbers restart each term: there may be several), the
+    symbol compared without case and diacritics; ``year`` picks one."""
+    want = _fold(symbol.strip())
+    # "Kết luận 01-KL/TW", "ket luan 01-kl/tw": the symbol is the word with a "/"
+    want = next((w for w in reversed(want.split()) if "/" in w), want)
+    found = [n for n in documents(g) if _fold(g.nodes[n]["symbol"]) == want]
+    if year is not None:
+        found = [n for n in found if (g.nodes[n].get("date") or "")[:4] == str(year) or n.endswith(f"-{year}")]
+    return sorted(found, key=lambda n: g.nodes[n].get("date") or "")
+
+
+def near(g: nx.MultiDiGraph, symbol: str, n: int = 5) -> list[str]:
+    """Symbols close to one that is not in the graph: the same number, or the same text without
+    diacritics and punctuation."""
+    want = _fold(symbol)
+    number = "".join(ch for ch in want.split("-")[0].split("/")[0] if ch.isdigit()).lstrip("0")
+    bare = "".join(ch for ch in want if ch.isalnum())
+    scored = []
+    for node in documents(g):
+        s = g.nodes[node]["symbol"]
+        f = _fold(s)
+        num = "".join(ch for ch in f.split("-")[0].split("/")[0] if ch.isdigit()).lstrip("0")
+        same_number = bool(number) and num == number
+        bare_hit = bare and bare in "".join(ch for ch in f if ch.isalnum())
+        if same_number or bare_hit:
+            scored.append((0 if bare_hit else 1, s))
+    return [s for _, s in sorted(set(scored))][:n]
+
+
+def _doc(g: nx.MultiDiGraph, node: str) -> dict:
+    a = g.nodes[node]
+    if a.get("kind") == "report":
+        return {"id": node, "symbol": None, "report": a.get("label"), "date": a.get("date")}
+    return {"id": node, "symbol": a.get("symbol"), "doc_type": a.get("doc_type"), "date": a.get("date"),
+            "issuer": a.get("issuer") or a.get("body"), "level": level(a)}
+
+
+def _edge(g, a, b, data, other) -> dict:
+    return {"predicate": data["relation"], "document": _doc(g, other), "cue": data.get("cue"),
+            "sentence": data.get("sentence"), "report": data.get("report")}
+
+
+def relations_out(g: nx.MultiDiGraph, node: str) -> list[dict]:
+    return [_edge(g, node, b, d, b) for _, b, d in g.out_edges(node, data=True) if d["relation"] in RELATIONS]
+
+
+def relations_in(g: nx.MultiDiGraph, node: str) -> list[dict]:
+    return [_edge(g, a, node, d, a) for a, _, d in g.in_edges(node, data=True) if d["relation"] in RELATIONS]
+
+
+def status(g: nx.MultiDiGraph, node: str) -> dict:
+    """replaced (by whom, from when), repealed, amended, or "no change known": never "in force",
+    since the graph knows only what its reports cite. With the evidence."""
+    incoming = relations_in(g, node)
+    for value, predicate in (("replaced", "replaces"), ("repealed", "repeals"), ("amended", "amends")):
+        by = [r for r in incoming if r["predicate"] == predicate]
+        if by:
+            dates = sorted(r["document"]["date"] for r in by if r["document"].get("date"))
+            return {"status": value, "by": [r["document"] for r in by], "since": dates[0] if dates else None,
+                    "evidence": [{"sentence": r["sentence"], "report": r["report"], "cue": r["cue"]} for r in by]}
+    return {"status": "no change known", "by": [], "since": None, "evidence": []}
+
+
+def lag_days(later: str | None, earlier: str | None) -> int | None:
+    if not later or not earlier:
+        return None
+    return (dt.date.fromisoformat(later) - dt.date.fromisoformat(earlier)).days
+
+
+def implementation_tree(g: nx.MultiDiGraph, node: str) -> list[dict]:
+    """The documents that implement, guide or review ``node``, recursively, each with its lag in
+    days after the root (None when a date is missing). A document is shown once (cycles cut)."""
+    root_date = g.nodes[node].get("date")
+    seen = {node}
+
+    def children(of: str, depth: int) -> list[dict]:
+        if depth >= MAX_DEPTH:
+            return []
+        out = []
+        for a, _, d in sorted(g.in_edges(of, data=True), key=lambda e: (g.nodes[e[0]].get("date") or "", e[0])):
+            if d["relation"] not in TREE_RELATIONS or a in seen or g.nodes[a].get("kind") != "document":
+                continue
+            seen.add(a)
+            doc = _doc(g, a)
+            out.append({"document": doc, "predicate": d["relation"], "lag_days": lag_days(doc["date"], root_date),
+                        "children": children(a, depth + 1)})
+        return out
+    return children(node, 0)
+
+
+def cited_by(g: nx.MultiDiGraph, node: str) -> list[dict]:
+    """The reports that cite the document, with their mentions of it and their own dates."""
+    out = []
+    mentions = g.nodes[node].get("report_mentions") or {}
+    for a, _, d in g.in_edges(node, data=True):
+        if d["relation"] == "cites" and g.nodes[a].get("kind") == "report":
+            r = g.nodes[a]
+            out.append({"report": r.get("label"), "paths": r.get("paths") or [r.get("path")],
+                        "mentions": mentions.get(a), "date": r.get("date")})
+    out.sort(key=lambda r: (r["date"] or "", r["report"] or ""))
+    return out
+
+
+def show(g: nx.MultiDiGraph, node: str) -> dict:
+    """Everything `kg show` says about one document (the JSON of `kg show --format json`)."""
+    reports = cited_by(g, node)
+    dates = sorted(r["date"] for r in reports if r["date"])
+    doc = _doc(g, node)
+    a = g.nodes[node]
+    doc.update({"title": a.get("title"), "system": a.get("system"), "term": a.get("term"),
+                "mentions": a.get("mentions")})
+    return {"document": doc, "relations_out": relations_out(g, node), "relations_in": relations_in(g, node),
+            "status": status(g, node), "implementation_tree": implementation_tree(g, node), "cited_by": reports,
+            "first_cited": dates[0] if dates else None, "last_cited": dates[-1] if dates else None,
+            "conflicts": list(a.get("conflicts") or [])}
+
+
+def lag_table(g: nx.MultiDiGraph) -> list[dict]:
+    """How long directives take to travel down: for each pair of levels (higher → lower), the
+    days from a document to one that implements, guides or reviews it (median, quartiles, count),
+    with the slowest and fastest pair."""
+    by_pair: dict[tuple, list[tuple[int, str, str]]] = {}
+    for a, b, d in g.edges(data=True):
+        if d["relation"] not in TREE_RELATIONS:
+            continue
+        na, nb = g.nodes[a], g.nodes[b]
+        if na.get("kind") != "document" or nb.get("kind") != "document":
+            continue
+        days = lag_days(na.get("date"), nb.get("date"))
+        la, lb = level(na), level(nb)
+        if days is None or la is None or lb is None:
+            continue
+        by_pair.setdefault((lb, la), []).append((days, nb["symbol"], na["symbol"]))
+    out = []
+    for (hi, lo), lags in sorted(by_pair.items(), key=lambda x: (LEVELS.index(x[0][0]), LEVELS.index(x[0][1]))):
+        days = sorted(x[0] for x in lags)
+        q = statistics.quantiles(days, n=4) if len(days) > 1 else [days[0]] * 3
+        slow, fast = max(lags), min(lags)
+        out.append({"from": LEVEL_NAMES[hi], "to": LEVEL_NAMES[lo], "count": len(days), "median": statistics.median(days),
+                    "q1": q[0], "q3": q[2], "slowest": f"{slow[1]} → {slow[2]} ({slow[0]} days)",
+                    "fastest": f"{fast[1]} → {fast[2]} ({fast[0]} days)"})
+    return out
