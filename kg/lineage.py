@@ -184,9 +184,61 @@ def lag_table(g: nx.MultiDiGraph) -> list[dict]:
     out = []
     for (hi, lo), lags in sorted(by_pair.items(), key=lambda x: (LEVELS.index(x[0][0]), LEVELS.index(x[0][1]))):
         days = sorted(x[0] for x in lags)
-        q = statistics.quantiles(days, n=4) if len(days) > 1 else [days[0]] * 3
+        q = statistics.quantiles(days, n=4, method="inclusive") if len(days) > 1 else [days[0]] * 3
         slow, fast = max(lags), min(lags)
         out.append({"from": LEVEL_NAMES[hi], "to": LEVEL_NAMES[lo], "count": len(days), "median": statistics.median(days),
                     "q1": q[0], "q3": q[2], "slowest": f"{slow[1]} → {slow[2]} ({slow[0]} days)",
                     "fastest": f"{fast[1]} → {fast[2]} ({fast[0]} days)"})
+    return out
+
+
+# --- The same, derived once into the store's lineage graph (rebuilt after every load) --------
+
+STATUS = {"replaced": "replaced", "repealed": "repealed", "amended": "amended", "no change known": "no-change-known"}
+
+
+def lineage_triples(relations: list[tuple[str, str, str]], facts: dict[str, dict], vocab: str, kg_ns: str):
+    """Triples of the lineage graph from the documents graph's relations (subject, predicate
+    name, object) and each document's facts ({"date", "issuer_code", "system"}):
+
+    - ``kg:status`` (a concept of the status scheme) on every document, and ``kg:replacedBy``,
+      ``kg:repealedBy``, ``kg:amendedBy`` (the inverses, for easy queries);
+    - a ``kg:Lag`` node per implements / guides / reviews pair with both dates: ``kg:lagDays``,
+      and the levels it runs between;
+    - a ``kg:LagSummary`` per pair of levels: count, median and quartiles of the days.
+    One node per pair of documents, not per report statement: a relation three reports state is
+    one lag, and queries do not repeat rows."""
+    from .resolve import ascii_slug
+    out: list[tuple[str, str, object]] = []
+    inverse = {"replaces": "replacedBy", "repeals": "repealedBy", "amends": "amendedBy"}
+    done_to: dict[str, set[str]] = {}
+    lags: dict[tuple[str, str], list[int]] = {}
+    for a, p, b in relations:
+        if p in inverse:
+            out.append((b, kg_ns + inverse[p], a))
+            done_to.setdefault(b, set()).add(p)
+        if p in TREE_RELATIONS and a in facts and b in facts:
+            days = lag_days(facts[a].get("date"), facts[b].get("date"))
+            if days is None:
+                continue
+            node = f"{vocab}lag/{ascii_slug(b.rsplit('/', 1)[-1])}--{p}--{ascii_slug(a.rsplit('/', 1)[-1])}"
+            out += [(node, "type", kg_ns + "Lag"), (node, kg_ns + "lagFrom", b), (node, kg_ns + "lagTo", a),
+                    (node, kg_ns + "lagRelation", kg_ns + p if p != "implements" else "http://data.europa.eu/eli/ontology#ensures_implementation_of"),
+                    (node, kg_ns + "lagDays", days)]
+            hi, lo = level(facts[b]), level(facts[a])
+            if hi and lo:
+                out += [(node, kg_ns + "fromLevel", hi), (node, kg_ns + "toLevel", lo)]
+                lags.setdefault((hi, lo), []).append(days)
+    for d in facts:
+        ps = done_to.get(d, set())
+        value = "replaced" if "replaces" in ps else "repealed" if "repeals" in ps else "amended" if "amends" in ps \
+            else "no change known"
+        out.append((d, kg_ns + "status", f"{vocab}status/{STATUS[value]}"))
+    for (hi, lo), days in lags.items():
+        days.sort()
+        q = statistics.quantiles(days, n=4, method="inclusive") if len(days) > 1 else [days[0]] * 3
+        node = f"{vocab}lag-summary/{hi}--{lo}"
+        out += [(node, "type", kg_ns + "LagSummary"), (node, kg_ns + "fromLevel", hi), (node, kg_ns + "toLevel", lo),
+                (node, kg_ns + "count", len(days)), (node, kg_ns + "medianDays", float(statistics.median(days))),
+                (node, kg_ns + "q1Days", float(q[0])), (node, kg_ns + "q3Days", float(q[2]))]
     return out

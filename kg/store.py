@@ -23,6 +23,8 @@ ONTOLOGY_DIR = tables.shipped("ontology")
 SPARQL_PREFIXES = "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items())
 DCT_SOURCE = "http://purl.org/dc/terms/source"
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+XSD_INTEGER = "http://www.w3.org/2001/XMLSchema#integer"
+XSD_DECIMAL = "http://www.w3.org/2001/XMLSchema#decimal"
 
 
 class StoreError(Exception):
@@ -120,6 +122,37 @@ def identity_quads(doc_iris: list[str]) -> list[ox.Quad]:
             out += [ox.Quad(u, ox.NamedNode(OWL_SAME_AS), d, g), ox.Quad(d, ox.NamedNode(OWL_SAME_AS), u, g)]
         else:
             out += [ox.Quad(ox.NamedNode(iri), ox.NamedNode(KG + "ambiguousWith"), ox.NamedNode(h), g) for h in sorted(hits)]
+    return out
+
+
+LINEAGE_GRAPH = VOCAB + "graph/lineage"
+RELATION_NAMES = {ELI + "ensures_implementation_of": "implements", ELI + "amends": "amends", ELI + "based_on": "based_on",
+                  KG + "replaces": "replaces", KG + "repeals": "repeals", KG + "reviews": "reviews", KG + "guides": "guides"}
+
+
+def lineage_quads(store) -> list[ox.Quad]:
+    """The lineage graph (status, inverses, lags; see `kg.lineage.lineage_triples`), derived in
+    Python from two reads of the documents graph."""
+    from .lineage import lineage_triples
+    g = ox.NamedNode(LINEAGE_GRAPH)
+    values = " ".join(f"<{p}>" for p in RELATION_NAMES)
+    rels = [(r["a"], RELATION_NAMES[r["p"]], r["b"]) for r in store.select(
+        f"SELECT ?a ?p ?b WHERE {{ GRAPH <{DOCUMENTS_GRAPH}> {{ VALUES ?p {{ {values} }} ?a ?p ?b }} }}")]
+    facts: dict[str, dict] = {}
+    for r in store.select(f"""SELECT ?d (MIN(?date) AS ?dt) (COUNT(DISTINCT ?date) AS ?n) (SAMPLE(?ic) AS ?code) ?k WHERE {{
+            GRAPH <{DOCUMENTS_GRAPH}> {{ ?d eli:id_local ?s ; a ?k FILTER(?k IN (kg:PartyDocument, kg:StateDocument))
+              OPTIONAL {{ ?d eli:date_document ?date }} OPTIONAL {{ ?d kg:issuerCode ?ic }} }} }} GROUP BY ?d ?k"""):
+        one_date = r.get("dt") if str(r.get("n")) == "1" else None  # two dates: the reports disagree, no lag
+        facts[r["d"]] = {"date": one_date, "issuer_code": r.get("code"),
+                         "system": "state" if r["k"].endswith("StateDocument") else "party"}
+    out = []
+    for s, p, o in lineage_triples(rels, facts, VOCAB, KG):
+        pred = ox.NamedNode(RDF_TYPE if p == "type" else p)
+        if isinstance(o, bool) or not isinstance(o, (int, float)):
+            obj = ox.NamedNode(o) if str(o).startswith(("http://", "https://")) else ox.Literal(str(o))
+        else:
+            obj = ox.Literal(str(o), datatype=ox.NamedNode(XSD_INTEGER if isinstance(o, int) else XSD_DECIMAL))
+        out.append(ox.Quad(ox.NamedNode(s), pred, obj, g))
     return out
 
 
@@ -326,6 +359,11 @@ class LocalStore(_Store):
         if self.db.contains_named_graph(g):
             self.db.remove_graph(g)
         self.db.extend(identity_quads(document_iris(self)))
+        g = ox.NamedNode(LINEAGE_GRAPH)  # derived from the same documents graph, at the same time
+        quads = lineage_quads(self)
+        if self.db.contains_named_graph(g):
+            self.db.remove_graph(g)
+        self.db.extend(quads)
 
     def counts(self) -> dict:
         reports = sum(1 for _ in self.db.quads_for_pattern(None, ox.NamedNode(RDF_TYPE), ox.NamedNode(KG + "Report"), None))
@@ -465,6 +503,7 @@ class RemoteStore(_Store):
 
     def put_identity(self) -> None:
         self._send_graph("PUT", IDENTITY_GRAPH, (q.triple for q in identity_quads(document_iris(self))))
+        self._send_graph("PUT", LINEAGE_GRAPH, (q.triple for q in lineage_quads(self)))
 
     def counts(self) -> dict:
         reports = self.select("SELECT (COUNT(?r) AS ?n) WHERE { GRAPH ?r { ?r a kg:Report } }")[0]["n"]

@@ -100,3 +100,41 @@ def test_lag_table_per_pair_of_levels():
     central_cell = rows[("Trung ương", "Chi bộ")]
     assert central_cell["count"] >= 3 and central_cell["q1"] <= central_cell["median"] <= central_cell["q3"]
     assert "01-KL/TW → 04-KH/CBDV (659 days)" in (central_cell["fastest"], central_cell["slowest"]) or central_cell["count"] > 3
+
+
+@pytest.fixture(scope="module")
+def lineage_store(tmp_path_factory, shared):
+    store = tmp_path_factory.mktemp("lineage") / "st"
+    run = kg_cli("load", str(SEED), str(shared / "devset/docs/sonv_ninhthuan_69-QD-TW.txt"), "--store", str(store))
+    assert run.returncode == 0, run.stderr
+    return store
+
+
+def rows(store, name, *params):
+    args = [a for p in params for a in ("--param", p)]
+    run = kg_cli("query", name, *args, "--store", str(store), "--format", "json")
+    assert run.returncode == 0, run.stderr
+    return [{k: v["value"] for k, v in b.items()} for b in json.loads(run.stdout)["results"]["bindings"]]
+
+
+def test_status_query(lineage_store):
+    got = {(r["symbol"], r["status"], r["by"], r.get("since")) for r in rows(lineage_store, "status")}
+    assert got == {("07-QĐi/TW", "replaced", "69-QĐ/TW", "2022-07-06"), ("102-QĐ/TW", "replaced", "69-QĐ/TW", "2022-07-06")}
+
+
+def test_lineage_query(lineage_store):
+    got = {(r["direction"], r["relation"], r["other"]) for r in rows(lineage_store, "lineage", "symbol=01-KL/TW")}
+    assert got == {("out", "ensures_implementation_of", "05-CT/TW"), ("in", "reviews", "04-KH/CBDV"),
+                   ("in", "reviews", "05-KH/CBDV"), ("in", "reviews", "22-BC/CBDV")}
+    assert {r["status"] for r in rows(lineage_store, "lineage", "symbol=102-QĐ/TW")} == {"replaced"}
+
+
+def test_implementation_lag_query_agrees_with_kg_stats(lineage_store):
+    got = {(r["from_level"], r["to_level"]): r for r in rows(lineage_store, "implementation-lag")}
+    g = from_extractions([extraction_json(kg.extract(SEED.read_text(encoding="utf-8"), path=str(SEED)))])
+    names = {"Trung ương": "central", "Tỉnh ủy / Thành ủy": "province", "Huyện ủy / Đảng ủy": "district", "Chi bộ": "cell"}
+    for r in lag_table(g):
+        q = got[(names[r["from"]], names[r["to"]])]
+        assert (int(q["pairs"]), float(q["median_days"]), float(q["q1_days"]), float(q["q3_days"])) == \
+            (r["count"], r["median"], r["q1"], r["q3"])
+    assert int(got[("central", "cell")]["pairs"]) >= 4
