@@ -425,7 +425,9 @@ def viz(
     store: Optional[str] = typer.Option(None, "--store", "-s", help="Draw a store."),
     out: str = typer.Option("graph.html", "--out", "-o", help="The HTML file to write."),
     focus: Optional[str] = typer.Option(None, "--focus", help="Only this document (symbol) and its neighbourhood."),
-    depth: int = typer.Option(1, "--depth", help="Neighbourhood radius with --focus."),
+    depth: int = typer.Option(1, "--depth", min=0, help="Neighbourhood radius with --focus."),
+    lineage_only: bool = typer.Option(False, "--lineage", help="With --focus: only the document's lineage (what it does, "
+                                      "what was done to it, its implementation tree)."),
     issuer: Optional[str] = typer.Option(None, "--issuer", help="Only documents of this issuer (diacritics ignored)."),
     doc_type: Optional[str] = typer.Option(None, "--type", help="Only documents of this type (Chỉ thị, Kết luận …)."),
     year_from: Optional[int] = typer.Option(None, "--from", help="Only documents dated from this year."),
@@ -445,8 +447,10 @@ def viz(
     if rels and set(rels) - known:
         _fail(f"unknown relation {sorted(set(rels) - known)[0]!r}; use {', '.join(sorted(known))}")
     try:
+        if lineage_only and not focus:
+            _fail("--lineage draws one document's lineage: give --focus SYMBOL")
         part = select(g, focus=focus, depth=depth, issuer=issuer, doc_type=doc_type, year_from=year_from,
-                      year_to=year_to, relations=rels)
+                      year_to=year_to, relations=rels, only_lineage=lineage_only)
         html = render(part, title=title, force=force)
     except VizError as e:
         _fail(str(e))

@@ -14,6 +14,8 @@ import unicodedata
 from importlib import resources
 
 import networkx as nx
+
+from . import lineage
 from pyvis.network import Network
 
 
@@ -54,8 +56,10 @@ def year_of(attrs: dict) -> int | None:
 
 def select(g: nx.MultiDiGraph, *, focus: str | None = None, depth: int = 1, issuer: str | None = None,
            doc_type: str | None = None, year_from: int | None = None, year_to: int | None = None,
-           relations: list[str] | None = None) -> nx.MultiDiGraph:
-    """The part of the graph the filters keep. Reports stay when they cite a kept document."""
+           relations: list[str] | None = None, only_lineage: bool = False) -> nx.MultiDiGraph:
+    """The part of the graph the filters keep. Reports stay when they cite a kept document.
+    ``only_lineage`` (with ``focus``): the document, what it is related to, and its implementation
+    tree, without the reports."""
     if relations:
         drop = [(a, b, k) for a, b, k, d in g.edges(keys=True, data=True)
                 if d["relation"] != "cites" and d["relation"] not in relations]
@@ -73,6 +77,8 @@ def select(g: nx.MultiDiGraph, *, focus: str | None = None, depth: int = 1, issu
                [n for n in docs if fold(focus) in fold(g.nodes[n]["symbol"])]
         if not hits:
             raise VizError(f"no document {focus!r} in the graph")
+        if only_lineage:
+            return g.subgraph(set().union(*(lineage_of(g, h) for h in hits))).copy()
         undirected = nx.Graph(g.subgraph(docs | {n for n, a in g.nodes(data=True) if a["kind"] == "report"}))
         around = set()
         for h in hits:
@@ -81,6 +87,41 @@ def select(g: nx.MultiDiGraph, *, focus: str | None = None, depth: int = 1, issu
     reports = {a for a, b, d in g.edges(data=True) if d["relation"] == "cites" and b in docs}
     keep = docs | reports
     return g.subgraph(keep).copy()
+
+
+STATUS_VI = {"replaced": "bị thay thế", "repealed": "bị bãi bỏ", "amended": "được sửa đổi, bổ sung",
+             "no change known": "chưa thấy thay đổi"}
+
+
+def lineage_details(g: nx.MultiDiGraph, n: str) -> dict:
+    """What the page's "Lược đồ" and "Cây thực hiện" sections show for one document."""
+    st = lineage.status(g, n)
+
+    def rel(r):
+        return {"relation": r["predicate"], "id": r["document"]["id"], "symbol": r["document"].get("symbol")
+                or r["document"].get("report"), "date": r["document"].get("date")}
+
+    def tree(nodes):
+        return [{"id": x["document"]["id"], "symbol": x["document"]["symbol"], "predicate": x["predicate"],
+                 "date": x["document"]["date"], "lag_days": x["lag_days"], "children": tree(x["children"])} for x in nodes]
+    return {"status": {"value": st["status"].replace(" ", "-"), "label": STATUS_VI[st["status"]],
+                       "by": [b.get("symbol") or b.get("report") or "" for b in st["by"]]},
+            "lineage_out": [rel(r) for r in lineage.relations_out(g, n)],
+            "lineage_in": [rel(r) for r in lineage.relations_in(g, n)],
+            "tree": tree(lineage.implementation_tree(g, n))}
+
+
+def lineage_of(g: nx.MultiDiGraph, node: str) -> set[str]:
+    """A document, the documents it is related to either way, and its implementation tree."""
+    keep = {node} | {b for _, b, d in g.out_edges(node, data=True) if d["relation"] in lineage.RELATIONS} \
+        | {a for a, _, d in g.in_edges(node, data=True) if d["relation"] in lineage.RELATIONS}
+
+    def walk(nodes):
+        for x in nodes:
+            keep.add(x["document"]["id"])
+            walk(x["children"])
+    walk(lineage.implementation_tree(g, node))
+    return keep
 
 
 def _tooltip(a: dict) -> str:
@@ -123,6 +164,8 @@ def build_network(g: nx.MultiDiGraph) -> tuple[Network, dict]:
             "search": fold(" ".join(str(a.get(k) or "") for k in ("doc_type", "symbol", "title", "issuer", "label"))),
             "pagerank": round(rank.get(n, 0.0), 5), "cited_by": cited.get(n, 0),
         }
+        if a["kind"] == "document":
+            details[n].update(lineage_details(g, n))
     for a, b, d in g.edges(data=True):
         style = RELATION_STYLES.get(d["relation"], RELATION_STYLES["cites"])
         net.add_edge(a, b, title=d["relation"] + (f": {d['cue']}" if d.get("cue") else ""),

@@ -137,3 +137,32 @@ def test_too_big_graph_says_so(tmp_path):
         g.add_node(f"n{i}", kind="document", symbol=f"{i}-CT/TW")
     with pytest.raises(VizError, match="--focus"):
         render(g)
+
+
+def test_the_panel_shows_the_lineage_and_the_implementation_tree(browser, tmp_path, shared):
+    out = tmp_path / "lineage.html"
+    kg("viz", str(SEED), str(shared / "devset/docs/sonv_ninhthuan_69-QD-TW.txt"), "--out", str(out))
+    def opened_on(iri):
+        page = browser.new_page(viewport={"width": 1300, "height": 800})
+        errors = []
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.goto(out.as_uri() + "#" + iri)
+        page.wait_for_function("window.kgNetwork !== undefined")
+        return page, errors
+    page, errors = opened_on("https://kg.example.org/doc/102-QD-TW-2017")
+    panel = page.locator("#panel")
+    assert "Lược đồ" in panel.text_content() and panel.locator(".badge").text_content() == "bị thay thế"
+    panel.locator(".lineage a", has_text="69-QĐ/TW").first.click()          # each relation links to its node
+    assert panel.locator("h2").text_content().endswith("69-QĐ/TW")
+    page.close()
+    page, more = opened_on("https://kg.example.org/doc/01-KL-TW-2021")
+    tree = page.locator("#panel .tree").text_content()
+    assert "04-KH/CBDV" in tree and "+659 ngày" in tree
+    assert errors == [] and more == []
+    page.close()
+
+
+def test_focus_lineage_draws_only_the_lineage(tmp_path):
+    out = tmp_path / "l.html"
+    run = kg("viz", str(SEED), "--focus", "01-KL/TW", "--lineage", "--out", str(out))
+    assert b"5 documents" in run.stderr  # 01-KL/TW, 05-CT/TW and the three plans/reports reviewing it
