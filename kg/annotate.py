@@ -10,6 +10,7 @@ import html
 import json
 from urllib.parse import quote
 
+from .lineage import STATUS_VI
 from .models import Extraction
 from .viz import TYPE_COLOURS, RELATION_STYLES
 
@@ -47,7 +48,8 @@ mark.rel {{ background: none; border-bottom: 2px dashed var(--c); color: var(--c
     const d = docs[a.dataset.doc]; if (!d) return;
     card.replaceChildren(el("h2", ((d.doc_type || "") + " " + d.symbol).trim()));
     const dl = el("dl");
-    for (const [k, v] of [["Ngày", d.date || "—"], ["Cơ quan", d.issuer || "—"], ["Trích yếu", d.title || "—"], ["Số lần", d.mentions]])
+    for (const [k, v] of [["Ngày", d.date || "—"], ["Cơ quan", d.issuer || "—"], ["Trích yếu", d.title || "—"], ["Số lần", d.mentions],
+                          ["Tình trạng", d.status]])
       dl.append(el("dt", k), el("dd", v));
     for (const r of d.relations) dl.append(el("dt", r[0]), el("dd", r[1]));
     for (const c of d.conflicts) dl.append(el("dt", "Mâu thuẫn"), el("dd", c.field + ": " + c.values.join(" ≠ ")));
@@ -70,6 +72,15 @@ def _json_for_script(obj) -> str:
     return json.dumps(obj, ensure_ascii=False).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
+def status_here(ex: Extraction, doc: str, symbol_of: dict) -> str:
+    """The document's status as this report says it (see `kg show` for all loaded reports)."""
+    for value, predicate in (("replaced", "replaces"), ("repealed", "repeals"), ("amended", "amends")):
+        by = [symbol_of.get(r.subject, "văn bản này") for r in ex.relations if r.object == doc and r.predicate == predicate]
+        if by:
+            return f"{STATUS_VI[value]} bởi {', '.join(by)}"
+    return STATUS_VI["no change known"]
+
+
 def annotate(ex: Extraction, graph_href: str = "graph.html") -> str:
     text = ex.text
     symbol_of = {d.id: d.symbol for d in ex.documents}
@@ -78,7 +89,7 @@ def annotate(ex: Extraction, graph_href: str = "graph.html") -> str:
         rels = [[r.predicate, symbol_of.get(r.object, r.object)] for r in ex.relations if r.subject == d.id]
         rels += [[f"← {r.predicate}", symbol_of.get(r.subject, r.subject)] for r in ex.relations if r.object == d.id]
         docs[d.id] = {"symbol": d.symbol, "doc_type": d.doc_type, "date": d.date, "issuer": d.issuer, "title": d.title,
-                      "mentions": d.mentions, "relations": rels,
+                      "mentions": d.mentions, "relations": rels, "status": status_here(ex, d.id, symbol_of),
                       "conflicts": [{"field": c.field, "values": [str(v) for v in c.values]} for c in d.conflicts]}
     type_of = {d.id: d.doc_type_id for d in ex.documents}
     spans = [(c.start, c.end, "cit", c) for c in ex.citations]

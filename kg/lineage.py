@@ -22,6 +22,8 @@ TREE_RELATIONS = {"implements", "guides", "reviews"}
 LEVELS = ("central", "province", "district", "cell")
 LEVEL_NAMES = {"central": "Trung ương", "province": "Tỉnh ủy / Thành ủy", "district": "Huyện ủy / Đảng ủy",
                "cell": "Chi bộ"}
+STATUS_VI = {"replaced": "bị thay thế", "repealed": "bị bãi bỏ", "amended": "được sửa đổi, bổ sung",
+             "no change known": "chưa thấy thay đổi"}
 MAX_DEPTH = 12  # a tree deeper than the Party has levels is a data error (cycles are cut anyway)
 
 

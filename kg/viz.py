@@ -89,10 +89,6 @@ def select(g: nx.MultiDiGraph, *, focus: str | None = None, depth: int = 1, issu
     return g.subgraph(keep).copy()
 
 
-STATUS_VI = {"replaced": "bị thay thế", "repealed": "bị bãi bỏ", "amended": "được sửa đổi, bổ sung",
-             "no change known": "chưa thấy thay đổi"}
-
-
 def lineage_details(g: nx.MultiDiGraph, n: str) -> dict:
     """What the page's "Lược đồ" and "Cây thực hiện" sections show for one document."""
     st = lineage.status(g, n)
@@ -104,7 +100,7 @@ def lineage_details(g: nx.MultiDiGraph, n: str) -> dict:
     def tree(nodes):
         return [{"id": x["document"]["id"], "symbol": x["document"]["symbol"], "predicate": x["predicate"],
                  "date": x["document"]["date"], "lag_days": x["lag_days"], "children": tree(x["children"])} for x in nodes]
-    return {"status": {"value": st["status"].replace(" ", "-"), "label": STATUS_VI[st["status"]],
+    return {"status": {"value": st["status"].replace(" ", "-"), "label": lineage.STATUS_VI[st["status"]],
                        "by": [b.get("symbol") or b.get("report") or "" for b in st["by"]]},
             "lineage_out": [rel(r) for r in lineage.relations_out(g, n)],
             "lineage_in": [rel(r) for r in lineage.relations_in(g, n)],

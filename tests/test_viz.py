@@ -166,3 +166,13 @@ def test_focus_lineage_draws_only_the_lineage(tmp_path):
     out = tmp_path / "l.html"
     run = kg("viz", str(SEED), "--focus", "01-KL/TW", "--lineage", "--out", str(out))
     assert b"5 documents" in run.stderr  # 01-KL/TW, 05-CT/TW and the three plans/reports reviewing it
+
+
+def test_annotate_card_shows_the_status(browser, tmp_path, shared):
+    out = tmp_path / "a.html"
+    kg("annotate", str(shared / "devset/docs/sonv_ninhthuan_69-QD-TW.txt"), "--out", str(out))
+    page = browser.new_page(viewport={"width": 1300, "height": 800})
+    page.goto(out.as_uri())
+    page.locator("a.cit", has_text="102-QĐ/TW").first.hover()
+    assert "bị thay thế bởi 69-QĐ/TW" in page.locator("#card").text_content()
+    page.close()
