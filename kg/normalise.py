@@ -1,9 +1,12 @@
 """Stage 2: a normalised copy of the text for matching, with a map back to the original.
 
 Matching runs on NFC text with one tone-mark style ("uỷ" → "ủy"), "Ð" (U+00D0) folded to
-"Đ", every dash variant folded to "-" and every space variant to " ". All of that keeps one
-character per character except NFC itself, so the offset map is only built for text that
-is not NFC already (the common case costs one C-level check).
+"Đ", every dash variant folded to "-" and every space variant to " ", and with the lines a PDF
+or DOCX text layer broke inside a sentence joined (page numbers and running headers between the
+halves dropped). Folding keeps one character per character; NFC and line joining do not, so the
+map back to the original has two layers: per-character arrays for NFC (built only for text that
+is not NFC already, one C-level check in the common case) and breakpoints for joined whitespace
+runs (a bisect).
 """
 from __future__ import annotations
 
