@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -68,6 +69,8 @@ def apply_params(sparql: str, params: dict[str, str]) -> str:
             value.encode("utf-8")
         except UnicodeEncodeError:
             raise QueryError(f"the value of --param {name} is not valid UTF-8") from None
+    if "body" in params:
+        params = {**params, "body": body_label(params["body"])}
     literals = {name: str(ox.Literal(value)) for name, value in params.items()}
 
     def put(m: re.Match) -> str:
@@ -91,6 +94,20 @@ _SERVICE = re.compile(r"(?<![\w:])SERVICE(?![\w:-])", re.IGNORECASE)
 def uses_service(sparql: str) -> bool:
     """Whether a query federates (SERVICE <…>): the engine would send requests to any URL."""
     return bool(_SERVICE.search(_LEXEMES.sub(" ", sparql)))
+
+
+def body_label(value: str) -> str:
+    """A body as the user types it ("ban bi thu", "BCH TW", "Ban Bí thư Trung ương") → the canonical
+    label the graph uses ("Ban Bí thư"): without diacritics, any case, the table's spelling variants.
+    A value the table does not know is left as it is."""
+    def fold(s: str) -> str:
+        s = unicodedata.normalize("NFD", s.replace("Đ", "D").replace("đ", "d"))
+        return " ".join("".join(ch for ch in s if not unicodedata.combining(ch)).lower().split())
+    want = fold(value)
+    for body in tables.bodies().values():
+        if want in {fold(n) for n in (body.vi, *body.variants)}:
+            return body.vi
+    return value
 
 
 def is_update(sparql: str) -> bool:

@@ -473,3 +473,14 @@ def test_a_load_refuses_while_the_store_is_served(small_store, tmp_path):
         proc.terminate()
         proc.wait(10)
     assert kg("load", str(tmp_path / "new.txt"), "--store", str(small_store)).returncode == 0
+
+
+# Friction: reports-citing-body takes a body as the user types it
+
+def test_reports_citing_body_without_diacritics(small_store):
+    def rows(body):
+        run = kg("query", "reports-citing-body", "--param", f"body={body}", "--store", str(small_store), "--format", "csv")
+        assert run.returncode == 0, run.stderr
+        return run.stdout.decode().splitlines()[1:]
+    exact = rows("Bộ Chính trị")
+    assert exact and rows("bo chinh tri") == exact == rows("BỘ CHÍNH TRỊ") == rows("BCT")
