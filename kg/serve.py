@@ -61,7 +61,26 @@ def sparql_texts(query_string: str, body: bytes, content_type: str) -> list[str]
     return texts
 
 
+def query_page() -> bytes:
+    """kg's own query page (Oxigraph's fetches a prefix list from the internet and knows neither
+    kg's prefixes nor its queries): a textarea with kg's prefixes, the named queries as examples,
+    results drawn with textContent. It makes no request but to this server."""
+    import json
+    from importlib import resources
+
+    from .query import describe, named_queries
+    from .rdf import PREFIXES
+    queries = {name: path.read_text(encoding="utf-8") for name, path in named_queries().items()}
+    data = {"prefixes": "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items()),
+            "examples": [[name, describe(path)] for name, path in named_queries().items()], "queries": queries}
+    payload = json.dumps(data, ensure_ascii=False).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    page = (resources.files("kg") / "templates" / "query.html").read_text(encoding="utf-8")
+    return page.replace("/*KG_DATA*/", payload).encode("utf-8")
+
+
 def make_gate(upstream: tuple[str, int], cors: set[str], allow_service: bool):
+    page = query_page()
+
     class Gate(http.server.BaseHTTPRequestHandler):
         server_version = "kg-serve"
         protocol_version = "HTTP/1.0"
@@ -96,6 +115,13 @@ def make_gate(upstream: tuple[str, int], cors: set[str], allow_service: bool):
             self.end_headers()
 
         def do_GET(self):
+            if urllib.parse.urlsplit(self.path).path in ("/", "/index.html"):
+                self.send_response(200)
+                self.send_header("Content-Type", "text/html; charset=utf-8")
+                self.send_header("Content-Length", str(len(page)))
+                self.end_headers()
+                self.wfile.write(page)
+                return
             self._forward(b"")
 
         def do_HEAD(self):

@@ -176,3 +176,40 @@ def test_annotate_card_shows_the_status(browser, tmp_path, shared):
     page.locator("a.cit", has_text="102-QĐ/TW").first.hover()
     assert "bị thay thế bởi 69-QĐ/TW" in page.locator("#card").text_content()
     page.close()
+
+
+def test_the_served_query_page_runs_an_example_offline(browser, tmp_path):
+    import socket
+    import time
+
+    import httpx
+    store = tmp_path / "st"
+    kg("load", str(SEED), "--store", str(store))
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    proc = subprocess.Popen([sys.executable, "-m", "kg", "serve", "--store", str(store), "--port", str(port)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}/"
+    try:
+        for _ in range(200):
+            try:
+                httpx.get(url, timeout=1)
+                break
+            except httpx.HTTPError:
+                time.sleep(0.1)
+        page = browser.new_page()
+        requests, errors = [], []
+        page.on("request", lambda r: requests.append(r.url))
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.goto(url)
+        assert "PREFIX eli:" in page.locator("#query").input_value()   # kg's prefixes, declared
+        page.select_option("#examples", "most-cited")
+        page.click("#run")
+        page.wait_for_selector("#results table")
+        assert page.locator("#results tr").count() > 5 and "01-KL/TW" in page.locator("#results").text_content()
+        assert errors == [] and all(r.startswith(url) for r in requests), requests
+        page.close()
+    finally:
+        proc.terminate()
+        proc.wait(10)
