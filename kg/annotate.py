@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import json
+import re
 from urllib.parse import quote
 
 from .lineage import STATUS_VI
@@ -32,9 +33,13 @@ mark.rel {{ background: none; border-bottom: 2px dashed var(--c); color: var(--c
 #card h2 {{ font-size: 14px; margin: 0 0 4px; }}
 #card dl {{ display: grid; grid-template-columns: max-content 1fr; gap: 0 8px; margin: 0; }}
 #card dt {{ color: #666; }} #card dd {{ margin: 0; }}
+.h {{ font-weight: 700; font-size: 1.1em; }} .md {{ display: none; }}
+#legend {{ font-size: 12px; margin-top: 6px; }} #legend span {{ margin-right: 12px; white-space: nowrap; }}
+#legend i {{ display: inline-block; width: 18px; height: 0; border-bottom: 3px solid var(--c); margin-right: 4px; vertical-align: middle; }}
+#legend i.rel {{ border-bottom-style: dashed; }}
 </style></head>
 <body>
-<header><h1>{title}</h1><p>{summary}</p></header>
+<header><h1>{title}</h1><p>{summary}</p><div id="legend">{legend}</div></header>
 <main id="text">{body}</main>
 <div id="card" role="tooltip"></div>
 <script type="application/json" id="kg-docs">{data}</script>
@@ -70,6 +75,27 @@ mark.rel {{ background: none; border-bottom: 2px dashed var(--c); color: var(--c
 
 def _json_for_script(obj) -> str:
     return json.dumps(obj, ensure_ascii=False).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+_SUP = re.compile(r"&lt;sup&gt;(\d{1,3})&lt;/sup&gt;")
+_HEADING = re.compile(r"^(#{1,6} )")
+_BOLD = re.compile(r"\*\*")
+MD = '<span class="md">{}</span>'  # a Markdown marker kept in the text (it is the report's) but not shown
+
+
+def markdown_marks(body: str) -> str:
+    """The little Markdown reports carry, shown as it reads: footnote marks as superscripts, a
+    heading line ("## …") in bold, its hashes and "**" hidden. Every character of the report stays
+    in the page (the markers are hidden, not removed); a line is wrapped only when its citation
+    and relation elements open and close on it, so the page's elements stay nested."""
+    body = _SUP.sub(lambda m: MD.format("&lt;sup&gt;") + f"<sup>{m.group(1)}</sup>" + MD.format("&lt;/sup&gt;"), body)
+    body = _BOLD.sub(MD.format("**"), body)
+    lines = body.split("\n")
+    for i, line in enumerate(lines):
+        m = _HEADING.match(line)
+        if m and line.count("<a ") == line.count("</a>") and line.count("<mark") == line.count("</mark>"):
+            lines[i] = '<span class="h">' + MD.format(m.group(1)) + line[m.end():] + "</span>"
+    return "\n".join(lines)
 
 
 def status_here(ex: Extraction, doc: str, symbol_of: dict) -> str:
@@ -114,8 +140,13 @@ def annotate(ex: Extraction, graph_href: str = "graph.html") -> str:
             out.append(f'<mark class="rel" style="--c:{colour}" title="{html.escape(obj.predicate)}">{inner}</mark>')
         pos = end
     out.append(html.escape(text[pos:]))
+    body = markdown_marks("".join(out))
+    used_types = sorted({(d.doc_type, TYPE_COLOURS.get(d.doc_type_id or "", "#999999")) for d in ex.documents if d.doc_type})
+    used_rels = sorted({r.predicate for r in ex.relations})
+    legend = "".join(f'<span><i style="--c:{c}"></i>{html.escape(t)}</span>' for t, c in used_types) + \
+        "".join(f'<span><i class="rel" style="--c:{RELATION_STYLES[p]["color"]}"></i>{html.escape(p)}</span>' for p in used_rels)
     name = (ex.path or "-").rsplit("/", 1)[-1]
     summary = (f"{len(ex.citations)} trích dẫn · {len(ex.documents)} văn bản · {len(ex.relations)} quan hệ "
                f"({len(ex.citations)} citations, {len(ex.documents)} documents, {len(ex.relations)} relations)")
-    return PAGE.format(title=html.escape(name), summary=html.escape(summary), body="".join(out),
+    return PAGE.format(title=html.escape(name), summary=html.escape(summary), body=body, legend=legend,
                        data=_json_for_script(docs))

@@ -213,3 +213,17 @@ def test_the_served_query_page_runs_an_example_offline(browser, tmp_path):
     finally:
         proc.terminate()
         proc.wait(10)
+
+
+def test_annotate_reads_as_the_report_does(browser, tmp_path):
+    out = tmp_path / "a.html"
+    kg("annotate", str(SEED), "--out", str(out))
+    page = browser.new_page()
+    page.goto(out.as_uri())
+    text = page.locator("#text").inner_text()                     # what a reader sees
+    assert "##" not in text and "<sup>" not in text and "**" not in text
+    assert page.locator("#text").text_content().count("<sup>") >= 2  # ... while every character stays
+    assert page.locator("#text sup").count() >= 2 and page.locator("#text .h").count() >= 3
+    legend = page.locator("#legend").text_content()
+    assert "Kết luận" in legend and "implements" in legend and "reviews" in legend
+    page.close()
