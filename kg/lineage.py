@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import datetime as dt
 import statistics
-import unicodedata
 
 import networkx as nx
 
 from . import tables
+from .normalise import search_key
 
 #: What one document does to another, as `kg show` lists them.
 RELATIONS = ("based_on", "implements", "guides", "reviews", "amends", "replaces", "repeals")
@@ -25,12 +25,6 @@ LEVEL_NAMES = {"central": "Trung ương", "province": "Tỉnh ủy / Thành ủy
 STATUS_VI = {"replaced": "bị thay thế", "repealed": "bị bãi bỏ", "amended": "được sửa đổi, bổ sung",
              "no change known": "chưa thấy thay đổi"}
 MAX_DEPTH = 12  # a tree deeper than the Party has levels is a data error (cycles are cut anyway)
-
-
-def _fold(s: str) -> str:
-    """Lower case without diacritics: "Quyết định 01-KL/TW" and "quyet dinh 01-kl/tw" match."""
-    s = s.replace("Đ", "D").replace("đ", "d")
-    return "".join(ch for ch in unicodedata.normalize("NFD", s) if not unicodedata.combining(ch)).lower()
 
 
 def level(node: dict) -> str | None:
@@ -52,10 +46,10 @@ def documents(g: nx.MultiDiGraph) -> list[str]:
 def find(g: nx.MultiDiGraph, symbol: str, year: int | None = None) -> list[str]:
     """The documents with this symbol (numbers restart each term: there may be several), the
     symbol compared without case and diacritics; ``year`` picks one."""
-    want = _fold(symbol.strip())
+    want = search_key(symbol.strip())
     # "Kết luận 01-KL/TW", "ket luan 01-kl/tw": the symbol is the word with a "/"
     want = next((w for w in reversed(want.split()) if "/" in w), want)
-    found = [n for n in documents(g) if _fold(g.nodes[n]["symbol"]) == want]
+    found = [n for n in documents(g) if search_key(g.nodes[n]["symbol"]) == want]
     if year is not None:
         found = [n for n in found if (g.nodes[n].get("date") or "")[:4] == str(year) or n.endswith(f"-{year}")]
     return sorted(found, key=lambda n: g.nodes[n].get("date") or "")
@@ -64,13 +58,13 @@ def find(g: nx.MultiDiGraph, symbol: str, year: int | None = None) -> list[str]:
 def near(g: nx.MultiDiGraph, symbol: str, n: int = 5) -> list[str]:
     """Symbols close to one that is not in the graph: the same number, or the same text without
     diacritics and punctuation."""
-    want = _fold(symbol)
+    want = search_key(symbol)
     number = "".join(ch for ch in want.split("-")[0].split("/")[0] if ch.isdigit()).lstrip("0")
     bare = "".join(ch for ch in want if ch.isalnum())
     scored = []
     for node in documents(g):
         s = g.nodes[node]["symbol"]
-        f = _fold(s)
+        f = search_key(s)
         num = "".join(ch for ch in f.split("-")[0].split("/")[0] if ch.isdigit()).lstrip("0")
         same_number = bool(number) and num == number
         bare_hit = bare and bare in "".join(ch for ch in f if ch.isalnum())

@@ -307,6 +307,14 @@ def normalise(text: str) -> NormalisedText:
     return NormalisedText(text, joined, starts, ends, points or None, shifts or None, qpoints)
 
 
+def search_key(text: str | None) -> str:
+    """Lower case without diacritics, spaces folded ("Kết luận", "KẾT LUẬN" → "ket luan"; Đ → d):
+    how users type a symbol or a body in a search box or a parameter. For search only, never for
+    the extractor's matching (which keeps the diacritics)."""
+    s = unicodedata.normalize("NFD", (text or "").replace("Đ", "D").replace("đ", "d"))
+    return " ".join("".join(ch for ch in s if not unicodedata.combining(ch)).lower().split())
+
+
 def canonical(text: str) -> str:
     """Canonical spelling of a short phrase: NFC, folded, single spaces."""
     return " ".join(fold(unicodedata.normalize("NFC", text)).split())

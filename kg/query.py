@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -100,12 +99,10 @@ def body_label(value: str) -> str:
     """A body as the user types it ("ban bi thu", "BCH TW", "Ban Bí thư Trung ương") → the canonical
     label the graph uses ("Ban Bí thư"): without diacritics, any case, the table's spelling variants.
     A value the table does not know is left as it is."""
-    def fold(s: str) -> str:
-        s = unicodedata.normalize("NFD", s.replace("Đ", "D").replace("đ", "d"))
-        return " ".join("".join(ch for ch in s if not unicodedata.combining(ch)).lower().split())
-    want = fold(value)
+    from .normalise import search_key
+    want = search_key(value)
     for body in tables.bodies().values():
-        if want in {fold(n) for n in (body.vi, *body.variants)}:
+        if want in {search_key(n) for n in (body.vi, *body.variants)}:
             return body.vi
     return value
 

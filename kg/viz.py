@@ -10,12 +10,12 @@ escaped, and the page puts them in the DOM with textContent only: a title such a
 from __future__ import annotations
 
 import json
-import unicodedata
 from importlib import resources
 
 import networkx as nx
 
 from . import lineage
+from .normalise import search_key as fold  # the page's search folds the same way
 from pyvis.network import Network
 
 
@@ -42,12 +42,6 @@ RELATION_STYLES = {
 
 class VizError(Exception):
     """A graph that cannot be drawn as asked; one line for the user."""
-
-
-def fold(s: str | None) -> str:
-    """Lower case without diacritics ("Kết luận" → "ket luan"), as the page's search does."""
-    s = unicodedata.normalize("NFD", (s or "").replace("đ", "d").replace("Đ", "D"))
-    return "".join(ch for ch in s if not unicodedata.combining(ch)).lower()
 
 
 def year_of(attrs: dict) -> int | None:
