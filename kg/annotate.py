@@ -11,7 +11,7 @@ import json
 import re
 from urllib.parse import quote
 
-from .lineage import STATUS_VI
+from .lineage import STATUS_BY, STATUS_VI
 from .models import Extraction
 from .viz import TYPE_COLOURS, RELATION_STYLES
 
@@ -100,7 +100,7 @@ def markdown_marks(body: str) -> str:
 
 def status_here(ex: Extraction, doc: str, symbol_of: dict) -> str:
     """The document's status as this report says it (see `kg show` for all loaded reports)."""
-    for value, predicate in (("replaced", "replaces"), ("repealed", "repeals"), ("amended", "amends")):
+    for value, predicate in STATUS_BY:
         by = [symbol_of.get(r.subject, "văn bản này") for r in ex.relations if r.object == doc and r.predicate == predicate]
         if by:
             return f"{STATUS_VI[value]} bởi {', '.join(by)}"

@@ -24,6 +24,8 @@ LEVEL_NAMES = {"central": "Trung ương", "province": "Tỉnh ủy / Thành ủy
                "cell": "Chi bộ"}
 STATUS_VI = {"replaced": "bị thay thế", "repealed": "bị bãi bỏ", "amended": "được sửa đổi, bổ sung",
              "no change known": "chưa thấy thay đổi"}
+#: What was done to a document decides its status, in this order of precedence.
+STATUS_BY = (("replaced", "replaces"), ("repealed", "repeals"), ("amended", "amends"))
 MAX_DEPTH = 12  # a tree deeper than the Party has levels is a data error (cycles are cut anyway)
 
 
@@ -98,7 +100,7 @@ def status(g: nx.MultiDiGraph, node: str) -> dict:
     """replaced (by whom, from when), repealed, amended, or "no change known": never "in force",
     since the graph knows only what its reports cite. With the evidence."""
     incoming = relations_in(g, node)
-    for value, predicate in (("replaced", "replaces"), ("repealed", "repeals"), ("amended", "amends")):
+    for value, predicate in STATUS_BY:
         by = [r for r in incoming if r["predicate"] == predicate]
         if by:
             dates = sorted(r["document"]["date"] for r in by if r["document"].get("date"))
@@ -161,6 +163,13 @@ def show(g: nx.MultiDiGraph, node: str) -> dict:
             "conflicts": list(a.get("conflicts") or [])}
 
 
+def lag_summary(days: list[int]) -> tuple[float, float, float]:
+    """Median and quartiles of lags in days (inclusive quartiles: no value outside the data)."""
+    days = sorted(days)
+    q = statistics.quantiles(days, n=4, method="inclusive") if len(days) > 1 else [days[0]] * 3
+    return statistics.median(days), q[0], q[2]
+
+
 def lag_table(g: nx.MultiDiGraph) -> list[dict]:
     """How long directives take to travel down: for each pair of levels (higher → lower), the
     days from a document to one that implements, guides or reviews it (median, quartiles, count),
@@ -179,11 +188,10 @@ def lag_table(g: nx.MultiDiGraph) -> list[dict]:
         by_pair.setdefault((lb, la), []).append((days, nb["symbol"], na["symbol"]))
     out = []
     for (hi, lo), lags in sorted(by_pair.items(), key=lambda x: (LEVELS.index(x[0][0]), LEVELS.index(x[0][1]))):
-        days = sorted(x[0] for x in lags)
-        q = statistics.quantiles(days, n=4, method="inclusive") if len(days) > 1 else [days[0]] * 3
+        median, q1, q3 = lag_summary([x[0] for x in lags])
         slow, fast = max(lags), min(lags)
-        out.append({"from": LEVEL_NAMES[hi], "to": LEVEL_NAMES[lo], "count": len(days), "median": statistics.median(days),
-                    "q1": q[0], "q3": q[2], "slowest": f"{slow[1]} → {slow[2]} ({slow[0]} days)",
+        out.append({"from": LEVEL_NAMES[hi], "to": LEVEL_NAMES[lo], "count": len(lags), "median": median,
+                    "q1": q1, "q3": q3, "slowest": f"{slow[1]} → {slow[2]} ({slow[0]} days)",
                     "fastest": f"{fast[1]} → {fast[2]} ({fast[0]} days)"})
     return out
 
@@ -227,14 +235,12 @@ def lineage_triples(relations: list[tuple[str, str, str]], facts: dict[str, dict
                 lags.setdefault((hi, lo), []).append(days)
     for d in facts:
         ps = done_to.get(d, set())
-        value = "replaced" if "replaces" in ps else "repealed" if "repeals" in ps else "amended" if "amends" in ps \
-            else "no change known"
+        value = next((v for v, p in STATUS_BY if p in ps), "no change known")
         out.append((d, kg_ns + "status", f"{vocab}status/{STATUS[value]}"))
     for (hi, lo), days in lags.items():
-        days.sort()
-        q = statistics.quantiles(days, n=4, method="inclusive") if len(days) > 1 else [days[0]] * 3
+        median, q1, q3 = lag_summary(days)
         node = f"{vocab}lag-summary/{hi}--{lo}"
         out += [(node, "type", kg_ns + "LagSummary"), (node, kg_ns + "fromLevel", hi), (node, kg_ns + "toLevel", lo),
-                (node, kg_ns + "count", len(days)), (node, kg_ns + "medianDays", float(statistics.median(days))),
-                (node, kg_ns + "q1Days", float(q[0])), (node, kg_ns + "q3Days", float(q[2]))]
+                (node, kg_ns + "count", len(days)), (node, kg_ns + "medianDays", float(median)),
+                (node, kg_ns + "q1Days", float(q1)), (node, kg_ns + "q3Days", float(q3))]
     return out

@@ -74,9 +74,11 @@ _HARD_NEXT = re.compile(
     r"[-+*•#>|]|\(?\d{1,3}(?:\.\d{1,3}){0,3}[.)](?!\d)|\(?[a-zđ]\)|\(\d|[IVXL]{1,5}[.)] |(?:Căn cứ|CĂN CỨ|Số|SỐ|Điều \d|ĐIỀU \d"
     r"|Chương |CHƯƠNG |Mục \d|Phần |PHẦN |Nơi nhận|T/M|TM\. |K/T|KT\. )"
 )
-#: A line that is only a page number: "12", "- 12 -", "Trang 12", "12/40".
-# (Starts with the line break itself, a literal the engine finds fast; the span is adjusted.)
-_PAGE_NUMBER = re.compile(r"\n[ \t]{0,20}(?:- {0,2})?(?:(?i:trang) {1,2})?\d{1,3}(?: {0,2}/ {0,2}\d{1,3})?(?: {0,2}-)?[ \t]{0,20}(?=\n|$)")
+#: The words of a line that is only a page number ("12", "- 12 -", "Trang 3/12"; not "2020", a
+#: wrapped date's year); the PDF reader uses them on each page's edges too. `_PAGE_NUMBER` starts
+#: with the line break itself, a literal the engine finds fast (the span is adjusted).
+PAGE_NUMBER_WORDS = r"[ \t]{0,20}(?:[-–—] {0,2})?(?:(?i:trang) {1,2})?\d{1,3}(?: {0,2}/ {0,2}\d{1,3})?(?: {0,2}[-–—])?[ \t]{0,20}"
+_PAGE_NUMBER = re.compile(r"\n" + PAGE_NUMBER_WORDS + r"(?=\n|$)")
 _DIGITS = re.compile(r"\d+")
 _FORM_FEEDS = re.compile("\f+")
 MIN_PAGE_CHARS = 300  # a page of a report holds more text than this

@@ -21,6 +21,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterator
 
+from .normalise import PAGE_NUMBER_WORDS
+
 TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text"}
 SUFFIXES = TEXT_SUFFIXES | {".docx", ".pdf", ".html", ".htm"}
 
@@ -160,8 +162,7 @@ def _html(data: bytes, name: str, encoding: str | None) -> str:
     return "".join(p.parts)
 
 
-#: A page line that is only its number: "12", "- 12 -", "Trang 12", "12/40".
-_PAGE_NUMBER_LINE = re.compile(r"[-–—\s]{0,3}(?:(?i:trang)\s{1,2})?\d{1,4}(?:\s{0,2}/\s{0,2}\d{1,4})?[-–—\s]{0,3}")
+_PAGE_NUMBER_LINE = re.compile(PAGE_NUMBER_WORDS)
 _DIGITS = re.compile(r"\d+")
 
 
