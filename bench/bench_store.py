@@ -81,7 +81,7 @@ def main() -> None:
         del store
         store = LocalStore(str(store_dir), read_only=True)  # queried as `kg query` would: reopened
         print(f"\n== {size} reports ==")
-        print(f"load: {secs:.1f} s (compaction {summary.compact_seconds:.1f} s), {summary.loaded / secs:.1f} reports/s, "
+        print(f"load: {secs:.1f} s (derived graphs {summary.finish_seconds:.1f} s, compaction {summary.compact_seconds:.1f} s), {summary.loaded / secs:.1f} reports/s, "
               f"{summary.quads / secs:,.0f} quads/s; "
               f"{summary.citations:,} citations; store: {summary.store['documents']:,} documents, "
               f"{summary.store['triples']:,} quads; {sum(f.stat().st_size for f in store_dir.rglob('*') if f.is_file()) / 1e6:.0f} MB on disk",

@@ -119,7 +119,7 @@ def from_store(store) -> nx.MultiDiGraph:
             g.add_edge(r["r"], r["d"], key="cites", relation="cites")
     for r in store.select("""SELECT ?d ?r (SAMPLE(?f) AS ?file) ?n ?sentence WHERE {
             { SELECT ?d ?r (COUNT(DISTINCT ?m) AS ?n) (SAMPLE(?s) AS ?sentence) WHERE {
-                ?m a kg:Mention ; oa:hasBody ?d ; kg:sentence ?s ; prov:wasDerivedFrom ?r } GROUP BY ?d ?r }
+                ?m a kg:Mention ; oa:hasBody ?d ; kg:sentence ?s ; oa:hasTarget/oa:hasSource ?r } GROUP BY ?d ?r }
             ?r dct:source ?f } GROUP BY ?d ?r ?n ?sentence"""):
         if r["d"] in g:
             node = g.nodes[r["d"]]
@@ -129,8 +129,8 @@ def from_store(store) -> nx.MultiDiGraph:
             if name not in node["reports"]:
                 node["reports"].append(name)
             node["sentences"].append({"report": name, "text": r["sentence"]})
-    for r in store.select("""SELECT DISTINCT ?a ?p ?b ?cue ?file WHERE { ?s a kg:RelationStatement ; rdf:subject ?a ;
-            rdf:predicate ?p ; rdf:object ?b ; kg:cue ?cue ; prov:wasDerivedFrom ?r . ?r dct:source ?file }"""):
+    for r in store.select("""SELECT DISTINCT ?a ?p ?b ?cue ?file WHERE { GRAPH ?r { ?s a kg:RelationStatement ; rdf:subject ?a ;
+            rdf:predicate ?p ; rdf:object ?b ; kg:cue ?cue . ?r dct:source ?file } }"""):
         name = {"ensures_implementation_of": "implements", "amends": "amends", "based_on": "based_on",
                 "replaces": "replaces", "repeals": "repeals", "reviews": "reviews", "guides": "guides"}.get(r["p"].rsplit("#", 1)[-1])
         if name and r["a"] in g and r["b"] in g:

@@ -34,6 +34,7 @@ class LoadSummary:
     quads: int = 0
     seconds: float = 0.0
     compact_seconds: float = 0.0  # part of seconds: the store's compaction after a large load
+    finish_seconds: float = 0.0   # part of seconds: the derived graphs (documents, identity, lineage, index)
     store: dict = field(default_factory=dict)
 
 
@@ -207,8 +208,10 @@ def load(paths: list[str], store, *, base: str = DEFAULT_BASE, encoding: str | N
                     _remove_source(store, report, f)
                     summary.pruned += 1
     if summary.loaded or summary.pruned or stale or todo or prune or recovered:
+        t1 = time.perf_counter()
         finish_documents(store, added, stale=stale, docs_before=docs_before)
         store.clear_stale()
+        summary.finish_seconds = time.perf_counter() - t1
     summary.store = store.counts()
     if compact is None:
         compact = summary.loaded >= max(BATCH_FIRST, COMPACT_SHARE * summary.store["reports"])
@@ -302,6 +305,7 @@ def finish_documents(store, added: set[str], *, stale: bool, docs_before: int) -
             store.recount(rest)
     store.refreshed()
     store.put_identity()
+    store.put_index()
 
 
 def _remove_source(store, report: str, path: str) -> None:

@@ -135,6 +135,11 @@ def documents_nquads(facts, relations) -> bytes:
     return "".join(lines).encode()
 
 
+def file_name(path: str) -> str:
+    """A report file's base name (kg:fileName: `kg query report-cites` finds a report by it)."""
+    return path.rstrip("/").rsplit("/", 1)[-1]
+
+
 def own_document(ex: Extraction) -> Document | None:
     """The text's own document as a `Document` when its header gives a symbol (it is not cited,
     so it has no mentions): the subject of the relations its preamble, title and articles state."""
@@ -176,6 +181,7 @@ def extraction_nquads(ex: Extraction, base: str = DEFAULT_BASE, *, for_store: bo
     add(R, a, iri_term(ELI + "Work"))
     add(R, a, iri_term(KG + "Report"))
     add(R, DCT + "source", literal_term(ex.path or "-"))
+    add(R, KG + "fileName", literal_term(file_name(ex.path or "-")))
     add(R, KG + "sha256", literal_term(ex.sha256 or ""))
     add(R, KG + "characters", typed_term(ex.chars, "integer"))
     if ex.path:
@@ -218,20 +224,21 @@ def extraction_nquads(ex: Extraction, base: str = DEFAULT_BASE, *, for_store: bo
             add(C, PROV + "wasDerivedFrom", R)
 
     for c in ex.citations:
+        # Web Annotation, in as few quads as keep it whole (loading costs per quad): one selector
+        # node is both the position and the quote selector, and the report the mention came from
+        # is its target's oa:hasSource and the graph it sits in (no prov:wasDerivedFrom each).
         m = f"{report}/mention/{c.start}-{c.end}"
-        M, T, P, Q = f"<{m}>", f"<{m}/target>", f"<{m}/position>", f"<{m}/quote>"
+        M, T, P = f"<{m}>", f"<{m}/target>", f"<{m}/selector>"
         add(M, a, iri_term(KG + "Mention"))  # ⊑ oa:Annotation
         add(M, OA + "hasBody", f"<{c.document}>")
         add(M, OA + "hasTarget", T)
-        add(M, PROV + "wasDerivedFrom", R)
         add(T, OA + "hasSource", R)
         add(T, OA + "hasSelector", P)
-        add(T, OA + "hasSelector", Q)
         add(P, a, iri_term(OA + "TextPositionSelector"))
+        add(P, a, iri_term(OA + "TextQuoteSelector"))
         add(P, OA + "start", typed_term(c.start, "nonNegativeInteger"))
         add(P, OA + "end", typed_term(c.end, "nonNegativeInteger"))
-        add(Q, a, iri_term(OA + "TextQuoteSelector"))
-        add(Q, OA + "exact", literal_term(c.text))
+        add(P, OA + "exact", literal_term(c.text))
         add(M, KG + "sentence", literal_term(c.sentence_text))
         if c.date:
             add(M, KG + "statedDate", typed_term(c.date, "date"))
@@ -257,8 +264,7 @@ def extraction_nquads(ex: Extraction, base: str = DEFAULT_BASE, *, for_store: bo
         add(S, RDF + "object", f"<{r.object}>")
         add(S, KG + "cue", literal_term(r.cue, "vi"))
         add(S, OA + "start", typed_term(r.start, "nonNegativeInteger"))
-        add(S, OA + "end", typed_term(r.end, "nonNegativeInteger"))
-        add(S, PROV + "wasDerivedFrom", R)
+        add(S, OA + "end", typed_term(r.end, "nonNegativeInteger"))  # in the report's graph: its provenance
     return "".join(lines).encode()
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from . import tables
-from .rdf import DOCUMENTS_GRAPH, ELI, KG, PREFIXES, VOCAB, documents_nquads, scheme_quads
+from .rdf import DOCUMENTS_GRAPH, ELI, KG, PREFIXES, VOCAB, ascii_slug, documents_nquads, file_name, scheme_quads
 
 DEFAULT_STORE = "./kg-store"
 ONTOLOGY_GRAPH = VOCAB + "graph/ontology"
@@ -156,6 +156,65 @@ def lineage_quads(store) -> list[ox.Quad]:
     return out
 
 
+INDEX_GRAPH = VOCAB + "graph/index"
+#: How many reports `reports-citing-body` lists per body (the index keeps exactly these).
+TOP_REPORTS = 100
+
+
+def index_quads(store, sources: dict[str, set[str]]) -> list[ox.Quad]:
+    """The index graph: rows the slow named queries would otherwise join from every mention, redone
+    after each load (a few seconds at 100 k reports, against half a second per query):
+    - a kg:ConflictRow per (report, document, field) whose mentions disagree, and per document
+      that reports date differently (`kg query conflicts`);
+    - a kg:BodyCitation for each of the TOP_REPORTS reports citing most documents of each body,
+      ranked by count, then file name (`kg query reports-citing-body`).
+    ``sources``: each report's files (to break ties by name as the query did)."""
+    g = ox.NamedNode(INDEX_GRAPH)
+    out: list[ox.Quad] = []
+
+    def add(s: str, p: str, o) -> None:
+        out.append(ox.Quad(ox.NamedNode(s), ox.NamedNode(p), o, g))
+
+    def integer(n: int) -> ox.Literal:
+        return ox.Literal(str(n), datatype=ox.NamedNode(XSD_INTEGER))
+
+    symbols = {r["d"]: r["s"] for r in store.select(
+        f"SELECT ?d ?s WHERE {{ GRAPH <{DOCUMENTS_GRAPH}> {{ ?d eli:id_local ?s }} }}")}
+    rows = store.select("""SELECT ?r ?doc ?field (GROUP_CONCAT(DISTINCT STR(?v); separator=" ≠ ") AS ?values) WHERE {
+        GRAPH ?r { ?c a kg:Conflict ; kg:about ?doc ; kg:field ?field ; kg:value ?v } } GROUP BY ?r ?doc ?field""")
+    rows += store.select(f"""SELECT ?doc ("date" AS ?field) (GROUP_CONCAT(STR(?d); separator=" ≠ ") AS ?values) WHERE {{
+        GRAPH <{DOCUMENTS_GRAPH}> {{ ?doc eli:date_document ?d }} }} GROUP BY ?doc HAVING (COUNT(?d) > 1)""")
+    for r in rows:
+        if r["doc"] not in symbols:
+            continue
+        who = r["r"].rsplit("/", 1)[-1] if r.get("r") else "across-reports"
+        row = f"{r['doc']}/conflict/{ascii_slug(r['field'])}/{who}"
+        add(row, RDF_TYPE, ox.NamedNode(KG + "ConflictRow"))
+        add(row, KG + "about", ox.NamedNode(r["doc"]))
+        add(row, KG + "symbol", ox.Literal(symbols[r["doc"]]))
+        add(row, KG + "field", ox.Literal(r["field"]))
+        add(row, KG + "values", ox.Literal(r["values"]))
+        if r.get("r"):
+            add(row, KG + "report", ox.NamedNode(r["r"]))
+
+    per_body: dict[str, list[tuple[int, str, str]]] = {}
+    for r in store.select(f"""SELECT ?body ?report (COUNT(*) AS ?n) WHERE {{
+            GRAPH <{DOCUMENTS_GRAPH}> {{ ?doc eli:passed_by ?body }} GRAPH ?report {{ ?report eli:cites ?doc }} }}
+            GROUP BY ?body ?report"""):
+        names = " | ".join(sorted(sources.get(r["report"], ())))
+        per_body.setdefault(r["body"], []).append((-int(r["n"]), names, r["report"]))
+    for body, reports in per_body.items():
+        slug = body.rsplit("/", 1)[-1]
+        for rank, (neg, _, report) in enumerate(sorted(reports)[:TOP_REPORTS], 1):
+            row = f"{report}/cites-body/{slug}"
+            add(row, RDF_TYPE, ox.NamedNode(KG + "BodyCitation"))
+            add(row, KG + "body", ox.NamedNode(body))
+            add(row, KG + "report", ox.NamedNode(report))
+            add(row, KG + "documentCount", integer(-neg))
+            add(row, KG + "rank", integer(rank))
+    return out
+
+
 def document_iris(store) -> list[str]:
     return [r["d"] for r in store.select(f"SELECT ?d WHERE {{ GRAPH <{DOCUMENTS_GRAPH}> {{ ?d a kg:PartyDocument }} }}")]
 
@@ -169,6 +228,27 @@ class _Store:
         res = self.query(sparql)
         names = [v.value for v in res.variables]
         return [{n: (row[n].value if row[n] is not None else None) for n in names} for row in res]
+
+    def add_source(self, report: str, path: str) -> None:
+        """The same bytes read from another file: one report, one more source (and file name)."""
+        self.update(f"INSERT DATA {{ GRAPH <{report}> {{ <{report}> <{DCT_SOURCE}> {ox.Literal(path)} ; "
+                    f"<{KG}fileName> {ox.Literal(file_name(path))} }} }}", prefixes=False)
+
+    def remove_source(self, report: str, path: str) -> None:
+        """A file of a report is gone; its base name goes too unless another file shares it."""
+        self.update(f"DELETE DATA {{ GRAPH <{report}> {{ <{report}> <{DCT_SOURCE}> {ox.Literal(path)} }} }}", prefixes=False)
+        if file_name(path) not in {file_name(p) for p in self.sources(report)}:
+            self.update(f"DELETE DATA {{ GRAPH <{report}> {{ <{report}> <{KG}fileName> {ox.Literal(file_name(path))} }} }}",
+                        prefixes=False)
+
+    def put_identity(self) -> None:
+        """Redo the identity graph, and the lineage graph derived from the same documents graph."""
+        self.replace_graph(IDENTITY_GRAPH, identity_quads(document_iris(self)))
+        self.replace_graph(LINEAGE_GRAPH, lineage_quads(self))
+
+    def put_index(self, sources: dict[str, set[str]] | None = None) -> None:
+        """Redo the index graph (see `index_quads`)."""
+        self.replace_graph(INDEX_GRAPH, index_quads(self, self.all_sources() if sources is None else sources))
 
     def mark_for_refresh(self, docs) -> None:
         """These documents' facts must be rebuilt (a report citing them is about to go)."""
@@ -316,14 +396,6 @@ class LocalStore(_Store):
         if self.db.contains_named_graph(g):
             self.db.remove_graph(g)
 
-    def add_source(self, report: str, path: str) -> None:
-        g = ox.NamedNode(report)
-        self.db.add(ox.Quad(g, ox.NamedNode(DCT_SOURCE), ox.Literal(path), g))
-
-    def remove_source(self, report: str, path: str) -> None:
-        g = ox.NamedNode(report)
-        self.db.remove(ox.Quad(g, ox.NamedNode(DCT_SOURCE), ox.Literal(path), g))
-
     def put_ontology(self) -> None:
         g = ox.NamedNode(ONTOLOGY_GRAPH)
         if self.db.contains_named_graph(g):
@@ -354,13 +426,8 @@ class LocalStore(_Store):
     def is_stale(self) -> bool:
         return ox.Quad(*STALE, ox.NamedNode(META_GRAPH)) in self.db
 
-    def put_identity(self) -> None:
-        g = ox.NamedNode(IDENTITY_GRAPH)
-        if self.db.contains_named_graph(g):
-            self.db.remove_graph(g)
-        self.db.extend(identity_quads(document_iris(self)))
-        g = ox.NamedNode(LINEAGE_GRAPH)  # derived from the same documents graph, at the same time
-        quads = lineage_quads(self)
+    def replace_graph(self, graph: str, quads: list[ox.Quad]) -> None:
+        g = ox.NamedNode(graph)
         if self.db.contains_named_graph(g):
             self.db.remove_graph(g)
         self.db.extend(quads)
@@ -469,12 +536,6 @@ class RemoteStore(_Store):
     def drop_report(self, report: str) -> None:
         self._update(f"DROP SILENT GRAPH <{report}>")
 
-    def add_source(self, report: str, path: str) -> None:
-        self._update(f"INSERT DATA {{ GRAPH <{report}> {{ <{report}> <{DCT_SOURCE}> {ox.Literal(path)} }} }}")
-
-    def remove_source(self, report: str, path: str) -> None:
-        self._update(f"DELETE DATA {{ GRAPH <{report}> {{ <{report}> <{DCT_SOURCE}> {ox.Literal(path)} }} }}")
-
     def put_ontology(self) -> None:
         self._send_graph("PUT", ONTOLOGY_GRAPH, (q.triple for q in ontology_quads()))
 
@@ -501,9 +562,8 @@ class RemoteStore(_Store):
                           headers={"Accept": "application/sparql-results+json"})
         return bool(r.json().get("boolean"))
 
-    def put_identity(self) -> None:
-        self._send_graph("PUT", IDENTITY_GRAPH, (q.triple for q in identity_quads(document_iris(self))))
-        self._send_graph("PUT", LINEAGE_GRAPH, (q.triple for q in lineage_quads(self)))
+    def replace_graph(self, graph: str, quads: list[ox.Quad]) -> None:
+        self._send_graph("PUT", graph, (q.triple for q in quads))
 
     def counts(self) -> dict:
         reports = self.select("SELECT (COUNT(?r) AS ?n) WHERE { GRAPH ?r { ?r a kg:Report } }")[0]["n"]

@@ -39,7 +39,7 @@ def memory_store(quads) -> LocalStore:
 def _sentence(store, doc_iri: str, report: str | None = None) -> tuple[str | None, str | None]:
     where = f"FILTER(?r = <{report}>)" if report else ""
     rows = store.select(f"""SELECT ?s ?file WHERE {{ ?m oa:hasBody <{doc_iri}> ; kg:sentence ?s ;
-        prov:wasDerivedFrom ?r . ?r dct:source ?file {where} }} ORDER BY ?file LIMIT 1""")
+        oa:hasTarget/oa:hasSource ?r . ?r dct:source ?file {where} }} ORDER BY ?file LIMIT 1""")
     return (rows[0]["s"], rows[0]["file"]) if rows else (None, None)
 
 
@@ -60,8 +60,8 @@ def domain_checks(store, today: dt.date | None = None) -> list[Finding]:
         out.append(Finding("violation", "date-conflict", r["symbol"], f"reports give different dates: {r['dates']}",
                            sentence, file))
     for r in store.select("""SELECT DISTINCT ?a ?sa ?p ?sb ?da ?db ?cue ?file WHERE {
-            ?st a kg:RelationStatement ; rdf:subject ?a ; rdf:predicate ?p ; rdf:object ?b ; kg:cue ?cue ;
-                prov:wasDerivedFrom ?r . ?r dct:source ?file .
+            GRAPH ?r { ?st a kg:RelationStatement ; rdf:subject ?a ; rdf:predicate ?p ; rdf:object ?b ; kg:cue ?cue .
+                       ?r dct:source ?file }
             ?a eli:id_local ?sa ; eli:date_document ?da . ?b eli:id_local ?sb ; eli:date_document ?db .
             FILTER(?da < ?db) } ORDER BY ?sa"""):
         rel = r["p"].rsplit("#", 1)[-1]
@@ -75,11 +75,11 @@ def domain_checks(store, today: dt.date | None = None) -> list[Finding]:
         out.append(Finding("violation", "future-date" if r["d"] > today_s else "impossible-date", r["symbol"],
                            f"dated {r['d']}, {when}", sentence, file))
     for r in store.select("""SELECT DISTINCT ?symbol ?x ?s ?file WHERE { ?m kg:rejectedDate ?x ; oa:hasBody ?doc ;
-            kg:sentence ?s ; prov:wasDerivedFrom ?r . ?r dct:source ?file . ?doc eli:id_local ?symbol } ORDER BY ?symbol"""):
+            kg:sentence ?s ; oa:hasTarget/oa:hasSource ?r . ?r dct:source ?file . ?doc eli:id_local ?symbol } ORDER BY ?symbol"""):
         out.append(Finding("violation", "impossible-date", r["symbol"],
                            f"the text dates it {r['x']}, which cannot be right (ignored)", r["s"], r["file"]))
     for r in store.select("""SELECT DISTINCT ?symbol ?code ?type ?s ?file WHERE {
-            ?m oa:hasBody ?doc ; kg:statedType ?t ; kg:sentence ?s ; prov:wasDerivedFrom ?r . ?r dct:source ?file .
+            ?m oa:hasBody ?doc ; kg:statedType ?t ; kg:sentence ?s ; oa:hasTarget/oa:hasSource ?r . ?r dct:source ?file .
             ?doc a kg:PartyDocument ; eli:id_local ?symbol ; kg:typeCode ?code .
             ?t skos:prefLabel ?type FILTER(lang(?type) = "vi")
             FILTER EXISTS { ?t skos:notation ?any }

@@ -81,7 +81,7 @@ def test_spec_queries_work_unchanged(store):
 
 def test_provenance_leads_back_to_the_words(store):
     rows = select(store, """SELECT DISTINCT ?exact ?start ?end ?file WHERE {
-      ?m a kg:Mention ; oa:hasBody ?d ; oa:hasTarget ?t ; prov:wasDerivedFrom ?r .
+      ?m a kg:Mention ; oa:hasBody ?d ; oa:hasTarget ?t ; oa:hasTarget/oa:hasSource ?r .
       ?d eli:id_local "824-CV/TU" .
       ?t oa:hasSelector ?p , ?q . ?p oa:start ?start ; oa:end ?end . ?q oa:exact ?exact .
       ?r dct:source ?file }""")
