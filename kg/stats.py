@@ -43,7 +43,8 @@ def chains(g: nx.MultiDiGraph, n: int = 10, relation: str = "implements") -> lis
     best: dict[str, list[str]] = {}
     for node in nx.topological_sort(dag):
         preds = [best[p] for p in dag.predecessors(node)]
-        best[node] = (max(preds, key=len) if preds else []) + [node]
+        # ties broken by symbol: the same chain whatever order the store returned its rows in
+        best[node] = (max(preds, key=lambda p: (len(p), [g.nodes[x]["symbol"] for x in p])) if preds else []) + [node]
     ends = [p for node, p in best.items() if dag.out_degree(node) == 0 and len(p) > 1]
     ends.sort(key=lambda p: (-len(p), [g.nodes[x]["symbol"] for x in p]))
     return [[g.nodes[x]["symbol"] for x in reversed(p)] for p in ends[:n]]
@@ -51,7 +52,7 @@ def chains(g: nx.MultiDiGraph, n: int = 10, relation: str = "implements") -> lis
 
 def counts(g: nx.MultiDiGraph) -> dict[str, list[tuple[str, int]]]:
     docs = [a for _, a in g.nodes(data=True) if a.get("kind") == "document"]
-    by = lambda key: Counter(a.get(key) or "—" for a in docs).most_common()
+    by = lambda key: sorted(Counter(a.get(key) or "—" for a in docs).items(), key=lambda kv: (-kv[1], kv[0]))
     years = Counter(a["date"][:4] if a.get("date") else "—" for a in docs)
     return {"issuer": by("body"), "type": by("doc_type"), "year": sorted(years.items())}
 

@@ -43,21 +43,26 @@ def _sentence(store, doc_iri: str, report: str | None = None) -> tuple[str | Non
     return (rows[0]["s"], rows[0]["file"]) if rows else (None, None)
 
 
+def _unequal(values: str) -> str:
+    """GROUP_CONCAT's "|"-joined values as "a ≠ b" (joined here: Virtuoso narrows a "≠" separator to "?")."""
+    return " ≠ ".join(sorted(values.split("|")))
+
+
 def domain_checks(store, today: dt.date | None = None) -> list[Finding]:
     today_s = (today or dt.date.today()).isoformat()
     out: list[Finding] = []
-    for r in store.select("""SELECT ?doc ?symbol ?field (GROUP_CONCAT(DISTINCT STR(?v); separator=" ≠ ") AS ?values) ?r ?file
+    for r in store.select("""SELECT ?doc ?symbol ?field (GROUP_CONCAT(DISTINCT STR(?v); separator="|") AS ?values) ?r ?file
             WHERE { ?c a kg:Conflict ; kg:about ?doc ; kg:field ?field ; kg:value ?v ; prov:wasDerivedFrom ?r .
                     ?r dct:source ?file . ?doc eli:id_local ?symbol }
             GROUP BY ?doc ?symbol ?field ?r ?file ORDER BY ?symbol"""):
         sentence, _ = _sentence(store, r["doc"], r["r"])
         out.append(Finding("violation", f"{r['field']}-conflict", r["symbol"],
-                           f"mentions in one report disagree on the {r['field']}: {r['values']}", sentence, r["file"]))
-    for r in store.select("""SELECT ?doc ?symbol (GROUP_CONCAT(DISTINCT STR(?d); separator=" ≠ ") AS ?dates)
+                           f"mentions in one report disagree on the {r['field']}: {_unequal(r['values'])}", sentence, r["file"]))
+    for r in store.select("""SELECT ?doc ?symbol (GROUP_CONCAT(DISTINCT STR(?d); separator="|") AS ?dates)
             WHERE { ?doc eli:id_local ?symbol ; eli:date_document ?d } GROUP BY ?doc ?symbol
             HAVING (COUNT(DISTINCT ?d) > 1) ORDER BY ?symbol"""):
         sentence, file = _sentence(store, r["doc"])
-        out.append(Finding("violation", "date-conflict", r["symbol"], f"reports give different dates: {r['dates']}",
+        out.append(Finding("violation", "date-conflict", r["symbol"], f"reports give different dates: {_unequal(r['dates'])}",
                            sentence, file))
     for r in store.select("""SELECT DISTINCT ?a ?sa ?p ?sb ?da ?db ?cue ?file WHERE {
             GRAPH ?r { ?st a kg:RelationStatement ; rdf:subject ?a ; rdf:predicate ?p ; rdf:object ?b ; kg:cue ?cue .
