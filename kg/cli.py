@@ -59,6 +59,39 @@ def _base(base: Optional[str]) -> str:
     return base if base.endswith(("/", "#", ":")) else base + "/"
 
 
+class Engine(str, Enum):
+    local = "local"
+    dask = "dask"
+
+
+def _extract_on_dask(paths, out, base_iri, encoding, scheduler, workers, files_per_shard):
+    """`kg extract --engine dask`: shards in the --out folder, one line of counts."""
+    try:
+        from .distribute import extract_to_shards
+    except ImportError:
+        _fail("--engine dask needs Dask's distributed scheduler: pip install 'kg[cluster]'")
+    if not out:
+        _fail("--engine dask writes N-Quads shards: give the folder with --out")
+    if os.path.exists(out) and not os.path.isdir(out):
+        _fail(f"{out} is a file; --engine dask writes shards into a folder")
+    if "-" in paths:
+        _fail("--engine dask reads files, not standard input")
+    missing = [p for p in paths if not os.path.exists(p)]
+    if missing:
+        _fail(f"{missing[0]}: no such file or folder")
+    try:
+        s = extract_to_shards(paths, out, base=base_iri, encoding=encoding, scheduler=scheduler, workers=workers,
+                              files_per_shard=files_per_shard)
+    except OSError as e:
+        _fail(f"the Dask cluster failed: {e}")
+    for path, message in s.failed:
+        err.print(plain(f"kg: error: {message}"), soft_wrap=True)
+    err.print(plain(f"kg: {s.reports} reports, {s.citations} citations, {s.quads} quads in {s.shards} shards in {out} "
+                    f"({s.seconds:.1f} s, {s.reports / max(s.seconds, 1e-9):.0f} reports/s); load them with `kg load {out}`"))
+    if s.failed:
+        raise typer.Exit(1)
+
+
 @app.command()
 def extract(
     paths: List[str] = typer.Argument(..., help="Report files or folders; - reads standard input."),
@@ -66,6 +99,10 @@ def extract(
     out: Optional[str] = typer.Option(None, "--out", "-o", help="Write to this file (atomically) instead of standard output."),
     encoding: Optional[str] = typer.Option(None, "--encoding", help="Text encoding when not UTF-8/UTF-16 with BOM (e.g. cp1258)."),
     base: Optional[str] = typer.Option(None, "--base", help="Base IRI of documents and reports (default https://kg.example.org/, or $KG_BASE)."),
+    engine: Engine = typer.Option(Engine.local, "--engine", help="dask: extract as jobs on a Dask cluster into N-Quads shards in the --out folder, for `kg load`."),
+    scheduler: Optional[str] = typer.Option(None, "--scheduler", envvar="KG_DASK_SCHEDULER", help="With --engine dask: the scheduler's address (tcp://host:8786); default a local cluster."),
+    workers: int = typer.Option(2, "--workers", "-j", min=1, help="With --engine dask and no --scheduler: worker processes of the local cluster."),
+    files_per_shard: int = typer.Option(500, "--files-per-shard", min=1, help="With --engine dask: reports per job (and per shard)."),
 ):
     """Find every citation of a Party or State document in reports."""
     from .extract import extract_report
@@ -73,6 +110,9 @@ def extract(
     from .rdf import extraction_quads, serialise
 
     base_iri = _base(base)
+    if engine == Engine.dask:
+        _extract_on_dask(paths, out, base_iri, encoding, scheduler, workers, files_per_shard)
+        return
     skipped: list[str] = []
     files = expand(paths, skipped)
     for f in skipped:
