@@ -88,12 +88,18 @@ def _edge(g, a, b, data, other) -> dict:
             "sentence": data.get("sentence"), "report": data.get("report")}
 
 
+def _in_order(edges: list[dict]) -> list[dict]:
+    """By relation, date, document and report: the same list whatever order the store returned."""
+    return sorted(edges, key=lambda e: (e["predicate"], e["document"].get("date") or "", e["document"]["id"],
+                                        e["report"] or "", e["cue"] or ""))
+
+
 def relations_out(g: nx.MultiDiGraph, node: str) -> list[dict]:
-    return [_edge(g, node, b, d, b) for _, b, d in g.out_edges(node, data=True) if d["relation"] in RELATIONS]
+    return _in_order([_edge(g, node, b, d, b) for _, b, d in g.out_edges(node, data=True) if d["relation"] in RELATIONS])
 
 
 def relations_in(g: nx.MultiDiGraph, node: str) -> list[dict]:
-    return [_edge(g, a, node, d, a) for a, _, d in g.in_edges(node, data=True) if d["relation"] in RELATIONS]
+    return _in_order([_edge(g, a, node, d, a) for a, _, d in g.in_edges(node, data=True) if d["relation"] in RELATIONS])
 
 
 def status(g: nx.MultiDiGraph, node: str) -> dict:

@@ -189,7 +189,7 @@ def test_counts_stats_validate_and_viz_agree(loaded, tmp_path):
     finally:
         for k in engine.env:
             os.environ.pop(k)
-    for cmd in (["stats"], ["validate", "--format", "json"]):
+    for cmd in (["stats"], ["validate", "--format", "json"], ["show", "05-CT/TW", "--format", "json"]):
         assert answer(engine.run(*cmd, "--store", engine.query)) == answer(kg(*cmd, "--store", str(local)))
     a, b = tmp_path / "remote.html", tmp_path / "local.html"
     said_there = engine.run("viz", "--store", engine.query, "--out", str(a)).stderr
