@@ -29,7 +29,7 @@ SELECT ?symbol ?field ?values (GROUP_CONCAT(DISTINCT ?path; separator=" | ") AS 
   GRAPH <https://kg.example.org/graph/documents> { ?doc eli:id_local ?symbol }
 } GROUP BY ?symbol ?field ?values ?r"""
 BODY_FROM_CITATIONS = """
-SELECT (GROUP_CONCAT(DISTINCT ?path; separator=" | ") AS ?file) ?documents WHERE {
+SELECT ?report (GROUP_CONCAT(DISTINCT ?path; separator=" | ") AS ?file) ?documents WHERE {
   { SELECT ?report (COUNT(*) AS ?documents) WHERE {
       VALUES ?label { "%s"@vi }
       GRAPH <https://kg.example.org/graph/ontology> { ?body skos:prefLabel ?label }
@@ -82,7 +82,7 @@ def test_conflict_rows_are_the_conflicts_the_mentions_show(synthetic):
 def test_body_counts_are_the_top_of_the_citations(synthetic, body):
     store, _ = synthetic
     everything = [json.loads(r) for r in rows(store, BODY_FROM_CITATIONS % body)]
-    top = sorted(everything, key=lambda r: (-int(r["documents"]), r["file"]))[:100]
+    top = sorted(everything, key=lambda r: (-int(r["documents"]), r["file"]))[:100]  # ties cut by file name
     got = store.select(named("reports-citing-body", body=body))
     assert len(everything) > 100  # the cut matters
     assert got == [{"file": r["file"], "documents": r["documents"]} for r in top]
