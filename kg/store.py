@@ -567,9 +567,10 @@ def server_auth(user: str, password: str):
     return _Auth()
 
 
-#: Writes to a server go in requests of at most this much SPARQL (whole reports; one larger
-#: report goes alone): Virtuoso refuses very long updates, and a request is one transaction.
-UPDATE_BYTES = 4 << 20
+#: Writes to a server go in requests of at most so many triples and bytes: Virtuoso's SPARQL
+#: parser runs out of stack at about 5,000 triples in one request.
+UPDATE_LINES = 2000
+UPDATE_BYTES = 1 << 20
 
 
 def endpoints(url: str, update: str | None = None, graph_store: str | None = None) -> tuple[str, str, str | None]:
@@ -658,23 +659,32 @@ class RemoteStore(_Store):
     batches_are_atomic = False
 
     def put_reports(self, reports: list[tuple[str, bytes]], summary: bytes = b"") -> None:
-        """A batch of reports as SPARQL Update ``INSERT DATA { GRAPH <report> { … } … }``, as many
-        whole reports per request as fit in UPDATE_BYTES, journalled in the meta graph first."""
+        """A batch of reports as SPARQL Update ``INSERT DATA { GRAPH <report> { … } … }``, many
+        reports a request, journalled in the meta graph first."""
         journal = " ".join(f"<{r}> <{LOADING}> true ." for r, _ in reports)
         self._update(f"INSERT DATA {{ GRAPH <{META_GRAPH}> {{ {journal} }} }}")
-        parts: list[str] = []
-        size = 0
-        for report, nquads in reports:
-            block = f"GRAPH <{report}> {{\n{_triples_text(nquads)}}}\n"
-            if parts and size + len(block) > UPDATE_BYTES:
-                self._update("INSERT DATA {\n" + "".join(parts) + "}")
-                parts, size = [], 0
-            parts.append(block)
-            size += len(block)
-        if parts:
-            self._update("INSERT DATA {\n" + "".join(parts) + "}")
+        self._insert_lines((report, line) for report, nquads in reports
+                           for line in _triples_text(nquads).splitlines(keepends=True))
         self.add_documents(summary)
         self._update(f"DELETE DATA {{ GRAPH <{META_GRAPH}> {{ {journal} }} }}")
+
+    def _insert_lines(self, lines) -> None:
+        """(graph, N-Triples line) pairs as INSERT DATA requests of at most UPDATE_LINES triples and
+        UPDATE_BYTES (Virtuoso's SPARQL parser runs out of stack at about 5,000 triples a request)."""
+        request: list[str] = []
+        graph, size, count = None, 0, 0
+        for g, line in lines:
+            if count >= UPDATE_LINES or size > UPDATE_BYTES:
+                self._update("INSERT DATA {\n" + "".join(request) + "} }")
+                request, graph, size, count = [], None, 0, 0
+            if g != graph:
+                request.append(("} " if graph is not None else "") + f"GRAPH <{g}> {{\n")
+                graph = g
+            request.append(line)
+            size += len(line)
+            count += 1
+        if request:
+            self._update("INSERT DATA {\n" + "".join(request) + "} }")
 
     def recover(self) -> int:
         """Drop the reports a killed load was writing (their files load again)."""
@@ -696,24 +706,9 @@ class RemoteStore(_Store):
         self.replace_graph(ONTOLOGY_GRAPH, ontology_quads())
 
     def add_documents(self, nquads: bytes) -> None:
-        """Add lines to the documents graph, in requests of at most UPDATE_BYTES."""
-        if not nquads:
-            return
-        suffix = f" <{DOCUMENTS_GRAPH}> .\n"
-        chunk: list[str] = []
-        size = 0
-        for line in nquads.decode("utf-8").splitlines(keepends=True):
-            triple = line[: -len(suffix)] + " .\n" if line.endswith(suffix) else _quad_to_triple(line)
-            chunk.append(triple)
-            size += len(triple)
-            if size > UPDATE_BYTES:
-                self._insert(DOCUMENTS_GRAPH, "".join(chunk))
-                chunk, size = [], 0
-        if chunk:
-            self._insert(DOCUMENTS_GRAPH, "".join(chunk))
-
-    def _insert(self, graph: str, triples: str) -> None:
-        self._update(f"INSERT DATA {{ GRAPH <{graph}> {{\n{triples}}} }}")
+        """Add lines to the documents graph, many a request."""
+        if nquads:
+            self._insert_lines((DOCUMENTS_GRAPH, line) for line in _triples_text(nquads).splitlines(keepends=True))
 
     def cited_by(self, report: str) -> set[str]:
         """What a report states facts about in the documents graph (see LocalStore.cited_by)."""
@@ -759,16 +754,7 @@ class RemoteStore(_Store):
             self.add_lines(graph, ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES).decode("utf-8"))
 
     def add_lines(self, graph: str, triples: str) -> None:
-        chunk: list[str] = []
-        size = 0
-        for line in triples.splitlines(keepends=True):
-            chunk.append(line)
-            size += len(line)
-            if size > UPDATE_BYTES:
-                self._insert(graph, "".join(chunk))
-                chunk, size = [], 0
-        if chunk:
-            self._insert(graph, "".join(chunk))
+        self._insert_lines((graph, line) for line in triples.splitlines(keepends=True))
 
     def dump(self, fmt: ox.RdfFormat = ox.RdfFormat.N_QUADS) -> bytes:
         """Every quad of the server's named graphs (what `kg validate --store` checks)."""
