@@ -75,7 +75,12 @@ def main() -> None:
         shutil.rmtree(store_dir, ignore_errors=True)
         store = LocalStore(str(store_dir))
         t0 = time.perf_counter()
-        summary = load([str(folder)], store, workers=args.workers)
+        marks: list[tuple[int, float]] = []
+
+        def progress(done, total, path, step=max(1000, size // 10)):  # the rate per tenth of the load
+            if done and done % step == 0:
+                marks.append((done, time.perf_counter()))
+        summary = load([str(folder)], store, workers=args.workers, on_progress=progress)
         secs = time.perf_counter() - t0
         store.close()
         del store
@@ -87,6 +92,10 @@ def main() -> None:
               f"{summary.store['triples']:,} quads; {sum(f.stat().st_size for f in store_dir.rglob('*') if f.is_file()) / 1e6:.0f} MB on disk",
               flush=True)
 
+        last = (0, t0)
+        for done, at in marks:
+            print(f"  reports {last[0] + 1:>7,}–{done:<7,}: {(done - last[0]) / (at - last[1]):6.1f} reports/s", flush=True)
+            last = (done, at)
         graph = None
         if size <= args.rdflib_max:
             import rdflib
