@@ -251,6 +251,17 @@ def index_quads(store, sources: dict[str, set[str]]) -> list[ox.Quad]:
         if d not in seen and len(seen) < FIRST_PAGE:
             seen.add(d)
             add(d, KG + "dateRank", integer(len(seen)))
+    # `status`: replaced, repealed or amended documents, by whom, by symbol (from the lineage graph,
+    # redone just before this one)
+    changed = sorted((symbols.get(d, ""), status, symbols.get(b, ""), d, b)
+                     for status, inverse in (("replaced", "replacedBy"), ("repealed", "repealedBy"), ("amended", "amendedBy"))
+                     for d, b, _ in store.pairs(KG + inverse, LINEAGE_GRAPH))
+    for rank, (_, status, _, d, b) in enumerate(changed[:FIRST_PAGE], 1):
+        row = f"{VOCAB}index/status/{rank}"
+        add(row, KG + "about", ox.NamedNode(d))
+        add(row, KG + "status", ox.NamedNode(f"{VOCAB}status/{status}"))
+        add(row, KG + "by", ox.NamedNode(b))
+        add(row, KG + "statusRank", integer(rank))
     top = store.select(f"SELECT ?d ?n WHERE {{ GRAPH <{DOCUMENTS_GRAPH}> {{ ?d kg:mentionCount ?n }} }} ORDER BY DESC(?n) LIMIT {MOST_CITED}")
     if top:  # with every document tied with the last one, ranked by mentions, then symbol
         cut = min(int(r["n"]) for r in top)
