@@ -92,6 +92,7 @@ def main() -> None:
               f"{summary.store['triples']:,} quads; {sum(f.stat().st_size for f in store_dir.rglob('*') if f.is_file()) / 1e6:.0f} MB on disk",
               flush=True)
 
+        print("  derived graphs: " + ", ".join(f"{k} {v:.1f} s" for k, v in summary.finish_steps.items()), flush=True)
         last = (0, t0)
         for done, at in marks:
             print(f"  reports {last[0] + 1:>7,}–{done:<7,}: {(done - last[0]) / (at - last[1]):6.1f} reports/s", flush=True)
