@@ -168,9 +168,11 @@ def lineage_quads(store) -> list[ox.Quad]:
 INDEX_GRAPH = VOCAB + "graph/index"
 #: How many reports `reports-citing-body` lists per body (the index keeps exactly these).
 TOP_REPORTS = 100
-#: How many rows `documents`, `timeline` and `conflicts` show; `most-cited` shows MOST_CITED.
+#: How many rows `documents`, `timeline`, `conflicts` and `status` show; `most-cited` and
+#: `undated` show MOST_CITED and UNDATED.
 FIRST_PAGE = 1000
 MOST_CITED = 25
+UNDATED = 200
 
 
 def index_quads(store, sources: dict[str, set[str]]) -> list[ox.Quad]:
@@ -262,6 +264,11 @@ def index_quads(store, sources: dict[str, set[str]]) -> list[ox.Quad]:
         add(row, KG + "status", ox.NamedNode(f"{VOCAB}status/{status}"))
         add(row, KG + "by", ox.NamedNode(b))
         add(row, KG + "statusRank", integer(rank))
+    # `undated`: documents no report dates, most mentioned first, then by symbol
+    mentions = {d: int(n) for d, n, _ in store.pairs(KG + "mentionCount", DOCUMENTS_GRAPH)}
+    undated = sorted((-mentions[d], sym, d) for d, sym in symbols.items() if d not in dates and d in mentions)
+    for rank, (_, _, d) in enumerate(undated[:UNDATED], 1):
+        add(d, KG + "undatedRank", integer(rank))
     top = store.select(f"SELECT ?d ?n WHERE {{ GRAPH <{DOCUMENTS_GRAPH}> {{ ?d kg:mentionCount ?n }} }} ORDER BY DESC(?n) LIMIT {MOST_CITED}")
     if top:  # with every document tied with the last one, ranked by mentions, then symbol
         cut = min(int(r["n"]) for r in top)
