@@ -516,7 +516,11 @@ class LocalStore(_Store):
         self.add_quads(list(new - old))
 
     def add_quads(self, quads: list[ox.Quad]) -> None:
-        self.db.bulk_extend(quads)
+        # the bulk loader writes new files each call (~50 ms): a transaction for a few quads
+        if len(quads) < 20000:
+            self.db.extend(quads)
+        else:
+            self.db.bulk_extend(quads)
 
     def pairs(self, predicate: str, graph: str | None = None):
         """(subject, object, graph) of every quad with this predicate (in this graph): read from

@@ -64,12 +64,28 @@ def engine(request, tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def loaded(engine, corpus, tmp_path_factory):  # noqa: F811
+def local(corpus, tmp_path_factory):  # noqa: F811
+    """The corpus in a local store, and what kg answers from it (once for both engines)."""
+    st = tmp_path_factory.mktemp("local") / "st"
+    assert kg("load", str(corpus), "--store", str(st), "-j", "1").returncode == 0
+    out = {"store": st}
+    for name in ("most-cited", "conflicts", "report-cites"):
+        out[name] = answer(kg("query", name, "--store", str(st), "--format", "csv"))
+    for cmd in COMMANDS:
+        out[" ".join(cmd)] = answer(kg(*cmd, "--store", str(st)))
+    html = tmp_path_factory.mktemp("viz") / "local.html"
+    out["viz"] = kg("viz", "--store", str(st), "--out", str(html)).stderr.replace(str(html).encode(), b"")
+    return out
+
+
+@pytest.fixture(scope="module")
+def loaded(engine, corpus, local):  # noqa: F811
     run = engine.run("load", str(corpus), *engine.args(), "-j", "1")
     assert run.returncode == 0, run.stderr.decode()
-    local = tmp_path_factory.mktemp("local") / "st"
-    assert kg("load", str(corpus), "--store", str(local), "-j", "1").returncode == 0
     return engine, local
+
+
+COMMANDS = (["stats"], ["validate", "--format", "json"], ["show", "05-CT/TW", "--format", "json"])
 
 
 def answer(run):
@@ -80,9 +96,8 @@ def answer(run):
 def test_named_queries_answer_as_the_local_store_does(loaded):
     engine, local = loaded
     for name in ("most-cited", "conflicts", "report-cites"):
-        here = answer(kg("query", name, "--store", str(local), "--format", "csv"))
         there = answer(engine.run("query", name, "--store", engine.query, "--format", "csv"))
-        assert there == here and len(here.splitlines()) > 1, name
+        assert there == local[name] and len(there.splitlines()) > 1, name
 
 
 def test_every_named_query_answers_alike(loaded):
@@ -90,7 +105,7 @@ def test_every_named_query_answers_alike(loaded):
     from kg.query import named_queries
     from kg.store import LocalStore, RemoteStore
     engine, local = loaded
-    here, there = LocalStore(str(local), read_only=True), RemoteStore(engine.query)
+    here, there = LocalStore(str(local["store"]), read_only=True), RemoteStore(engine.query)
     try:
         for name, path in named_queries().items():
             q = path.read_text(encoding="utf-8")
@@ -103,23 +118,16 @@ def test_every_named_query_answers_alike(loaded):
 def test_counts_stats_validate_and_viz_agree(loaded, tmp_path):
     from kg.store import LocalStore, RemoteStore
     engine, local = loaded
-    st = LocalStore(str(local), read_only=True)
+    st = LocalStore(str(local["store"]), read_only=True)
     counts = st.counts()
     st.close()
-    os.environ.update(engine.env)
-    try:
-        remote = RemoteStore(engine.query)
-        assert remote.counts() == counts and counts["reports"] == 5
-        remote.close()
-    finally:
-        for k in engine.env:
-            os.environ.pop(k)
-    for cmd in (["stats"], ["validate", "--format", "json"], ["show", "05-CT/TW", "--format", "json"]):
-        assert answer(engine.run(*cmd, "--store", engine.query)) == answer(kg(*cmd, "--store", str(local)))
-    a, b = tmp_path / "remote.html", tmp_path / "local.html"
-    said_there = engine.run("viz", "--store", engine.query, "--out", str(a)).stderr
-    said_here = kg("viz", "--store", str(local), "--out", str(b)).stderr
-    assert said_there.replace(str(a).encode(), b"") == said_here.replace(str(b).encode(), b"")
+    remote = RemoteStore(engine.query)
+    assert remote.counts() == counts and counts["reports"] == 5
+    remote.close()
+    for cmd in COMMANDS:
+        assert answer(engine.run(*cmd, "--store", engine.query)) == local[" ".join(cmd)], cmd
+    html = tmp_path / "remote.html"
+    assert engine.run("viz", "--store", engine.query, "--out", str(html)).stderr.replace(str(html).encode(), b"") == local["viz"]
 
 
 def test_a_second_load_skips_everything(loaded, corpus):  # noqa: F811
