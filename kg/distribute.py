@@ -42,6 +42,8 @@ def write_shard(files: list[str], out: str, base: str, encoding: str | None) -> 
     """One job: extract ``files`` and write them as one shard at ``out`` (whole or not at all).
     Returns counts and the files that failed, with why."""
     from .load import extract_to_nquads
+    from .rdf import report_iri
+    from .read import display_name
     parts = [SHARD_MAGIC]
     reports = citations = quads = 0
     failed = []
@@ -52,8 +54,6 @@ def write_shard(files: list[str], out: str, base: str, encoding: str | None) -> 
             failed.append((path, result[2]))
             continue
         nquads, summary, n_cit, n_doc, n_quads, _docs = result[2:]
-        from .read import display_name
-        from .rdf import report_iri
         head = {"report": report_iri(base, sha), "sha256": sha, "path": display_name(path),
                 "citations": n_cit, "documents": n_doc, "quads": n_quads}
         parts += [REPORT_MARK, json.dumps(head, ensure_ascii=False).encode("utf-8"), b"\n", nquads, DOCUMENTS_MARK, summary]
@@ -83,12 +83,6 @@ def shard_files(paths: list[str]) -> list[str]:
         elif is_shard(p):
             out.append(p)
     return out
-
-
-def shard_size(path: str) -> int:
-    """How many reports a shard holds."""
-    with open(path, "rb") as f:
-        return f.read().count(b"\n" + REPORT_MARK)
 
 
 def read_shard(path: str):

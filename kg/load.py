@@ -93,7 +93,7 @@ def load(paths: list[str], store, *, base: str = DEFAULT_BASE, encoding: str | N
     """Load files and folders into an open store, ``batch_reports`` reports per write.
     ``compact``: compact the store after (None: when this load wrote a tenth of it or more).
     ``on_progress(done, total, path)`` is called after each report."""
-    from .distribute import read_shard, shard_files, shard_size
+    from .distribute import read_shard, shard_files
     t0 = time.perf_counter()
     summary = LoadSummary()
     shards = shard_files(paths)  # kg's own N-Quads, from `kg extract --engine dask`
@@ -116,7 +116,7 @@ def load(paths: list[str], store, *, base: str = DEFAULT_BASE, encoding: str | N
             summary.unchanged += 1
             continue
         todo.append(f)
-    total = len(files) + sum(shard_size(s) for s in shards)
+    total = len(files)  # grows by each shard's reports as it is read: a shard is read once
     done = summary.unchanged
     stale = store.is_stale()
     docs_before = store.document_count()
@@ -183,7 +183,9 @@ def load(paths: list[str], store, *, base: str = DEFAULT_BASE, encoding: str | N
     workers = workers or max(1, os.cpu_count() or 2)
     try:
         for shard in shards:  # already extracted: each report is committed as a worker's result would be
-            for result in read_shard(shard):
+            results = list(read_shard(shard))
+            total += len(results)
+            for result in results:
                 if result[0] in sources.get(report_iri(base, result[1]), ()):
                     summary.unchanged += 1
                     done += 1

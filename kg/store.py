@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import os
-from collections import Counter
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -82,7 +81,7 @@ DESCRIPTIONS = "SELECT ?d ?f WHERE {{ {values} GRAPH ?r {{ ?x kg:describes ?d ; 
 STATEMENTS = """SELECT ?a ?p ?b WHERE {{ {values}
   GRAPH ?r {{ ?st rdf:subject ?a ; rdf:predicate ?p ; rdf:object ?b . ?st a kg:RelationStatement }} }}"""
 DROP_FACTS = "DELETE {{ GRAPH <{g}> {{ ?d ?p ?o }} }} WHERE {{ VALUES ?d {{ {docs} }} GRAPH <{g}> {{ ?d ?p ?o }} }}"
-#: Mention and report counts, for all documents or (with a VALUES line) some.
+#: Mention and report counts of some documents (a VALUES line).
 RECOUNT = """
 DELETE {{ GRAPH <{g}> {{ ?d kg:mentionCount ?n }} }} WHERE {{ {values} GRAPH <{g}> {{ ?d kg:mentionCount ?n }} }} ;
 DELETE {{ GRAPH <{g}> {{ ?d kg:reportCount ?n }} }} WHERE {{ {values} GRAPH <{g}> {{ ?d kg:reportCount ?n }} }} ;
@@ -97,10 +96,9 @@ def _values(var: str, iris) -> str:
     return f"VALUES ?{var} {{ " + " ".join(f"<{i}>" for i in iris) + " }"
 
 
-def recount_updates(docs: set[str] | None, batch: int = 2000) -> list[str]:
-    """SPARQL updates that recount mentions and reports: of every document, or of some."""
-    if docs is None:
-        return [SPARQL_PREFIXES + RECOUNT.format(g=DOCUMENTS_GRAPH, values="")]
+def recount_updates(docs: set[str], batch: int = 2000) -> list[str]:
+    """SPARQL updates that recount the mentions and reports of some documents (all of them:
+    `_Store.recount(None)`, which selects and writes instead)."""
     ordered = sorted(docs)
     return [SPARQL_PREFIXES + RECOUNT.format(g=DOCUMENTS_GRAPH, values=_values("d", chunk))
             for chunk in _chunks(ordered, batch)]
