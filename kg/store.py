@@ -74,10 +74,13 @@ NEEDS_REBUILD = KG + "needsRebuild"
 #: The documents graph: what all reports say about each document (eli:id_local,
 #: eli:date_document …, relations, mention and report counts), on the document. A load adds each
 #: report's share as it writes the report; when reports go, the facts of the documents they cited
-#: are rebuilt from the descriptions (kg:describes, kg:facts) and relation statements of the
-#: reports that remain. A document's facts so live in one graph: Oxigraph's union default graph
-#: returns a triple once per graph that holds it, and queries would otherwise repeat rows.
-DESCRIPTIONS = "SELECT ?d ?f WHERE {{ {values} GRAPH ?r {{ ?x kg:describes ?d ; kg:facts ?f }} }}"
+#: are rebuilt from what the reports that remain stated (each report's kg:facts, one JSON
+#: literal keyed by document) and from their relation statements. A document's facts so live in
+#: one graph: Oxigraph's union default graph returns a triple once per graph that holds it, and
+#: queries would otherwise repeat rows.
+DESCRIPTIONS = "SELECT DISTINCT ?f WHERE {{ {values} GRAPH ?r {{ ?r kg:facts ?f {link} }} }}"
+#: Stores loaded by an earlier kg keep a node per (report, document): ``?x kg:describes ?d ; kg:facts ?f``.
+OLD_DESCRIPTIONS = "SELECT ?d ?f WHERE {{ {values} GRAPH ?r {{ ?x kg:describes ?d ; kg:facts ?f }} }}"
 STATEMENTS = """SELECT ?a ?p ?b WHERE {{ {values}
   GRAPH ?r {{ ?st rdf:subject ?a ; rdf:predicate ?p ; rdf:object ?b . ?st a kg:RelationStatement }} }}"""
 DROP_FACTS = "DELETE {{ GRAPH <{g}> {{ ?d ?p ?o }} }} WHERE {{ VALUES ?d {{ {docs} }} GRAPH <{g}> {{ ?d ?p ?o }} }}"
@@ -364,12 +367,23 @@ class _Store:
         for chunk in chunks:
             if chunk is not None:
                 self.drop_documents(chunk)
-            descriptions = [(r["d"], json.loads(r["f"])) for r in self.select(
-                DESCRIPTIONS.format(values=_values("d", chunk) if chunk else ""))]
+            descriptions = self.descriptions(chunk)
             relations = [(r["a"], r["p"], r["b"]) for r in self.select(
                 STATEMENTS.format(values=_values("a", chunk) if chunk else ""))]
             self.add_documents(documents_nquads(descriptions, relations))
         self.recount(docs)
+
+    def descriptions(self, docs: list[str] | None) -> list[tuple[str, list]]:
+        """(document, [[predicate, object term], …]) for every report's statement about these
+        documents (or about all)."""
+        values = _values("d", docs) if docs else ""
+        link = "; eli:cites|kg:ownDocument ?d" if docs else ""
+        wanted = set(docs) if docs else None
+        out = []
+        for row in self.select(DESCRIPTIONS.format(values=values, link=link)):
+            out += [(d, facts) for d, facts in json.loads(row["f"]).items() if wanted is None or d in wanted]
+        out += [(r["d"], json.loads(r["f"])) for r in self.select(OLD_DESCRIPTIONS.format(values=values))]
+        return out
 
     def drop_documents(self, docs: list[str] | None) -> None:
         """The documents graph goes, whole or these documents' facts."""

@@ -332,3 +332,33 @@ def test_the_texts_own_document_and_its_relations_in_the_store(tmp_path):
     (folder / "hd.txt").unlink()
     assert kg("load", str(folder), "--store", str(db), "--prune").returncode == 0
     assert select(db, 'SELECT ?p WHERE { ?own eli:id_local "06-HD/UBKTTW" ; ?p ?o }') == []
+
+
+def test_a_store_loaded_by_an_earlier_kg_rebuilds_the_same_documents_graph(tmp_path, corpus):
+    """Earlier stores kept a node per (report, document) (``?x kg:describes ?d ; kg:facts ?f``),
+    not one kg:facts literal per report: rebuilding their documents graph must lose nothing."""
+    import pyoxigraph as ox
+    from kg.load import load
+    from kg.rdf import KG, RDF, ascii_slug
+    from kg.store import DOCUMENTS_GRAPH, LocalStore
+    db = LocalStore(str(tmp_path / "st"))
+    load([str(corpus)], db, workers=1)
+
+    def docs_graph():
+        return {(q.subject, q.predicate, q.object) for q in db.db.quads_for_pattern(None, None, None, ox.NamedNode(DOCUMENTS_GRAPH))}
+    before = docs_graph()
+    facts = list(db.db.quads_for_pattern(None, ox.NamedNode(KG + "facts"), None, None))
+    assert facts and all(q.subject == q.graph_name for q in facts)   # one literal per report, on it
+    for q in facts:                                                    # back to the earlier layout
+        db.db.remove(q)
+        for doc, pairs in json.loads(q.object.value).items():
+            node = ox.NamedNode(f"{q.subject.value}/about/{ascii_slug(doc.rsplit('/', 1)[-1])}")
+            literal = ox.Literal(json.dumps(pairs, ensure_ascii=False), datatype=ox.NamedNode(RDF + "JSON"))
+            db.db.add(ox.Quad(node, ox.NamedNode(KG + "describes"), ox.NamedNode(doc), q.graph_name))
+            db.db.add(ox.Quad(node, ox.NamedNode(KG + "facts"), literal, q.graph_name))
+    db.refresh_summary(None)
+    assert docs_graph() == before and len(before) > 100
+    some = sorted({t[0].value for t in before if "/doc/" in t[0].value})[:3]
+    db.refresh_summary(set(some))
+    assert docs_graph() == before
+    db.close()
