@@ -177,13 +177,28 @@ GraphStoreOption = typer.Option(None, "--graph-store", envvar="KG_GRAPH_STORE",
                                 help="The server's Graph Store Protocol endpoint (default: Oxigraph's /store; none: graphs are written by SPARQL Update).")
 
 
+def _restart_with_jemalloc(paths: List[str], store: Optional[str]) -> None:
+    """A large load into a local store runs again with jemalloc preloaded, when the machine has it
+    (10 % faster: see `kg.load.jemalloc_command`; KG_MALLOC=system to keep glibc's malloc)."""
+    from .load import is_large, jemalloc_command
+    if os.path.basename(sys.argv[0]) not in ("kg", "__main__.py") or "load" not in sys.argv[1:]:
+        return  # called in-process (a test's CliRunner, a notebook): not ours to restart
+    if (store or os.environ.get("KG_STORE", "")).startswith(("http://", "https://")) or not is_large(paths):
+        return
+    again = jemalloc_command([sys.executable, "-m", "kg", *sys.argv[1:]], dict(os.environ))
+    if again is not None:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os.execve(again[0][0], again[0], again[1])
+
+
 @app.command()
 def load(
     paths: List[str] = typer.Argument(..., help="Report files or folders (recursively .txt .md .docx .pdf .html)."),
     store: Optional[str] = StoreOption,
     prune: bool = typer.Option(False, "--prune", help="Remove reports whose files are gone."),
     workers: Optional[int] = typer.Option(None, "--workers", "-j", min=1, help="Extraction processes (default: all cores)."),
-    batch: Optional[int] = typer.Option(None, "--batch", min=1, help="Reports per write, at most (default 1000; a killed load loses at most one batch)."),
+    batch: Optional[int] = typer.Option(None, "--batch", min=1, help="Reports per write, at most (default 3000; a killed load loses at most one batch)."),
     compact: Optional[bool] = typer.Option(None, "--compact/--no-compact", help="Compact the store after loading (default: when the load wrote a tenth of the store or more; queries run about 2× faster after)."),
     encoding: Optional[str] = typer.Option(None, "--encoding", help="Text encoding when not UTF-8/UTF-16 with BOM."),
     base: Optional[str] = typer.Option(None, "--base", help="Base IRI of documents and reports."),
@@ -201,6 +216,7 @@ def load(
     missing = [p for p in paths if not os.path.exists(p)]
     if missing:
         _fail(f"{missing[0]}: no such file or folder")
+    _restart_with_jemalloc(paths, store)
     try:
         db = open_store(store, update_endpoint=update_endpoint, graph_store=graph_store)
     except StoreError as e:
