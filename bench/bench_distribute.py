@@ -10,7 +10,6 @@ shards stays on the store's machine.
 from __future__ import annotations
 
 import argparse
-import os
 import shutil
 import statistics
 import sys
@@ -22,7 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from synth import generate  # noqa: E402
 
 from kg.distribute import extract_to_shards  # noqa: E402
-from kg.load import jemalloc_command, load  # noqa: E402
+from kg.load import load, restart_under_jemalloc  # noqa: E402
 from kg.query import named_queries  # noqa: E402
 from kg.resolve import DEFAULT_BASE  # noqa: E402
 from kg.store import LocalStore  # noqa: E402
@@ -30,9 +29,7 @@ from kg.store import LocalStore  # noqa: E402
 
 def main() -> None:
     # measured as `kg load` runs a large load: under jemalloc where the machine has it
-    again = jemalloc_command([sys.executable, *sys.argv], dict(os.environ))
-    if again is not None:
-        os.execve(again[0][0], again[0], again[1])
+    restart_under_jemalloc([sys.executable, *sys.argv])
     ap = argparse.ArgumentParser()
     ap.add_argument("--size", type=int, default=10000)
     ap.add_argument("--workers", type=int, default=2)

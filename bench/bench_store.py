@@ -9,7 +9,6 @@ size; the figures go in the closing notes, not in tests.
 from __future__ import annotations
 
 import argparse
-import os
 import shutil
 import statistics
 import sys
@@ -20,7 +19,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from synth import generate  # noqa: E402
 
-from kg.load import jemalloc_command, load  # noqa: E402
+from kg.load import load, restart_under_jemalloc  # noqa: E402
 from kg.query import named_queries  # noqa: E402
 from kg.store import SPARQL_PREFIXES, LocalStore  # noqa: E402
 
@@ -59,9 +58,7 @@ def time_query(fn, runs: int) -> tuple[float, int]:
 
 def main() -> None:
     # measured as `kg load` runs a large load: under jemalloc where the machine has it
-    again = jemalloc_command([sys.executable, *sys.argv], dict(os.environ))
-    if again is not None:
-        os.execve(again[0][0], again[0], again[1])
+    restart_under_jemalloc([sys.executable, *sys.argv])
     ap = argparse.ArgumentParser()
     ap.add_argument("--sizes", default="1000,10000")
     ap.add_argument("--rdflib-max", type=int, default=10000)

@@ -180,16 +180,12 @@ GraphStoreOption = typer.Option(None, "--graph-store", envvar="KG_GRAPH_STORE",
 def _restart_with_jemalloc(paths: List[str], store: Optional[str]) -> None:
     """A large load into a local store runs again with jemalloc preloaded, when the machine has it
     (10 % faster: see `kg.load.jemalloc_command`; KG_MALLOC=system to keep glibc's malloc)."""
-    from .load import is_large, jemalloc_command
+    from .load import is_large, restart_under_jemalloc
     if os.path.basename(sys.argv[0]) not in ("kg", "__main__.py") or "load" not in sys.argv[1:]:
         return  # called in-process (a test's CliRunner, a notebook): not ours to restart
     if (store or os.environ.get("KG_STORE", "")).startswith(("http://", "https://")) or not is_large(paths):
         return
-    again = jemalloc_command([sys.executable, "-m", "kg", *sys.argv[1:]], dict(os.environ))
-    if again is not None:
-        sys.stdout.flush()
-        sys.stderr.flush()
-        os.execve(again[0][0], again[0], again[1])
+    restart_under_jemalloc([sys.executable, "-m", "kg", *sys.argv[1:]])
 
 
 @app.command()

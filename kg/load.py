@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import os
 import queue
+import sys
 import threading
 import time
 from collections import deque
@@ -64,23 +65,26 @@ JEMALLOC = ("/usr/lib/x86_64-linux-gnu/libjemalloc.so.2", "/usr/lib/aarch64-linu
 LARGE_FILES, LARGE_BYTES = 1000, 64 << 20
 
 
+def inputs(paths: list[str]) -> tuple[list[str], list[str]]:
+    """What a load reads from these files and folders: kg's own shards, and the report files in
+    the rest (`kg.read.expand`)."""
+    from .distribute import shard_files
+    shards = shard_files(paths)  # kg's own N-Quads, from `kg extract --engine dask`
+    is_shard = set(shards)
+    return shards, [os.path.abspath(f) for f in expand([p for p in paths if p not in is_shard])]
+
+
 def is_large(paths: list[str]) -> bool:
-    """Whether these files and folders hold at least LARGE_FILES files or LARGE_BYTES bytes
-    (counting stops there, so a huge folder costs no more than a small one)."""
-    files = size = 0
-    stack = list(paths)
-    while stack:
-        p = stack.pop()
+    """Whether a load of these files and folders reads at least LARGE_FILES files or LARGE_BYTES
+    bytes (sizes are summed until then)."""
+    shards, files = inputs(paths)
+    size = 0
+    for n, f in enumerate(shards + files, 1):
         try:
-            if os.path.isdir(p):
-                with os.scandir(p) as entries:
-                    stack.extend(e.path for e in entries)
-                continue
-            files += 1
-            size += os.path.getsize(p)
+            size += os.path.getsize(f)
         except OSError:
             continue
-        if files >= LARGE_FILES or size >= LARGE_BYTES:
+        if n >= LARGE_FILES or size >= LARGE_BYTES:
             return True
     return False
 
@@ -100,6 +104,16 @@ def jemalloc_command(argv: list[str], environ: dict) -> tuple[list[str], dict] |
     if lib is None:
         return None
     return argv, {**environ, "LD_PRELOAD": f"{lib} {preload}".strip()}
+
+
+def restart_under_jemalloc(argv: list[str]) -> None:
+    """Replace this process by ``argv`` under jemalloc (see `jemalloc_command`); returns only when
+    there is nothing to do."""
+    again = jemalloc_command(argv, dict(os.environ))
+    if again is not None:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os.execve(argv[0], *again)
 
 
 def extract_to_nquads(path: str, base: str, encoding: str | None):
@@ -140,12 +154,10 @@ def load(paths: list[str], store, *, base: str = DEFAULT_BASE, encoding: str | N
     """Load files and folders into an open store, ``batch_reports`` reports per write.
     ``compact``: compact the store after (None: when this load wrote a tenth of it or more).
     ``on_progress(done, total, path)`` is called after each report."""
-    from .distribute import read_shard, shard_files
+    from .distribute import read_shard
     t0 = time.perf_counter()
     summary = LoadSummary()
-    shards = shard_files(paths)  # kg's own N-Quads, from `kg extract --engine dask`
-    is_shard = set(shards)
-    files = [os.path.abspath(f) for f in expand([p for p in paths if p not in is_shard])]
+    shards, files = inputs(paths)
     store.put_ontology()
     recovered = store.recover()                        # a batch a killed load left behind
     sources = store.all_sources()                      # report → its files, read once
