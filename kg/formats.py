@@ -20,6 +20,7 @@ def citation_json(c) -> dict:
         "symbol": c.symbol, "date": c.date, "issuer": c.issuer, "title": c.title,
         "document": c.document, "system": c.system, "term": c.term,
         "short_form": c.short_form, "issuer_id": c.issuer_id, "rejected_date": c.rejected_date,
+        "provisions": list(c.provisions),
         "sentence": {"start": c.sentence_start, "end": c.sentence_end, "text": c.sentence_text},
     }
 
@@ -39,7 +40,7 @@ def extraction_json(ex: Extraction) -> dict:
     out = extraction_json_without_citations(ex)
     return {"source": out["source"], "source_document": out["source_document"],
             "citations": [citation_json(c) for c in ex.citations], "documents": out["documents"],
-            "relations": out["relations"], "warnings": out["warnings"]}
+            "relations": out["relations"], "parts": out["parts"], "warnings": out["warnings"]}
 
 
 def write_extraction_json(ex: Extraction, out, *, indent: int | None = 1) -> None:
@@ -54,7 +55,7 @@ def write_extraction_json(ex: Extraction, out, *, indent: int | None = 1) -> Non
     for i, c in enumerate(ex.citations):
         out.write((b"," + nl if i else b"") + dump(citation_json(c)))
     out.write(nl + b"]," + nl)
-    for key in ("documents", "relations", "warnings"):
+    for key in ("documents", "relations", "parts", "warnings"):
         out.write(f'"{key}": '.encode() + dump(head[key]) + (b"," if key != "warnings" else b"") + nl)
     out.write(b"}\n")
 
@@ -68,6 +69,7 @@ def extraction_json_without_citations(ex: Extraction) -> dict:
             "system": src.system if src.symbol else None},
         "documents": [document_json(d) for d in ex.documents],
         "relations": [asdict(r) for r in ex.relations],
+        "parts": [{"kind": p.kind, "start": p.start, "end": p.end} for p in ex.parts],
         "warnings": list(ex.warnings),
     }
 

@@ -60,6 +60,7 @@ class Citation:
     symbol_end: int = 0
     title_end: int = 0             # end of a quoted title, else tail_end
     document: str | None = None    # IRI of the resolved document, set by resolve
+    provisions: list[str] = field(default_factory=list)  # pinpoints (điều, khoản, điểm, mục) the text attaches: ["khoản 4 Điều 1"]
 
     @property
     def key(self) -> tuple:
@@ -115,6 +116,18 @@ class Relation:
     cue: str              # the words that state it ("sơ kết 03 năm thực hiện")
     cue_start: int = 0    # where those words stand (original offsets)
     cue_end: int = 0
+    provisions: list[str] = field(default_factory=list)  # the object's provisions acted on; [] = the whole document
+    part: str | None = None  # the layout part that states it ("preamble", "body", …)
+
+
+@dataclass
+class Part:
+    """A part of the text's layout (thể thức văn bản): header, title, preamble, enacting, body,
+    signature, recipients, annex. Offsets into the original text."""
+
+    kind: str
+    start: int
+    end: int
 
 
 @dataclass
@@ -147,6 +160,7 @@ class Extraction:
     relations: list[Relation]
     source_document: SourceDocument | None
     warnings: list[str] = field(default_factory=list)
+    parts: list[Part] = field(default_factory=list)
     path: str | None = None
     sha256: str | None = None
     chars: int = 0

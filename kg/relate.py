@@ -324,5 +324,5 @@ def relations(found: list[Link], documents: list[Document] = (), own_id: str | N
         seen.add(key)
         start = k.subject.start if k.subject is not None else min(k.cue_start, k.object.start)
         out.append(Relation(a, predicate, b, min(start, k.object.start), max(k.object.end, k.cue_end),
-                            k.cue, k.cue_start, k.cue_end))
+                            k.cue, k.cue_start, k.cue_end, provisions=list(k.object.provisions)))
     return out
