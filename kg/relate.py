@@ -34,7 +34,7 @@ from .normalise import NormalisedText
 _CUE = (
     r"(?:(?P<guides>hướng dẫn (?:việc )?(?:tổ chức )?(?:thực hiện|thi hành))"
     r"|(?P<amended>(?:(?:đã )?được |bị )?(?:sửa đổi,? (?:và )?bổ sung|điều chỉnh,? bổ sung|sửa đổi|bổ sung) (?:bởi|tại|theo)(?= ))"
-    r"|(?P<amends>(?:sửa đổi|điều chỉnh),? (?:và )?bổ sung(?: một số điều(?: của)?)?|sửa đổi)"
+    r"|(?P<amends>(?:sửa đổi|điều chỉnh),? (?:và )?bổ sung(?: một số điều(?: của)?)?|sửa đổi|bổ sung)"
     r"|(?P<replaces>thay thế(?: cho)?)"
     r"|(?P<repealed>(?:(?:đã|bị|sẽ|chính thức) )?hết hiệu lực(?: thi hành)?|(?:bị|được) bãi bỏ)"
     r"|(?P<repeals>bãi bỏ|hủy bỏ)"
@@ -49,7 +49,8 @@ _CUE = (
 CUE = re.compile(_CUE, re.I)
 CUE_LOWER = re.compile(_CUE)
 #: Between the subject's own date/issuer/title and the cue: nothing, or "về", "về việc", "để".
-ATTACH_GAP = re.compile(r"\s{0,3}[,:]?\s{0,3}(?:(?:về|về việc|nhằm|để)\s{1,3})?(?:(?:việc|tiếp tục)\s{1,3})?", re.I)
+ATTACH_GAP = re.compile(r"[*_]{0,3}\s{0,3}[,:]?\s{0,3}[*_“\"]{0,3}(?:(?:về|về việc|nhằm|để)\s{1,3})?"
+                        r"(?:(?:kế hoạch|chương trình|đề án)(?: hành động)?\s{1,3})?(?:(?:việc|tiếp tục)\s{1,3})?", re.I)
 #: Between the cue and its object: "một số điều của", "Điều 2", "cho", "có hiệu quả".
 #: Pinpoints before an object ("khoản 1 Điều 1 Nghị định …", "Điều 16, Điều 17 và Điều 18 của …").
 PINPOINTS = (r"(?:(?:điểm [a-zđ]|khoản \d{1,3}|Điều \d{1,3}[a-zđ]?|Mục [IVXL\d]{1,5}|Chương [IVXL\d]{1,5}|Phần [IVXL\d]{1,5}"
@@ -57,18 +58,23 @@ PINPOINTS = (r"(?:(?:điểm [a-zđ]|khoản \d{1,3}|Điều \d{1,3}[a-zđ]?|M�
 OBJECT_GAP = re.compile(
     r"\s{0,3}(?:(?:(?:một số (?:điều|quy định|nội dung)|nội dung|các nội dung|các quy định) |(?:các )?" + PINPOINTS + r"{1,8})"
     r"(?:(?:của|trong|tại) )?\s{0,3})?"
-    r"(?:(?:có hiệu quả|hiệu quả|nghiêm túc|tốt|các|việc|cho)\s{1,3}){0,2}", re.I)
-LIST_GAP = re.compile(r"\s{0,3}(?:,|và|, và)\s{1,3}")
+    r"(?:(?:(?:ý kiến |sự )?chỉ đạo|ý kiến|kết luận)[^\n;.]{0,120}? (?:tại|theo)\s{1,3})?"
+    r"(?:(?:có hiệu quả|hiệu quả|nghiêm túc|tốt|các|việc|cho|tiếp)\s{1,3}){0,2}[*_]{0,3}", re.I)
+LIST_GAP = re.compile(r"[*_”\"]{0,3}\s{0,3}(?:,|và|, và)\s{1,3}[*_]{0,3}")
 #: In the scope of a cue that opens a clause, a list item may follow words about the one before
 #: ("Thi hành Điều 2 Quyết định … số31-QĐ/TW, ngày … ban hành Quy định “…” và Điều 2 Quyết định …
 #: số91-QĐ/TW"): the next item is joined by ",", ";" or "và" (and an article reference), within
 #: one clause (no cue that opens another clause in between).
 SCOPE_GAP = re.compile(
     r"[^.;:!?\n“”\"]{0,200}(?:“[^”\n]{0,300}”[^.;:!?\n“”\"]{0,40})?\s{0,3}(?:,|và|, và|;|; và)\s{1,3}"
-    r"(?:Điều \d{1,3}\s{1,3}(?:(?:của|trong)\s{1,3})?)?")
+    r"(?:Điều \d{1,3}\s{1,3}(?:(?:của|trong)\s{1,3})?)?(?:[^.;:!?\n]{0,80}? (?:tại|theo)\s{1,3})?")
 PASSIVE_WORDS = ("hiệu lực", "bãi bỏ")  # a sentence without them has no passive cue to look for
+#: What a document is about, unquoted, between it and a passive cue: "Nghị định 45/2010/NĐ-CP …
+#: quy định về tổ chức, hoạt động và quản lý hội (sửa đổi, bổ sung tại …)".
+DESCRIPTION = r"(?:\s{1,3}(?:quy định|về|hướng dẫn|ban hành|phê duyệt|sửa đổi|bổ sung|thực hiện)\b[^.;:!?\n()“”\"]{0,300})?"
 #: Between a passive object and its cue: "… kể từ ngày 06/7/2022".
-PASSIVE_GAP = re.compile(r"\s{0,3},?\s{0,3}(?:(?:kể từ|từ) {1,2}ngày {1,2}[\d/\-]{6,10}\s{0,3},?\s{0,3})?")
+PASSIVE_GAP = re.compile(r"[*_]{0,3}\s{0,3},?" + DESCRIPTION +
+                         r"\s{0,3},?\s{0,3}(?:(?:kể từ|từ) {1,2}ngày {1,2}[\d/\-]{6,10}\s{0,3},?\s{0,3})?")
 #: What may stand before a citation that heads its sentence: list and footnote markers ("a) ").
 HEAD_PREFIX = re.compile(r"[\W\d_]{0,20}(?:[a-zđ]\)[\W\d_]{0,5})?(?:sup>\d{1,3}</sup>[\W_]{0,5})?", re.S)
 #: Before a cue that opens its sentence or clause: list markers, "Để", "Tiếp tục".
@@ -111,16 +117,14 @@ class Own:
         return self.header or pos < self.preamble_end
 
     def bases(self, pos: int) -> bool:
-        """A "Căn cứ" at ``pos`` names a basis of the text's own document: in its preamble (or title
-        and enacting words), or at the top of a body that has no preamble. A page that only
-        discusses documents has no preamble: its "Căn cứ (theo) Điều 12 …" is a reference."""
+        """A "Căn cứ" that opens a clause at ``pos`` names a basis of the text's own document, in
+        the parts where the document speaks (a Công điện's body says "Căn cứ chỉ đạo … tại Thông
+        báo số …, Thủ tướng yêu cầu …"). A page that only discusses documents has no preamble:
+        its "Căn cứ (theo) Điều 12 …" is a reference."""
         if not self.document:
             return False
         part = self.layout.part_at(pos)
-        if part in ("preamble", "title", "enacting"):
-            return True
-        body = self.layout.span("body")
-        return part == "body" and self.layout.span("preamble") is None and body is not None and pos < body[0] + PREAMBLE_CHARS
+        return part in SPEAKING_PARTS
 
 
 #: The parts of a document in which it speaks of itself.
@@ -309,7 +313,7 @@ CHANGES = ("amends", "replaces", "repeals")
 #: Between one cue's objects and the next cue that shares its subject.
 JOINED = re.compile(r"[^.;:!?\n]{0,200}?\s{0,3}(?:,|;|và|, và|; và|đồng thời)\s{1,3}(?:(?:đồng thời|đề nghị)\s{1,3})?")
 #: Between a passive cue's object and the cue: "… (sửa đổi, bổ sung tại …)", "…, được bổ sung bởi …".
-PASSIVE_BEFORE = re.compile(r"\s{0,3}[,(]?\s{0,3}")
+PASSIVE_BEFORE = re.compile(r"[*_]{0,3}\s{0,3},?" + DESCRIPTION + r"\s{0,3}[,(]?\s{0,3}")
 #: After "hết hiệu lực": "kể từ ngày <Y> có hiệu lực" names the successor.
 SUCCESSOR = re.compile(r"\s{0,3}(?:thi hành\s{1,3})?,?\s{0,3}(?:kể từ|từ)\s{1,3}ngày\s{1,3}")
 SUCCESSOR_TAIL = re.compile(r"\s{0,3}(?:chính thức\s{1,3})?có hiệu lực")
