@@ -67,11 +67,12 @@ LIST_GAP = re.compile(r"[*_”\"]{0,3}\s{0,3}(?:,|và|, và)\s{1,3}[*_]{0,3}")
 #: one clause (no cue that opens another clause in between).
 SCOPE_GAP = re.compile(
     r"[^.;:!?\n“”\"]{0,200}(?:“[^”\n]{0,300}”[^.;:!?\n“”\"]{0,40})?\s{0,3}(?:,|và|, và|;|; và)\s{1,3}"
-    r"(?:Điều \d{1,3}\s{1,3}(?:(?:của|trong)\s{1,3})?)?(?:[^.;:!?\n]{0,80}? (?:tại|theo)\s{1,3})?")
+    r"(?:Điều \d{1,3}\s{1,3}(?:(?:của|trong)\s{1,3})?)?(?:[^.;:!?\n]{0,80}? (?:tại|theo)\s{1,3})?"
+    r"|\s{1,3}(?:tại|theo)\s{1,3}")
 PASSIVE_WORDS = ("hiệu lực", "bãi bỏ")  # a sentence without them has no passive cue to look for
 #: What a document is about, unquoted, between it and a passive cue: "Nghị định 45/2010/NĐ-CP …
 #: quy định về tổ chức, hoạt động và quản lý hội (sửa đổi, bổ sung tại …)".
-DESCRIPTION = r"(?:\s{1,3}(?:quy định|về|hướng dẫn|ban hành|phê duyệt|sửa đổi|bổ sung|thực hiện)\b[^.;:!?\n()“”\"]{0,300})?"
+DESCRIPTION = r"(?:\s{1,3}[^\W\d_][^.;:!?\n()“”\"]{0,250})?"
 #: Between a passive object and its cue: "… kể từ ngày 06/7/2022".
 PASSIVE_GAP = re.compile(r"[*_]{0,3}\s{0,3},?" + DESCRIPTION +
                          r"\s{0,3},?\s{0,3}(?:(?:kể từ|từ) {1,2}ngày {1,2}[\d/\-]{6,10}\s{0,3},?\s{0,3})?")
@@ -84,6 +85,7 @@ ISSUED = re.compile(r"(?:ban hành|ký ban hành|có|xây dựng|ra)\s{1,3}(?:c�
 #: Before a cue, a body that opens the sentence ("Ủy ban Kiểm tra Trung ương hướng dẫn thực hiện …").
 BODY_OPENING = re.compile(r"[\W\d_]{0,8}(?P<first>[^\W\d_])[^\W\d_]{0,11}(?: [^\W\d_]{1,12}){0,7} $")
 
+PASSIVE_REACH = 320  # a passive cue may follow its object's unquoted description (see DESCRIPTION)
 MAX_OBJECTS = 50  # one cue names a short list; hostile text cannot make the work quadratic
 PREAMBLE_CHARS = 1500  # without a header, only a cue this close to the top speaks for the text itself
 
@@ -227,7 +229,7 @@ def links(nt: NormalisedText, citations: list[Citation], own: Own | None = None)
         # a cue needs an object after it, or (passive) one right before it: past that, nothing to scan
         tail = scan[starts[0]:s_end]
         passive = any(w in tail for w in PASSIVE_WORDS)
-        scan_end = min(s_end, max(starts[-1], max(ends) + 40 if passive else 0))
+        scan_end = min(s_end, max(starts[-1], max(ends) + PASSIVE_REACH if passive else 0))
         last = None  # (subject, end of its objects): a later cue joined by "và" / ";" may share it
         for cue in cues.finditer(scan, s_start, scan_end):
             predicate = cue.lastgroup
@@ -350,6 +352,9 @@ def _successor(text: str, after: int, cits, starts, npos, own: Own):
     return None
 
 
+BASIS_WORDS = re.compile(r"(?i:căn cứ)")
+
+
 def _preamble_bases(nt: NormalisedText, citations: list[Citation], own: Own, found: list[Link]) -> list[Link]:
     """Every citation of a "Căn cứ" item of the preamble is a basis of the text's own document:
     lists under one "Căn cứ", "Luật <tên> số …", and the amending law named inside the item
@@ -367,7 +372,8 @@ def _preamble_bases(nt: NormalisedText, citations: list[Citation], own: Own, fou
         k = bisect.bisect_right(item_starts, p) - 1
         if k < 0 or p >= items[k][1] or id(c) in carried:
             continue
-        s, e = nt.span(items[k][0], min(items[k][0] + 6, items[k][1]))
+        m = BASIS_WORDS.search(nt.norm, items[k][0], items[k][1])
+        s, e = nt.span(*(m.span() if m else items[k]))
         out.append(Link(None, "based_on", c, nt.original[s:e], s, e))
     return out
 
