@@ -153,7 +153,10 @@ def _own_from_layout(nt: NormalisedText, citations: list[Citation], lay: Layout)
                      if not c.short_form and span[0] <= nt.to_norm(c.symbol_start) < span[1]), (0, None))
         if c is None:
             continue
-        if any(not o.short_form and not _same_document(o, c) for o in citations[:i]):
+        # before the header, only the page naming the document itself: its title line, or the
+        # site's summary around a "Số hiệu" table (a page the site keeps for that document)
+        if any(not o.short_form and not (_same_document(o, c) and (
+                lay.meta_number is not None or _title_line(norm, nt.to_norm(o.start)))) for o in citations[:i]):
             # a page that cites other documents before reproducing this one (news above a
             # reproduced text): the document stays a citation; its layout speaks for it
             return SourceDocument(None, None, None, None, reproduced=c), citations  # see extract_chunks

@@ -31,7 +31,7 @@ _MOTTO = re.compile(r"(?:CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM|ĐẢNG C
                     re.I)
 #: "Số: 55/2025/NQ-HĐND", "Số 41-HD/ĐUK", "Số:" alone (the symbol on the next line), "Số hiệu: …".
 _NUMBER = re.compile(r"(?:Số|SỐ)(?: hiệu| HIỆU)?\s{0,2}:?\s{0,3}(?:\d|$)")
-_PLACE_DATE = re.compile(r"[^\W\d_][^,\n]{0,40},\s{0,2}ngày\s{1,3}\d{1,2}\s{1,3}tháng\s{1,3}\d{1,2}\s{1,3}năm\s{1,3}\d{4}", re.I)
+_PLACE_DATE = re.compile(r"(?!Căn cứ|CĂN CỨ|Theo|Xét|Thực hiện)[^\W\d_][^\d,\n]{0,40},\s{0,2}ngày\s{1,3}\d{1,2}\s{1,3}tháng\s{1,3}\d{1,2}\s{1,3}năm\s{1,3}\d{4}", re.I)
 #: The lines that open a preamble item. "Thực hiện" opens a Party document's preamble too.
 _HEADER_DATE = re.compile(r"ngày\s{1,3}(\d{1,2})\s{1,3}tháng\s{1,3}(\d{1,2})\s{1,3}năm\s{1,3}(\d{4})", re.I)
 _PREAMBLE = re.compile(r"[-+•\s]{0,4}(?:Căn cứ|CĂN CỨ|Theo đề nghị|THEO ĐỀ NGHỊ|Xét|XÉT|Thực hiện|Theo|Để)\b")
@@ -200,7 +200,7 @@ def layout(norm: str) -> Layout:
         if w and _is_caps(w.split(" SỐ")[0]) and _TYPE_LINE.fullmatch(w) and not _MOTTO.search(w):
             t = j
             break
-    for j in range(first, min(len(ls), num + HEADER_REACH)):
+    for j in range(first, t if t is not None else min(len(ls), num + HEADER_REACH)):
         d = _HEADER_DATE.search(ls[j].words) if _PLACE_DATE.match(ls[j].words) else None
         if d:
             out.date = d.groups()
@@ -288,6 +288,8 @@ def _after_title(ls: list[Line], norm: str, out: Layout, parts: list[Part], titl
     if e > body_start:
         parts.append(Part("enacting", ls[body_start].start, ls[e - 1].end))
         body_start = e
+    while body_start < len(ls) and not ls[body_start].words:
+        body_start += 1
     # the end matter: recipients, signature, annex
     end_matter = _end_matter(ls, body_start)
     body_end = min((p.start for p in end_matter), default=len(norm))

@@ -61,13 +61,15 @@ OBJECT_GAP = re.compile(
     r"(?:(?:(?:ý kiến |sự )?chỉ đạo|ý kiến|kết luận)[^\n;.]{0,120}? (?:tại|theo)\s{1,3})?"
     r"(?:(?:có hiệu quả|hiệu quả|nghiêm túc|tốt|các|việc|cho|tiếp)\s{1,3}){0,2}[*_]{0,3}", re.I)
 LIST_GAP = re.compile(r"[*_”\"]{0,3}\s{0,3}(?:,|và|, và)\s{1,3}[*_]{0,3}")
+#: What a document changes may be listed with ";" ("thay thế Quyết định số A …; Quyết định số B …").
+CHANGE_LIST_GAP = re.compile(r"[*_”\"]{0,3}\s{0,3}(?:,|và|, và|;|; và) {1,3}[*_]{0,3}")
 #: In the scope of a cue that opens a clause, a list item may follow words about the one before
 #: ("Thi hành Điều 2 Quyết định … số31-QĐ/TW, ngày … ban hành Quy định “…” và Điều 2 Quyết định …
 #: số91-QĐ/TW"): the next item is joined by ",", ";" or "và" (and an article reference), within
 #: one clause (no cue that opens another clause in between).
 SCOPE_GAP = re.compile(
     r"[^.;:!?\n“”\"]{0,200}(?:“[^”\n]{0,300}”[^.;:!?\n“”\"]{0,40})?\s{0,3}(?:,|và|, và|;|; và)\s{1,3}"
-    r"(?:Điều \d{1,3}\s{1,3}(?:(?:của|trong)\s{1,3})?)?(?:[^.;:!?\n]{0,80}? (?:tại|theo)\s{1,3})?"
+    r"(?:Điều \d{1,3}\s{1,3}(?:(?:của|trong)\s{1,3})?)?(?:(?<!\n)(?!(?i:theo đề nghị|xét)\b)[^.;:!?\n]{0,80}? (?:tại|theo)\s{1,3})?"
     r"|\s{1,3}(?:tại|theo)\s{1,3}")
 PASSIVE_WORDS = ("hiệu lực", "bãi bỏ")  # a sentence without them has no passive cue to look for
 #: What a document is about, unquoted, between it and a passive cue: "Nghị định 45/2010/NĐ-CP …
@@ -259,7 +261,8 @@ def links(nt: NormalisedText, citations: list[Citation], own: Own | None = None)
                 if tails[j] <= cue.start() < ends[j]:
                     limit, holder = ends[j], cits[j]
                     break
-            objects = _objects(text, cue.end(), cits, first, npos, limit=limit)
+            objects = _objects(text, cue.end(), cits, first, npos, limit=limit,
+                               gap=CHANGE_LIST_GAP if predicate in CHANGES else LIST_GAP)
             if not objects:
                 continue
             if predicate == "amended":  # "X được sửa đổi, bổ sung bởi Y": Y amends X
