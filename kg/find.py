@@ -17,13 +17,18 @@ _UP = "A-ZĐƯ"
 _LETTER = "A-Za-zĐđƯư"
 
 PARTY_SYMBOL = (
-    rf"(?<![\d/.\-])(?P<pnum>\d{{1,4}}) {{0,2}}- {{0,2}}(?P<ptype>[A-ZĐ][{_LETTER}]{{0,3}})"
-    rf" {{0,2}}/ {{0,2}}(?P<piss>[{_UP}][{_UP}]{{0,9}}(?:-[{_UP}][{_UP}]{{0,9}})?)(?![\w/])"
+    rf"(?<![\d/.\-])(?P<pnum>[0-9]{{1,5}}) {{0,2}}- {{0,2}}(?P<ptype>[A-ZĐ][{_LETTER}]{{0,3}})"
+    rf" {{0,2}}/ {{0,2}}(?P<piss>[{_UP}][{_UP}]{{0,9}}(?:-[{_UP}][{_UP}]{{0,9}})?)"
+    rf"(?:/(?P<psuffix>[a-z]{{1,3}})|/(?P<ptail>[{_UP}]{{1,6}}))?(?![\w/])"
 )
+# State symbols; the old ones (1945-1990) too: "23/SL", "100/TTg", "03/NĐ-76" (the year after the
+# code), "3/NQ/1976", "553BNV/HCĐP/NĐ". Spaces a typist put beside a "/" or "-" are allowed once:
+# "15 /2024/TT-NHNN", "75/KH- UBND", "135/2020/NĐ -CP" (never " - ", which joins a sentence).
 STATE_SYMBOL = (
-    rf"(?<![\d/.\-])(?P<snum>\d{{1,5}}[a-zđ]?)(?:/(?P<syear>(?:19|20)\d\d))?/"
-    rf"(?P<scode>[A-ZĐ][{_LETTER}]{{0,7}}\d{{0,3}}(?:/[A-ZĐ][{_LETTER}]{{0,9}}(?=-))?"
-    rf"(?:-[A-ZĐ][{_LETTER}\d&]{{0,11}}){{0,2}})(?![\w/])"
+    rf"(?<![\d/.\-])(?P<snum>[0-9]{{1,5}}(?:[a-zđ]|[A-ZĐ]{{2,4}}(?=/))?) ?(?:/(?P<syear>(?:19|20)[0-9][0-9]))?/ ?"
+    rf"(?P<scode>[A-ZĐ][{_LETTER}]{{0,7}}[0-9]{{0,3}}(?:/[A-ZĐ][{_LETTER}]{{0,9}}(?=-))?"
+    rf"(?:(?: -|- ?)[A-ZĐ][{_LETTER}0-9&]{{0,11}}){{0,2}}(?:-(?P<syy>[4-9][0-9]))?)"
+    rf"(?:/(?P<stail>(?:19|20)[0-9][0-9]|[A-ZĐ]{{1,6}}))?(?![\w/])"
 )
 #: The symbol pattern alone: what bench/ compares the whole extractor against.
 SYMBOL = re.compile(f"{PARTY_SYMBOL}|{STATE_SYMBOL}")
@@ -141,6 +146,8 @@ class SymbolMatch:
     issuer_code: str | None
     year: int | None
     sep: str = "-"   # between a State type code and its issuer: "-", or "/" in joint ones (NQLT/CP-…)
+    weak: bool = False  # an old or odd shape ("23/SL", "03/NĐ-76"): a citation only after a type word
+    tail: str = ""      # what follows the code in old shapes: "/1976", "-76", "/NĐ"
 
 
 #: State issuers that head a symbol followed by their own unit ("4912/UBND-NC").
@@ -154,37 +161,68 @@ def _canonical_code(code: str) -> str:
 
 
 def symbols(text: str, start: int = 0, end: int | None = None):
-    """Yield every Party or State symbol in ``text[start:end]``."""
+    """Yield every Party or State symbol in ``text[start:end]``. A weak shape (an old State symbol
+    with no issuer part, "Sắc lệnh số 23/SL"; a year after the code, "03/NĐ-76") is a symbol only
+    right after a type word: alone, "100/TTg" may be anything."""
     for m in SYMBOL.finditer(text, start, len(text) if end is None else end):
         if m.group("pnum"):
-            yield SymbolMatch(m.start(), m.end(), "party", m.group("pnum"), m.group("ptype"),
-                              _canonical_code(m.group("piss")), None)
-            continue
-        s = _state_symbol(m)
-        if s is not None:
+            s = _party_symbol(m)
+        else:
+            s = _state_symbol(m)
+        if s is not None and (not s.weak or type_word_before().search(text, max(0, s.start - 40), s.start)):
             yield s
+
+
+def _party_symbol(m: re.Match) -> SymbolMatch:
+    """"01-KL/TW"; "919-CV/VPTW/nb" (a suffix for internal circulation, not part of the identity);
+    "9-BNV/NC/NĐ" (three parts: an old State shape, weak)."""
+    tail = m.group("ptail")
+    issuer = _canonical_code(m.group("piss")) + (f"/{tail}" if tail else "")
+    return SymbolMatch(m.start(), m.end(), "party", m.group("pnum"), m.group("ptype"), issuer, None,
+                       weak=bool(tail))
 
 
 def _state_symbol(m: re.Match) -> SymbolMatch | None:
     """"15/2020/NĐ-CP", "4912/UBND-NC", "19/2008/NQLT/CP-UBTUMTTQVN"; a hyphen lost in a PDF
     ("61/2018/NĐCP") is put back when the code splits into a known type and issuer; a Party
-    symbol written state-style ("12/CT-TU") is a Party symbol."""
-    code, year = m.group("scode"), m.group("syear")
+    symbol written state-style ("12/CT-TU") is a Party symbol. Old shapes are weak: "23/SL" (no
+    issuer part), "03/NĐ-76" (the year after the code), "3/NQ/1976", "553BNV/HCĐP/NĐ"."""
+    code, year = m.group("scode").replace(" ", ""), m.group("syear")
+    number = m.group("snum")
+    yy, tail = m.group("syy"), m.group("stail")
+    weak = bool(yy or tail) or not number[-1].isdigit() and not number[-1].islower()
+    if yy:
+        code = code[:-3]
     type_code, sep, issuer = code.partition("/") if "/" in code.split("-")[0] else code.partition("-")
     if not issuer:
         split = split_glued_code(code)
         if split:
             (type_code, issuer), sep = split, "-"
         elif not year:
-            return None  # "123/BC" alone is too weak to be a State symbol
-    number = m.group("snum")
-    if not year and issuer and sep != "/" and is_party_code(type_code, issuer) and number.isdigit():
+            weak = True  # "123/BC", "23/SL": a citation only after a type word
+    issuer = _state_issuer_case(issuer)
+    extra = f"-{yy}" if yy else (f"/{tail}" if tail else "")
+    if not year and issuer and sep != "/" and not weak and is_party_code(type_code, issuer) and number.isdigit():
         return SymbolMatch(m.start(), m.end(), "party", number, type_code, _canonical_code(issuer), None)
     if not issuer or type_code in STATE_ISSUERS_WITH_UNIT:
-        # "59/2020/QH14" names no type; "4912/UBND-NC" is body-unit, not type-body
-        type_code, issuer = None, code
+        # "59/2020/QH14" names no type; "4912/UBND-NC" is body-unit, not type-body; a bare old
+        # code is a type ("23/SL") or an issuer ("100/TTg", "146/CP")
+        bare_type = not issuer and not year and code in _codes("state")[0]
+        type_code, issuer = (code, None) if bare_type else (None, code)
     return SymbolMatch(m.start(), m.end(), "state", number, type_code, issuer or None, int(year) if year else None,
-                       sep if type_code else "-")
+                       sep if type_code and issuer else "-", weak=weak, tail=extra)
+
+
+def _state_issuer_case(issuer: str) -> str:
+    """"QĐ-TTG" is "QĐ-TTg": an issuer code written in capitals takes the table's spelling."""
+    if not issuer or issuer in tables.issuer_codes():
+        return issuer
+    return _upper_codes().get(issuer.upper(), issuer)
+
+
+@lru_cache(maxsize=1)
+def _upper_codes() -> dict[str, str]:
+    return {c.upper(): c for c, e in tables.issuer_codes().items() if e.system == "state"}
 
 
 @lru_cache(maxsize=None)
@@ -214,8 +252,11 @@ def symbol_text(s: SymbolMatch) -> str:
     if s.system == "party":
         return f"{s.number}-{s.type_code}/{s.issuer_code}"
     parts = [s.number] + ([str(s.year)] if s.year else [])
-    code = f"{s.type_code}{s.sep}{s.issuer_code}" if s.type_code else s.issuer_code
-    return "/".join(parts + [code])
+    if s.type_code and s.issuer_code:
+        code = f"{s.type_code}{s.sep}{s.issuer_code}"
+    else:
+        code = s.type_code or s.issuer_code
+    return "/".join(parts + [code]) + s.tail
 
 
 #: Between two bodies that share one citation: "Bộ Chính trị, Ban Chấp hành Trung ương Đảng".
