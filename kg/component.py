@@ -87,13 +87,25 @@ class PartyCitations:
             from_word = dtype is not None
         if dtype is None:
             dtype = type_from_code(m)
+        elif from_word and (not dtype.codes or _generic_word(text, start, m.start)):
+            # "văn bản số 213-KL/TW" is a Kết luận, "quyết định Quy hoạch số 241/QĐ-TTg" a Quyết định:
+            # a word that names no code (or any document) yields to a code that names a type
+            coded = type_from_code(m)
+            if coded is not None and (m.type_code or m.system == "party"):
+                dtype = coded
         pos = m.end
+        foot = find.FOOTNOTE.match(text, pos)
+        if foot:  # "19/NQ[19] về …", "694/QĐ-TTg,[34] ngày …": read past the footnote mark
+            pos = foot.end()
         date, pos, rejected = parse.stated_date_after(text, pos)
         if date is None and rejected is None:
             pos = parse.year_of_work_after(text, pos)
         ambiguous = False
         if body is None:
             body, pos, ambiguous = parse.issuer_after(text, pos, by_start)
+            if body is not None and date is None and rejected is None:
+                # "của Chính phủ ngày 09 tháng 5 năm 2025": the date after the issuer
+                date, pos, rejected = parse.stated_date_after(text, pos)
         if rejected is not None and body is None and not ambiguous:
             # "ngày 31/02/2020 của Bộ Chính trị": the date is dropped, the issuer after it still read
             skip = find.DATE_AFTER.match(text, pos)
@@ -114,9 +126,13 @@ class PartyCitations:
                 if date is None and rejected is None:
                     date, pos2, rejected = parse.stated_date_after(text, pos2)
                 tail_end = title_end = pos2
+        if foot and tail_end == foot.end():
+            tail_end = m.end  # the mark alone, nothing read after it
         before = False
         if body is None and not ambiguous:
             body = parse.issuer_before(text, start, by_end)
+            if body is None:
+                body = parse.issuer_named_before(text, m.start, start, by_start)
             if body is None:
                 body = parse.issuer_of_list(text, start, by_end)
             before = body is not None
@@ -168,6 +184,11 @@ class PartyCitations:
             c.symbol_start, c.symbol_end = m.start(), m.end()
             out.append(c)
         return out
+
+
+def _generic_word(text: str, start: int, end: int) -> bool:
+    """"văn bản số …": the word for any document, not a type."""
+    return text[start:end].lstrip().lower().startswith("văn bản")
 
 
 def type_from_code(m: find.SymbolMatch):

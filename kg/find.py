@@ -49,15 +49,32 @@ OF_BODY = re.compile(r"\s{0,3},?\s{0,3}(?i:của|do)\s{1,3}")
 PLENUM = re.compile(r"(?i:hội nghị)\s{1,2}(?:lần thứ\s{1,2}\w{1,6}\s{1,3})?")
 #: "<body> ban hành / có / đã ký / đã kịp thời ban hành" right before a citation: that body issued it.
 ISSUED_BY_BEFORE = re.compile(
-    r"\s{1,3}(?:(?:đã|vừa|mới|cũng|đã kịp thời|kịp thời|chính thức|thay mặt)\s{1,3}){0,2}"
-    r"(?:ký ban hành|ban hành|ký|có|ra)(?:\s{1,3}ban hành)?\s{1,3}(?:các\s{1,3}|(?:\d{1,2}|hai|ba|bốn)\s{1,3})?$"
+    r"\s{1,3}(?:(?:đã|vừa|mới|cũng|lại|đã kịp thời|kịp thời|chính thức|thay mặt)\s{1,3}){0,2}"
+    r"(?:ký ban hành|ban hành|ký|có|ra|thông qua)(?:\s{1,3}ban hành)?\s{1,3}(?:các\s{1,3}|(?:\d{1,2}|hai|ba|bốn)\s{1,3})?$"
 )
 #: "… do <body> ban hành": after an unquoted title, only a body that issued it closes the citation.
 ISSUING_VERB = re.compile(r"\s{1,3}(?:(?:đã|vừa)\s{1,3})?(?:ký ban hành|ban hành|ký)(?![\w])")
 #: "Theo đề nghị của Sở Nội vụ tại Tờ trình số …": the body whose paper it is.
 OF_BODY_AT = re.compile(r"\s{1,3}tại\s{1,3}$")
-#: "04 Nghị quyết của Bộ Chính trị, gồm: Nghị quyết số …": an issuer named before a list.
-LIST_INTRO = re.compile(r"\s{0,2},?\s{0,2}(?:gồm|bao gồm|gồm có|như sau|sau đây)\s{0,2}:?\s{0,3}$")
+#: "04 Nghị quyết của Bộ Chính trị, gồm: Nghị quyết số …", "[1] Các văn bản của Văn phòng Trung ương
+#: Đảng: Quy định số …; Văn bản số …": an issuer named before a list (or in a footnote's heading).
+LIST_INTRO = re.compile(r"(?:\s{0,2},?\s{0,2}(?:gồm|bao gồm|gồm có|như sau|sau đây)\s{0,2}:?|\s{0,2}:)\s{0,3}$")
+#: What may stand between a body and the verb that says it issued something: its place, its term, an
+#: abbreviation in brackets ("HĐND tỉnh Bạc Liêu ban hành", "Ban Bí thư Trung ương Đảng (khóa XI) đã ban
+#: hành", "Bộ Nội vụ Việt Nam Cộng hòa ban hành", "Thủ tướng chính quyền Việt Nam Cộng hòa Trần Thiện Khiêm ban hành").
+BODY_TO_VERB = re.compile(
+    r"(?:\s{1,2}(?:\([^()\n]{1,40}\)|[A-ZĐ][^\W\d_]{0,12}|[0-9]{1,3}"
+    r"|(?:chính quyền|của|mới|miền|tỉnh|thành phố|huyện|quận|thị xã|xã|phường)(?!\w))){1,8}"
+)
+#: An official's title before the body whose documents they sign: "của Bộ trưởng Bộ Y tế" is Bộ Y tế's.
+OFFICIAL = re.compile(
+    r"(?:Bộ trưởng|Thủ trưởng|Chủ nhiệm|Thống đốc|Tổng Thanh tra|Tổng Kiểm toán|Chánh án|Viện trưởng|Trưởng ban"
+    r"|Cục trưởng|Giám đốc|Chánh Văn phòng)\s{1,2}"
+)
+#: "ngày 09/11/2022 Hội nghị lần thứ sáu Ban Chấp hành Trung ương": the plenum issued it, "của" left out.
+PLENUM_DIRECT = re.compile(r"\s{0,3},?\s{0,3}(?i:hội nghị)\s{1,2}(?i:lần thứ)\s{1,2}\w{1,6}\s{1,3}")
+#: Footnote marks after a symbol ("19/NQ[19]", "694/QĐ-TTg,[34] ngày …", "^2^"): skipped to read what follows.
+FOOTNOTE = re.compile(r",?(?:\[[0-9]{1,3}\]|\^[0-9]{1,3}\^?){1,4}")
 #: "của " right before a body.
 OF_BEFORE = re.compile(r"(?i:của)\s{1,3}$")
 #: "Quyết định của Bộ Chính trị số31-QĐ/TW": "số" between a body and the symbol.
@@ -73,7 +90,7 @@ TYPE_QUALIFIERS = ("phối hợp", "liên tịch", "làm việc", "kiểm tra", 
                    "tổng kết", "sơ kết", "chuyên đề", "liên ngành")
 #: Qualifiers that belong to a body's name: "… các cơ quan thành phố", "Ban Chấp hành Đảng bộ thành phố".
 BODY_QUALIFIER = re.compile(
-    r" {1,2}(?:(?:khối )?(?:các )?cơ quan(?: {1,2}(?:thành phố|tỉnh|Trung ương))?|thành phố|tỉnh|Trung ương Đảng)"
+    r" {1,2}(?:(?:khối )?(?:các )?cơ quan(?: {1,2}(?:thành phố|tỉnh|Trung ương))?|[tT]hành phố|[tT]ỉnh|Trung ương Đảng)"
     r"(?![\w])"
 )
 PLACE_NAME = re.compile(r"(?: {1,2}[A-ZĐ][a-zà-ỹđ]{0,9}){1,3}(?![\w])")
@@ -110,12 +127,21 @@ def type_word_before() -> re.Pattern:
 
 
 @lru_cache(maxsize=None)
+def at_type_word() -> re.Pattern:
+    """"… của Ban Bí thư tại văn bản số …": a body followed by "tại" and a type word belongs to the
+    citation that follows, never to the one before it."""
+    return re.compile(rf"\s{{1,3}}tại\s{{1,3}}(?:các\s{{1,2}})?(?i:{type_words()})(?!\w)")
+
+
+@lru_cache(maxsize=None)
 def type_word() -> re.Pattern:
     """Any type word at a word boundary ("Quy chế", "Nghị quyết")."""
     alt = type_words()
     return re.compile(rf"(?<!\w)(?i:{alt})(?!\w)")
 
 
+#: "(Báo cáo số …": a citation opening a bracket.
+BRACKET_BEFORE = re.compile(r"\(\s{0,2}$")
 #: "(số06-QĐ/TW": a symbol opening a bracket.
 BRACKETED_NUMBER = re.compile(r"\(\s{0,2}(?:(?i:số)\s{0,2}:?\s{0,2})?$")
 
