@@ -56,7 +56,8 @@ class PartyCitations:
         # kg.extract has found the symbols already (its cheap first pass); alone, find them here.
         found = doc.user_data.get("kg.symbols")
         matches = found if found is not None else list(find.symbols(text))
-        citations = [self._citation(text, m, by_start, by_end) for m in matches]
+        citations = [self._citation(text, m, by_start, by_end, matches[i - 1].end if i else None)
+                     for i, m in enumerate(matches)]
         citations += self._short_forms(text, citations)
         citations.sort(key=lambda c: c.start)
         trim_titles(citations, text)
@@ -75,7 +76,7 @@ class PartyCitations:
         doc.spans["citations"] = out
         return doc
 
-    def _citation(self, text: str, m: find.SymbolMatch, by_start, by_end) -> Citation:
+    def _citation(self, text: str, m: find.SymbolMatch, by_start, by_end, prev_end: int | None = None) -> Citation:
         start, dtype = parse.type_before(text, m.start, m.system)
         from_word = dtype is not None
         body = None
@@ -119,6 +120,10 @@ class PartyCitations:
             # "Chương trình 08-Ctr/TU ngày 26/4/2016 về “…” của Thành uỷ khoá XVI";
             # "Quy định 69-QĐ/TW năm 2022 về … do Ban Chấp hành Trung ương ban hành ngày 06/7/2022"
             body2, pos2, ambiguous2 = parse.issuer_after(text, title_end, by_start)
+            if (body2 or ambiguous2) and not quoted and _inside_title(text, start, prev_end):
+                # "Quyết định 366/QĐ-TTg về kế hoạch triển khai Nghị quyết 45-NQ/TW về … do Thủ tướng
+                # Chính phủ ban hành": the body closes the title this citation stands in, not this one
+                body2 = ambiguous2 = None
             if (body2 or ambiguous2) and (quoted or find.ISSUING_VERB.match(text, pos2)):
                 body, ambiguous = body2, ambiguous2
                 term2, pos2 = parse.term_after(text, pos2)
@@ -186,6 +191,14 @@ class PartyCitations:
         return out
 
 
+def _inside_title(text: str, start: int, prev_end: int | None) -> bool:
+    """A citation inside the unquoted title of the one before it: "… về kế hoạch triển khai <here>"."""
+    if prev_end is None or start - prev_end > 300 or start < prev_end:
+        return False
+    gap = text[prev_end:start]
+    return find.TITLE_WORD.search(gap) is not None and not any(ch in gap for ch in ";.\n(")
+
+
 def _generic_word(text: str, start: int, end: int) -> bool:
     """"văn bản số …": the word for any document, not a type."""
     return text[start:end].lstrip().lower().startswith("văn bản")
@@ -240,6 +253,13 @@ def share_list_attributes(citations: list[Citation], text: str) -> None:
         # the closing date and issuer belong to the bare members right before the last one (or
         # closed by a quoted title); a member that names its own issuer is a citation of its own
         for c in reversed(run[:-1]):
+            if c.issuer is None and c.shared_issuer is None and c.date and not c.title_quoted:
+                # "Kết luận số 09-KL/BCĐ ngày … và Công văn số 21-CV/BCĐ ngày … của Ban Chỉ đạo Trung
+                # ương": a dated member takes the closing issuer only when its symbol names the same issuer
+                if last.issuer and not c.issuer_ambiguous and c.issuer_code and c.issuer_code == last.issuer_code:
+                    c.shared_issuer, c.shared_issuer_id = last.issuer, last.issuer_id
+                    continue
+                break
             if c.issuer is not None or c.shared_issuer is not None or not (c.date is None or c.title_quoted):
                 break
             if c.date is None and last.date:
@@ -256,7 +276,9 @@ def share_list_attributes(citations: list[Citation], text: str) -> None:
             prev = run[-1]
             gap = text[prev.title_end:c.start]
             same_sentence = prev.sentence_start == c.sentence_start
-            if same_sentence and find.LIST_SEP.fullmatch(gap):  # joined by a separator only
+            if same_sentence and (find.LIST_SEP.fullmatch(gap) or (run[0].issuer_before and find.SEMICOLON_ITEM.fullmatch(gap))):
+                # joined by a separator only; or items of a list under a body named before it, each
+                # with its own words, up to a ";" ("Các văn bản của X: Quy định số … quy định …; Văn bản số …")
                 run.append(c)
                 continue
             if len(run) > 1:

@@ -64,7 +64,7 @@ LIST_INTRO = re.compile(r"(?:\s{0,2},?\s{0,2}(?:gồm|bao gồm|gồm có|như s
 #: hành", "Bộ Nội vụ Việt Nam Cộng hòa ban hành", "Thủ tướng chính quyền Việt Nam Cộng hòa Trần Thiện Khiêm ban hành").
 BODY_TO_VERB = re.compile(
     r"(?:\s{1,2}(?:\([^()\n]{1,40}\)|[A-ZĐ][^\W\d_]{0,12}|[0-9]{1,3}"
-    r"|(?:chính quyền|của|mới|miền|tỉnh|thành phố|huyện|quận|thị xã|xã|phường)(?!\w))){1,8}"
+    r"|(?:chính quyền|của|mới|miền|hòa|tỉnh|thành phố|huyện|quận|thị xã|xã|phường)(?!\w))){1,8}"
 )
 #: An official's title before the body whose documents they sign: "của Bộ trưởng Bộ Y tế" is Bộ Y tế's.
 OFFICIAL = re.compile(
@@ -75,6 +75,10 @@ OFFICIAL = re.compile(
 PLENUM_DIRECT = re.compile(r"\s{0,3},?\s{0,3}(?i:hội nghị)\s{1,2}(?i:lần thứ)\s{1,2}\w{1,6}\s{1,3}")
 #: Footnote marks after a symbol ("19/NQ[19]", "694/QĐ-TTg,[34] ngày …", "^2^"): skipped to read what follows.
 FOOTNOTE = re.compile(r",?(?:\[[0-9]{1,3}\]|\^[0-9]{1,3}\^?){1,4}")
+#: The rest of a list item up to its ";" (no sentence end inside).
+SEMICOLON_ITEM = re.compile(r"[^;.!?]{0,400};\s{0,3}")
+#: "về" opening a title.
+TITLE_WORD = re.compile(r"\s(?i:về)\s")
 #: "của " right before a body.
 OF_BEFORE = re.compile(r"(?i:của)\s{1,3}$")
 #: "Quyết định của Bộ Chính trị số31-QĐ/TW": "số" between a body and the symbol.
@@ -93,6 +97,7 @@ BODY_QUALIFIER = re.compile(
     r" {1,2}(?:(?:khối )?(?:các )?cơ quan(?: {1,2}(?:thành phố|tỉnh|Trung ương))?|[tT]hành phố|[tT]ỉnh|Trung ương Đảng)"
     r"(?![\w])"
 )
+BODY_NUMBER = re.compile(r" {1,2}[0-9]{1,3}(?![\w/.,-])")
 PLACE_NAME = re.compile(r"(?: {1,2}[A-ZĐ][a-zà-ỹđ]{0,9}){1,3}(?![\w])")
 TITLE = re.compile(r"\s{0,3},?\s{0,3}(?i:về)\s{1,3}(?:việc\s{1,3})?")
 QUOTED = re.compile(r"\s{0,2}[“\"](?P<q>[^”\"\n]{1,400})[”\"]")
@@ -104,7 +109,7 @@ UNQUOTED_TITLE = re.compile(r"(?:[^;\n().]|\.(?=[\w,])){1,300}")
 #: sentence after it ("… Nhân dân diễn ra vào sáng 16/9"). Searched after the title's first word,
 #: so "về sửa đổi, bổ sung …" keeps its cue; "thực hiện" never stops a title ("về tiếp tục thực hiện …").
 TITLE_STOP = re.compile(
-    r"\s(?:thay thế|bãi bỏ|sửa đổi,? bổ sung|hết hiệu lực|có hiệu lực|hướng dẫn thực hiện|hướng dẫn thi hành"
+    r"\s(?:được (?:sửa đổi|bổ sung|thay thế|bãi bỏ|hướng dẫn|cụ thể hóa)|thay thế|bãi bỏ|sửa đổi,? bổ sung|hết hiệu lực|có hiệu lực|hướng dẫn thực hiện|hướng dẫn thi hành"
     r"|đã|được ban hành|diễn ra|do(?= [A-ZĐ]))(?![\w])"
 )
 HEADER_SYMBOL = re.compile(r"(?m)^[ #*>\-]{0,6}(?i:số)\s{0,2}:?\s{0,3}$")
@@ -287,5 +292,6 @@ def symbol_text(s: SymbolMatch) -> str:
 
 #: Between two bodies that share one citation: "Bộ Chính trị, Ban Chấp hành Trung ương Đảng".
 BODY_LIST_SEP = re.compile(r" {0,2}(?:,|và|, và) {1,2}")
+BODY_LIST_SEP_BEFORE = re.compile(r" {0,2}(?:,|và|, và) {1,2}$")
 #: What may stand between two members of one list of citations.
 LIST_SEP = re.compile(r"\s{0,3}(?:[,;]|và|,\s{0,2}và|;\s{0,2}và)\s{1,3}$|\s{0,3}[,;]\s{0,3}$")

@@ -78,6 +78,9 @@ def extend_body(text: str, body: BodyMatch, by_start: dict[int, BodyMatch]) -> B
         nested = by_start.get(end + 1) or by_start.get(end + 2)
         if nested and text[q.start():q.end()].strip().endswith("cơ quan"):
             end = nested.end
+    if body.body_id in NUMBERED_BODIES:  # "Thuế cơ sở 11 thành phố Hà Nội"
+        n = find.BODY_NUMBER.match(text, end)
+        end = n.end() if n else end
     level = tables.bodies()[body.body_id].level
     if (level in {"province", "district", "grassroots"} and end == body.end) or body.body_id in PLACED_STATE_BODIES:
         # "Thành ủy Hà Nội"; "Ủy ban nhân dân tỉnh Tuyên Quang", "HĐND Thành phố Hà Nội" (level and place)
@@ -87,6 +90,8 @@ def extend_body(text: str, body: BodyMatch, by_start: dict[int, BodyMatch]) -> B
     return BodyMatch(body.start, end, body.body_id)
 
 
+#: Bodies numbered within their parent: the number belongs to the name.
+NUMBERED_BODIES = frozenset({"thue-co-so"})
 #: State bodies of every province or district: their level and place belong to the name.
 PLACED_STATE_BODIES = frozenset({"ubnd", "hdnd", "chu-tich-ubnd", "ub-mttq"})
 
@@ -179,6 +184,8 @@ def issuer_before(text: str, start: int, by_end: dict[int, BodyMatch]) -> BodyMa
         if body is None:  # "HĐND tỉnh Bạc Liêu ban hành", "Ban Bí thư (khóa XI) đã ban hành"
             body = _body_across(text, m.start(), by_end)
         if body is not None:
+            if _one_of_two(text, body, by_end):
+                return None  # "Ban Tổ chức Tỉnh ủy và Ban Dân vận Tỉnh ủy ban hành …": two bodies, no one issuer
             return _narrower_before(text, body, by_end)
     m = find.OF_BODY_AT.search(text, window, start)
     if m is not None:
@@ -196,6 +203,12 @@ def _body_across(text: str, verb: int, by_end: dict[int, BodyMatch]) -> BodyMatc
         if body is not None:
             return body if find.BODY_TO_VERB.fullmatch(text, k, verb) else None
     return None
+
+
+def _one_of_two(text: str, body: BodyMatch, by_end: dict[int, BodyMatch]) -> bool:
+    """A body that is the last of two or more named together ("X và Y", "X, Y")."""
+    sep = find.BODY_LIST_SEP_BEFORE.search(text, max(0, body.start - 6), body.start)
+    return sep is not None and sep.start() in by_end
 
 
 def _narrower_before(text: str, body: BodyMatch, by_end: dict[int, BodyMatch]) -> BodyMatch:
