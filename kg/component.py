@@ -276,6 +276,10 @@ def share_list_attributes(citations: list[Citation], text: str) -> None:
             prev = run[-1]
             gap = text[prev.title_end:c.start]
             same_sentence = prev.sentence_start == c.sentence_start
+            if prev.issuer is not None and not prev.issuer_before and len(run) > 1 and not run[0].issuer_before:
+                # "A ngày … và B ngày … của X; C ngày … của Y": X closes A and B, and the list goes on with C
+                close(run)
+                run = [prev]
             if same_sentence and (find.LIST_SEP.fullmatch(gap) or (run[0].issuer_before and find.SEMICOLON_ITEM.fullmatch(gap))):
                 # joined by a separator only; or items of a list under a body named before it, each
                 # with its own words, up to a ";" ("Các văn bản của X: Quy định số … quy định …; Văn bản số …")

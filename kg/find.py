@@ -87,8 +87,8 @@ NUMBER_WORD_BEFORE = re.compile(r"\s{1,3}(?i:số)\s{0,2}:?\s{0,3}$|\s{1,3}$")
 YEAR_OF_WORK = re.compile(r"\s{1,3}(?i:năm)\s{1,3}(?:19|20)\d\d(?!\d)")
 TERM = re.compile(r"(?:\s{1,2}\d{1,2})?\s{1,3}\(?(?i:khóa)\s{1,3}(?P<term>[IVXLC]{1,7}|\d{1,2})(?![\w])\)?")
 #: "Ngày 12/12/2013, Bộ Chính trị ban hành …": a date that opens the sentence of an issuing body.
-DATE_OPENS = re.compile(r"(?:^|[.;:!?]\s{1,3}|\n\s{0,3})(?i:ngày)\s{1,3}(?P<d>\d{1,2})\s{0,2}[/.\-]\s{0,2}(?P<m>\d{1,2})"
-                        r"\s{0,2}[/.\-]\s{0,2}(?P<y>\d{4}),?\s{1,3}$")
+DATE_OPENS = re.compile(r"(?:^|[.;:!?]\s{1,3}|\n\s{0,3})(?i:ngày)\s{1,3}(?:(?P<d>\d{1,2})\s{0,2}[/.\-]\s{0,2}(?P<m>\d{1,2})"
+                        r"\s{0,2}[/.\-]\s{0,2}(?P<y>\d{4})|" + _DATE_WORDS + r"),?\s{1,3}$")
 #: Words that may stand between a type word and its number: "Quy chế phối hợp số", "Kế hoạch liên tịch số".
 TYPE_QUALIFIERS = ("phối hợp", "liên tịch", "làm việc", "kiểm tra", "giám sát", "công tác", "toàn khóa", "thẩm định",
                    "tổng kết", "sơ kết", "chuyên đề", "liên ngành")

@@ -169,8 +169,10 @@ def year_of_work_after(text: str, pos: int) -> int:
 def date_before_issuer(text: str, body_start: int) -> str | None:
     """"Ngày 12/12/2013, Bộ Chính trị ban hành Quyết định số …": the sentence opens with the date
     of issue. Only there: "Hội nghị tổ chức vào ngày 30/3/2023, … ban hành" dates a meeting."""
-    m = find.DATE_OPENS.search(text, max(0, body_start - 40), body_start)
-    return iso_date(m.group("d"), m.group("m"), m.group("y")) if m else None
+    m = find.DATE_OPENS.search(text, max(0, body_start - 48), body_start)
+    if not m:
+        return None
+    return iso_date(m.group("d"), m.group("m"), m.group("y")) if m.group("d") else iso_date(m.group("d2"), m.group("m2"), m.group("y2"))
 
 
 def issuer_before(text: str, start: int, by_end: dict[int, BodyMatch]) -> BodyMatch | None:
