@@ -98,7 +98,10 @@ BODY_QUALIFIER = re.compile(
     r"(?![\w])"
 )
 BODY_NUMBER = re.compile(r" {1,2}[0-9]{1,3}(?![\w/.,-])")
-PLACE_NAME = re.compile(r"(?: {1,2}[A-ZĐ][a-zà-ỹđ]{0,9}){1,3}(?![\w])")
+#: A place after a local body ("Thành ủy Hà Nội", "tỉnh Bình Phước"); never the capitalised first word of
+#: the title that follows ("… tỉnh Bình Phước Thành lập …", "… Đồng Nai Sửa đổi …").
+PLACE_NAME = re.compile(r"(?: {1,2}(?!(?:Thành lập|Sửa đổi|Cho phép|Cho|Phê duyệt|Ban hành|Quy định|Bãi bỏ|Về|V/v|Hướng dẫn"
+                        r"|Triển khai|Thực hiện|Công bố|Giao|Kiện toàn|Bổ sung)(?![\w]))[A-ZĐ][a-zà-ỹđ]{0,9}){1,3}(?![\w])")
 TITLE = re.compile(r"\s{0,3},?\s{0,3}(?i:về)\s{1,3}(?:việc\s{1,3})?")
 QUOTED = re.compile(r"\s{0,2}[“\"](?P<q>[^”\"\n]{1,400})[”\"]")
 #: An unquoted title runs to a clause break: ";", a line break, a bracket, or a full stop that ends
@@ -222,6 +225,10 @@ def _state_symbol(m: re.Match) -> SymbolMatch | None:
     number = m.group("snum")
     yy, tail = m.group("syy"), m.group("stail")
     weak = bool(yy or tail) or not number[-1].isdigit() and not number[-1].islower()
+    glued = number.lstrip("0123456789")
+    if glued and not year and not tail and not yy and "-" not in code and is_party_code(glued, code):
+        # "Chỉ thị số 92CT/TW": a Party symbol whose hyphen was lost
+        return SymbolMatch(m.start(), m.end(), "party", number[:-len(glued)], glued, _canonical_code(code), None, weak=True)
     if yy:
         code = code[:-3]
     type_code, sep, issuer = code.partition("/") if "/" in code.split("-")[0] else code.partition("-")
@@ -230,6 +237,8 @@ def _state_symbol(m: re.Match) -> SymbolMatch | None:
         if split:
             (type_code, issuer), sep = split, "-"
         elif not year:
+            if len(code) < 2:
+                return None  # "18/C": one letter is no code
             weak = True  # "123/BC", "23/SL": a citation only after a type word
     issuer = _state_issuer_case(issuer)
     extra = f"-{yy}" if yy else (f"/{tail}" if tail else "")

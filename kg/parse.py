@@ -221,7 +221,14 @@ def _narrower_before(text: str, body: BodyMatch, by_end: dict[int, BodyMatch]) -
         if before is not None and text[before.end:body.start].strip() == "":
             if tables.bodies()[before.body_id].broader == body.body_id:
                 return before
+            if before.body_id in PARTY_CELLS and tables.bodies()[body.body_id].level == "state":
+                # "Đảng ủy Sở Tư pháp tỉnh …": the Party committee of that State body
+                return BodyMatch(before.start, body.end, before.body_id)
     return body
+
+
+#: Party organisations that exist inside a State body ("Đảng ủy Bộ Y tế", "Chi bộ Sở Nội vụ").
+PARTY_CELLS = frozenset({"dang-uy", "btv-dang-uy", "chi-bo", "dang-doan", "ban-can-su-dang"})
 
 
 def issuer_named_before(text: str, start: int, word_start: int, by_start: dict[int, BodyMatch]) -> BodyMatch | None:
