@@ -28,6 +28,16 @@ TYPE_COLOURS = {
     "chuong-trinh-hanh-dong": "#e377c2", "thong-tri": "#bcbd22", "thong-bao": "#7f7f7f", "bao-cao": "#393b79",
     "cong-van": "#637939", "de-an": "#8c6d31", "quy-che": "#843c39", "luat": "#000000", "nghi-dinh": "#5254a3",
 }
+#: A relation in Vietnamese: (what the subject does, what was done to the object).
+RELATION_VI = {
+    "based_on": ("căn cứ", "là căn cứ của"),
+    "implements": ("thực hiện", "được thực hiện bởi"),
+    "guides": ("hướng dẫn", "được hướng dẫn bởi"),
+    "reviews": ("sơ kết / tổng kết", "được sơ kết / tổng kết bởi"),
+    "amends": ("sửa đổi, bổ sung", "được sửa đổi, bổ sung bởi"),
+    "replaces": ("thay thế", "bị thay thế bởi"),
+    "repeals": ("bãi bỏ", "bị bãi bỏ bởi"),
+}
 RELATION_STYLES = {
     "implements": {"color": "#2b7bb9", "dashes": False, "width": 2.5},
     "reviews": {"color": "#e6550d", "dashes": [6, 4], "width": 2.5},
