@@ -13,7 +13,7 @@ from urllib.parse import quote
 
 from .lineage import STATUS_BY, STATUS_VI
 from .models import Extraction
-from .viz import RELATION_STYLES, RELATION_VI, TYPE_COLOURS
+from .viz import FIELD_VI, RELATION_STYLES, RELATION_VI, TYPE_COLOURS
 
 PAGE = """<!DOCTYPE html>
 <html lang="vi"><head><meta charset="utf-8">
@@ -135,10 +135,6 @@ def vn_date(iso: str | None) -> str | None:
     if not iso or len(iso) < 10 or iso[4] != "-":
         return iso
     return f"{iso[8:10]}/{iso[5:7]}/{iso[:4]}"
-
-
-#: A conflict's field, as the pages name it.
-FIELD_VI = {"date": "ngày ban hành", "issuer": "cơ quan ban hành", "doc_type": "loại văn bản", "title": "trích yếu"}
 
 
 def annotated_text(ex: Extraction, href_for=None) -> str:

@@ -510,7 +510,7 @@ def viz(
             _fail("--lineage draws one document's lineage: give --focus SYMBOL")
         part = select(g, focus=focus, depth=depth, issuer=issuer, doc_type=doc_type, year_from=year_from,
                       year_to=year_to, relations=rels, only_lineage=lineage_only)
-        html = render(part, title=title, force=force)
+        html = render(part, title=title, force=force, focus=focus)
     except VizError as e:
         _fail(str(e))
     try:
@@ -520,6 +520,9 @@ def viz(
     docs = sum(1 for _, a in part.nodes(data=True) if a["kind"] == "document")
     err.print(plain(f"kg: wrote {out}: {docs} documents, {part.number_of_nodes() - docs} reports, "
                     f"{part.number_of_edges()} edges"))
+    if part.number_of_nodes() > 1000:
+        err.print(plain(f"kg: {part.number_of_nodes()} nodes is more than a drawing shows legibly (about 1,000); "
+                        f"`kg site … --out site/` makes a page per document, or narrow with --focus SYMBOL"))
 
 
 @app.command()

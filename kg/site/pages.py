@@ -62,7 +62,7 @@ ol.list,ul.list{padding-left:20px}ol.list li,ul.list li{margin:4px 0;overflow-wr
 .timeline h3::before{content:"";display:inline-block;width:11px;height:11px;border-radius:50%;background:#7a1f1f;margin-right:6px}
 .pager{margin:12px 0}.pager a{margin-right:12px}
 .graph{background:#fff;border:1px solid #e3ddd0;border-radius:6px}.graph svg{display:block;width:100%;height:auto;max-height:760px}
-.graph text{font:11px system-ui,sans-serif;fill:#222}.graph a:focus circle{stroke:#f0a500;stroke-width:4}
+.graph text{font:11px system-ui,sans-serif;fill:#222;paint-order:stroke;stroke:#fff;stroke-width:3px;stroke-linejoin:round}.graph a:focus circle{stroke:#f0a500;stroke-width:4}
 .legend{font-size:12px;display:flex;flex-wrap:wrap;gap:4px 14px;padding:6px 10px}.legend i{display:inline-block;width:20px;border-bottom:3px solid;margin-right:4px;vertical-align:middle}
 #text{white-space:pre-wrap;background:#fff;border:1px solid #e3ddd0;border-radius:6px;padding:12px 16px;overflow-wrap:anywhere}
 a.cit{color:inherit;text-decoration:none;border-bottom:3px solid var(--c);background:color-mix(in srgb,var(--c) 14%,white)}
