@@ -711,6 +711,7 @@ def site(
         else:
             task = progress.add_task("reading reports", total=None)
             g, texts = _site_inputs(paths, encoding, lambda done, total: progress.update(task, completed=done, total=total))
+        read_s = time.perf_counter() - started
         progress.update(task, description="writing pages", completed=0, total=None)
         try:
             result = build(g, out, texts=texts,
@@ -723,7 +724,7 @@ def site(
     err.print(plain(f"kg: wrote {out}/index.html: {result.documents} documents, {result.reports} reports, "
                     f"{result.pages} pages ({result.written} written, {result.pages - result.written} unchanged, "
                     f"{result.removed} removed), {result.bytes / 1e6:.1f} MB, largest {result.largest[0] / 1e3:.0f} KB, "
-                    f"{seconds:.1f} s"))
+                    f"{seconds:.1f} s ({read_s:.1f} s reading, {seconds - read_s:.1f} s pages)"))
 
 
 def _site_inputs(paths, encoding, on_progress):
