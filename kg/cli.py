@@ -277,8 +277,8 @@ def query(
     import pyoxigraph as ox
     from rich.table import Table
 
-    from .query import (RESULT_FORMATS, QueryError, apply_params, describe, is_update, named_queries, resolve_query,
-                        query_position, rows, run, uses_service)
+    from .query import (RESULT_FORMATS, SERVICE_REFUSED, QueryError, apply_params, describe, is_update, named_queries,
+                        resolve_query, rows, run, syntax_message, uses_service)
     from .store import StoreError, open_store
 
     if list_:
@@ -311,12 +311,11 @@ def query(
     try:
         if update:
             if uses_service(text) and not allow_service:
-                _fail("the update uses SERVICE (federation), which sends requests to other servers; "
-                      "pass --allow-service to run it")
+                _fail(SERVICE_REFUSED + "; pass --allow-service to run it")
             try:
                 db.update(text)
             except SyntaxError as e:
-                _fail(f"SPARQL syntax error: {query_position(str(e).splitlines()[0])}")
+                _fail(syntax_message(text, str(e)))
             err.print("update done", markup=False)
             return
         try:
@@ -358,10 +357,8 @@ def serve(
     allow_service: bool = typer.Option(False, "--allow-service", help="Allow federated queries (SERVICE <url>): "
                                        "the server then fetches the URLs queries name."),
 ):
-    """A read-only SPARQL 1.1 endpoint over the store (Oxigraph's own server, behind kg's gate:
-    no federation, no cross-origin reads unless allowed) with a query page at http://HOST:PORT/."""
-    import shutil
-
+    """A read-only SPARQL 1.1 endpoint over the store, with kg's prefixes predeclared (no
+    federation, no cross-origin reads unless allowed) and a query page at http://HOST:PORT/."""
     from .serve import serve as run_server
     from .store import StoreError, store_location
 
@@ -370,18 +367,17 @@ def serve(
         _fail("kg serve serves a local store; that URL is a server already")
     if not os.path.exists(os.path.join(loc, "CURRENT")):
         _fail(f"no store at {loc} (run `kg load` first, or pass --store)")
-    exe = shutil.which("oxigraph", path=os.path.dirname(sys.executable) + os.pathsep + os.environ.get("PATH", ""))
-    if not exe:
-        _fail("the oxigraph server is not installed (pip install oxigraph)")
     for origin in cors or []:
         if not origin.startswith(("http://", "https://")) or origin.count("/") != 2:
             _fail(f"--cors wants an origin like https://example.org, not {origin!r}")
 
+    shown = f"[{host}]" if ":" in host else host
+
     def ready():
-        err.print(plain(f"kg: SPARQL endpoint http://{host}:{port}/query (read-only, {timeout}s limit); "
-                        f"query page http://{host}:{port}/ ; Ctrl-C stops"))
+        err.print(plain(f"kg: SPARQL endpoint http://{shown}:{port}/query (read-only, {timeout}s limit); "
+                        f"query page http://{shown}:{port}/ ; Ctrl-C stops"))
     try:
-        raise typer.Exit(run_server(exe, loc, host, port, timeout, cors=set(cors or []),
+        raise typer.Exit(run_server(loc, host, port, timeout, cors=set(cors or []),
                                     allow_service=allow_service, on_ready=ready))
     except StoreError as e:
         _fail(str(e))
