@@ -14,7 +14,7 @@ from rich.console import Console
 from rich.text import Text
 
 from .formats import add_plain_row, plain
-from .read import ReadError, expand, read_report
+from .read import ReadError, expand, read_report, skipped_lines
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="A knowledge graph of the citations inside Vietnamese Communist Party documents.")
@@ -57,6 +57,11 @@ def _base(base: Optional[str]) -> str:
     except ValueError:
         _fail(f"--base is not a valid IRI: {base!r}")
     return base if base.endswith(("/", "#", ":")) else base + "/"
+
+
+def _say_skipped(skipped) -> None:
+    for line in skipped_lines(skipped):
+        err.print(plain(f"kg: {line}"), soft_wrap=True)
 
 
 class Engine(str, Enum):
@@ -113,10 +118,9 @@ def extract(
     if engine == Engine.dask:
         _extract_on_dask(paths, out, base_iri, encoding, scheduler, workers, files_per_shard)
         return
-    skipped: list[str] = []
+    skipped: list[tuple[str, str]] = []
     files = expand(paths, skipped)
-    for f in skipped:
-        err.print(plain(f"kg: skipped {f}: describes the folder (README, SOURCES, LICENSE …), not a report"))
+    _say_skipped(skipped)
     if not files:
         _fail("no reports found in " + ", ".join(paths))
     reports, failures = [], []
@@ -213,6 +217,12 @@ def load(
     if missing:
         _fail(f"{missing[0]}: no such file or folder")
     _restart_with_jemalloc(paths, store)
+    skipped: list[tuple[str, str]] = []
+    expand([p for p in paths if os.path.isdir(p)], skipped)  # the load walks the folders itself: say what it leaves out
+    if skipped:
+        from .distribute import shard_files
+        shards = {os.path.abspath(f) for f in shard_files(paths)}  # kg's own shards are read, not skipped
+        _say_skipped([(f, why) for f, why in skipped if os.path.abspath(f) not in shards])
     try:
         db = open_store(store, update_endpoint=update_endpoint, graph_store=graph_store)
     except StoreError as e:
@@ -418,7 +428,10 @@ def validate(
         db.close()
     else:
         quads = []
-        for f in expand(paths):
+        skipped: list[tuple[str, str]] = []
+        files = expand(paths, skipped)
+        _say_skipped(skipped)
+        for f in files:
             try:
                 r = read_report(f, encoding)
             except ReadError as e:
@@ -459,7 +472,10 @@ def _graph_from(paths, store, encoding, base=None):
     if not paths:
         _fail("give reports, JSON extractions, or --store")
     items = []
-    for f in expand(paths):
+    skipped: list[tuple[str, str]] = []
+    files = expand(paths, skipped)
+    _say_skipped(skipped)
+    for f in files:
         if f.lower().endswith((".json", ".jsonl")):
             try:
                 items += load_json_extractions(f)
