@@ -56,6 +56,17 @@ def params_of(sparql: str) -> list[str]:
     return _PARAM.findall(sparql)
 
 
+def required_params(sparql: str) -> dict[str, str]:
+    """The parameters a named query cannot run without, with the example its text gives: those whose
+    ``VALUES ?NAME_param { … }`` holds a value (an empty string "" means "optional: all")."""
+    out: dict[str, str] = {}
+    for m in re.finditer(r"VALUES\s+\?(\w+)_param\s*\{([^}]*)\}", sparql):
+        example = m.group(2).strip()
+        if example not in ('""', "''", ""):
+            out.setdefault(m.group(1), example.strip('"'))
+    return out
+
+
 def apply_params(sparql: str, params: dict[str, str]) -> str:
     """Put each value in place of the default of ``VALUES ?NAME_param { … }``, as a string literal.
     One pass over the query as written: a value never becomes SPARQL, and a value that looks like

@@ -159,7 +159,7 @@ def test_update_uses_its_params(tmp_path):
 # 6. Reading a FIFO or a device
 
 @pytest.mark.parametrize("command", [["viz", "{}", "--out", "{out}"], ["stats", "{}"], ["export", "{}", "--format", "gexf", "--out", "{out}"],
-                                     ["query", "-f", "{}"]])
+                                     ["query", "--file", "{}"]])
 def test_every_path_kg_reads_refuses_fifos(tmp_path, command):
     fifo = tmp_path / ("x.rq" if command[0] == "query" else "x.json")
     os.mkfifo(fifo)
