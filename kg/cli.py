@@ -200,7 +200,7 @@ def _restart_with_jemalloc(paths: List[str], store: Optional[str]) -> None:
 
 @app.command()
 def load(
-    paths: List[str] = typer.Argument(..., help="Report files or folders (recursively .txt .md .docx .pdf .html)."),
+    paths: List[str] = typer.Argument(..., help="Report files or folders (recursively .txt .md .docx .odt .rtf .pdf .html)."),
     store: Optional[str] = StoreOption,
     prune: bool = typer.Option(False, "--prune", help="Remove reports whose files are gone."),
     workers: Optional[int] = typer.Option(None, "--workers", "-j", min=1, help="Extraction processes (default: all cores)."),

@@ -278,3 +278,27 @@ def test_a_runaway_query_is_stopped_at_the_limit(store):
     finally:
         proc.terminate()
         proc.wait(20)
+
+
+def test_the_query_page_runs_a_query_pasted_without_prefixes(server):
+    """In Chromium: the page's own request (Origin and Sec-Fetch-Site as a browser sends them)
+    passes the gate, and a query without PREFIX lines runs on kg's predeclared prefixes."""
+    from playwright.sync_api import sync_playwright
+    from test_viz import ARGS, CHROMIUM
+    _, url, _ = server
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        try:
+            page = b.new_page()
+            page.goto(url + "/")
+            assert "PREFIX eli:" in page.locator("#prefixes").text_content()
+            page.fill("#query", "SELECT ?s WHERE { ?d eli:id_local ?s } ORDER BY ?s LIMIT 3")
+            page.click("#run")
+            page.wait_for_selector("#results table")
+            assert page.locator("#results tr").count() == 4
+            page.fill("#query", "SELECT ?s WHERE { ?d foaf:name ?s }")
+            page.click("#run")
+            page.wait_for_selector("#results .error")
+            assert "unknown prefix foaf:" in page.locator("#results").text_content()
+        finally:
+            b.close()
