@@ -703,7 +703,8 @@ def export(
         written = run_export(_graph_from(paths, store, encoding), format.value, out)
     except OSError as e:
         _fail(f"cannot write {out}: {e.strerror or e}")
-    err.print("kg: wrote " + ", ".join(written), markup=False)
+    if out not in (None, "-"):
+        err.print("kg: wrote " + ", ".join(written), markup=False)
 
 
 @app.command()

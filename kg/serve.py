@@ -235,7 +235,10 @@ class Pool:
             with self.lock:
                 w = self.idle.pop() if self.idle else None
             if w is None:
-                w = Worker(self.location, self.alive_r)
+                try:
+                    w = Worker(self.location, self.alive_r)
+                except (OSError, TimeoutError, EOFError) as e:
+                    raise Refused(503, f"no query worker could start ({str(e) or type(e).__name__}); try again") from None
                 with self.lock:
                     self.every.add(w)
             try:
@@ -247,7 +250,13 @@ class Pool:
                 self._drop(w)
                 raise Refused(500, "the query stopped its worker (out of memory?)") from None
             with self.lock:
-                self.idle.append(w)
+                keep = len(self.idle) < KEEP_IDLE
+                if keep:
+                    self.idle.append(w)
+                else:
+                    self.every.discard(w)
+            if not keep:  # a burst is over: its extra workers go (each holds its own store handle)
+                w.kill()
             return answer
 
     def close(self) -> None:
@@ -452,8 +461,13 @@ def make_handler(pool: Pool, host: str, port: int, cors: set[str], allow_service
     return Handler
 
 
+KEEP_IDLE = 2  # workers kept waiting between queries; a burst starts more, up to pool_size()
+
+
 def pool_size() -> int:
-    return max(4, 2 * (os.cpu_count() or 1))
+    """Queries that run at once (others wait): enough that a few runaway queries, each stopped at
+    --timeout, do not hold up everyone else."""
+    return max(16, 4 * (os.cpu_count() or 1))
 
 
 def serve(location: str, host: str, port: int, timeout: int, *, cors: set[str], allow_service: bool,

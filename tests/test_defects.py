@@ -328,7 +328,7 @@ def test_load_and_reload_a_file_with_a_non_utf8_name(tmp_path):
 
 # 12. Usage errors are not internal errors
 
-@pytest.mark.parametrize("args", [["extrct"], ["extract", "--format", "bogus", "x"], ["export", str(SEED)],
+@pytest.mark.parametrize("args", [["extrct"], ["extract", "--format", "bogus", "x"], ["export", str(SEED), "--format", "bogus"],
                                   ["load", str(SEED), "-j", "-1"], ["load", str(SEED), "--batch", "0"],
                                   ["serve", "--port", "99999"], ["extract", "--no-such-option"], ["query", "--format"]])
 def test_usage_errors_get_usage_and_exit_2(args):
