@@ -231,6 +231,8 @@ def _type_title() -> re.Pattern:
 def _title_type(lines: list[str]) -> str | None:
     """The type a text's title names (one of its first two lines with words), if it names one."""
     for line in [ln for ln in lines if any(ch.isalpha() for ch in ln)][:2]:
+        if line.strip().rstrip("*_ ").endswith("?"):
+            return None  # a question ("Kế hoạch thực hiện … gồm những gì?") titles a Q&A page
         m = _type_title().fullmatch(line.strip())
         if m and not find.SYMBOL.search(line):
             t = tables.type_by_word("party").get(m.group("word").lower())
@@ -242,7 +244,7 @@ _ISSUED_BEFORE = re.compile(r"(?:có|ban hành|ký|thông qua|ra|vừa ban hành
 TOPIC_CHARS = 800  # the opening of a page, where it names the document it reports on
 
 
-def _page_topic(nt: NormalisedText, citations: list[Citation]) -> str | None:
+def _page_topic(nt: NormalisedText, citations: list[Citation]) -> Citation | None:
     """The document a page that only discusses documents reports on: the one document its
     title names ("# Công văn 16364/TCS11-QLDN2 phòng ngừa …?"), else the one its opening says
     was issued ("Mới đây, Thủ tướng Chính phủ có Chỉ thị 05/CT-TTg về …"). What the page then
@@ -259,7 +261,7 @@ def _page_topic(nt: NormalisedText, citations: list[Citation]) -> str | None:
         # a title that opens with the document (not "Báo cáo sơ kết … thực hiện Kết luận số …")
         named = [c for c in citations if line_start <= nt.to_norm(c.start) < line_end]
         if named and all(_same_document(c, first) for c in named):
-            return first.document
+            return first
     if not norm.lstrip().startswith("#"):
         return None  # a page as a site serves it (a Markdown heading), not a report of one's own
     for c in citations:
@@ -267,7 +269,7 @@ def _page_topic(nt: NormalisedText, citations: list[Citation]) -> str | None:
         if p >= TOPIC_CHARS:
             break
         if not c.short_form and _ISSUED_BEFORE.search(norm, max(0, p - 40), p):
-            return c.document
+            return c
     return None
 
 
@@ -339,7 +341,7 @@ def extract_chunks(chunks: Iterable[str], *, base: str = DEFAULT_BASE, path: str
     citations: list[Citation] = []
     found: list[Link] = []
     parts: list[Part] = []
-    src = None
+    src = topic = None
     offset = 0
     digest = hashlib.sha256()
     kept: list[str] = []
@@ -348,7 +350,6 @@ def extract_chunks(chunks: Iterable[str], *, base: str = DEFAULT_BASE, path: str
         cits = find_citations(nt)
         lay = layout(nt.norm) if i == 0 else None
         if i == 0:
-            first_norm = nt
             src, cits = source_document(nt, cits, lay)
             # a document reproduced below other text is cited, not the text's own: its layout is
             # reported, but it speaks for nothing (the answer keys read such pages this way)
@@ -356,6 +357,11 @@ def extract_chunks(chunks: Iterable[str], *, base: str = DEFAULT_BASE, path: str
                       layout=None if src is not None and src.reproduced is not None else lay)
             parts = lay.in_original(nt)
             topic_page = not lay.document and not (src and (src.symbol or src.reproduced))
+            topic = _page_topic(nt, cits) if topic_page else None
+            if topic_page and not (src and src.title_type) and topic is None:
+                # a page that only discusses documents, and names none as its topic: its words
+                # are the page's own, never a document's act (a Q&A answer, news, commentary)
+                own.preamble_end = 0
         else:
             own.preamble_end = 0
             own.layout = _continued(own.layout, len(nt.norm))
@@ -376,7 +382,7 @@ def extract_chunks(chunks: Iterable[str], *, base: str = DEFAULT_BASE, path: str
     citations, documents, warnings = resolve(citations, base)
     sha256 = sha256 or digest.hexdigest()
     src = src or SourceDocument(None, None, None, None)
-    src.id = _cited_as_own(src, documents, found) or (_page_topic(first_norm, citations) if topic_page else None) \
+    src.id = _cited_as_own(src, documents, found) or (topic.document if topic is not None else None) \
         or own_iri(base, src, sha256)
     for c in citations:
         odd = suspect_chars(c.text[c.symbol_start - c.start:c.symbol_end - c.start])

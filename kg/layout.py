@@ -241,7 +241,7 @@ def _top_title(ls: list[Line]) -> int | None:
         seen += 1
         if seen > TOP_LINES:
             return None
-        if _TITLE_WORD.match(w) and len(w) < 250 and not w.endswith((".", ";", ":")) and not re.search(r"\d-[A-ZĐ]|/\d{4}/|/[A-ZĐ]", w):
+        if _TITLE_WORD.match(w) and len(w) < 250 and not w.endswith((".", ";", ":", "?")) and not re.search(r"\d-[A-ZĐ]|/\d{4}/|/[A-ZĐ]", w):
             j = _title_end(ls, i)
             while j < len(ls) and not ls[j].words:
                 j += 1

@@ -243,6 +243,8 @@ def links(nt: NormalisedText, citations: list[Citation], own: Own | None = None)
         last = None  # (subject, end of its objects): a later cue joined by "và" / ";" may share it
         for cue in cues.finditer(scan, s_start, scan_end):
             predicate = cue.lastgroup
+            if NOT_AN_ACT.search(text, max(s_start, cue.start() - 60), cue.start()):
+                continue  # "Ban Chỉ đạo … về tổng kết Nghị quyết 18", "Đề nghị sửa đổi Nghị định …"
             if predicate == "repealed":  # "Quy định số 102-QĐ/TW … hết hiệu lực": objects before
                 objects = _passive_objects(text, cue.start(), cits, starts, ends, npos)
                 if not objects:
@@ -326,6 +328,11 @@ def links(nt: NormalisedText, citations: list[Citation], own: Own | None = None)
     return out
 
 
+#: Right before a cue that is no act of a document: the name of a steering committee ("Ban Chỉ
+#: đạo Trung ương về tổng kết …", "Ban chỉ đạo thực hiện …"), a proposal or a plan ("đề nghị
+#: sửa đổi", "dự kiến bãi bỏ").
+NOT_AN_ACT = re.compile(r"(?:(?i:ban chỉ đạo)(?: [^\W\d_]{1,12}){0,6}(?: về(?: việc)?)?|(?i:đề nghị|kiến nghị|đề xuất|dự kiến|dự thảo)"
+                        r"(?: (?:việc|xem xét))?) $")
 #: What a document does to the text of another: one list may mix them.
 CHANGES = ("amends", "replaces", "repeals")
 #: Between one cue's objects and the next cue that shares its subject.
@@ -380,6 +387,11 @@ def _preamble_bases(nt: NormalisedText, citations: list[Citation], own: Own, fou
     if own.layout is None or not own.layout.basis_items:
         return []
     carried = {id(k.object) for k in found if k.subject is not None and k.predicate != "amends"}
+    amending = {id(k.subject) for k in found if k.subject is not None and k.predicate == "amends"}
+    # what a basis is about: "Căn cứ Quyết định 178/QĐ-TTg … về ban hành Kế hoạch triển khai
+    # Thông báo kết luận số 196-TB/TW" names 196-TB/TW inside 178's title, not as a basis
+    titles = [(nt.to_norm(c.end), nt.to_norm(c.title_end)) for c in citations if c.title_end > c.end]
+    title_starts = [s for s, _ in titles]
     items = own.layout.basis_items
     item_starts = [s for s, _ in items]
     out = []
@@ -387,6 +399,9 @@ def _preamble_bases(nt: NormalisedText, citations: list[Citation], own: Own, fou
         p = nt.to_norm(c.start)
         k = bisect.bisect_right(item_starts, p) - 1
         if k < 0 or p >= items[k][1] or id(c) in carried:
+            continue
+        t = bisect.bisect_right(title_starts, p) - 1
+        if t >= 0 and p < titles[t][1] and id(c) not in amending:
             continue
         m = BASIS_WORDS.search(nt.norm, items[k][0], items[k][1])
         s, e = nt.span(*(m.span() if m else items[k]))

@@ -279,3 +279,25 @@ def test_amended_by_a_later_regulation_keeps_the_title_whole():
                     "được sửa đổi, bổ sung bởi Quy định số 144-QĐ/TW, ngày 09/5/2024 của Bộ Chính trị.")
     assert _by_symbol(ex) == {("144-QĐ/TW", "amends", "08-QĐi/TW")}
     assert {d.symbol: d.title for d in ex.documents}["08-QĐi/TW"].endswith("nêu gương")
+
+
+def test_a_question_page_and_a_news_page_without_a_topic_never_speak():
+    qa = kg.extract("# Kế hoạch thực hiện Nghị quyết 57 gồm những gì?\n\nCăn cứ Mục II Nghị quyết 57-NQ/TW năm 2024 "
+                    "của Bộ Chính trị thì các nhiệm vụ gồm:\n\n- Thực hiện Kết luận 90-KL/TW về phát triển.\n")
+    assert qa.relations == [] and [p.kind for p in qa.parts] == ["body"]
+
+
+def test_steering_committees_and_proposals_are_no_acts():
+    rel = _by_symbol(kg.extract(
+        "Ban Chỉ đạo Trung ương về tổng kết Nghị quyết số 18-NQ/TW có Kế hoạch số 15-KH/BCĐ ngày 2/3/2025. "
+        "Bộ Tư pháp đề nghị sửa đổi, bổ sung Nghị định số 142/2025/NĐ-CP ngày 12/6/2025 của Chính phủ."))
+    assert not any(o in ("18-NQ/TW", "142/2025/NĐ-CP") for _, _, o in rel)
+
+
+def test_what_a_basis_is_about_is_no_basis():
+    text = ("ỦY BAN NHÂN DÂN TỈNH\n-------\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nSố: 30/KH-UBND\n"
+            "Hà Giang, ngày 02 tháng 5 năm 2025\n\nKẾ HOẠCH\nThực hiện chuyển đổi số\n\n"
+            "Căn cứ Quyết định số 178/QĐ-TTg ngày 12/3/2025 của Thủ tướng Chính phủ về ban hành Kế hoạch triển khai "
+            "Thông báo kết luận số 196-TB/TW ngày 10/1/2025 của Bộ Chính trị;\n\nI. MỤC ĐÍCH\n1. Triển khai.\n")
+    rel = _by_symbol(kg.extract(text))
+    assert ("OWN", "based_on", "178/QĐ-TTg") in rel and ("OWN", "based_on", "196-TB/TW") not in rel
