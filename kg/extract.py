@@ -244,6 +244,11 @@ _ISSUED_BEFORE = re.compile(r"(?:có|ban hành|ký|thông qua|ra|vừa ban hành
 TOPIC_CHARS = 800  # the opening of a page, where it names the document it reports on
 
 
+def _web_page(norm: str) -> bool:
+    """A page as a site serves it, saved as Markdown: it opens with a heading ("# …")."""
+    return norm.lstrip().startswith("#")
+
+
 def _page_topic(nt: NormalisedText, citations: list[Citation]) -> Citation | None:
     """The document a page that only discusses documents reports on: the one document its
     title names ("# Công văn 16364/TCS11-QLDN2 phòng ngừa …?"), else the one its opening says
@@ -262,8 +267,8 @@ def _page_topic(nt: NormalisedText, citations: list[Citation]) -> Citation | Non
         named = [c for c in citations if line_start <= nt.to_norm(c.start) < line_end]
         if named and all(_same_document(c, first) for c in named):
             return first
-    if not norm.lstrip().startswith("#"):
-        return None  # a page as a site serves it (a Markdown heading), not a report of one's own
+    if not _web_page(norm):
+        return None  # a page as a site serves it, not a report of one's own
     for c in citations:
         p = nt.to_norm(c.start)
         if p >= TOPIC_CHARS:
@@ -358,9 +363,10 @@ def extract_chunks(chunks: Iterable[str], *, base: str = DEFAULT_BASE, path: str
             parts = lay.in_original(nt)
             topic_page = not lay.document and not (src and (src.symbol or src.reproduced))
             topic = _page_topic(nt, cits) if topic_page else None
-            if topic_page and not (src and src.title_type) and topic is None:
-                # a page that only discusses documents, and names none as its topic: its words
-                # are the page's own, never a document's act (a Q&A answer, news, commentary)
+            if topic_page and not (src and src.title_type) and topic is None and _web_page(nt.norm):
+                # a web page that only discusses documents, and names none as its topic: its
+                # words are the page's own, never a document's act (a Q&A answer, news,
+                # commentary). A plain text's opening still speaks for the report it is.
                 own.preamble_end = 0
         else:
             own.preamble_end = 0
@@ -413,7 +419,8 @@ def _continued(previous: Layout | None, length: int) -> Layout:
     goes on (a body, or an annex), since a header only opens a text."""
     kind = previous.parts[-1].kind if previous and previous.parts else "body"
     kind = kind if kind in ("body", "annex") else "body"
-    return Layout(parts=[Part(kind, 0, length)] if length else [], document=bool(previous and previous.document))
+    return Layout(parts=[Part(kind, 0, length)] if length else [], document=bool(previous and previous.document),
+                  continued=True)
 
 
 def _merged(parts: list[Part]) -> list[Part]:

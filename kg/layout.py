@@ -84,6 +84,7 @@ class Layout:
     date: tuple[str, str, str] | None = None   # the header's "ngày … tháng … năm …"
     doc_type_line: tuple[int, int] | None = None
     basis_items: list[tuple[int, int]] = field(default_factory=list)  # "Căn cứ …" items of the preamble
+    continued: bool = False  # a later piece of a text read in pieces (no header, no opening)
     _starts: list[int] = field(default_factory=list)
 
     def part_at(self, pos: int) -> str | None:

@@ -124,7 +124,7 @@ class Own:
         if self.document:
             part = self.layout.part_at(pos)
             if part == "body" and not self.header:  # a title but no "Số …": its opening only
-                return pos < self.layout.span("body")[0] + PREAMBLE_CHARS
+                return not self.layout.continued and pos < self.layout.span("body")[0] + PREAMBLE_CHARS
             return part in SPEAKING_PARTS
         return self.header or pos < self.preamble_end
 
@@ -133,10 +133,7 @@ class Own:
         the parts where the document speaks (a Công điện's body says "Căn cứ chỉ đạo … tại Thông
         báo số …, Thủ tướng yêu cầu …"). A page that only discusses documents has no preamble:
         its "Căn cứ (theo) Điều 12 …" is a reference."""
-        if not self.document:
-            return False
-        part = self.layout.part_at(pos)
-        return part in SPEAKING_PARTS
+        return self.document and self.speaks(pos)
 
 
 #: The parts of a document in which it speaks of itself.
