@@ -7,7 +7,6 @@ notebooks all call `extract`.
 from __future__ import annotations
 
 import bisect
-import dataclasses
 import hashlib
 import re
 from functools import lru_cache
@@ -42,13 +41,14 @@ def pipeline() -> Language:
 SEGMENT_CAP = 50_000  # characters one spaCy Doc may hold: a sentence without end is cut up
 
 
-def segments(text: str, anchors: list[int]) -> list[tuple[int, int]]:
+def segments(text: str, anchors: list[int], starts: list[int] | None = None) -> list[tuple[int, int]]:
     """The sentences that hold an anchor, merged when adjacent and cut to MAX_SEGMENT on each
-    side; text between them is never tokenised. Sentence starts come from the same rule the
-    spaCy pipeline applies (`sentence_starts`), so a segment begins where spaCy's sentence does.
-    Segments never overlap and never exceed SEGMENT_CAP + MAX_SEGMENT characters."""
+    side; text between them is never read again. Sentence starts come from the same rule the
+    spaCy pipeline applies (`sentence_starts`; ``starts``: computed already), so a segment
+    begins where spaCy's sentence does. Segments never overlap and never exceed SEGMENT_CAP +
+    MAX_SEGMENT characters."""
     from .tokenizer import sentence_starts
-    starts = sentence_starts(text) + [len(text)]
+    starts = (sentence_starts(text) if starts is None else starts) + [len(text)]
     out: list[tuple[int, int]] = []
     for a in anchors:
         i = bisect.bisect_right(starts, a) - 1
@@ -64,6 +64,18 @@ def segments(text: str, anchors: list[int]) -> list[tuple[int, int]]:
         else:
             out.append((lo, hi))
     return out
+
+
+def _segment_sentences(norm: str, starts: list[int], lo: int, hi: int) -> list[int]:
+    """`sentence_starts` of norm[lo:hi], then its length. A segment that opens a sentence sees
+    the sentences the whole text has there (the scan runs the same from a sentence start, and
+    every rule looks inside the segment only); one cut out of a long sentence is scanned."""
+    i = bisect.bisect_left(starts, lo)
+    if i < len(starts) and starts[i] == lo:
+        j = bisect.bisect_left(starts, hi, i)
+        return [p - lo for p in starts[i:j]] + [hi - lo]
+    from .tokenizer import sentence_starts
+    return sentence_starts(norm[lo:hi]) + [hi - lo]
 
 
 def _short_form_anchors(norm: str) -> list[int]:
@@ -218,30 +230,62 @@ def _sentence_texts(original: str, citations: list[Citation]) -> None:
         c.sentence_text = cache[key]
 
 
+WINDOW_GAP = 40  # citations this close share one Doc (one Doc a list, not one a member)
+
+
 def find_citations(nt: NormalisedText) -> list[Citation]:
-    """find → spaCy (parse) on the sentences that hold a symbol; offsets into nt.original."""
-    citations: list[Citation] = []
-    symbols = list(find.symbols(nt.norm))
-    anchors = sorted({s.start for s in symbols} | set(_short_form_anchors(nt.norm) if symbols else ()))
-    spans = segments(nt.norm, anchors)
+    """find → spaCy (parse) on the sentences that hold a symbol; offsets into nt.original.
+
+    One pass of the symbol scan over the whole text; a text without a symbol stops there. The
+    component reads each segment (the sentences holding a symbol) as plain text, and the
+    citations come back as spans of one small Doc per citation window, made from the words the
+    tokenizer would make there (never the whole segment tokenised: that was most of the time)."""
+    from spacy.tokens import Doc
+
+    from .tokenizer import sentence_starts, words_and_spaces
+    norm = nt.norm
+    symbols = list(find.symbols(norm))
+    if not symbols:
+        return []
+    anchors = sorted({s.start for s in symbols} | set(_short_form_anchors(norm)))
+    starts = sentence_starts(norm)
     nlp = pipeline()
-    docs = []
+    component = nlp.get_pipe("party_citations")
+    docs, shifts = [], []
     k = 0
-    for lo, hi in spans:  # hand each segment the symbols found in it, in segment offsets
-        doc = nlp.make_doc(nt.norm[lo:hi])
-        mine = []
+    for lo, hi in segments(norm, anchors, starts):
+        seg = norm[lo:hi]
+        first = k
         while k < len(symbols) and symbols[k].start < hi:
-            s = symbols[k]
-            if s.start >= lo and s.end <= hi:
-                mine.append(dataclasses.replace(s, start=s.start - lo, end=s.end - lo))
             k += 1
-        doc.user_data["kg.symbols"] = mine
-        docs.append(doc)
-    for (lo, _), doc in zip(spans, nlp.pipe(docs)):
-        for span in doc.spans["citations"]:
-            citations.append(_to_original(nt, span._.citation, lo))
+        mine = [s for s in symbols[first:k] if s.start >= lo and s.end <= hi]
+        cits, bodies = component.analyse(seg, _segment_sentences(norm, starts, lo, hi), mine, shift=lo)
+        for w0, w1, members in _windows(cits):
+            words, spaces = words_and_spaces(seg[w0:w1])
+            doc = Doc(nlp.vocab, words=words, spaces=spaces)
+            doc.user_data["kg.found"] = (members, [b for b in bodies if w0 <= b.start and b.end <= w1], w0)
+            docs.append(doc)
+            shifts.append(lo)
+    citations: list[Citation] = []
+    with nlp.select_pipes(enable=["party_citations"]):  # the sentences are known: only the spans
+        for lo, doc in zip(shifts, nlp.pipe(docs)):
+            for span in doc.spans["citations"]:
+                citations.append(_to_original(nt, span._.citation, lo))
     _sentence_texts(nt.original, citations)
     return citations
+
+
+def _windows(citations: list[Citation]):
+    """(start, end, members): runs of citations no more than WINDOW_GAP apart."""
+    out: list[tuple[int, int, list[Citation]]] = []
+    for c in citations:  # in text order
+        if out and c.start - out[-1][1] <= WINDOW_GAP:
+            w0, w1, members = out[-1]
+            members.append(c)
+            out[-1] = (w0, max(w1, c.end), members)
+        else:
+            out.append((c.start, c.end, [c]))
+    return out
 
 
 def _shift(c: Citation, by: int) -> Citation:

@@ -25,8 +25,25 @@ STATE_SYMBOL = (
     rf"(?P<scode>[A-ZĐ][{_LETTER}]{{0,7}}\d{{0,3}}(?:/[A-ZĐ][{_LETTER}]{{0,9}}(?=-))?"
     rf"(?:-[A-ZĐ][{_LETTER}\d&]{{0,11}}){{0,2}})(?![\w/])"
 )
+
+
+def _digit_first(*alternatives: str) -> re.Pattern:
+    r"""One pattern for alternatives that each open with ``(?<![\d/.\-])(?P<name>\d{1,N}``, with
+    that look-behind and the first digit taken out in front of them: the engine then jumps from
+    digit to digit (a pattern that opens with a look-behind is tried at every character, 7×
+    slower on real pages). The same matches; group ``name`` lacks the first digit, so a number is
+    read as ``text[m.start():m.end(name)]``. An alternative of another shape: the plain alternation."""
+    rest = []
+    for alt in alternatives:
+        head = re.match(r"\(\?<!\[\\d/\.\\-\]\)\(\?P<(\w+)>\\d\{1,(\d+)\}", alt)
+        if head is None:
+            return re.compile("|".join(alternatives))
+        rest.append(f"(?P<{head.group(1)}>\\d{{0,{int(head.group(2)) - 1}}}" + alt[head.end():])
+    return re.compile(r"\d(?<![\d/.\-]\d)(?:" + "|".join(rest) + ")")
+
+
 #: The symbol pattern alone: what bench/ compares the whole extractor against.
-SYMBOL = re.compile(f"{PARTY_SYMBOL}|{STATE_SYMBOL}")
+SYMBOL = _digit_first(PARTY_SYMBOL, STATE_SYMBOL)
 
 _DATE_NUM = r"(?P<d>\d{1,2})\s{0,2}[/.\-]\s{0,2}(?P<m>\d{1,2})\s{0,2}[/.\-]\s{0,2}(?P<y>\d{4})(?!\d)"
 # "ngay", "thang", "nam", "so": sites that scramble diacritics keep the symbols and dates
@@ -156,8 +173,8 @@ def _canonical_code(code: str) -> str:
 def symbols(text: str, start: int = 0, end: int | None = None):
     """Yield every Party or State symbol in ``text[start:end]``."""
     for m in SYMBOL.finditer(text, start, len(text) if end is None else end):
-        if m.group("pnum"):
-            yield SymbolMatch(m.start(), m.end(), "party", m.group("pnum"), m.group("ptype"),
+        if m.group("ptype"):
+            yield SymbolMatch(m.start(), m.end(), "party", text[m.start():m.end("pnum")], m.group("ptype"),
                               _canonical_code(m.group("piss")), None)
             continue
         s = _state_symbol(m)
@@ -177,7 +194,7 @@ def _state_symbol(m: re.Match) -> SymbolMatch | None:
             (type_code, issuer), sep = split, "-"
         elif not year:
             return None  # "123/BC" alone is too weak to be a State symbol
-    number = m.group("snum")
+    number = m.string[m.start():m.end("snum")]
     if not year and issuer and sep != "/" and is_party_code(type_code, issuer) and number.isdigit():
         return SymbolMatch(m.start(), m.end(), "party", number, type_code, _canonical_code(issuer), None)
     if not issuer or type_code in STATE_ISSUERS_WITH_UNIT:

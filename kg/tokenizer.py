@@ -42,6 +42,47 @@ def glued_pieces(word: str) -> list[str]:
     return pieces
 
 
+# One match a token, with the single space after it (a Doc's "spaces"), or a whitespace run that
+# is a token of its own (any run but one plain space between two tokens): `words_and_spaces`
+# builds a Doc's words in one C-level findall instead of a Python loop over the tokens.
+_TOKEN_SPACE = re.compile(f"({_TOKEN.pattern})( (?=\\S))?|(\\s+)")
+
+
+def words_and_spaces(text: str) -> tuple[list[str], list[bool]]:
+    """The words of ``text`` and whether a space follows each: symbols and dates whole,
+    punctuation split off, glued words ("BộChính") cut, whitespace other than one space kept
+    as tokens, so the Doc's text is ``text`` exactly."""
+    found = _TOKEN_SPACE.findall(text)
+    words = [w or g for w, _, g in found]
+    spaces = [s == " " for _, s, _ in found]
+    if GLUED.search(text) is None:  # the rare text with glued words pays for the check
+        return words, spaces
+    out_w: list[str] = []
+    out_s: list[bool] = []
+    for word, space in zip(words, spaces):
+        if GLUED.search(word):  # "BộChính" from a scrape that glued words: two tokens, so bodies still match
+            pieces = glued_pieces(word)
+            out_w += pieces
+            out_s += [False] * (len(pieces) - 1) + [space]
+        else:
+            out_w.append(word)
+            out_s.append(space)
+    return out_w, out_s
+
+
+def token_spans(text: str, pos: int = 0):
+    """Yield (start, end) of the tokens `words_and_spaces` makes, from ``pos`` on; ``pos`` must
+    be where a token starts (after whitespace, or after a character no token runs across)."""
+    for m in _TOKEN.finditer(text, pos):
+        start, end = m.span()
+        if GLUED.search(text, start, end) is None:
+            yield start, end
+            continue
+        for piece in glued_pieces(m.group()):
+            yield start, start + len(piece)
+            start += len(piece)
+
+
 class SymbolTokenizer:
     """Words, whole symbols and dates; punctuation split off; text reproduced exactly."""
 
@@ -49,31 +90,7 @@ class SymbolTokenizer:
         self.vocab = vocab
 
     def __call__(self, text: str) -> Doc:
-        words: list[str] = []
-        spaces: list[bool] = []
-        pos = 0
-        glued = GLUED.search(text) is not None  # the rare text with glued words pays for the check
-        for m in _TOKEN.finditer(text):
-            gap = text[pos:m.start()]
-            if gap:
-                if gap == " " and words:
-                    spaces[-1] = True
-                else:
-                    words.append(gap)
-                    spaces.append(False)
-            word = m.group()
-            if glued and GLUED.search(word):
-                # "BộChính" from a scrape that glued words: two tokens, so bodies still match
-                for piece in glued_pieces(word):
-                    words.append(piece)
-                    spaces.append(False)
-            else:
-                words.append(word)
-                spaces.append(False)
-            pos = m.end()
-        if pos < len(text):
-            words.append(text[pos:])
-            spaces.append(False)
+        words, spaces = words_and_spaces(text)
         doc = Doc(self.vocab, words=words, spaces=spaces)
         doc.user_data["kg.text"] = text  # Doc.text rebuilds the string token by token
         return doc
