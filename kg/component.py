@@ -56,30 +56,9 @@ class _BodyIndex:
                     node = node.setdefault(t, {})
                 node.setdefault(None, body.id)  # a name two bodies share: the first in the table
                 sequences.append("\0".join(tokens))
-        source = _trie_regex(sequences)
+        source = find.trie_alternation(sequences, gap="\0")
         self.lower = re.compile(source)                  # on text whose lower() keeps its length
         self.anycase = re.compile(source, re.IGNORECASE)  # on the rare other text
-
-
-def _trie_regex(words: list[str]) -> str:
-    """One alternation with shared prefixes factored out ("b(?:an (?:…)|ộ …)"): the engine
-    tries each place once instead of once per name. "\\0" stands for " ?" (one space or none)."""
-    trie: dict = {}
-    for w in words:
-        node = trie
-        for ch in w:
-            node = node.setdefault(ch, {})
-        node[""] = {}
-
-    def emit(node: dict) -> str:
-        alts = [(" ?" if ch == "\0" else re.escape(ch)) + emit(child) for ch, child in sorted(node.items()) if ch]
-        if not alts:
-            return ""
-        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
-        if "" in node:
-            return f"(?:{body})?"
-        return body
-    return emit(trie)
 
 
 @lru_cache(maxsize=1)
@@ -295,7 +274,7 @@ class PartyCitations:
         taken = sorted((c.start, c.end) for c in full)
         starts = [s for s, _ in taken]
         out = []
-        for m in find.short_form().finditer(text):
+        for m in find.short_forms(text):
             i = bisect.bisect_right(starts, m.start()) - 1
             if i >= 0 and taken[i][0] <= m.start() < taken[i][1]:
                 continue

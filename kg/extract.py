@@ -79,12 +79,8 @@ def _segment_sentences(norm: str, starts: list[int], lo: int, hi: int) -> list[i
 
 
 def _short_form_anchors(norm: str) -> list[int]:
-    """Where a type word and a bare number stand ("Nghị quyết 18"). Searched on lower-cased text
-    when lower-casing keeps the length (it nearly always does): three times faster than (?i)."""
-    lower = norm.lower()
-    if len(lower) != len(norm):
-        return [m.start() for m in find.short_form().finditer(norm)]
-    return [m.start() for m in find.short_form_lower().finditer(lower)]
+    """Where a type word and a bare number stand ("Nghị quyết 18")."""
+    return [m.start() for m in find.short_forms(norm)]
 
 
 def _to_original(nt: NormalisedText, c: Citation, shift: int) -> Citation:
