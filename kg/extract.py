@@ -244,7 +244,7 @@ def find_citations(nt: NormalisedText) -> list[Citation]:
     if not symbols:
         return []
     anchors = sorted({s.start for s in symbols} | set(_short_form_anchors(norm)))
-    starts = sentence_starts(norm)
+    starts = sentence_starts(norm, anchors, MAX_SEGMENT)  # only where segments may be
     nlp = pipeline()
     component = nlp.get_pipe("party_citations")
     docs, shifts = [], []

@@ -124,22 +124,46 @@ _BOUNDARY = re.compile(r"[ \t\r]*\n\s*|[.!?][ \t]+")  # each starts with a chara
 _LIST_ITEM = re.compile(r"[-+*•#<>]|\(\d|\d{1,2}[.)] ")
 
 
-def sentence_starts(text: str) -> list[int]:
-    """Character offsets where sentences start (0 included)."""
+def sentence_starts(text: str, near: list[int] | None = None, reach: int = 0) -> list[int]:
+    """Character offsets where sentences start (0 included). With ``near`` (sorted offsets):
+    only those within ``reach`` of one of them are sure to be there (the scan runs over those
+    stretches only, and finds there exactly what a scan of the whole text finds)."""
     starts = [0]
     n = len(text)
-    for m in _BOUNDARY.finditer(text):
-        e = m.end()
-        if e >= n:
-            break
-        run = m.group()
-        if "\n" in run:
-            before = text[m.start() - 1] if m.start() else "."
-            if before in ";," and run.count("\n") < 2 and not _LIST_ITEM.match(text, e):
-                continue  # a list of citations runs on across ";" and ","
-        elif not (text[e].isupper() or text[e] in "-+*•<(" or text[e].isdigit()):
-            continue  # ". và" after spaces: not a new sentence
-        starts.append(e)
+    if near is None:
+        ranges = [(0, n)]
+    else:
+        ranges = []
+        for a in near:
+            lo, hi = max(0, a - reach), min(n, a + reach + 1)
+            if ranges and lo <= ranges[-1][1]:
+                ranges[-1] = (ranges[-1][0], max(hi, ranges[-1][1]))
+            else:
+                ranges.append((lo, hi))
+    done = 0  # where the scan stopped: a place the scan of the whole text also tries
+    for lo, hi in ranges:
+        # start where no boundary ends or runs across: two non-space characters (a boundary is
+        # whitespace after at most one ".!?"), or where the last stretch stopped
+        q = max(lo, done)
+        while q > done and (text[q].isspace() or text[q - 1].isspace()):
+            q -= 1
+        for m in _BOUNDARY.finditer(text, q):
+            if m.start() >= hi:
+                done = m.start()
+                break
+            e = m.end()
+            if e >= n:
+                return starts
+            run = m.group()
+            if "\n" in run:
+                before = text[m.start() - 1] if m.start() else "."
+                if before in ";," and run.count("\n") < 2 and not _LIST_ITEM.match(text, e):
+                    continue  # a list of citations runs on across ";" and ","
+            elif not (text[e].isupper() or text[e] in "-+*•<(" or text[e].isdigit()):
+                continue  # ". và" after spaces: not a new sentence
+            starts.append(e)
+        else:
+            return starts
     return starts
 
 

@@ -84,3 +84,21 @@ _PIECES = st.one_of(
 @given(st.lists(_PIECES, max_size=12).map("".join))
 def test_bodies_as_the_phrase_matcher_finds_them_on_any_text(text):
     assert trie_bodies(text) == phrase_matcher_bodies(text)
+
+
+# --- sentence starts near the anchors only: the same as the whole text's there ----------------
+from kg.tokenizer import sentence_starts  # noqa: E402
+
+_SENTENCE_PIECES = st.sampled_from(["Chi bộ", " ", "  ", "\n", "\n\n", ". ", ".", "; ", ",\n", ";\n", "- ", "1. ",
+                                    "(2", "và", "Kết luận", "x", "A", "!", "? ", "\t", " \n "])
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(_SENTENCE_PIECES, max_size=40).map("".join), st.lists(st.integers(0, 200), max_size=4),
+       st.integers(0, 12))
+def test_sentence_starts_near_anchors_are_the_whole_texts(text, anchors, reach):
+    anchors = sorted(a for a in anchors if a < len(text))
+    whole = sentence_starts(text)
+    near = sentence_starts(text, anchors, reach)
+    assert set(near) <= set(whole) and near == sorted(near)
+    assert {s for s in whole if any(abs(s - a) <= reach for a in anchors)} <= set(near)
