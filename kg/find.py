@@ -162,8 +162,42 @@ def short_forms(text: str, lower: str | None = None):
     Its group "word" is then lower-cased."""
     lower = text.lower() if lower is None else lower
     if len(lower) == len(text) and _CASE_ODD.search(text) is None:
-        return short_form_lower().finditer(lower)
+        found = _short_forms_by_number(lower)
+        return iter(found) if found is not None else short_form_lower().finditer(lower)
     return short_form().finditer(text)
+
+
+#: The number a short form ends with: at most four digits after whitespace, not part of a
+#: longer number, a date or a symbol (`short_form`'s end); the first digit first, a fast scan.
+_BARE_NUMBER = re.compile(r"\d(?<=\s\d)\d{0,3}(?![\w/\-.,]\d|[\w/\-])")
+
+
+@lru_cache(maxsize=None)
+def _short_form_head() -> tuple[re.Pattern, int]:
+    """What stands before a short form's number, ending where it starts, and how far back it
+    may begin."""
+    words = sorted(tables.type_by_word("party"), key=len, reverse=True)
+    pattern = re.compile(rf"(?<!\w)(?:{trie_alternation(words)})\s{{1,3}}(?:số\s{{1,2}})?\Z")
+    return pattern, max(map(len, words)) + 8
+
+
+def _short_forms_by_number(lower: str) -> list[re.Match] | None:
+    """`short_form_lower().finditer(lower)` found from the numbers back: type words are
+    everywhere in a report, bare numbers after a space far fewer. For each number, the leftmost
+    type word that leads to it (where a left-to-right scan starts that match: two short forms
+    never overlap), matched again from there. None if one did not come out the same."""
+    head, reach = _short_form_head()
+    whole = short_form_lower()
+    out = []
+    for n in _BARE_NUMBER.finditer(lower):
+        h = head.search(lower, max(0, n.start() - reach), n.start())
+        if h is None:
+            continue
+        m = whole.match(lower, h.start())
+        if m is None or m.end() != n.end():
+            return None
+        out.append(m)
+    return out
 
 
 #: Characters that (?i) matches to a letter they do not lower-case to ("ı", "ſ", "ẛ" …: those of
