@@ -89,7 +89,11 @@ def find_bodies(text: str) -> list[parse.BodyMatch]:
     free). Tokenises only where a name may stand."""
     index = body_index()
     lower = text.lower()
-    places = index.lower.finditer(lower) if len(lower) == len(text) else index.anycase.finditer(text)
+    if len(lower) == len(text):
+        places = index.lower.finditer(lower)
+    else:
+        places, lower = index.anycase.finditer(text), None
+    glued = GLUED.search(text) is not None
     trie = index.trie
     found = []   # (tokens, start, end, body id, token starts)
     toks: list[tuple[int, int]] = []  # tokens generated so far, from a place where one starts
@@ -101,7 +105,7 @@ def find_bodies(text: str) -> list[parse.BodyMatch]:
             start = _token_start_before(text, s)
             if start is None:  # a long run without a boundary: go on from the last token made
                 start = toks[-1][1] if toks else 0
-            toks, gen, k = [], token_spans(text, start), 0
+            toks, gen, k = [], token_spans(text, start, glued), 0
         while True:  # every token that starts inside the place may open a name
             while k >= len(toks):
                 nxt = next(gen, None)
@@ -123,7 +127,8 @@ def find_bodies(text: str) -> list[parse.BodyMatch]:
                     a, b = toks[j]
                     if prev_end is not None and a != prev_end and not (a == prev_end + 1 and text[prev_end] == " "):
                         break  # other whitespace between them is a token of its own
-                    node = node.get(text[a:b].lower())
+                    # the token's lower case: the lower-cased text there (a final sigma may differ; no name has one)
+                    node = node.get(lower[a:b] if lower is not None else text[a:b].lower())
                     if node is None:
                         break
                     starts.append(a)

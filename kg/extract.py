@@ -329,13 +329,19 @@ def extract_chunks(chunks: Iterable[str], *, base: str = DEFAULT_BASE, path: str
         if c.rejected_date:
             warnings.append(f"{c.symbol} at {c.start}: the date {c.rejected_date} cannot be right; ignored")
         if c.doc_type and c.type_code and c.type_from_word and c.system == "party":
-            codes = {code.upper() for t in tables.doc_types().values() if t.vi == c.doc_type for code in t.codes}
+            codes = _codes_of(c.doc_type)
             if codes and c.type_code.upper() not in codes:
                 warnings.append(f"{c.symbol} at {c.start}: the word says {c.doc_type} but the code is {c.type_code}")
     text = (kept[0] if len(kept) == 1 else "".join(kept)) if keep_text else None
     return Extraction(text=text, citations=citations, documents=documents,
                       relations=relations(found, documents, src.id, src.date, src.doc_type, warnings),
                       source_document=src, warnings=warnings, path=path, sha256=sha256, chars=offset)
+
+
+@lru_cache(maxsize=None)
+def _codes_of(doc_type: str) -> frozenset[str]:
+    """The symbol codes of every type named ``doc_type`` (upper case)."""
+    return frozenset(code.upper() for t in tables.doc_types().values() if t.vi == doc_type for code in t.codes)
 
 
 def own_iri(base: str, src: SourceDocument, sha256: str) -> str:

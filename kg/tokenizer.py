@@ -70,12 +70,13 @@ def words_and_spaces(text: str) -> tuple[list[str], list[bool]]:
     return out_w, out_s
 
 
-def token_spans(text: str, pos: int = 0):
+def token_spans(text: str, pos: int = 0, glued: bool = True):
     """Yield (start, end) of the tokens `words_and_spaces` makes, from ``pos`` on; ``pos`` must
-    be where a token starts (after whitespace, or after a character no token runs across)."""
+    be where a token starts (after whitespace, or after a character no token runs across).
+    ``glued``: False when the text has no glued words (no check per token then)."""
     for m in _TOKEN.finditer(text, pos):
         start, end = m.span()
-        if GLUED.search(text, start, end) is None:
+        if not glued or GLUED.search(text, start, end) is None:
             yield start, end
             continue
         for piece in glued_pieces(m.group()):
