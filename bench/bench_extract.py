@@ -1,14 +1,17 @@
 """Extraction speed, measured as ratios within one run (the machine is shared: absolute MB/s
 move with its load, ratios far less).
 
-    .venv/bin/python bench/bench_extract.py [--copies 100] [--runs 5] [--pool] [--cold 5]
+    .venv/bin/python bench/bench_extract.py [--copies 100] [--runs 5] [--pool] [--cold 5] [--against DIR]
 
 - ``seed ×N``: the seed report repeated N times (100 → 5 MB), one `kg.extract` call;
 - ``pool``: the 750 pages of ../shared/pool, one `kg.extract` call each (texts read beforehand);
 - against, in the same run: ``bare``, a `re.finditer` of the symbol pattern alone (the scan's
   limit), and ``naive``, a one-regex extractor (NFC, then one pattern: optional type word and
   "số", the symbol, an optional ", ngày d/m/y", an optional "của <body>"; a dict a match);
-- ``cold``: `kg extract <seed> --format json` against `python -c 'import spacy'`, interleaved.
+- ``cold``: `kg extract <seed> --format json` against `python -c 'import spacy'`, interleaved;
+- ``--against DIR``: also the kg of another checkout (``git worktree add --detach DIR main``),
+  run in a worker process (PYTHONPATH=DIR) in turn with the others: ``kg@DIR``, the speed-up
+  against it measured in the same run.
 
 Each timing is CPU time of this process (`time.process_time`, which a busy machine disturbs far
 less than wall time), best of ``--runs``, the contenders interleaved run by run.
@@ -62,12 +65,55 @@ def cpu(fn) -> float:
 
 
 def race(runs: int, contenders: dict) -> dict[str, float]:
-    """Best CPU time of each contender, run in turn ``runs`` times."""
+    """Best CPU time of each contender, run in turn ``runs`` times (a contender that returns a
+    float reports its own CPU time: the other checkout's worker)."""
     best = {name: float("inf") for name in contenders}
     for _ in range(runs):
         for name, fn in contenders.items():
-            best[name] = min(best[name], cpu(fn))
+            t0 = time.process_time()
+            own = fn()
+            took = own if isinstance(own, float) else time.process_time() - t0
+            best[name] = min(best[name], took)
     return best
+
+
+class Worker:
+    """The same texts extracted by the kg of another checkout, in a process of its own."""
+
+    def __init__(self, folder: str, copies: int):
+        env = dict(os.environ, PYTHONPATH=folder)
+        self.proc = subprocess.Popen([sys.executable, __file__, "--worker", "--copies", str(copies)], env=env,
+                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        self.ask("ready")
+
+    def ask(self, what: str) -> float:
+        self.proc.stdin.write(what + "\n")
+        self.proc.stdin.flush()
+        return float(self.proc.stdout.readline())
+
+    def close(self):
+        self.proc.stdin.close()
+        self.proc.wait()
+
+
+def worker(copies: int) -> None:
+    import kg
+    seed = SEED.read_text(encoding="utf-8")
+    text = "\n\n".join([seed] * copies)
+    kg.extract(seed)
+    pages = None
+    for line in sys.stdin:
+        what = line.strip()
+        if what == "pool" and pages is None:
+            from kg.read import expand, read_report
+            pages = [read_report(p).text for p in expand([str(SHARED / "pool")], [])]
+        t0 = time.process_time()
+        if what == "seed":
+            kg.extract(text)
+        elif what == "pool":
+            for t in pages:
+                kg.extract(t)
+        print(time.process_time() - t0 if what != "ready" else 0.0, flush=True)
 
 
 def report(label: str, mb: float, best: dict[str, float]) -> None:
@@ -76,6 +122,9 @@ def report(label: str, mb: float, best: dict[str, float]) -> None:
         print(f"  {name:9s} {mb / t:8.2f} MB/s  ({t:.3f} s CPU)")
     print(f"  kg / naive: {best['naive'] / best['kg']:.2f}   kg / naive-sym: {best['naive-sym'] / best['kg']:.2f}"
           f"   kg / bare: {best['bare'] / best['kg']:.3f}")
+    for name in best:
+        if name.startswith("kg@"):
+            print(f"  kg / {name}: {best[name] / best['kg']:.2f} (the speed-up)")
 
 
 def main() -> None:
@@ -84,7 +133,13 @@ def main() -> None:
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--pool", action="store_true", help="also the 750 pages of ../shared/pool")
     ap.add_argument("--cold", type=int, default=5, help="cold CLI runs (0: none)")
+    ap.add_argument("--against", help="another checkout of kg to time in the same run")
+    ap.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     args = ap.parse_args()
+    if args.worker:
+        return worker(args.copies)
+    other = Worker(args.against, args.copies) if args.against else None
+    tag = f"kg@{Path(args.against).name}" if args.against else None
 
     import kg
     from kg import find
@@ -101,6 +156,7 @@ def main() -> None:
         "naive": lambda: naive(text),
         "naive-sym": lambda: naive_sym(text),
         "kg": lambda: kg.extract(text),
+        **({tag: lambda: other.ask("seed")} if other else {}),
     }))
 
     if args.pool:
@@ -113,7 +169,10 @@ def main() -> None:
             "naive": lambda: [naive(t) for t in pages],
             "naive-sym": lambda: [naive_sym(t) for t in pages],
             "kg": lambda: [kg.extract(t) for t in pages],
+            **({tag: lambda: other.ask("pool")} if other else {}),
         }))
+    if other:
+        other.close()
 
     if args.cold:
         kg_cmd = [str(ROOT / ".venv/bin/kg"), "extract", str(SEED), "--format", "json"]
