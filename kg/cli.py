@@ -10,15 +10,28 @@ from enum import Enum
 from typing import List, Optional
 
 import typer
-from rich.console import Console
-from rich.text import Text
 
 from .formats import add_plain_row, plain
 from .read import ReadError, expand, read_report
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="A knowledge graph of the citations inside Vietnamese Communist Party documents.")
-err = Console(stderr=True, highlight=False, soft_wrap=True)  # one message, one line
+
+
+class _Messages:
+    """Standard error's console (one message, one line), made when the first message is printed:
+    a command that succeeds quietly (`kg extract … --format json`) never imports rich."""
+
+    console = None
+
+    def __getattr__(self, name):
+        if _Messages.console is None:
+            from rich.console import Console
+            _Messages.console = Console(stderr=True, highlight=False, soft_wrap=True)
+        return getattr(_Messages.console, name)
+
+
+err = _Messages()
 
 
 class KgError(Exception):
@@ -35,9 +48,10 @@ class ExtractFormat(str, Enum):
     jsonld = "jsonld"
 
 
-def _out() -> Console:
+def _out():
     """The console for tables on standard output: a pipe or a file gets wide rows (200 columns)
     instead of rich's 80, so `kg query … | grep` sees one row a line."""
+    from rich.console import Console
     return Console(highlight=False, width=None if sys.stdout.isatty() else 200)
 
 
@@ -51,6 +65,8 @@ def _base(base: Optional[str]) -> str:
     base = base or os.environ.get("KG_BASE") or DEFAULT_BASE
     if not base.startswith(("http://", "https://", "urn:")):
         _fail(f"--base must be an http(s) or urn IRI, not {base!r}")
+    if base == DEFAULT_BASE:
+        return base  # valid: no need to import pyoxigraph for it
     import pyoxigraph as ox
     try:  # every IRI we write starts with it, and the store's loader trusts them
         ox.NamedNode(base)
@@ -107,7 +123,6 @@ def extract(
     """Find every citation of a Party or State document in reports."""
     from .extract import extract_report
     from .formats import atomic_file, atomic_write, print_table, write_extraction_json
-    from .rdf import extraction_quads, serialise
 
     base_iri = _base(base)
     if engine == Engine.dask:
@@ -133,6 +148,7 @@ def extract(
 
     if format == ExtractFormat.table:
         # a file or a pipe gets wide rows (a terminal wraps to its own width)
+        from rich.console import Console
         console = Console(record=bool(out), width=160 if out or not sys.stdout.isatty() else None,
                           file=io.StringIO() if out else None)
         for ex in extractions:
@@ -155,6 +171,7 @@ def extract(
             sys.stdout.flush()
         raise typer.Exit(1 if failures else 0)
     else:
+        from .rdf import extraction_quads, serialise
         quads = [q for ex in extractions for q in extraction_quads(ex, base_iri)]
         data = serialise(quads, format.value)
 
@@ -435,6 +452,7 @@ def validate(
     else:
         t = Table("severity", "check", "document", "finding", "sentence", title=f"{len(findings)} findings",
                   title_justify="left", show_lines=True)
+        from rich.text import Text
         for f in findings:
             colour = "red" if f.severity == "violation" else "yellow"
             add_plain_row(t, Text(f.severity, style=colour), f.check, f.symbol or "", f.message,
@@ -603,6 +621,7 @@ def show(
     if format == ReportFormat.json:
         print(json.dumps(views[0] if len(views) == 1 else views, ensure_ascii=False, indent=2))
         return
+    from rich.text import Text
     con = _out()
     for v in views:
         d = v["document"]

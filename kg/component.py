@@ -56,9 +56,18 @@ class _BodyIndex:
                     node = node.setdefault(t, {})
                 node.setdefault(None, body.id)  # a name two bodies share: the first in the table
                 sequences.append("\0".join(tokens))
-        source = find.trie_alternation(sequences, gap="\0")
-        self.lower = re.compile(source)                  # on text whose lower() keeps its length
-        self.anycase = re.compile(source, re.IGNORECASE)  # on the rare other text
+        self.source = find.trie_alternation(sequences, gap="\0")
+        self.lower = re.compile(self.source)  # on text whose lower() keeps its length
+
+    @property
+    def anycase(self) -> re.Pattern:
+        """The same, case-insensitive, for the rare text whose lower() is longer ("İ")."""
+        return _anycase(self.source)
+
+
+@lru_cache(maxsize=1)
+def _anycase(source: str) -> re.Pattern:
+    return re.compile(source, re.IGNORECASE)
 
 
 @lru_cache(maxsize=1)
