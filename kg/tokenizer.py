@@ -121,7 +121,7 @@ def create_symbol_tokenizer():
 # lines a PDF or DOCX broke inside a sentence, so a line break left is a heading's end, a list
 # item, a new paragraph) but not after ";" or "," (lists of citations run across them); after
 # . ! ? and spaces before a capital or a list marker.
-_BOUNDARY = re.compile(r"[ \t\r]*\n\s*|[.!?][ \t]+")  # each starts with a character class: a fast scan
+_BOUNDARY = re.compile(r"([ \t\r]*\n\s*)|[.!?][ \t]+")  # each starts with a character class: a fast scan; group 1: a line break
 _LIST_ITEM = re.compile(r"[-+*•#<>]|\(\d|\d{1,2}[.)] ")
 
 
@@ -152,13 +152,11 @@ def sentence_starts(text: str, near: list[int] | None = None, reach: int = 0) ->
             if m.start() >= hi:
                 done = m.start()
                 break
-            e = m.end()
+            b, e = m.span()
             if e >= n:
                 return starts
-            run = m.group()
-            if "\n" in run:
-                before = text[m.start() - 1] if m.start() else "."
-                if before in ";," and run.count("\n") < 2 and not _LIST_ITEM.match(text, e):
+            if m.lastindex:  # a line break
+                if b and text[b - 1] in ";," and text.count("\n", b, e) < 2 and not _LIST_ITEM.match(text, e):
                     continue  # a list of citations runs on across ";" and ","
             elif not (text[e].isupper() or text[e] in "-+*•<(" or text[e].isdigit()):
                 continue  # ". và" after spaces: not a new sentence
