@@ -173,23 +173,22 @@ class PartyCitations:
                 sent_starts = [int(i) for i in idx[flags == 1]] + [len(text)]
             else:
                 sent_starts = [0]
-            citations, bodies = self.analyse(text, sent_starts, doc.user_data.get("kg.symbols"))
-            offset = 0
-        else:  # kg.extract has read them in the text around this Doc, which starts at `offset` in it
-            citations, bodies, offset = found
-        body_spans = []
-        for b in bodies:
-            span = doc.char_span(b.start - offset, b.end - offset)
-            if span is not None:
-                span._.body_id = b.body_id
-                body_spans.append(span)
+            found = [(*self.analyse(text, sent_starts, doc.user_data.get("kg.symbols")), 0)]
+        # else kg.extract has read them in the text around this Doc: (citations, bodies, offset)
+        # for each window of it, an offset being where the window starts there less here
+        body_spans, out = [], []
+        for citations, bodies, offset in found:
+            for b in bodies:
+                span = doc.char_span(b.start - offset, b.end - offset)
+                if span is not None:
+                    span._.body_id = b.body_id
+                    body_spans.append(span)
+            for c in citations:
+                span = doc.char_span(c.start - offset, c.end - offset, alignment_mode="expand")
+                if span is not None:
+                    span._.citation = c
+                    out.append(span)
         doc.spans["bodies"] = body_spans
-        out = []
-        for c in citations:
-            span = doc.char_span(c.start - offset, c.end - offset, alignment_mode="expand")
-            if span is not None:
-                span._.citation = c
-                out.append(span)
         doc.spans["citations"] = out
         return doc
 

@@ -282,8 +282,9 @@ def find_citations(nt: NormalisedText) -> list[Citation]:
 
     One pass of the symbol scan over the whole text; a text without a symbol stops there. The
     component reads each segment (the sentences holding a symbol) as plain text, and the
-    citations come back as spans of one small Doc per citation window, made from the words the
-    tokenizer would make there (never the whole segment tokenised: that was most of the time)."""
+    citations come back as spans of one Doc made of the text's citation windows (one space
+    apart), from the words the tokenizer would make there: never the whole text tokenised (that
+    was most of the time), and one Doc a text, not one a segment."""
     from spacy.tokens import Doc
 
     from .tokenizer import sentence_starts, words_and_spaces
@@ -295,7 +296,11 @@ def find_citations(nt: NormalisedText) -> list[Citation]:
     starts = sentence_starts(norm, anchors, MAX_SEGMENT)  # only where segments may be
     nlp = pipeline()
     component = nlp.get_pipe("party_citations")
-    docs, shifts = [], []
+    words: list[str] = []
+    spaces: list[bool] = []
+    found = []    # per window: its citations, its bodies, and segment offset − Doc offset
+    shift_of = {}  # id(citation) → where its segment starts
+    doc_len = 0
     k = 0
     for lo, hi in segments(norm, anchors, starts):
         seg = norm[lo:hi]
@@ -305,16 +310,25 @@ def find_citations(nt: NormalisedText) -> list[Citation]:
         mine = [s for s in symbols[first:k] if s.start >= lo and s.end <= hi]
         cits, bodies = component.analyse(seg, _segment_sentences(norm, starts, lo, hi), mine, shift=lo)
         for w0, w1, members in _windows(cits):
-            words, spaces = words_and_spaces(seg[w0:w1])
-            doc = Doc(nlp.vocab, words=words, spaces=spaces)
-            doc.user_data["kg.found"] = (members, [b for b in bodies if w0 <= b.start and b.end <= w1], w0)
-            docs.append(doc)
-            shifts.append(lo)
+            if words:  # windows one space apart
+                spaces[-1] = True
+                doc_len += 1
+            w_words, w_spaces = words_and_spaces(seg[w0:w1])
+            words += w_words
+            spaces += w_spaces
+            found.append((members, [b for b in bodies if w0 <= b.start and b.end <= w1], w0 - doc_len))
+            doc_len += w1 - w0
+            for c in members:
+                shift_of[id(c)] = lo
+    # one Doc of the text's citation windows, one space apart: its spans are the citations
+    doc = Doc(nlp.vocab, words=words, spaces=spaces)
+    doc.user_data["kg.found"] = found
     citations: list[Citation] = []
     with nlp.select_pipes(enable=["party_citations"]):  # the sentences are known: only the spans
-        for lo, doc in zip(shifts, nlp.pipe(docs)):
+        for doc in nlp.pipe([doc]):
             for span in doc.spans["citations"]:
-                citations.append(_to_original(nt, span._.citation, lo))
+                c = span._.citation
+                citations.append(_to_original(nt, c, shift_of[id(c)]))
     _sentence_texts(nt.original, citations)
     return citations
 
