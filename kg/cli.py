@@ -185,7 +185,8 @@ def _restart_with_jemalloc(paths: List[str], store: Optional[str]) -> None:
         return  # called in-process (a test's CliRunner, a notebook): not ours to restart
     if (store or os.environ.get("KG_STORE", "")).startswith(("http://", "https://")) or not is_large(paths):
         return
-    restart_under_jemalloc([sys.executable, "-m", "kg", *sys.argv[1:]])
+    from .load import kg_command
+    restart_under_jemalloc(kg_command(sys.argv[1:]))
 
 
 @app.command()
@@ -200,8 +201,11 @@ def load(
     base: Optional[str] = typer.Option(None, "--base", help="Base IRI of documents and reports."),
     update_endpoint: Optional[str] = UpdateEndpointOption,
     graph_store: Optional[str] = GraphStoreOption,
+    timeout: Optional[float] = typer.Option(None, "--timeout", min=1, envvar="KG_SPARQL_TIMEOUT",
+                                            help="Seconds to wait for each answer of a SPARQL server (default 600)."),
 ):
-    """Load reports into the store, incrementally (unchanged files are skipped)."""
+    """Load reports into the store, incrementally (unchanged files are skipped). A report is one
+    content: files with the same bytes are one report with several sources."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
     from rich.table import Table
 
@@ -214,7 +218,8 @@ def load(
         _fail(f"{missing[0]}: no such file or folder")
     _restart_with_jemalloc(paths, store)
     try:
-        db = open_store(store, update_endpoint=update_endpoint, graph_store=graph_store)
+        db = open_store(store, update_endpoint=update_endpoint, graph_store=graph_store,
+                        **({"timeout": timeout} if timeout else {}))
     except StoreError as e:
         _fail(str(e))
     started = time.perf_counter()
@@ -236,7 +241,10 @@ def load(
     t.add_column("what")
     t.add_column("n", justify="right")
     rate = summary.loaded / summary.seconds if summary.seconds else 0.0
-    for label, value in [("reports loaded", summary.loaded), ("unchanged (skipped)", summary.unchanged),
+    # every count names what it counts: a report is one content (its bytes' hash), a file one of
+    # its sources; the store's counts are of the same things as `kg stats` and `kg query`
+    for label, value in [("files read", summary.files), ("reports loaded", summary.loaded),
+                         ("same bytes, another file", summary.duplicates), ("unchanged (skipped)", summary.unchanged),
                          ("failed", len(summary.failed)), ("pruned", summary.pruned),
                          ("citations", summary.citations), ("documents (in these reports)", summary.documents),
                          ("quads written", summary.quads), ("seconds", f"{summary.seconds:.2f}"),
@@ -541,10 +549,11 @@ def stats(
         return
     con = _out()
     con.print(plain(f"{result['documents']} documents cited by {result['reports']} reports"))
-    t = Table("Symbol", "Type", "Date", "Mentions", "Cited by", "PageRank", title="Most cited", title_justify="left")
+    t = Table("Symbol", "Type", "Date", "Mentions", "Reports citing", "Documents relating", "PageRank",
+              title="Most cited", title_justify="left")
     for r in result["most_cited"]:
-        add_plain_row(t, r["symbol"], r["doc_type"] or "", r["date"] or "", str(r["mentions"]), str(r["cited_by"]),
-                      f"{r['pagerank']:.4f}")
+        add_plain_row(t, r["symbol"], r["doc_type"] or "", r["date"] or "", str(r["mentions"]), str(r["reports"]),
+                      str(r["documents_relating"]), f"{r['pagerank']:.4f}")
     con.print(t)
     for relation, found in result["chains_by_relation"].items():
         if found or relation == "implements":
@@ -714,6 +723,20 @@ def _root(version_: bool = typer.Option(False, "--version", callback=_version, i
     """kg: a knowledge graph of the citations inside Vietnamese Communist Party documents."""
 
 
+def _user_error(e: Exception) -> str | None:
+    """The one line for a failure that is not a bug: a store or a shard that cannot be used (a
+    server's fault included), a full disk. Looked up without importing the store's modules."""
+    import errno
+    kinds = tuple(getattr(sys.modules[m], n) for m, n in (("kg.store.base", "StoreError"), ("kg.shard", "ShardError"))
+                  if m in sys.modules)
+    if kinds and isinstance(e, kinds):
+        return str(e)
+    if isinstance(e, OSError) and (e.errno in (errno.ENOSPC, errno.EDQUOT) or "No space left" in str(e)):
+        return f"no space left on the device ({str(e).splitlines()[0][:200] if str(e) else 'ENOSPC'}); " \
+               f"free some and run the command again (the store is consistent: a rerun completes)"
+    return None
+
+
 def main() -> None:
     """Entry point: user errors are one line, never a traceback (KG_DEBUG=1 shows it)."""
     try:
@@ -731,6 +754,10 @@ def main() -> None:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         sys.exit(1)
     except Exception as e:  # noqa: BLE001
+        message = _user_error(e)
+        if message:
+            err.print(plain(f"kg: error: {message}"), soft_wrap=True)
+            sys.exit(1)
         usage, abort = _click_exceptions()
         if isinstance(e, usage):  # a wrong option, a missing argument, an unknown command: usage, exit 2
             e.show()

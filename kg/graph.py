@@ -96,17 +96,18 @@ def load_json_extractions(path: str) -> list[dict]:
 def from_store(store) -> nx.MultiDiGraph:
     """The same graph from a store, by SPARQL."""
     g = nx.MultiDiGraph()
-    types = {t.vi: t.id for t in tables.doc_types().values()}
-    for r in store.select("""SELECT ?doc ?symbol (SAMPLE(?t) AS ?type) (SAMPLE(?dt) AS ?date) (SAMPLE(?i) AS ?issuer)
+    from .rdf import type_iri
+    types = {type_iri(t.id): t.id for t in tables.doc_types().values()}
+    for r in store.select("""SELECT ?doc ?symbol (SAMPLE(?t) AS ?type) (SAMPLE(?ty) AS ?typeIri) (SAMPLE(?dt) AS ?date) (SAMPLE(?i) AS ?issuer)
             (SAMPLE(?ti) AS ?title) (SAMPLE(?b) AS ?body) (SAMPLE(?k) AS ?kind) (SAMPLE(?tc) AS ?tcode) (SAMPLE(?ic) AS ?icode) WHERE {
             ?doc eli:id_local ?symbol ; a ?k . FILTER(?k IN (kg:PartyDocument, kg:StateDocument))
-            OPTIONAL { ?doc eli:type_document/skos:prefLabel ?t FILTER(lang(?t) = "vi") }
+            OPTIONAL { ?doc eli:type_document ?ty OPTIONAL { ?ty skos:prefLabel ?t FILTER(lang(?t) = "vi") } }
             OPTIONAL { ?doc eli:date_document ?dt } OPTIONAL { ?doc kg:issuerName ?i }
             OPTIONAL { ?doc eli:passed_by/skos:prefLabel ?b FILTER(lang(?b) = "vi") } OPTIONAL { ?doc eli:title ?ti }
             OPTIONAL { ?doc kg:typeCode ?tc } OPTIONAL { ?doc kg:issuerCode ?ic }
             } GROUP BY ?doc ?symbol"""):
         g.add_node(r["doc"], **_doc_attrs({
-            "symbol": r["symbol"], "doc_type": r["type"], "doc_type_id": types.get(r["type"]), "date": r["date"],
+            "symbol": r["symbol"], "doc_type": r["type"], "doc_type_id": types.get(r["typeIri"]), "date": r["date"],
             "issuer": r["issuer"], "title": r["title"], "issuer_code": r["icode"], "type_code": r["tcode"], "body": r["body"],
             "system": "state" if r["kind"].endswith("StateDocument") else "party"}))
     for r in store.select("SELECT ?r ?file WHERE { ?r a kg:Report ; dct:source ?file }"):
@@ -129,12 +130,26 @@ def from_store(store) -> nx.MultiDiGraph:
             if name not in node["reports"]:
                 node["reports"].append(name)
             node["sentences"].append({"report": name, "text": r["sentence"]})
-    for r in store.select("""SELECT DISTINCT ?a ?p ?b ?cue ?file WHERE { GRAPH ?r { ?s a kg:RelationStatement ; rdf:subject ?a ;
-            rdf:predicate ?p ; rdf:object ?b ; kg:cue ?cue . ?r dct:source ?file } }"""):
+    # the sentence of a relation, as from files: the store keeps it on the mention of the object
+    # the relation ends with (a statement spans from its cue or subject to its object's mention)
+    found: dict[tuple, tuple] = {}
+    for r in store.select("""SELECT ?st ?a ?p ?b ?cue ?file ?me ?sentence WHERE { GRAPH ?r { ?st a kg:RelationStatement ;
+            rdf:subject ?a ; rdf:predicate ?p ; rdf:object ?b ; kg:cue ?cue ; oa:start ?s0 ; oa:end ?e0 . ?r dct:source ?file
+            OPTIONAL { ?m oa:hasBody ?b ; kg:sentence ?sentence ; oa:hasTarget/oa:hasSelector ?sel . ?sel oa:start ?ms ; oa:end ?me
+                       FILTER(?ms >= ?s0 && ?me <= ?e0) } } }"""):
+        key = (r["st"], r["file"])
+        end = int(r["me"]) if r["me"] is not None else -1
+        if key not in found or end > found[key][0]:
+            found[key] = (end, r)
+    seen: set[tuple] = set()
+    for _, r in sorted(found.values(), key=lambda x: (x[1]["file"], x[1]["st"])):
         name = {"ensures_implementation_of": "implements", "amends": "amends", "based_on": "based_on",
                 "replaces": "replaces", "repeals": "repeals", "reviews": "reviews", "guides": "guides"}.get(r["p"].rsplit("#", 1)[-1])
-        if name and r["a"] in g and r["b"] in g:
-            g.add_edge(r["a"], r["b"], key=name, relation=name, cue=r["cue"], report=Path(r["file"]).name)
+        edge = (r["a"], r["b"], name, r["cue"], r["file"], r["sentence"])
+        if name and r["a"] in g and r["b"] in g and edge not in seen:
+            seen.add(edge)
+            g.add_edge(r["a"], r["b"], key=name, relation=name, cue=r["cue"], report=Path(r["file"]).name,
+                       sentence=r["sentence"])
     for r in store.select("""SELECT ?doc ?field (GROUP_CONCAT(DISTINCT STR(?v); separator="|") AS ?vals) WHERE {
             ?c a kg:Conflict ; kg:about ?doc ; kg:field ?field ; kg:value ?v } GROUP BY ?doc ?field"""):
         if r["doc"] in g:

@@ -27,7 +27,14 @@ from .shard import ShardError, check_shard, read_shard, shard_files
 
 @dataclass
 class LoadSummary:
+    """What a load did. A report is one content (the hash of a file's bytes); a file is one of its
+    sources. ``files``: files (and shard entries) read; ``loaded``: reports written, new to the
+    store; ``duplicates``: files whose bytes are a report already in the store or loaded earlier
+    in this load (one more source, no new report); ``unchanged``: files already in the store as they
+    are. ``citations``, ``documents`` and ``quads`` are of the reports loaded."""
+    files: int = 0
     loaded: int = 0
+    duplicates: int = 0
     unchanged: int = 0
     failed: list[tuple[str, str]] = field(default_factory=list)
     pruned: int = 0
@@ -106,6 +113,12 @@ def jemalloc_command(argv: list[str], environ: dict) -> tuple[list[str], dict] |
     if lib is None:
         return None
     return argv, {**environ, "LD_PRELOAD": f"{lib} {preload}".strip()}
+
+
+def kg_command(args: list[str]) -> list[str]:
+    """This Python running kg with ``args``, with the safe path (-P): ``python -m kg`` would
+    otherwise put the working directory first on sys.path, and run a ``kg/`` found there."""
+    return [sys.executable, "-P", "-m", "kg", *args]
 
 
 def restart_under_jemalloc(argv: list[str]) -> None:
@@ -278,7 +291,21 @@ def load(paths: list[str], store, *, base: str = DEFAULT_BASE, encoding: str | N
          compact: bool | None = None, on_progress=None) -> LoadSummary:
     """Load files and folders into an open store, ``batch_reports`` reports per write.
     ``compact``: compact the store after (None: when this load wrote a tenth of it or more).
-    ``on_progress(done, total, path)`` is called after each report."""
+    ``on_progress(done, total, path)`` is called after each report. A server's writer lease is
+    held meanwhile (a local store's lock is held by opening it)."""
+    begin = getattr(store, "begin_writing", None)
+    if begin is not None:
+        begin()
+    try:
+        return _load(paths, store, base=base, encoding=encoding, workers=workers, prune=prune,
+                     batch_reports=batch_reports, compact=compact, on_progress=on_progress)
+    finally:
+        end = getattr(store, "end_writing", None)
+        if end is not None:
+            end()
+
+
+def _load(paths, store, *, base, encoding, workers, prune, batch_reports, compact, on_progress) -> LoadSummary:
     t0 = time.perf_counter()
     summary = LoadSummary()
     shards, files = inputs(paths)
@@ -353,18 +380,19 @@ def load(paths: list[str], store, *, base: str = DEFAULT_BASE, encoding: str | N
                     queued.clear()
                 store.add_source(report, path)
                 sources[report].add(path)
+                summary.duplicates += 1
             else:
                 batch.append((report, nquads))
                 queued.add(report)
                 batch_summary.append(unwritten(summary_nq, written))
                 batch_bytes += len(nquads) + len(summary_nq)
                 sources[report] = {path}
+                summary.loaded += 1
+                summary.citations += n_cit
+                summary.documents += n_doc
+                summary.quads += n_quads
             for old in by_path.get(path, set()) - {report}:  # the file changed: its old report goes
                 _remove_source(store, old, path)  # (another graph: safe beside the writer)
-            summary.loaded += 1
-            summary.citations += n_cit
-            summary.documents += n_doc
-            summary.quads += n_quads
             if len(batch) >= limit or batch_bytes >= BATCH_BYTES:
                 flush()
         if on_progress:
@@ -405,6 +433,9 @@ def load(paths: list[str], store, *, base: str = DEFAULT_BASE, encoding: str | N
         summary.finish_steps = finish_documents(store, added, stale=stale, docs_before=docs_before)
         store.clear_stale()
         summary.finish_seconds = time.perf_counter() - t1
+    summary.files = done
+    if getattr(store, "end_writing", None) is not None:
+        store.end_writing()  # written: the counts below are the store's, without the lease
     summary.store = store.counts()
     if compact is None:
         compact = summary.loaded >= max(BATCH_FIRST, COMPACT_SHARE * summary.store["reports"])

@@ -35,10 +35,10 @@ def store_location(location: str | None) -> str:
 
 
 def open_store(location: str | None = None, *, read_only: bool = False, must_exist: bool = False,
-               update_endpoint: str | None = None, graph_store: str | None = None):
+               update_endpoint: str | None = None, graph_store: str | None = None, timeout: float | None = None):
     """A LocalStore for a folder, a RemoteStore for an http(s) URL (its query endpoint; see
     `endpoints` for the update and Graph Store endpoints)."""
     loc = store_location(location)
     if loc.startswith(("http://", "https://")):
-        return RemoteStore(loc, update_endpoint=update_endpoint, graph_store=graph_store)
+        return RemoteStore(loc, update_endpoint=update_endpoint, graph_store=graph_store, timeout=timeout)
     return LocalStore(loc, read_only=read_only, must_exist=must_exist or read_only)

@@ -72,6 +72,12 @@ class LocalStore(_Store):
     #: under SIGKILL), and the journal makes the next load drop a batch that may not be whole.
     batches_are_atomic = True
 
+    def begin_writing(self) -> None:
+        """Nothing to take: a writer holds kg.lock from the moment it opens the store."""
+
+    def end_writing(self) -> None:
+        pass
+
     def put_reports(self, reports: list[tuple[str, bytes]], summary: bytes = b"") -> None:
         """Write a batch of reports (their graphs, as N-Quads) and their share of the documents
         graph with Oxigraph's bulk loader, 3× faster than a transaction per report. The batch's
