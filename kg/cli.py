@@ -317,6 +317,9 @@ def query(
     except StoreError as e:
         _fail(str(e))
     try:
+        if not update and db.is_stale():  # a load is writing it (a server) or was killed in its derived graphs
+            err.print("kg: warning: the store is mid-rebuild (a load was killed, or one is running): answers may be "
+                      "partial until `kg load` finishes it", markup=False, soft_wrap=True)
         if update:
             if uses_service(text) and not allow_service:
                 _fail("the update uses SERVICE (federation), which sends requests to other servers; "

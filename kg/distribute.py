@@ -88,8 +88,10 @@ def extract_to_shards(paths: list[str], out_dir: str, *, base: str, encoding: st
     summary = ShardSummary()
     cluster = None
     if scheduler is None:
+        # security=True: TLS with credentials made for this run only, so that no other local user
+        # can submit work to the scheduler (it runs whatever it is sent, as kg's user)
         cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                               dashboard_address=None, silence_logs=40)
+                               dashboard_address=None, silence_logs=40, security=True)
     client = Client(scheduler or cluster, timeout=float(os.environ.get("KG_DASK_TIMEOUT", CONNECT_SECONDS)))
     try:
         jobs = [client.submit(write_shard, chunk, os.path.join(out_dir, f"shard-{i:06d}.nq"), base, encoding,

@@ -118,7 +118,8 @@ def jemalloc_command(argv: list[str], environ: dict) -> tuple[list[str], dict] |
 def kg_command(args: list[str]) -> list[str]:
     """This Python running kg with ``args``, with the safe path (-P): ``python -m kg`` would
     otherwise put the working directory first on sys.path, and run a ``kg/`` found there."""
-    return [sys.executable, "-P", "-m", "kg", *args]
+    safe = "-P" if sys.version_info >= (3, 11) else "-I"  # -P: 3.11 on; -I also drops $PYTHON* and user site
+    return [sys.executable, safe, "-m", "kg", *args]
 
 
 def restart_under_jemalloc(argv: list[str]) -> None:
@@ -180,6 +181,10 @@ def _worker_start(parent: int, lock: tuple[int, int, int] | None) -> None:
         threading.Thread(target=watch, name="kg-parent-watch", daemon=True).start()
     if os.getppid() != parent:  # the parent died before the line above: nobody to work for
         os._exit(1)
+    # the load's own handlers are not the worker's: SIGTERM (from the pool, or a kill) ends it,
+    # and Ctrl-C is the load's to handle (it stops the workers)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     if lock is not None:
         fd, dev, ino = lock
         try:  # only the inherited descriptor (a forkserver or spawned worker has none)
@@ -225,12 +230,14 @@ def extract_in_workers(files: list[str], base: str, encoding: str | None, worker
         pool = ProcessPoolExecutor(max_workers=1 if alone else workers, initializer=_worker_start,
                                    initargs=(os.getpid(), lock))
         pending: dict = {}
+        processes: dict = {}
         clean = False
         try:
             while queue_ or pending:
                 while queue_ and len(pending) < (1 if alone else workers * 8):  # bounded: memory stays flat
                     f = queue_.popleft()
                     pending[pool.submit(extract_to_nquads, f, base, encoding)] = f
+                processes.update(getattr(pool, "_processes", None) or {})  # to stop them, even once the pool broke
                 finished, _ = wait(pending, return_when=FIRST_COMPLETED)
                 broken = False
                 for fut in finished:
@@ -248,7 +255,7 @@ def extract_in_workers(files: list[str], base: str, encoding: str | None, worker
             if clean:
                 pool.shutdown(wait=True)
             else:  # interrupted, or a worker died: stop the others now, never wait for them
-                _stop(pool)
+                _stop(pool, list(processes.values()))
         if pending:  # a worker died with these in flight
             if alone:
                 (f,) = pending.values()
@@ -257,14 +264,13 @@ def extract_in_workers(files: list[str], base: str, encoding: str | None, worker
                 suspects.extend(pending.values())
 
 
-def _stop(pool: ProcessPoolExecutor) -> None:
-    processes = list((getattr(pool, "_processes", None) or {}).values())
-    pool.shutdown(wait=False, cancel_futures=True)
-    for p in processes:
+def _stop(pool: ProcessPoolExecutor, processes: list) -> None:
+    for p in processes:  # first: a pool shutting down waits for its workers
         try:
             p.kill()
-        except (OSError, ValueError):
+        except (OSError, ValueError, AttributeError):
             pass
+    pool.shutdown(wait=False, cancel_futures=True)
     for p in processes:
         try:
             p.join(5)

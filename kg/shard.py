@@ -138,8 +138,9 @@ def check_report(head: dict, nquads: bytes, summary: bytes, base: str) -> list[s
     report = head["report"]
     expected = report_iri(base, head["sha256"])
     if report != expected:
-        if report.endswith("/" + head["sha256"]) or report.endswith(head["sha256"]):
-            raise ShardError(f"{where}: made with another --base ({report[: -len(head['sha256'])]}), "
+        tail = expected[len(base):]  # report/<hash>
+        if report.endswith(tail):
+            raise ShardError(f"{where}: made with another --base ({report[: -len(tail)]}), "
                              f"this load uses {base}: load with that --base, or extract again")
         raise ShardError(f"{where}: its report IRI is not the hash of its bytes")
 
