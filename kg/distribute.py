@@ -32,6 +32,7 @@ class ShardSummary:
     quads: int = 0
     failed: list[tuple[str, str]] = field(default_factory=list)
     seconds: float = 0.0
+    scheduler: str = ""  # the address the jobs went to (tls:// for the local cluster)
 
 
 def write_shard(files: list[str], out: str, base: str, encoding: str | None) -> dict:
@@ -93,6 +94,7 @@ def extract_to_shards(paths: list[str], out_dir: str, *, base: str, encoding: st
         cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
                                dashboard_address=None, silence_logs=40, security=True)
     client = Client(scheduler or cluster, timeout=float(os.environ.get("KG_DASK_TIMEOUT", CONNECT_SECONDS)))
+    summary.scheduler = client.scheduler.address
     try:
         jobs = [client.submit(write_shard, chunk, os.path.join(out_dir, f"shard-{i:06d}.nq"), base, encoding,
                               key=f"kg-shard-{i:06d}-{os.getpid()}", pure=False)

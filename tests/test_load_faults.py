@@ -296,8 +296,9 @@ def test_half_written_shards_of_a_killed_run_are_removed(tmp_path):
     out.mkdir()
     (out / "shard-000000.nq.part-12345").write_bytes(b"# kg shard 1\n# kg:rep")
     synthetic(tmp_path / "reports", 2)
-    extract_to_shards([str(tmp_path / "reports")], str(out), base=DEFAULT_BASE, workers=1)
+    s = extract_to_shards([str(tmp_path / "reports")], str(out), base=DEFAULT_BASE, workers=1)
     assert sorted(p.name for p in out.iterdir()) == ["shard-000000.nq"]
+    assert s.scheduler.startswith("tls://")  # 22: the local cluster talks TLS with credentials of its own
 
 
 # 12 + 35: counts name what they count
