@@ -136,20 +136,22 @@ def from_store(store) -> nx.MultiDiGraph:
                 node["reports"].append(name)
             node["sentences"].append({"report": name, "report_id": r["r"], "text": r["sentence"]})
     # the sentence of a relation, as from files: the store keeps it on the mention of the object
-    # the relation ends with (a statement spans from its cue or subject to its object's mention)
-    found: dict[tuple, tuple] = {}
-    for r in store.select("""SELECT ?st ?a ?p ?b ?cue ?r ?me ?sentence WHERE { GRAPH ?r { ?st a kg:RelationStatement ;
-            rdf:subject ?a ; rdf:predicate ?p ; rdf:object ?b ; kg:cue ?cue ; oa:start ?s0 ; oa:end ?e0
-            OPTIONAL { ?m oa:hasBody ?b ; kg:sentence ?sentence ; oa:hasTarget/oa:hasSelector ?sel . ?sel oa:start ?ms ; oa:end ?me
-                       FILTER(?ms >= ?s0 && ?me <= ?e0) } } }"""):
+    # the relation ends with (a statement spans from its cue or subject to its object's mention);
+    # matched here, not in a FILTER on outer variables, which Virtuoso reads otherwise
+    spans: dict[tuple, list] = {}
+    for r in store.select("""SELECT DISTINCT ?r ?b ?ms ?me ?sentence WHERE { GRAPH ?r { ?st a kg:RelationStatement ; rdf:object ?b .
+            ?m oa:hasBody ?b ; kg:sentence ?sentence ; oa:hasTarget/oa:hasSelector ?sel . ?sel oa:start ?ms ; oa:end ?me } }"""):
+        spans.setdefault((r["r"], r["b"]), []).append((int(r["ms"]), int(r["me"]), r["sentence"]))
+    found: dict[tuple, dict] = {}
+    for r in store.select("""SELECT ?st ?a ?p ?b ?cue ?r ?s0 ?e0 WHERE { GRAPH ?r { ?st a kg:RelationStatement ;
+            rdf:subject ?a ; rdf:predicate ?p ; rdf:object ?b ; kg:cue ?cue ; oa:start ?s0 ; oa:end ?e0 } }"""):
         if r["r"] not in g:
             continue
-        key = (r["st"], r["r"])
-        end = int(r["me"]) if r["me"] is not None else -1
-        if key not in found or end > found[key][0]:
-            found[key] = (end, r)
+        s0, e0 = int(r["s0"]), int(r["e0"])
+        inside = [(me, ms, text) for ms, me, text in spans.get((r["r"], r["b"]), ()) if ms >= s0 and me <= e0]
+        found[(r["st"], r["r"])] = {**r, "sentence": max(inside)[2] if inside else None}
     seen = set()  # one edge per statement: a report read under two paths states it once
-    for _, r in sorted(found.values(), key=lambda x: (g.nodes[x[1]["r"]]["path"], x[1]["st"])):
+    for r in sorted(found.values(), key=lambda x: (g.nodes[x["r"]]["path"], x["st"])):
         name = {"ensures_implementation_of": "implements", "amends": "amends", "based_on": "based_on",
                 "replaces": "replaces", "repeals": "repeals", "reviews": "reviews", "guides": "guides"}.get(r["p"].rsplit("#", 1)[-1])
         key = (r["a"], name, r["b"], r["cue"], r["r"])
