@@ -37,7 +37,7 @@ def add_extraction(g: nx.MultiDiGraph, data: dict, base: str = DEFAULT_BASE) -> 
         return
     own = data.get("source_document") or {}
     g.add_node(report, kind="report", label=name, path=src["path"], paths=[src["path"]], symbol=None,
-               date=own.get("date"))
+               date=own.get("date"), own=own.get("id") if own.get("symbol") else None)
     text_sentences: dict[str, list] = {}
     for c in data["citations"]:
         text_sentences.setdefault(c["document"], []).append(c)
@@ -56,7 +56,8 @@ def add_extraction(g: nx.MultiDiGraph, data: dict, base: str = DEFAULT_BASE) -> 
         node["reports"].append(name)
         node["conflicts"] += [{"report": name, **c} for c in d.get("conflicts", [])]
         for c in text_sentences.get(d["id"], [])[:5]:
-            node["sentences"].append({"report": name, "text": (c.get("sentence") or {}).get("text") or c["text"]})
+            node["sentences"].append({"report": name, "report_id": report,
+                                      "text": (c.get("sentence") or {}).get("text") or c["text"]})
         g.add_edge(report, d["id"], key="cites", relation="cites")
     if own.get("id") and own.get("symbol") and own["id"] not in g:
         # the text's own document (its header's symbol): the subject of its preamble's relations
@@ -69,7 +70,7 @@ def add_extraction(g: nx.MultiDiGraph, data: dict, base: str = DEFAULT_BASE) -> 
         at = r.get("cue_start", r.get("start", 0))
         sentence = next((t for s0, e0, t in spans if s0 <= at < e0), None)
         g.add_edge(r["subject"], r["object"], key=r["predicate"], relation=r["predicate"], cue=r.get("cue"),
-                   report=name, sentence=sentence)
+                   report=name, report_id=report, sentence=sentence, provisions=list(r.get("provisions") or []))
 
 
 def from_extractions(items: list[dict], base: str = DEFAULT_BASE) -> nx.MultiDiGraph:
@@ -115,6 +116,10 @@ def from_store(store) -> nx.MultiDiGraph:
             g.add_node(r["r"], kind="report", label=Path(r["file"]).name, path=r["file"], paths=[r["file"]], symbol=None)
         elif r["file"] not in g.nodes[r["r"]]["paths"]:
             g.nodes[r["r"]]["paths"].append(r["file"])
+    for r in store.select("""SELECT ?r ?own ?date WHERE { ?r a kg:Report .
+            OPTIONAL { ?r kg:ownDocument ?own } OPTIONAL { ?r eli:date_document ?date } }"""):
+        if r["r"] in g:
+            g.nodes[r["r"]].update(own=r.get("own"), date=r.get("date"))
     for r in store.select("SELECT DISTINCT ?r ?d WHERE { ?r a kg:Report ; eli:cites ?d }"):
         if r["d"] in g:
             g.add_edge(r["r"], r["d"], key="cites", relation="cites")
@@ -129,27 +134,32 @@ def from_store(store) -> nx.MultiDiGraph:
             node.setdefault("report_mentions", {})[r["r"]] = int(r["n"])
             if name not in node["reports"]:
                 node["reports"].append(name)
-            node["sentences"].append({"report": name, "text": r["sentence"]})
+            node["sentences"].append({"report": name, "report_id": r["r"], "text": r["sentence"]})
     # the sentence of a relation, as from files: the store keeps it on the mention of the object
-    # the relation ends with (a statement spans from its cue or subject to its object's mention)
-    found: dict[tuple, tuple] = {}
-    for r in store.select("""SELECT ?st ?a ?p ?b ?cue ?file ?me ?sentence WHERE { GRAPH ?r { ?st a kg:RelationStatement ;
-            rdf:subject ?a ; rdf:predicate ?p ; rdf:object ?b ; kg:cue ?cue ; oa:start ?s0 ; oa:end ?e0 . ?r dct:source ?file
-            OPTIONAL { ?m oa:hasBody ?b ; kg:sentence ?sentence ; oa:hasTarget/oa:hasSelector ?sel . ?sel oa:start ?ms ; oa:end ?me
-                       FILTER(?ms >= ?s0 && ?me <= ?e0) } } }"""):
-        key = (r["st"], r["file"])
-        end = int(r["me"]) if r["me"] is not None else -1
-        if key not in found or end > found[key][0]:
-            found[key] = (end, r)
-    seen: set[tuple] = set()
-    for _, r in sorted(found.values(), key=lambda x: (x[1]["file"], x[1]["st"])):
+    # the relation ends with (a statement spans from its cue or subject to its object's mention);
+    # matched here, not in a FILTER on outer variables, which Virtuoso reads otherwise
+    spans: dict[tuple, list] = {}
+    for r in store.select("""SELECT DISTINCT ?r ?b ?ms ?me ?sentence WHERE { GRAPH ?r { ?st a kg:RelationStatement ; rdf:object ?b .
+            ?m oa:hasBody ?b ; kg:sentence ?sentence ; oa:hasTarget/oa:hasSelector ?sel . ?sel oa:start ?ms ; oa:end ?me } }"""):
+        spans.setdefault((r["r"], r["b"]), []).append((int(r["ms"]), int(r["me"]), r["sentence"]))
+    found: dict[tuple, dict] = {}
+    for r in store.select("""SELECT ?st ?a ?p ?b ?cue ?r ?s0 ?e0 WHERE { GRAPH ?r { ?st a kg:RelationStatement ;
+            rdf:subject ?a ; rdf:predicate ?p ; rdf:object ?b ; kg:cue ?cue ; oa:start ?s0 ; oa:end ?e0 } }"""):
+        if r["r"] not in g:
+            continue
+        s0, e0 = int(r["s0"]), int(r["e0"])
+        inside = [(me, ms, text) for ms, me, text in spans.get((r["r"], r["b"]), ()) if ms >= s0 and me <= e0]
+        found[(r["st"], r["r"])] = {**r, "sentence": max(inside)[2] if inside else None}
+    seen = set()  # one edge per statement: a report read under two paths states it once
+    for r in sorted(found.values(), key=lambda x: (g.nodes[x["r"]]["path"], x["st"])):
         name = {"ensures_implementation_of": "implements", "amends": "amends", "based_on": "based_on",
                 "replaces": "replaces", "repeals": "repeals", "reviews": "reviews", "guides": "guides"}.get(r["p"].rsplit("#", 1)[-1])
-        edge = (r["a"], r["b"], name, r["cue"], r["file"], r["sentence"])
-        if name and r["a"] in g and r["b"] in g and edge not in seen:
-            seen.add(edge)
-            g.add_edge(r["a"], r["b"], key=name, relation=name, cue=r["cue"], report=Path(r["file"]).name,
-                       sentence=r["sentence"])
+        key = (r["a"], name, r["b"], r["cue"], r["r"])
+        if name and r["a"] in g and r["b"] in g and key not in seen:
+            seen.add(key)
+            # the report's file name from its node (a join on dct:source inside GRAPH ?r took 3x longer)
+            g.add_edge(r["a"], r["b"], key=name, relation=name, cue=r["cue"], report=g.nodes[r["r"]]["label"],
+                       report_id=r["r"], sentence=r["sentence"])
     for r in store.select("""SELECT ?doc ?field (GROUP_CONCAT(DISTINCT STR(?v); separator="|") AS ?vals) WHERE {
             ?c a kg:Conflict ; kg:about ?doc ; kg:field ?field ; kg:value ?v } GROUP BY ?doc ?field"""):
         if r["doc"] in g:

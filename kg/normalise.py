@@ -83,6 +83,10 @@ _DIGITS = re.compile(r"\d+")
 _FORM_FEEDS = re.compile("\f+")
 MIN_PAGE_CHARS = 300  # a page of a report holds more text than this
 NEWLINE_END = ".!?:;"
+#: The end of a line that cannot end a sentence or a heading: a word that needs what follows
+#: ("của", "và", "tại", "số") — or "Tổng", "Ban", "Bộ" that open a title or a body's name.
+_RUNS_ON = re.compile(r"(?<![^\W\d_])(?:của|và|về|tại|theo|bởi|với|cho|các|những|số|ngày|tháng|năm|do|là|được|bị|thuộc|trong"
+                      r"|Tổng|Ban|Bộ|Ủy|Thường|Văn|Đảng|Hội|Sở|Cục|Phó)[ \t]{0,3}$")
 LINE_WINDOW = 1000  # how far a line is looked at around a break: a longer one is no header (and no quadratic scan)
 
 
@@ -166,6 +170,8 @@ def _line_break(text: str, start: int, end: int, wide: int, page: bool = False) 
     nxt = text[end]
     if before in ",-/(&" or nxt.islower() or nxt.isdigit():
         return " "
+    if _RUNS_ON.search(text, max(0, start - 12), start):
+        return " "  # "… chỉ đạo của Tổng\nBí thư": a line that stops inside a phrase
     line_start = max(text.rfind("\n", max(0, start - LINE_WINDOW), start) + 1, start - LINE_WINDOW, 0)
     prev_line = text[line_start:start].strip()
     next_end = text.find("\n", end, end + LINE_WINDOW)
