@@ -68,8 +68,9 @@ def _extract_on_dask(paths, out, base_iri, encoding, scheduler, workers, files_p
     """`kg extract --engine dask`: shards in the --out folder, one line of counts."""
     try:
         from .distribute import extract_to_shards
-        if not scheduler:
-            import cryptography  # noqa: F401  (the local cluster's TLS credentials)
+        import importlib.util
+        if not scheduler and importlib.util.find_spec("cryptography") is None:  # the local cluster's TLS
+            raise ImportError("cryptography")
     except ImportError:
         _fail("--engine dask needs Dask's distributed scheduler (and cryptography for its TLS): pip install 'kg[cluster]'")
     if not out:
