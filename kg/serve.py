@@ -216,9 +216,29 @@ class Pool:
         self.idle: list[Worker] = []
         self.every: set[Worker] = set()
         self.lock = threading.Lock()
+        self.closed = False
         self.alive_r, self.alive_w = os.pipe()  # the workers see EOF on it when kg dies, however it dies
         os.set_inheritable(self.alive_r, True)
         self._add(Worker(location, self.alive_r))  # the store opens, or kg serve stops here
+        self.refill()
+
+    def refill(self) -> None:
+        """Start a spare worker in the background, so the next query does not wait for one."""
+        def start():
+            with self.lock:
+                if len(self.idle) >= KEEP_IDLE or self.closed:
+                    return
+            try:
+                w = Worker(self.location, self.alive_r)
+            except (OSError, TimeoutError, EOFError):
+                return
+            with self.lock:
+                if not self.closed:
+                    self.every.add(w)
+                    self.idle.append(w)
+                    return
+            w.kill()
+        threading.Thread(target=start, daemon=True).start()
 
     def _add(self, w: Worker) -> None:
         with self.lock:
@@ -245,6 +265,7 @@ class Pool:
                 answer = w.ask(job, self.timeout)
             except TimeoutError:
                 self._drop(w)
+                self.refill()
                 raise Refused(503, f"the query ran past the {self.timeout} s limit and was stopped") from None
             except (OSError, EOFError):
                 self._drop(w)
@@ -261,6 +282,7 @@ class Pool:
 
     def close(self) -> None:
         with self.lock:
+            self.closed = True
             workers = list(self.every)
             self.every.clear()
             self.idle.clear()
