@@ -225,6 +225,9 @@ def _index(g: nx.MultiDiGraph, w: _Writer, docs: list[str], reports: list[str], 
                 seen.add(key)
                 conflicts.append({"doc": F.ref(g, n), "field": c.get("field"), "values": list(key[1])})
     meta = {"shards": len(shards), "documents": len(docs), "reports": len(reports)}
-    w.page("mau-thuan.html", conflicts, lambda: P.conflicts_page(conflicts))
-    w.page("index.html", [meta, options, top_rows, latest_rows, conflicts[:21], len(conflicts)],
-           lambda: P.index_page(meta, options, top_rows, latest_rows, conflicts))
+    chunks = _paginate(conflicts, LIST_PAGE)
+    for i, chunk in enumerate(chunks, 1):
+        w.page("mau-thuan.html" if i == 1 else f"mau-thuan.{i}.html", [chunk, i, len(chunks)],
+               lambda chunk=chunk, i=i, k=len(chunks): P.conflicts_page(chunk, i, k))
+    w.page("index.html", [meta, options, top_rows, latest_rows, conflicts[:20], len(conflicts)],
+           lambda: P.index_page(meta, options, top_rows, latest_rows, conflicts[:20], len(conflicts)))

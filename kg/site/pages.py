@@ -13,7 +13,7 @@ import json
 import math
 
 from ..annotate import vn_date
-from ..viz import RELATION_STYLES, RELATION_VI, TYPE_COLOURS
+from ..viz import FIELD_VI, RELATION_STYLES, RELATION_VI, TYPE_COLOURS
 from .facts import DOWNSTREAM, UPSTREAM
 
 CSP = ("default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:; "
@@ -192,12 +192,17 @@ def statement(r: dict, root: str, mark: str | None = None) -> str:
     return f'<li>{link(r["other"], root)}{provisions(r.get("provisions") or [])}{sent}</li>'
 
 
+GROUP_MAX = 25  # statements of one relation on one side of the lược đồ (the tree and the report pages hold the rest)
+
+
 def grouped(rows: list[dict], order, side: int, root: str, mark: str | None) -> str:
     out = []
     for p in order:
         mine = [r for r in rows if r["predicate"] == p]
         if mine:
-            out.append(f'<h3>{esc(RELATION_VI[p][side])}</h3><ul>' + "".join(statement(r, root, mark) for r in mine) + "</ul>")
+            more = (f'<li class="muted">… và {len(mine) - GROUP_MAX} lần nêu khác</li>' if len(mine) > GROUP_MAX else "")
+            out.append(f'<h3>{esc(RELATION_VI[p][side])} ({len(mine)})</h3><ul>'
+                       + "".join(statement(r, root, mark) for r in mine[:GROUP_MAX]) + more + "</ul>")
     return "".join(out) or '<p class="muted">Chưa thấy trong các báo cáo đã nạp.</p>'
 
 
@@ -324,7 +329,7 @@ def document_page(f: dict, cited: list[dict], page_no: int = 1, pages: int = 1) 
                    for x in f["lags"])
     lag_table = (f'<table class="lags"><thead><tr><th>Cấp</th><th>Số văn bản</th><th>Sớm nhất (ngày)</th><th>Trung vị</th>'
                  f'<th>Muộn nhất</th></tr></thead><tbody>{lags}</tbody></table>') if lags else ""
-    conflicts = "".join(f'<li>{esc(c.get("field"))}: {" ≠ ".join(esc(vn_date(str(v))) for v in c.get("values", []))}'
+    conflicts = "".join(f'<li>{esc(FIELD_VI.get(c.get("field"), c.get("field")))}: {" ≠ ".join(esc(vn_date(str(v))) for v in c.get("values", []))}'
                         f'{" <span class=muted>— " + esc(c["report"]) + "</span>" if c.get("report") else ""}</li>'
                         for c in f["conflicts"])
     body = (f'<h1>{esc(name)} <span class="badge {esc(st["key"])}">{esc(st["label"])}</span></h1>'
@@ -341,7 +346,10 @@ def document_page(f: dict, cited: list[dict], page_no: int = 1, pages: int = 1) 
             f'<section class="down"><h3 class="side">Văn bản khác đối với văn bản này</h3>'
             f'{grouped(f["downstream"], DOWNSTREAM, 1, root, None)}</section></div>'
             f'<h2 id="cay">Cây thực hiện</h2>'
-            + (f'<div class="tree">{tree_html(f["tree"], root)}</div><h3>Độ trễ theo cấp (ngày sau văn bản này)</h3>{lag_table}'
+            + (f'<div class="tree">{tree_html(f["tree"], root)}</div>'
+               + (f'<p class="muted">… và {f["tree_left"]} văn bản khác (độ trễ dưới đây tính cả các văn bản này).</p>'
+                  if f.get("tree_left") else "")
+               + f'<h3>Độ trễ theo cấp (ngày sau văn bản này)</h3>{lag_table}'
                if f["tree"] else '<p class="muted">Chưa thấy văn bản nào thực hiện, hướng dẫn hay sơ kết văn bản này.</p>')
             + cited_section
             + f'<h2 id="mau-thuan">Mâu thuẫn</h2>' + (f'<ul class="list">{conflicts}</ul>' if conflicts else '<p class="muted">Không có.</p>')
@@ -412,14 +420,20 @@ def directory_page(title: str, entries: list[tuple[str, str, int]]) -> str:
     return page(title, f'<h1>{esc(title)}</h1><ul class="list cols">{items}</ul>', "../")
 
 
-def conflicts_page(rows: list[dict]) -> str:
-    items = "".join(f'<li>{link(r["doc"], "")}: {esc(r["field"])}: {" ≠ ".join(esc(vn_date(str(v))) for v in r["values"])}</li>'
-                    for r in rows)
-    return page("Mâu thuẫn", '<h1>Mâu thuẫn giữa các lần trích dẫn</h1><p class="muted">Các báo cáo ghi khác nhau về cùng một văn bản.</p>'
+def conflict(r: dict, root: str) -> str:
+    return (f'<li>{link(r["doc"], root)}: {esc(FIELD_VI.get(r["field"], r["field"]))}: '
+            f'{" ≠ ".join(esc(vn_date(str(v))) for v in r["values"])}</li>')
+
+
+def conflicts_page(rows: list[dict], page_no: int = 1, pages: int = 1) -> str:
+    items = "".join(conflict(r, "") for r in rows)
+    return page("Mâu thuẫn" + (f" — trang {page_no}" if page_no > 1 else ""),
+                '<h1>Mâu thuẫn giữa các lần trích dẫn</h1><p class="muted">Các báo cáo ghi khác nhau về cùng một văn bản.</p>'
+                + pager("mau-thuan", page_no, pages)
                 + (f'<ul class="list">{items}</ul>' if items else '<p class="muted">Không có.</p>'), "")
 
 
-def index_page(meta: dict, options: dict, top: list[dict], latest: list[dict], conflicts: list[dict]) -> str:
+def index_page(meta: dict, options: dict, top: list[dict], latest: list[dict], conflicts: list[dict], n_conflicts: int) -> str:
     """The index (trang tra cứu): search without diacritics, filters, most cited, latest, conflicts."""
     def select(key, label, values):
         opts = "".join(f'<option value="{esc(v)}">{esc(shown)}</option>' for v, shown in values)
@@ -431,8 +445,7 @@ def index_page(meta: dict, options: dict, top: list[dict], latest: list[dict], c
                + select("status", "Tình trạng", [(v, f"{STATUS_NAMES.get(v, v)} ({n})") for v, n in options["status"]]))
     top_rows = "".join(f'<li>{link(r, "")} <span class="muted">· {r["mentions"]} lần, {r["reports"]} báo cáo</span></li>' for r in top)
     latest_rows = "".join(f'<li>{link(r, "")} <span class="muted">· {esc(vn_date(r.get("date")))}</span></li>' for r in latest)
-    conflict_rows = "".join(f'<li>{link(r["doc"], "")}: {esc(r["field"])}: {" ≠ ".join(esc(vn_date(str(v))) for v in r["values"])}</li>'
-                            for r in conflicts[:20])
+    conflict_rows = "".join(conflict(r, "") for r in conflicts[:20])
     body = (f'<h1>Tra cứu văn bản</h1><p class="muted">{meta["documents"]} văn bản, {meta["reports"]} báo cáo. '
             f'Gõ số ký hiệu, vài chữ của trích yếu hay tên cơ quan, có dấu hay không dấu (ví dụ “ket luan 01”, “01-kl/tw”, '
             f'“bo chinh tri”). Phím / để tìm, ↓ ↑ để chọn kết quả.</p>'
@@ -443,7 +456,7 @@ def index_page(meta: dict, options: dict, top: list[dict], latest: list[dict], c
             f'<div class="cols"><section><h2>Được trích dẫn nhiều nhất</h2><ol class="list">{top_rows}</ol></section>'
             f'<section><h2>Mới nhất</h2><ol class="list">{latest_rows}</ol></section></div>'
             f'<h2>Mâu thuẫn</h2>' + (f'<ul class="list">{conflict_rows}</ul>' if conflict_rows else '<p class="muted">Không có.</p>')
-            + (f'<p><a href="mau-thuan.html">Tất cả {len(conflicts)} mâu thuẫn</a></p>' if len(conflicts) > 20 else ""))
+            + (f'<p><a href="mau-thuan.html">Tất cả {n_conflicts} mâu thuẫn</a></p>' if n_conflicts > 20 else ""))
     script = f'<script type="application/json" id="kg-meta">{js_data(meta)}</script><script>{INDEX_JS}</script>'
     return page("Tra cứu văn bản", body, "", script=script, csp=CSP_INDEX)
 
