@@ -304,3 +304,11 @@ def test_the_status_badge_names_the_articles_of_a_partial_change(tmp_path):
     assert badge == "Bị bãi bỏ"
     up = (tmp_path / "s/van-ban/99-QD-TW-2024.html").read_text(encoding="utf-8").split('class="up"')[1].split('class="self"')[0]
     assert "sửa đổi, bổ sung" in up and "bãi bỏ" in up and "Điều 16" in up   # the lược đồ from the amending side
+
+
+def test_a_long_report_page_stays_under_200_kb(tmp_path):
+    (tmp_path / "long.md").write_text(SEED.read_text(encoding="utf-8") * 6, encoding="utf-8")
+    kg("site", str(tmp_path / "long.md"), "--out", str(tmp_path / "s"))
+    page = next((tmp_path / "s" / "bao-cao").glob("*.html"))
+    text = page.read_text(encoding="utf-8")
+    assert len(text.encode()) < 200_000 and "quá dài" in text and "01-KL/TW" in text

@@ -192,6 +192,7 @@ def statement(r: dict, root: str, mark: str | None = None) -> str:
     return f'<li>{link(r["other"], root)}{provisions(r.get("provisions") or [])}{sent}</li>'
 
 
+TEXT_MAX = 150_000  # characters of annotated text a report page carries
 GROUP_MAX = 25  # statements of one relation on one side of the lược đồ (the tree and the report pages hold the rest)
 
 
@@ -339,12 +340,12 @@ def document_page(f: dict, cited: list[dict], page_no: int = 1, pages: int = 1) 
                '<p class="muted">Các báo cáo đã nạp không nói văn bản này bị sửa đổi, thay thế hay bãi bỏ.</p>')
             + f'<h2 id="luoc-do">Lược đồ</h2><div class="luoc">'
             f'<section class="up"><h3 class="side">Văn bản này căn cứ, thực hiện, hướng dẫn…</h3>'
-            f'{grouped(f["upstream"], UPSTREAM, 0, root, None)}</section>'
+            f'{grouped(f["upstream"], UPSTREAM, 0, root, f["symbol"])}</section>'
             f'<section class="self"><strong>{esc(name)}</strong><br><span class="badge {esc(st["key"])}">{esc(st["label"])}</span>'
             f'<div class="muted">{esc(vn_date(f.get("date")) or "")} {esc(f.get("issuer") or "")}</div>'
             f'<div>{esc(f.get("title") or "")}</div></section>'
             f'<section class="down"><h3 class="side">Văn bản khác đối với văn bản này</h3>'
-            f'{grouped(f["downstream"], DOWNSTREAM, 1, root, None)}</section></div>'
+            f'{grouped(f["downstream"], DOWNSTREAM, 1, root, f["symbol"])}</section></div>'
             f'<h2 id="cay">Cây thực hiện</h2>'
             + (f'<div class="tree">{tree_html(f["tree"], root)}</div>'
                + (f'<p class="muted">… và {f["tree_left"]} văn bản khác (độ trễ dưới đây tính cả các văn bản này).</p>'
@@ -371,13 +372,18 @@ def report_page(f: dict, text_html: str | None = None, legend_html: str = "") ->
                    f'{provisions(r.get("provisions") or [])}'
                    + (f'<div class="sent">{excerpt(r.get("sentence"))}</div>' if r.get("sentence") else "") + "</li>"
                    for r in f["relations"])
+    if text_html is not None and len(text_html) > TEXT_MAX:  # a page stays under 200 KB: the sentences instead
+        text_html, long_text = None, True
+    else:
+        long_text = False
     if text_html is not None:
         text = f'<h2 id="van-ban">Toàn văn, các trích dẫn được đánh dấu</h2><div class="legend">{legend_html}</div><div id="text">{text_html}</div>'
     else:
         ex = "".join(f'<li>{link(c, root)}' + "".join(f'<div class="sent">{excerpt(s, c.get("symbol"))}</div>' for s in c["excerpts"])
                      + "</li>" for c in f["cites"] if c["excerpts"])
-        text = ('<h2 id="van-ban">Các câu có trích dẫn</h2><p class="muted">Toàn văn không có trong kho; đây là các câu trích dẫn '
-                'của báo cáo.</p>' + (f'<ul class="list">{ex}</ul>' if ex else ""))
+        why = ("Toàn văn quá dài cho một trang; mở tệp gốc để đọc hết." if long_text else
+               "Toàn văn không có trong kho; đây là các câu trích dẫn của báo cáo.")
+        text = (f'<h2 id="van-ban">Các câu có trích dẫn</h2><p class="muted">{why}</p>' + (f'<ul class="list">{ex}</ul>' if ex else ""))
     body = (f'<h1>Báo cáo {esc(f["name"])}</h1><dl class="id">{"".join(f"<dt>{k}</dt><dd>{v}</dd>" for k, v in ident)}</dl>'
             f'<h2 id="trich-dan">Văn bản được trích dẫn</h2>'
             + (f'<table><thead><tr><th>Văn bản</th><th>Ngày</th><th>Cơ quan</th><th>Số lần</th></tr></thead><tbody>{rows}</tbody></table>'
