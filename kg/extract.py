@@ -10,6 +10,7 @@ import bisect
 import dataclasses
 import hashlib
 import re
+import unicodedata
 from functools import lru_cache
 from typing import TYPE_CHECKING, Iterable
 
@@ -17,7 +18,7 @@ from . import find, parse, tables
 from .layout import Layout, layout
 from .models import Citation, Extraction, Part, SourceDocument
 from .read import display_name
-from .normalise import NormalisedText, canonical, normalise
+from .normalise import NormalisedText, canonical, normalise, suspect_chars
 from .relate import Link, Own, links, relations
 from .resolve import DEFAULT_BASE, canonical_symbol, document_iri, report_iri, resolve
 
@@ -342,6 +343,11 @@ def extract_chunks(chunks: Iterable[str], *, base: str = DEFAULT_BASE, path: str
     src = src or SourceDocument(None, None, None, None)
     src.id = _cited_as_own(src, documents, found) or own_iri(base, src, sha256)
     for c in citations:
+        odd = suspect_chars(c.text[c.symbol_start - c.start:c.symbol_end - c.start])
+        if odd:
+            names = ", ".join(f"{unicodedata.name(ch, hex(ord(ch)))}" for ch in odd)
+            warnings.append(f"{c.symbol} at {c.start}: the symbol is written with look-alike characters "
+                            f"({names}); read as {c.symbol}")
         if c.rejected_date:
             warnings.append(f"{c.symbol} at {c.start}: the date {c.rejected_date} cannot be right; ignored")
         if c.doc_type and c.type_code and c.type_from_word and c.system == "party":

@@ -26,8 +26,26 @@ _FOLD = {
     "\u200c": " ", "\u200d": " ", "\ufeff": " ", "\t": " ",
     **{chr(c): " " for c in range(0x2000, 0x200b)},
     "\uff0f": "/", "\u2044": "/", "\u2215": "/",
+    # Letters of other alphabets that look Latin, as a spoofed or mis-encoded symbol has them ("BТС"
+    # with a Cyrillic Т and С): read as Latin for matching; kg.extract warns where a citation has one.
+    **dict(zip("АВЕКМНОРСТХУІЈЅаеорсхуіјѕΑΒΕΖΗΙΚΜΝΟΡΤΥΧο", "ABEKMHOPCTXYIJSaeopcxyijsABEZHIKMNOPTYXo")),
 }
-_FOLD_CHARS = re.compile("[" + "".join(re.escape(c) for c in _FOLD) + "]")
+#: Characters folded for matching that make a citation suspect (look-alike letters, non-ASCII digits).
+LOOKALIKE = frozenset("АВЕКМНОРСТХУІЈЅаеорсхуіјѕΑΒΕΖΗΙΚΜΝΟΡΤΥΧο")
+# ... and every decimal digit that is not ASCII ("０１", "𝟎𝟏", "٠١" pose as "01"): `[^\D0-9]`.
+_FOLD_CHARS = re.compile("[" + "".join(re.escape(c) for c in _FOLD) + "]|[^\\D0-9]")
+
+
+def _fold_char(m: re.Match) -> str:
+    ch = m.group()
+    return _FOLD.get(ch) or str(unicodedata.digit(ch))
+
+
+def suspect_chars(text: str) -> str:
+    """The look-alike letters and non-ASCII digits in ``text`` (what `fold` read as Latin/ASCII)."""
+    if text.isascii():
+        return ""
+    return "".join(dict.fromkeys(ch for ch in text if ch in LOOKALIKE or (ch.isdecimal() and not ch.isascii())))
 
 # Old-style tone placement in open syllables: "hoà", "khoẻ", "uỷ" → "hòa", "khỏe", "ủy".
 # Only at a word end and not after "q" ("quý" is the same in both styles; "hoàng" is closed).
@@ -294,7 +312,7 @@ class NormalisedText:
 
 def fold(text: str) -> str:
     """Character-for-character folding (dashes, spaces, Đ, tone style) of NFC text."""
-    text = _FOLD_CHARS.sub(lambda m: _FOLD[m.group()], text)
+    text = _FOLD_CHARS.sub(_fold_char, text)
     return _OLD_TONE.sub(_new_tone, text)
 
 
