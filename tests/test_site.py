@@ -81,8 +81,18 @@ def open_page(browser, url, width=1400):  # noqa: F811
     return page, log
 
 
+def search_ready(page):
+    """The search shards are in (polled from outside: the page's CSP forbids the eval that
+    wait_for_function's polling uses)."""
+    for _ in range(600):
+        if page.evaluate("window.kgSearchReady === true"):
+            return
+        page.wait_for_timeout(50)
+    raise AssertionError("the search index never loaded")
+
+
 def search(page, query):
-    page.wait_for_function("window.kgSearchReady === true")
+    search_ready(page)
     page.fill("#q", query)
     return page.locator("#results li")
 
@@ -147,7 +157,7 @@ def test_the_neighbourhood_graph_draws(browser, site):  # noqa: F811
 
 def test_keyboard_navigation(browser, site):  # noqa: F811
     page, _ = open_page(browser, (site / "index.html").as_uri())
-    page.wait_for_function("window.kgSearchReady === true")
+    search_ready(page)
     page.keyboard.press("/")
     assert page.evaluate("document.activeElement.id") == "q"
     page.keyboard.type("ket luan 01")

@@ -24,7 +24,7 @@ from . import pages as P
 
 MANIFEST = ".kg-site.json"
 VERSION = 1          # bump when pages change shape: every page is then rewritten
-SHARD_SIZE = 2000    # search records a shard (about 300 KB): the index page itself stays small
+SHARD_SIZE = 1000    # search records a shard (about 190 KB): the index page itself stays small
 LIST_PAGE = 500      # documents a timeline page
 TOP = 25
 

@@ -82,7 +82,9 @@ INDEX_JS = r"""
   function fold(s) { return (s || "").replace(/Đ/g, "D").replace(/đ/g, "d").normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase().split(/\s+/).filter(Boolean).join(" "); }
   function el(tag, text, cls) { const e = document.createElement(tag); if (text != null) e.textContent = String(text); if (cls) e.className = cls; return e; }
   window.kgShard = function (rows) { for (const r of rows) recs.push(r); loaded++; if (loaded === meta.shards) { window.kgSearchReady = true; run(); } };
-  for (let i = 0; i < meta.shards; i++) { const s = document.createElement("script"); s.src = "tim/" + i + ".js"; document.head.appendChild(s); }
+  // the shards load once the page has opened (scripts added before the load event would delay it)
+  function loadShards() { for (let i = 0; i < meta.shards; i++) { const s = document.createElement("script"); s.src = "tim/" + i + ".js"; document.head.appendChild(s); } }
+  if (document.readyState === "complete") loadShards(); else window.addEventListener("load", () => setTimeout(loadShards, 0));
   function vnDate(d) { return d && d.length >= 10 ? d.slice(8, 10) + "/" + d.slice(5, 7) + "/" + d.slice(0, 4) : ""; }
   function run() {
     const words = fold(q.value).split(" ").filter(Boolean);
