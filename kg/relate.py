@@ -32,7 +32,8 @@ from .models import Citation, Document, Relation
 from .normalise import NormalisedText
 
 _CUE = (
-    r"(?:(?P<guides>hướng dẫn (?:việc )?(?:tổ chức )?(?:thực hiện|thi hành))"
+    r"(?:(?P<guides>hướng dẫn (?:bổ sung )?(?:việc )?(?:tổ chức )?(?:thực hiện|thi hành)"
+    r"|quy định chi tiết(?: và hướng dẫn)?(?: thi hành)?(?: một số điều(?: và biện pháp(?: để tổ chức,?)?(?: hướng dẫn)? thi hành)?)?(?: của)?(?= (?i:luật|bộ luật|pháp lệnh|nghị định|nghị quyết)))"
     r"|(?P<amended>(?:(?:đã )?được |bị )?(?:sửa đổi,? (?:và )?bổ sung|điều chỉnh,? bổ sung|sửa đổi|bổ sung) (?:bởi|tại|theo)(?= ))"
     r"|(?P<amends>(?:sửa đổi|điều chỉnh),? (?:và )?bổ sung(?: một số điều(?: của)?)?|sửa đổi|bổ sung)"
     r"|(?P<replaces>thay thế(?: cho)?)"
@@ -59,7 +60,11 @@ OBJECT_GAP = re.compile(
     r"\s{0,3}(?:(?:(?:một số (?:điều|quy định|nội dung)|nội dung|các nội dung|các quy định) |(?:các )?" + PINPOINTS + r"{1,8})"
     r"(?:(?:của|trong|tại) )?\s{0,3})?"
     r"(?:(?:(?:ý kiến |sự )?chỉ đạo|ý kiến|kết luận)[^\n;.]{0,120}? (?:tại|theo)\s{1,3})?"
-    r"(?:(?:có hiệu quả|hiệu quả|nghiêm túc|tốt|các|việc|cho|tiếp)\s{1,3}){0,2}[*_]{0,3}", re.I)
+    # "Luật <tên> số …", "Pháp lệnh <tên> số …": the symbol alone is the citation
+    r"(?:(?:Luật|Bộ luật|Pháp lệnh)(?: [^\W\d_]{1,12}){1,12} (?:số )?)?"
+    # a regulation changed through the decision that issued it: "… Quy chế làm việc ban hành kèm theo Quyết định số …"
+    r"(?:(?:Quy chế|Quy định|Điều lệ|Chương trình|Kế hoạch|Đề án|Danh mục)\b[^.;:\n]{0,200}? (?:được )?ban hành kèm theo\s{1,3})?"
+    r"(?:(?:có hiệu quả|hiệu quả|nghiêm túc|tốt|các|việc|cho|tiếp|thắng lợi|thành công|đồng bộ|quyết liệt)\s{1,3}){0,2}[*_]{0,3}", re.I)
 LIST_GAP = re.compile(r"[*_”\"]{0,3}\s{0,3}(?:,|và|, và)\s{1,3}[*_]{0,3}")
 #: What a document changes may be listed with ";" ("thay thế Quyết định số A …; Quyết định số B …").
 CHANGE_LIST_GAP = re.compile(r"[*_”\"]{0,3}\s{0,3}(?:,|và|, và|;|; và) {1,3}[*_]{0,3}")
@@ -117,7 +122,10 @@ class Own:
     def speaks(self, pos: int) -> bool:
         """The text's own document may be the subject of a cue at normalised ``pos``."""
         if self.document:
-            return self.layout.part_at(pos) in SPEAKING_PARTS
+            part = self.layout.part_at(pos)
+            if part == "body" and not self.header:  # a title but no "Số …": its opening only
+                return pos < self.layout.span("body")[0] + PREAMBLE_CHARS
+            return part in SPEAKING_PARTS
         return self.header or pos < self.preamble_end
 
     def bases(self, pos: int) -> bool:
@@ -304,6 +312,9 @@ def links(nt: NormalisedText, citations: list[Citation], own: Own | None = None)
                 subject = last[0]  # "thay thế Nghị định A; Nghị định B và bãi bỏ Điều 3 của Nghị định C"
             if subject is None:
                 continue
+            if subject == "own" and predicate == "implements" and own.doc_type == "Hướng dẫn" and own.layout is not None \
+                    and own.layout.part_at(cue.start()) == "title":
+                predicate = "guides"  # "HƯỚNG DẪN / THỰC HIỆN MỘT SỐ ĐIỀU TRONG QUY ĐỊNH SỐ …": its title
             add(None if subject == "own" else subject, predicate, objects, cue)
             last = (subject, npos(max(objects[-1].end, objects[-1].title_end)), predicate)
         seen.extend(cits[-MAX_OBJECTS:])
@@ -443,7 +454,10 @@ def relations(found: list[Link], documents: list[Document] = (), own_id: str | N
         if not a or not b or a == b:
             continue
         predicate = k.predicate
-        if predicate == "implements" and types.get(a) == "Hướng dẫn":
+        if predicate == "implements" and types.get(a) == "Hướng dẫn" and (k.subject is not None or "thi hành" in k.cue.lower()):
+            # "Hướng dẫn số 42 … thực hiện Chỉ thị số 50" guides it, and so does a guide that
+            # opens "Thi hành Điều 2 Quyết định số 31 …" (the execution a guide is for); a guide's
+            # own "Thực hiện Chỉ thị số 50 …, Ban … hướng dẫn một số nội dung" carries it out
             predicate = "guides"
         da, db = dates.get(a), dates.get(b)
         if predicate in FORWARD and da and db and da < db:
