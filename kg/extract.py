@@ -392,7 +392,8 @@ def extract_chunks(chunks: Iterable[str], *, base: str = DEFAULT_BASE, path: str
                 warnings.append(f"{c.symbol} at {c.start}: the word says {c.doc_type} but the code is {c.type_code}")
     text = (kept[0] if len(kept) == 1 else "".join(kept)) if keep_text else None
     parts = _merged(parts)
-    related = relations(found, documents, src.id, src.date, src.doc_type, warnings)
+    related = relations(found, documents, src.id, src.date, src.doc_type, warnings,
+                        own_issuer_code=src.issuer_code if src.symbol and src.system == "party" else None)
     starts = [p.start for p in parts]
     for r in related:
         k = bisect.bisect_right(starts, r.cue_start) - 1

@@ -252,6 +252,8 @@ def links(nt: NormalisedText, citations: list[Citation], own: Own | None = None)
                     if successor != "own" or own.speaks(cue.start()):
                         add(None if successor == "own" else successor, "replaces", objects, cue)
                     continue
+                if cue.group(0).lower().startswith("đã"):
+                    continue  # "… đã hết hiệu lực": a fact the text reports, not an act of the text
                 subject = head if head_ok and head not in objects and starts[0] < cue.start() else \
                     _referred(text, s_start, cue.start(), seen, own)
                 if subject is None and own.header and own.speaks(cue.start()):
@@ -435,17 +437,40 @@ def _passive_objects(text, cue_start, cits, starts, ends, npos) -> list[Citation
 FORWARD = {"implements", "reviews", "guides", "amends", "replaces", "repeals", "based_on"}
 
 
+def party_level(issuer_code: str | None) -> int | None:
+    """The level of a Party issuer code: 3 central ("TW", "VPTW", "BTCTW" …), 2 a province or
+    city ("TU", "BTGTU" …), 1 below it (huyện, quận, đảng ủy, chi bộ); None when unknown."""
+    if not issuer_code:
+        return None
+    code = issuer_code.upper().split("-")[0]
+    if code.endswith(("TW", "TƯ")):
+        return 3
+    if code.endswith("TU"):
+        return 2
+    if code in LOWER_CODES or code.startswith("CB"):
+        return 1
+    return None
+
+
+#: Party issuer codes below a province (Hướng dẫn 36-HD/VPTW): huyện, quận, thị, thành ủy trực thuộc, đảng ủy.
+LOWER_CODES = {"HU", "QU", "TXU", "TPU", "ĐU", "ĐUK", "ĐUCS", "ĐB", "CB"}
+
+
 def relations(found: list[Link], documents: list[Document] = (), own_id: str | None = None,
               own_date: str | None = None, own_type: str | None = None,
-              warnings: list[str] | None = None) -> list[Relation]:
+              warnings: list[str] | None = None, own_issuer_code: str | None = None) -> list[Relation]:
     """Links between resolved mentions as relations between documents, each stated once.
     A relation that runs back in time (a subject dated before its object) is dropped, with a
-    warning; "a Hướng dẫn that thực hiện X" guides X."""
+    warning; so is a Party document changing one of a higher body (Quy định 66-QĐ/TW and 399-QĐ/TW:
+    only the issuer or a higher body amends, replaces or repeals a document); "a Hướng dẫn that
+    thực hiện X" guides X."""
     symbols = {d.id: d.symbol for d in documents}
     dates = {d.id: d.date for d in documents}
     types = {d.id: d.doc_type for d in documents}
+    levels = {d.id: party_level(d.issuer_code) for d in documents if d.system == "party"}
     if own_id and own_id not in dates:
         dates[own_id], types[own_id] = own_date, own_type
+        levels[own_id] = party_level(own_issuer_code)
     out: list[Relation] = []
     seen: set[tuple] = set()
     for k in found:
@@ -464,6 +489,12 @@ def relations(found: list[Link], documents: list[Document] = (), own_id: str | N
             if warnings is not None:
                 warnings.append(f"{symbols.get(a, 'the text itself')} {predicate} {symbols.get(b, b)} at {k.cue_start}: "
                                 f"dated {da}, before {db}; not taken as a relation")
+            continue
+        la, lb = levels.get(a), levels.get(b)
+        if predicate in CHANGES and la is not None and lb is not None and la < lb:
+            if warnings is not None:
+                warnings.append(f"{symbols.get(a, 'the text itself')} {predicate} {symbols.get(b, b)} at {k.cue_start}: "
+                                f"a lower body cannot change a higher body's document; not taken as a relation")
             continue
         key = (a, predicate, b)
         if key in seen:
