@@ -13,7 +13,7 @@ import re
 from functools import lru_cache
 from typing import TYPE_CHECKING, Iterable
 
-from . import find, parse, tables
+from . import find, parse, provisions, tables
 from .models import Citation, Extraction, SourceDocument
 from .read import display_name
 from .normalise import NormalisedText, canonical, normalise
@@ -263,6 +263,7 @@ def extract_chunks(chunks: Iterable[str], *, base: str = DEFAULT_BASE, path: str
     for i, chunk in enumerate(chunks):
         nt = normalise(chunk)
         cits = find_citations(nt)
+        provisions.attach(nt, cits)  # pinpoints: "Điều 16", "khoản 4 Điều 1"
         if i == 0:
             src, cits = source_document(nt, cits)
             own = Own(header=bool(src and src.symbol), doc_type=src.doc_type if src else None)

@@ -68,8 +68,17 @@ def add_extraction(g: nx.MultiDiGraph, data: dict, base: str = DEFAULT_BASE) -> 
             continue  # a JSON file edited by hand: no edge to a node nothing describes
         at = r.get("cue_start", r.get("start", 0))
         sentence = next((t for s0, e0, t in spans if s0 <= at < e0), None)
-        g.add_edge(r["subject"], r["object"], key=r["predicate"], relation=r["predicate"], cue=r.get("cue"),
-                   report=name, sentence=sentence)
+        add_relation(g, r["subject"], r["object"], r["predicate"], r.get("provisions") or [], cue=r.get("cue"),
+                     report=name, sentence=sentence)
+
+
+def add_relation(g: nx.MultiDiGraph, a: str, b: str, name: str, provisions: list[str], **attrs) -> None:
+    """One edge per relation between two documents, with the provisions of ``b`` it acts on ([]
+    for the whole), merged over the reports that state it (`kg.provisions.merge`)."""
+    if g.has_edge(a, b, key=name):
+        from .provisions import merge
+        provisions = merge(name, g.edges[a, b, name].get("provisions") or [], provisions)
+    g.add_edge(a, b, key=name, relation=name, provisions=list(provisions), **attrs)
 
 
 def from_extractions(items: list[dict], base: str = DEFAULT_BASE) -> nx.MultiDiGraph:
@@ -129,12 +138,15 @@ def from_store(store) -> nx.MultiDiGraph:
             if name not in node["reports"]:
                 node["reports"].append(name)
             node["sentences"].append({"report": name, "text": r["sentence"]})
-    for r in store.select("""SELECT DISTINCT ?a ?p ?b ?cue ?file WHERE { GRAPH ?r { ?s a kg:RelationStatement ; rdf:subject ?a ;
-            rdf:predicate ?p ; rdf:object ?b ; kg:cue ?cue . ?r dct:source ?file } }"""):
+    from .provisions import sort_key
+    for r in store.select("""SELECT ?a ?p ?b ?cue ?file (GROUP_CONCAT(?prov; separator="|") AS ?provisions) WHERE {
+            GRAPH ?r { ?s a kg:RelationStatement ; rdf:subject ?a ; rdf:predicate ?p ; rdf:object ?b ; kg:cue ?cue .
+            ?r dct:source ?file OPTIONAL { ?s kg:provision ?prov } } } GROUP BY ?s ?a ?p ?b ?cue ?file"""):
         name = {"ensures_implementation_of": "implements", "amends": "amends", "based_on": "based_on",
                 "replaces": "replaces", "repeals": "repeals", "reviews": "reviews", "guides": "guides"}.get(r["p"].rsplit("#", 1)[-1])
         if name and r["a"] in g and r["b"] in g:
-            g.add_edge(r["a"], r["b"], key=name, relation=name, cue=r["cue"], report=Path(r["file"]).name)
+            provisions = sorted(set(filter(None, (r["provisions"] or "").split("|"))), key=sort_key)
+            add_relation(g, r["a"], r["b"], name, provisions, cue=r["cue"], report=Path(r["file"]).name)
     for r in store.select("""SELECT ?doc ?field (GROUP_CONCAT(DISTINCT STR(?v); separator="|") AS ?vals) WHERE {
             ?c a kg:Conflict ; kg:about ?doc ; kg:field ?field ; kg:value ?v } GROUP BY ?doc ?field"""):
         if r["doc"] in g:

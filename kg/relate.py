@@ -26,9 +26,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 from itertools import groupby
 
-from . import find, tables
+from . import find, provisions, tables
 from .models import Citation, Document, Relation
 from .normalise import NormalisedText
+from .provisions import merge
 
 _CUE = (
     r"(?:(?P<guides>hướng dẫn (?:việc )?(?:tổ chức )?(?:thực hiện|thi hành))"
@@ -48,19 +49,21 @@ CUE = re.compile(_CUE, re.I)
 CUE_LOWER = re.compile(_CUE)
 #: Between the subject's own date/issuer/title and the cue: nothing, or "về", "về việc", "để".
 ATTACH_GAP = re.compile(r"\s{0,3}[,:]?\s{0,3}(?:(?:về|về việc|nhằm|để)\s{1,3})?(?:(?:việc|tiếp tục)\s{1,3})?", re.I)
-#: Between the cue and its object: "một số điều của", "Điều 2", "cho", "có hiệu quả".
+#: Between the cue and its object: "một số điều của", "Điều 2", "khoản 1, khoản 2 Điều 5", "cho",
+#: "có hiệu quả" (the object's pinpoints: kg.provisions).
+_PINPOINTS = rf"(?-i:{provisions.PINPOINTS}),?"
 OBJECT_GAP = re.compile(
-    r"\s{0,3}(?:(?:một số (?:điều|quy định|nội dung)|nội dung|các nội dung|các quy định|Điều \d{1,3}(?: {1,2}khoản \d{1,2})?)"
-    r"(?: (?:của|trong|tại))?\s{1,3})?"
+    rf"\s{{0,3}}(?:(?:một số (?:điều|quy định|nội dung)|nội dung|các nội dung|các quy định|{_PINPOINTS})"
+    r"(?: (?:của|trong|tại|thuộc))?\s{1,3})?"
     r"(?:(?:có hiệu quả|hiệu quả|nghiêm túc|tốt|các|việc|cho)\s{1,3}){0,2}", re.I)
-LIST_GAP = re.compile(r"\s{0,3}(?:,|và|, và)\s{1,3}")
+LIST_GAP = re.compile(rf"\s{{0,3}}(?:,|và|, và)\s{{1,3}}(?:{_PINPOINTS}(?: (?:của|trong|tại|thuộc))?\s{{1,3}})?")
 #: In the scope of a cue that opens a clause, a list item may follow words about the one before
 #: ("Thi hành Điều 2 Quyết định … số31-QĐ/TW, ngày … ban hành Quy định “…” và Điều 2 Quyết định …
 #: số91-QĐ/TW"): the next item is joined by ",", ";" or "và" (and an article reference), within
 #: one clause (no cue that opens another clause in between).
 SCOPE_GAP = re.compile(
     r"[^.;:!?\n“”\"]{0,200}(?:“[^”\n]{0,300}”[^.;:!?\n“”\"]{0,40})?\s{0,3}(?:,|và|, và|;|; và)\s{1,3}"
-    r"(?:Điều \d{1,3}\s{1,3}(?:(?:của|trong)\s{1,3})?)?")
+    rf"(?:{_PINPOINTS}\s{{1,3}}(?:(?:của|trong|tại|thuộc)\s{{1,3}})?)?")
 PASSIVE_WORDS = ("hiệu lực", "bãi bỏ")  # a sentence without them has no passive cue to look for
 #: Between a passive object and its cue: "… kể từ ngày 06/7/2022".
 PASSIVE_GAP = re.compile(r"\s{0,3},?\s{0,3}(?:(?:kể từ|từ) {1,2}ngày {1,2}[\d/\-]{6,10}\s{0,3},?\s{0,3})?")
@@ -303,7 +306,7 @@ def relations(found: list[Link], documents: list[Document] = (), own_id: str | N
     if own_id and own_id not in dates:
         dates[own_id], types[own_id] = own_date, own_type
     out: list[Relation] = []
-    seen: set[tuple] = set()
+    seen: dict[tuple, Relation] = {}
     for k in found:
         a = k.subject.document if k.subject is not None else own_id
         b = k.object.document
@@ -319,10 +322,11 @@ def relations(found: list[Link], documents: list[Document] = (), own_id: str | N
                                 f"dated {da}, before {db}; not taken as a relation")
             continue
         key = (a, predicate, b)
-        if key in seen:
+        if key in seen:  # stated again: the provisions acted on add up (kg.provisions.merge)
+            seen[key].provisions = merge(predicate, seen[key].provisions, k.object.provisions)
             continue
-        seen.add(key)
         start = k.subject.start if k.subject is not None else min(k.cue_start, k.object.start)
-        out.append(Relation(a, predicate, b, min(start, k.object.start), max(k.object.end, k.cue_end),
-                            k.cue, k.cue_start, k.cue_end, provisions=list(k.object.provisions)))
+        seen[key] = Relation(a, predicate, b, min(start, k.object.start), max(k.object.end, k.cue_end),
+                             k.cue, k.cue_start, k.cue_end, provisions=list(k.object.provisions))
+        out.append(seen[key])
     return out
