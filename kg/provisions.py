@@ -21,14 +21,16 @@ from .normalise import NormalisedText
 
 #: Unit words as a drafter writes them (Nghị định 30/2020/NĐ-CP; Hướng dẫn 36-HD/VPTW), finest
 #: first: their rank says which contains which ("khoản 2 Điều 3": the khoản is inside the Điều).
-UNITS = {"tiết": 0, "điểm": 1, "khoản": 2, "Điều": 3, "Mục": 4, "Chương": 5, "Phần": 6}
+UNITS = {"tiết": 0, "điểm": 1, "khoản": 2, "Điều": 3, "tiểu mục": 4, "Mục": 5, "Chương": 6, "Phần": 7}
 _UNIT_WORDS = {
     "tiết": ("tiết", "Tiết", "TIẾT"), "điểm": ("điểm", "Điểm", "ĐIỂM"), "khoản": ("khoản", "Khoản", "KHOẢN"),
-    "Điều": ("Điều", "điều", "ĐIỀU"), "Mục": ("Mục", "mục", "MỤC"), "Chương": ("Chương", "chương", "CHƯƠNG"),
-    "Phần": ("Phần", "phần", "PHẦN"),
+    "Điều": ("Điều", "điều", "ĐIỀU"), "tiểu mục": ("tiểu mục", "Tiểu mục", "TIỂU MỤC"), "Mục": ("Mục", "mục", "MỤC"),
+    "Chương": ("Chương", "chương", "CHƯƠNG"), "Phần": ("Phần", "phần", "PHẦN"),
 }
 CANONICAL = {w: unit for unit, words in _UNIT_WORDS.items() for w in words}
-_UNIT = "(?:" + "|".join(sorted(CANONICAL, key=len, reverse=True)) + ")"
+#: A unit word that ends a longer word is none ("danh mục 4", "hạng mục 2", "thời điểm").
+_NOT_AFTER = "".join(f"(?<!{w} )" for w in ("danh", "Danh", "hạng", "Hạng", "thời", "địa", "quan", "đặc"))
+_UNIT = rf"(?<!\w){_NOT_AFTER}(?:" + "|".join(sorted(CANONICAL, key=len, reverse=True)) + ")"
 _ORDINAL = r"thứ (?:nhất|hai|ba|tư|năm|sáu|bảy|tám|chín|mười)"
 #: What numbers a unit: "16", "10a", "2.1", "II", "a", "thứ hai". A letter or a Roman numeral
 #: must end the word ("Điều lệ", "Mục tiêu", "Chương trình" are no pinpoints).
@@ -72,7 +74,7 @@ def _parse(run: str) -> list[str]:
         num = m.group("num")
         if unit is None:
             continue
-        if unit in ("Mục", "Chương", "Phần") and num.islower() and len(num) == 1:
+        if unit in ("tiểu mục", "Mục", "Chương", "Phần") and num.islower() and len(num) == 1:
             continue  # "Mục a" is no numbering of these
         if sep in ("đến", "tới", "-") and chains and chains[-1][0][0] == unit:
             span = _expand(chains[-1][0][1], num)
@@ -91,7 +93,7 @@ def _parse(run: str) -> list[str]:
             a += [x for x in b if UNITS[x[0]] > UNITS[a[-1][0]]]
     out: list[str] = []
     for chain in chains:
-        s = " ".join(f"{u} {n.upper() if u in ('Mục', 'Chương', 'Phần') and not n.startswith('thứ') else n}"
+        s = " ".join(f"{u} {n.upper() if u in ('tiểu mục', 'Mục', 'Chương', 'Phần') and not n.startswith('thứ') else n}"
                      for u, n in chain)
         if s not in out:
             out.append(s)
