@@ -119,11 +119,17 @@ def _heading(text: str, start: int, end: int) -> bool:
 
 def pinpoints(nt: NormalisedText, citations: list[Citation]) -> list[list[str]]:
     """For each citation (in the order given), the pinpoints the text attaches to it. Pure."""
+    return [found for found, _ in _pinpoints(nt, citations)]
+
+
+def _pinpoints(nt: NormalisedText, citations: list[Citation]) -> list[tuple[list[str], int]]:
+    """Each citation's pinpoints, and how many of them (the last) follow it behind "tại"."""
     text = nt.norm
     order = sorted(range(len(citations)), key=lambda i: citations[i].start)
     spans = [(nt.to_norm(citations[i].start), nt.to_norm(citations[i].end),
               nt.to_norm(max(citations[i].end, citations[i].title_end))) for i in order]
     out: list[list[str]] = [[] for _ in citations]
+    at = [0] * len(citations)
     taken_before: list[tuple[int, int] | None] = [None] * len(order)
     prev_end = 0
     for k, (s, e, _) in enumerate(spans):
@@ -150,8 +156,10 @@ def pinpoints(nt: NormalisedText, citations: list[Citation]) -> list[list[str]]:
                 continue  # the run is the next citation's ("… tại Điều 2 Nghị định số B")
             found = [p for p in _parse(m.group()) if p not in out[order[k]]]
             out[order[k]] = out[order[k]] + found
+            if "(" not in g.group():
+                at[order[k]] = len(found)
             break
-    return out
+    return list(zip(out, at))
 
 
 def _chain_commas(run: str) -> bool:
@@ -163,8 +171,15 @@ def _chain_commas(run: str) -> bool:
 
 def attach(nt: NormalisedText, citations: list[Citation]) -> None:
     """Fill each citation's `provisions` (see `pinpoints`)."""
-    for c, found in zip(citations, pinpoints(nt, citations)):
-        c.provisions = found
+    for c, (found, at) in zip(citations, _pinpoints(nt, citations)):
+        c.provisions, c.provisions_at = found, at
+
+
+def acted_on(c: Citation) -> list[str]:
+    """The provisions a relation whose object is this mention acts on: those before it ("bãi bỏ
+    Điều 16 Thông tư …") or in brackets after it, not those behind "tại" after it ("Quyết định A
+    bãi bỏ Quyết định B tại Điều 2": A's Điều 2 may be where it says so)."""
+    return c.provisions[:len(c.provisions) - c.provisions_at]
 
 
 def merge(predicate: str, had: list[str], new: list[str]) -> list[str]:

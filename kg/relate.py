@@ -29,7 +29,7 @@ from itertools import groupby
 from . import find, provisions, tables
 from .models import Citation, Document, Relation
 from .normalise import NormalisedText
-from .provisions import merge
+from .provisions import acted_on, merge
 
 _CUE = (
     r"(?:(?P<guides>hướng dẫn (?:việc )?(?:tổ chức )?(?:thực hiện|thi hành))"
@@ -323,10 +323,10 @@ def relations(found: list[Link], documents: list[Document] = (), own_id: str | N
             continue
         key = (a, predicate, b)
         if key in seen:  # stated again: the provisions acted on add up (kg.provisions.merge)
-            seen[key].provisions = merge(predicate, seen[key].provisions, k.object.provisions)
+            seen[key].provisions = merge(predicate, seen[key].provisions, acted_on(k.object))
             continue
         start = k.subject.start if k.subject is not None else min(k.cue_start, k.object.start)
         seen[key] = Relation(a, predicate, b, min(start, k.object.start), max(k.object.end, k.cue_end),
-                             k.cue, k.cue_start, k.cue_end, provisions=list(k.object.provisions))
+                             k.cue, k.cue_start, k.cue_end, provisions=acted_on(k.object))
         out.append(seen[key])
     return out

@@ -104,6 +104,15 @@ def test_relations_carry_the_provisions_they_act_on():
         acted("Căn cứ Điều 12 Quy định số 366-QĐ/TW ngày 30/8/2025 của Bộ Chính trị;")
 
 
+def test_a_pinpoint_after_tai_is_not_what_a_relation_acts_on():
+    """"Quyết định A bãi bỏ Quyết định B tại Điều 2" may say where A says so: B is cited with Điều
+    2, but the repeal is not taken as partial; in brackets, the pinpoint is B's."""
+    text = "Quyết định số 25-QĐ/TU ngày 5/5/2024 bãi bỏ Quyết định số 10-QĐ/TU ngày 1/1/2020 tại Điều 2."
+    assert cited(text)["10-QĐ/TU"] == ["Điều 2"] and acted(text) == {("repeals", "10-QĐ/TU", ())}
+    text = "Quyết định số 25-QĐ/TU ngày 5/5/2024 bãi bỏ Quyết định số 10-QĐ/TU ngày 1/1/2020 (khoản 1 Điều 2)."
+    assert acted(text) == {("repeals", "10-QĐ/TU", ("khoản 1 Điều 2",))}
+
+
 def test_a_relation_stated_twice():
     """A whole repeal wins over a partial one; an amendment's provisions add up."""
     assert merge("repeals", ["Điều 2"], []) == [] and merge("repeals", ["Điều 2"], ["Điều 3"]) == ["Điều 2", "Điều 3"]
