@@ -14,7 +14,7 @@ from urllib.parse import quote
 from .lineage import STATUS_RANK, STATUS_VI
 from .provisions import compact
 from .models import Extraction
-from .viz import TYPE_COLOURS, RELATION_STYLES
+from .viz import FIELD_VI, RELATION_STYLES, RELATION_VI, TYPE_COLOURS
 
 PAGE = """<!DOCTYPE html>
 <html lang="vi"><head><meta charset="utf-8">
@@ -111,16 +111,41 @@ def status_here(ex: Extraction, doc: str, symbol_of: dict) -> str:
     return STATUS_VI["no change known"]
 
 
-def annotate(ex: Extraction, graph_href: str = "graph.html") -> str:
-    text = ex.text
+def card_data(ex: Extraction) -> dict:
+    """What the hover card shows for each document the report cites: relations in Vietnamese,
+    read from the document's side ("thực hiện 05-CT/TW", "được sơ kết / tổng kết bởi báo cáo
+    này"), never a raw IRI."""
+    own = ex.source_document.id if ex.source_document else None
     symbol_of = {d.id: d.symbol for d in ex.documents}
+
+    def name(iri):
+        if iri in symbol_of:
+            return symbol_of[iri]
+        return "văn bản này" if iri == own and ex.source_document.symbol else "báo cáo này"
     docs = {}
     for d in ex.documents:
-        rels = [[r.predicate, symbol_of.get(r.object, r.object)] for r in ex.relations if r.subject == d.id]
-        rels += [[f"← {r.predicate}", symbol_of.get(r.subject, r.subject)] for r in ex.relations if r.object == d.id]
-        docs[d.id] = {"symbol": d.symbol, "doc_type": d.doc_type, "date": d.date, "issuer": d.issuer, "title": d.title,
-                      "mentions": d.mentions, "relations": rels, "status": status_here(ex, d.id, symbol_of),
-                      "conflicts": [{"field": c.field, "values": [str(v) for v in c.values]} for c in d.conflicts]}
+        rels = [[RELATION_VI[r.predicate][0], name(r.object)] for r in ex.relations if r.subject == d.id]
+        rels += [[RELATION_VI[r.predicate][1], name(r.subject)] for r in ex.relations if r.object == d.id]
+        docs[d.id] = {"symbol": d.symbol, "doc_type": d.doc_type, "date": vn_date(d.date), "issuer": d.issuer,
+                      "title": d.title, "mentions": d.mentions, "relations": rels,
+                      "status": status_here(ex, d.id, symbol_of),
+                      "conflicts": [{"field": FIELD_VI.get(c.field, c.field), "values": [vn_date(str(v)) for v in c.values]}
+                                    for c in d.conflicts]}
+    return docs
+
+
+def vn_date(iso: str | None) -> str | None:
+    """2021-05-18 → 18/05/2021 (dates on pages read as Vietnamese write them)."""
+    if not iso or len(iso) < 10 or iso[4] != "-":
+        return iso
+    return f"{iso[8:10]}/{iso[5:7]}/{iso[:4]}"
+
+
+def annotated_text(ex: Extraction, href_for=None) -> str:
+    """The report's text as HTML: every character escaped, citations as ``a.cit`` (linking to
+    ``href_for(document IRI)`` when given, else focusable without a link), relation cues as
+    ``mark.rel``, the little Markdown it carries shown as it reads."""
+    text = ex.text
     type_of = {d.id: d.doc_type_id for d in ex.documents}
     spans = [(c.start, c.end, "cit", c) for c in ex.citations]
     taken = [(c.start, c.end) for c in ex.citations]
@@ -137,20 +162,29 @@ def annotate(ex: Extraction, graph_href: str = "graph.html") -> str:
         inner = html.escape(text[start:end])
         if kind == "cit":
             colour = TYPE_COLOURS.get(type_of.get(obj.document) or "", "#999999")
-            href = f"{html.escape(graph_href)}#{quote(obj.document or '', safe='')}"
-            out.append(f'<a class="cit" style="--c:{colour}" href="{href}" data-doc="{html.escape(obj.document or "")}">{inner}</a>')
+            link = f'href="{html.escape(href_for(obj.document))}"' if href_for and obj.document else 'tabindex="0"'
+            out.append(f'<a class="cit" style="--c:{colour}" {link} data-doc="{html.escape(obj.document or "")}">{inner}</a>')
         else:
             colour = RELATION_STYLES[obj.predicate]["color"]
-            out.append(f'<mark class="rel" style="--c:{colour}" title="{html.escape(obj.predicate)}">{inner}</mark>')
+            out.append(f'<mark class="rel" style="--c:{colour}" title="{html.escape(RELATION_VI[obj.predicate][0])}">{inner}</mark>')
         pos = end
     out.append(html.escape(text[pos:]))
-    body = markdown_marks("".join(out))
+    return markdown_marks("".join(out))
+
+
+def legend(ex: Extraction) -> str:
     used_types = sorted({(d.doc_type, TYPE_COLOURS.get(d.doc_type_id or "", "#999999")) for d in ex.documents if d.doc_type})
     used_rels = sorted({r.predicate for r in ex.relations})
-    legend = "".join(f'<span><i style="--c:{c}"></i>{html.escape(t)}</span>' for t, c in used_types) + \
-        "".join(f'<span><i class="rel" style="--c:{RELATION_STYLES[p]["color"]}"></i>{html.escape(p)}</span>' for p in used_rels)
+    return "".join(f'<span><i style="--c:{c}"></i>{html.escape(t)}</span>' for t, c in used_types) + \
+        "".join(f'<span><i class="rel" style="--c:{RELATION_STYLES[p]["color"]}"></i>{html.escape(RELATION_VI[p][0])}</span>'
+                for p in used_rels)
+
+
+def annotate(ex: Extraction, graph_href: str | None = None) -> str:
+    """The annotated page. Citations link to ``graph_href#<IRI>`` (a `kg viz` page) when given;
+    without it they link nowhere (a graph.html that may not exist is no link)."""
+    href_for = (lambda iri: f"{graph_href}#{quote(iri, safe='')}") if graph_href else None
     name = (ex.path or "-").rsplit("/", 1)[-1]
-    summary = (f"{len(ex.citations)} trích dẫn · {len(ex.documents)} văn bản · {len(ex.relations)} quan hệ "
-               f"({len(ex.citations)} citations, {len(ex.documents)} documents, {len(ex.relations)} relations)")
-    return PAGE.format(title=html.escape(name), summary=html.escape(summary), body=body, legend=legend,
-                       data=_json_for_script(docs))
+    summary = f"{len(ex.citations)} trích dẫn · {len(ex.documents)} văn bản · {len(ex.relations)} quan hệ"
+    return PAGE.format(title=html.escape(name), summary=html.escape(summary), body=annotated_text(ex, href_for),
+                       legend=legend(ex), data=_json_for_script(card_data(ex)))

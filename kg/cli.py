@@ -510,7 +510,7 @@ def viz(
             _fail("--lineage draws one document's lineage: give --focus SYMBOL")
         part = select(g, focus=focus, depth=depth, issuer=issuer, doc_type=doc_type, year_from=year_from,
                       year_to=year_to, relations=rels, only_lineage=lineage_only)
-        html = render(part, title=title, force=force)
+        html = render(part, title=title, force=force, focus=focus)
     except VizError as e:
         _fail(str(e))
     try:
@@ -520,6 +520,9 @@ def viz(
     docs = sum(1 for _, a in part.nodes(data=True) if a["kind"] == "document")
     err.print(plain(f"kg: wrote {out}: {docs} documents, {part.number_of_nodes() - docs} reports, "
                     f"{part.number_of_edges()} edges"))
+    if part.number_of_nodes() > 1000:
+        err.print(plain(f"kg: {part.number_of_nodes()} nodes is more than a drawing shows legibly (about 1,000); "
+                        f"`kg site … --out site/` makes a page per document, or narrow with --focus SYMBOL"))
 
 
 @app.command()
@@ -663,7 +666,8 @@ def export(
 def annotate(
     path: str = typer.Argument(..., help="A report."),
     out: str = typer.Option(..., "--out", "-o", help="The HTML file to write."),
-    graph: str = typer.Option("graph.html", "--graph", help="The `kg viz` page citations link to."),
+    graph: Optional[str] = typer.Option(None, "--graph", help="The `kg viz` page citations link to (without it, "
+                                        "citations link nowhere: `kg site` makes pages that link every document)."),
     encoding: Optional[str] = typer.Option(None, "--encoding", help="Text encoding of the reports when not UTF-8/UTF-16 with BOM (e.g. cp1258)."),
 ):
     """The report's text with every citation highlighted and linked to the graph."""
@@ -681,6 +685,86 @@ def annotate(
     except OSError as e:
         _fail(f"cannot write {out}: {e.strerror or e}")
     err.print(plain(f"kg: wrote {out}"))
+
+
+@app.command()
+def site(
+    paths: Optional[List[str]] = typer.Argument(None, help="Reports or `kg extract --format json` files (or use --store)."),
+    store: Optional[str] = typer.Option(None, "--store", "-s", help="A store (folder or SPARQL server URL) instead of reports."),
+    out: str = typer.Option("site", "--out", "-o", help="The site's folder (made if missing; a rebuild rewrites only "
+                            "the pages whose facts changed)."),
+    encoding: Optional[str] = typer.Option(None, "--encoding", help="Text encoding of the reports when not UTF-8/UTF-16 with BOM (e.g. cp1258)."),
+):
+    """A static website of the archive: an index with search and filters, a page per document
+    (status, lược đồ, implementation tree, citing reports, neighbourhood), per report, per issuing
+    body and per year. Opens by double-click, offline, with no server."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from .site import SiteError, build
+
+    started = time.perf_counter()
+    columns = [TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn()]
+    with Progress(*columns, console=err, transient=True, disable=not err.is_terminal) as progress:
+        if store:
+            task = progress.add_task("reading the store", total=None)
+            g, texts = _graph_from(None, store, encoding), {}
+        else:
+            task = progress.add_task("reading reports", total=None)
+            g, texts = _site_inputs(paths, encoding, lambda done, total: progress.update(task, completed=done, total=total))
+        read_s = time.perf_counter() - started
+        progress.update(task, description="writing pages", completed=0, total=None)
+        try:
+            result = build(g, out, texts=texts,
+                           progress=lambda done, total: progress.update(task, completed=done, total=total))
+        except SiteError as e:
+            _fail(str(e))
+        except OSError as e:
+            _fail(f"cannot write {out}: {e.strerror or e}")
+    seconds = time.perf_counter() - started
+    err.print(plain(f"kg: wrote {out}/index.html: {result.documents} documents, {result.reports} reports, "
+                    f"{result.pages} pages ({result.written} written, {result.pages - result.written} unchanged, "
+                    f"{result.removed} removed), {result.bytes / 1e6:.1f} MB, largest {result.largest[0] / 1e3:.0f} KB, "
+                    f"{seconds:.1f} s ({read_s:.1f} s reading, {seconds - read_s:.1f} s pages)"))
+
+
+def _site_inputs(paths, encoding, on_progress):
+    """The graph of reports or JSON extractions, and the annotated text of each report read here
+    (its citations linking to the site's document pages)."""
+    from .annotate import annotated_text, legend
+    from .extract import extract_report
+    from .formats import extraction_json
+    from .graph import from_extractions, load_json_extractions
+    from .rdf import report_iri
+    from .resolve import DEFAULT_BASE
+    from .site.facts import doc_slug
+
+    if not paths:
+        _fail("give reports, JSON extractions, or --store")
+    missing = [p for p in paths if not os.path.exists(p)]
+    if missing:
+        _fail(f"{missing[0]}: no such file or folder")
+    files = list(expand(paths))
+    items, texts = [], {}
+    for i, f in enumerate(files, 1):
+        if f.lower().endswith((".json", ".jsonl")):
+            try:
+                items += load_json_extractions(f)
+            except (OSError, ValueError, KeyError) as e:
+                _fail(f"{f}: not a kg extract JSON file ({e.__class__.__name__})")
+        else:
+            try:
+                ex = extract_report(read_report(f, encoding))
+            except ReadError as e:
+                _fail(str(e))
+            items.append(extraction_json(ex))
+            if ex.text is not None:
+                texts[report_iri(DEFAULT_BASE, ex.sha256 or "")] = (
+                    annotated_text(ex, lambda iri: f"../van-ban/{doc_slug(iri)}.html"), legend(ex))
+        on_progress(i, len(files))
+    try:
+        return from_extractions(items), texts
+    except (KeyError, TypeError) as e:
+        _fail(f"not a kg extract JSON file (missing {e})")
 
 
 def _click_exceptions() -> tuple[tuple, tuple]:

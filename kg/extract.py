@@ -10,13 +10,15 @@ import bisect
 import dataclasses
 import hashlib
 import re
+import unicodedata
 from functools import lru_cache
 from typing import TYPE_CHECKING, Iterable
 
 from . import find, parse, provisions, tables
-from .models import Citation, Extraction, SourceDocument
+from .layout import Layout, layout
+from .models import Citation, Extraction, Part, SourceDocument
 from .read import display_name
-from .normalise import NormalisedText, canonical, normalise
+from .normalise import NormalisedText, canonical, normalise, suspect_chars
 from .relate import Link, Own, links, relations
 from .resolve import DEFAULT_BASE, canonical_symbol, document_iri, report_iri, resolve
 
@@ -135,13 +137,60 @@ def _title_line(norm: str, pos: int) -> bool:
     return norm.count("\n", 0, pos) < 8 and not line.endswith((".", ";", ":"))
 
 
-def source_document(nt: NormalisedText, citations: list[Citation]) -> tuple[SourceDocument | None, list[Citation]]:
+_META_DATE = re.compile(r"Ngày ban hành\W{0,12}(\d{1,2})/(\d{1,2})/(\d{4})")
+_META_TYPE = re.compile(r"Loại văn bản\W{0,12}([^\W\d_][^\n|*]{1,30})")
+
+
+def _own_from_layout(nt: NormalisedText, citations: list[Citation], lay: Layout):
+    """The own document from the header the layout found ("Số: 55/2025/NQ-HĐND", "Số:" with the
+    symbol on the next line or cell), or, with no header, from a site's "Số hiệu" table. Every
+    other mention of that symbol (the site's table, page titles, annex captions "Kèm theo Nghị
+    quyết số …") is the text naming itself, not a citation."""
+    norm = nt.norm
+    for span, header in ((lay.number, True), (lay.meta_number, False)):
+        if span is None:
+            continue
+        i, c = next(((i, c) for i, c in enumerate(citations)
+                     if not c.short_form and span[0] <= nt.to_norm(c.symbol_start) < span[1]), (0, None))
+        if c is None:
+            continue
+        # before the header, only the page naming the document itself: its title line, or the
+        # site's summary around a "Số hiệu" table (a page the site keeps for that document)
+        if any(not o.short_form and not (_same_document(o, c) and (
+                lay.meta_number is not None or _title_line(norm, nt.to_norm(o.start)))) for o in citations[:i]):
+            # a page that cites other documents before reproducing this one (news above a
+            # reproduced text): the document stays a citation; its layout speaks for it
+            return SourceDocument(None, None, None, None, reproduced=c), citations  # see extract_chunks
+        if header:
+            date = parse.iso_date(*lay.date) if lay.date else None
+            head = lay.span("header")
+            before = norm[head[0] if head else max(0, span[0] - 600):span[0]].splitlines()
+            type_lines = norm[lay.doc_type_line[0]:lay.doc_type_line[1]].split(" SỐ")[:1] if lay.doc_type_line else []
+            doc_type, issuer = _heading_type(type_lines), _heading_body(before)
+        else:
+            m = _META_DATE.search(norm, span[0], span[0] + 1500)
+            date = parse.iso_date(*m.groups()) if m else None
+            t = _META_TYPE.search(norm, span[0], span[0] + 1500)
+            word = t and tables.type_by_word(c.system).get(t.group(1).strip().lower())
+            doc_type, issuer = (word.vi if word else None), None
+        doc = SourceDocument(canonical_symbol(c), doc_type or c.doc_type, date, issuer, c.symbol_start, c.symbol_end)
+        doc.system, doc.number, doc.type_code, doc.issuer_code = c.system, c.number, c.type_code, c.issuer_code
+        return doc, [o for o in citations if not _same_document(o, c)]
+    return None
+
+
+def source_document(nt: NormalisedText, citations: list[Citation],
+                    lay: Layout | None = None) -> tuple[SourceDocument | None, list[Citation]]:
     """The report's own header ("Số: 97-QĐ/TW", "Hà Nội, ngày 07 tháng 02 năm 2023", "QUY ĐỊNH")
     when it opens the text, before any citation but a page title naming the same document. A
     header further down belongs to a document the page reproduces, and stays a mention of it.
     The header's date is read before the first citation after it: "Căn cứ Nghị quyết số …, ngày
     25 tháng 10 năm 2017" dates the cited resolution, never the report."""
     norm = nt.norm
+    if lay is not None and (lay.number or lay.meta_number):
+        found = _own_from_layout(nt, citations, lay)
+        if found is not None:
+            return found
     head_lines = norm[:1500].splitlines()[:15]
     for i, c in enumerate(citations):
         if c.short_form:
@@ -256,6 +305,7 @@ def extract_chunks(chunks: Iterable[str], *, base: str = DEFAULT_BASE, path: str
     held whole): citations and their links are found piece by piece, then resolved together."""
     citations: list[Citation] = []
     found: list[Link] = []
+    parts: list[Part] = []
     src = None
     offset = 0
     digest = hashlib.sha256()
@@ -264,11 +314,18 @@ def extract_chunks(chunks: Iterable[str], *, base: str = DEFAULT_BASE, path: str
         nt = normalise(chunk)
         cits = find_citations(nt)
         provisions.attach(nt, cits)  # pinpoints: "Điều 16", "khoản 4 Điều 1"
+        lay = layout(nt.norm) if i == 0 else None
         if i == 0:
-            src, cits = source_document(nt, cits)
-            own = Own(header=bool(src and src.symbol), doc_type=src.doc_type if src else None)
+            src, cits = source_document(nt, cits, lay)
+            # a document reproduced below other text is cited, not the text's own: its layout is
+            # reported, but it speaks for nothing (the answer keys read such pages this way)
+            own = Own(header=bool(src and src.symbol), doc_type=src.doc_type if src else None,
+                      layout=None if src is not None and src.reproduced is not None else lay)
+            parts = lay.in_original(nt)
         else:
             own.preamble_end = 0
+            own.layout = _continued(own.layout, len(nt.norm))
+            parts += [Part(p.kind, p.start + offset, p.end + offset) for p in own.layout.in_original(nt)]
         chunk_links = links(nt, cits, own)  # relations never cross a sentence, so never a chunk
         for c in cits:
             _shift(c, offset)
@@ -287,6 +344,11 @@ def extract_chunks(chunks: Iterable[str], *, base: str = DEFAULT_BASE, path: str
     src = src or SourceDocument(None, None, None, None)
     src.id = _cited_as_own(src, documents, found) or own_iri(base, src, sha256)
     for c in citations:
+        odd = suspect_chars(c.text[c.symbol_start - c.start:c.symbol_end - c.start])
+        if odd:
+            names = ", ".join(f"{unicodedata.name(ch, hex(ord(ch)))}" for ch in odd)
+            warnings.append(f"{c.symbol} at {c.start}: the symbol is written with look-alike characters "
+                            f"({names}); read as {c.symbol}")
         if c.rejected_date:
             warnings.append(f"{c.symbol} at {c.start}: the date {c.rejected_date} cannot be right; ignored")
         if c.doc_type and c.type_code and c.type_from_word and c.system == "party":
@@ -294,9 +356,33 @@ def extract_chunks(chunks: Iterable[str], *, base: str = DEFAULT_BASE, path: str
             if codes and c.type_code.upper() not in codes:
                 warnings.append(f"{c.symbol} at {c.start}: the word says {c.doc_type} but the code is {c.type_code}")
     text = (kept[0] if len(kept) == 1 else "".join(kept)) if keep_text else None
-    return Extraction(text=text, citations=citations, documents=documents,
-                      relations=relations(found, documents, src.id, src.date, src.doc_type, warnings),
-                      source_document=src, warnings=warnings, path=path, sha256=sha256, chars=offset)
+    parts = _merged(parts)
+    related = relations(found, documents, src.id, src.date, src.doc_type, warnings)
+    starts = [p.start for p in parts]
+    for r in related:
+        k = bisect.bisect_right(starts, r.cue_start) - 1
+        r.part = parts[k].kind if k >= 0 and r.cue_start < parts[k].end else None
+    return Extraction(text=text, citations=citations, documents=documents, relations=related,
+                      source_document=src, warnings=warnings, parts=parts, path=path, sha256=sha256, chars=offset)
+
+
+def _continued(previous: Layout | None, length: int) -> Layout:
+    """The layout of a later piece of a text read in pieces: the part the last piece ended in
+    goes on (a body, or an annex), since a header only opens a text."""
+    kind = previous.parts[-1].kind if previous and previous.parts else "body"
+    kind = kind if kind in ("body", "annex") else "body"
+    return Layout(parts=[Part(kind, 0, length)] if length else [], document=bool(previous and previous.document))
+
+
+def _merged(parts: list[Part]) -> list[Part]:
+    """Adjacent parts of one kind (a body over several pieces) as one."""
+    out: list[Part] = []
+    for p in parts:
+        if out and out[-1].kind == p.kind and out[-1].end >= p.start:
+            out[-1] = Part(p.kind, out[-1].start, max(out[-1].end, p.end))
+        else:
+            out.append(p)
+    return out
 
 
 def own_iri(base: str, src: SourceDocument, sha256: str) -> str:

@@ -17,13 +17,18 @@ _UP = "A-ZĐƯ"
 _LETTER = "A-Za-zĐđƯư"
 
 PARTY_SYMBOL = (
-    rf"(?<![\d/.\-])(?P<pnum>\d{{1,4}}) {{0,2}}- {{0,2}}(?P<ptype>[A-ZĐ][{_LETTER}]{{0,3}})"
-    rf" {{0,2}}/ {{0,2}}(?P<piss>[{_UP}][{_UP}]{{0,9}}(?:-[{_UP}][{_UP}]{{0,9}})?)(?![\w/])"
+    rf"(?<![\d/.\-])(?P<pnum>[0-9]{{1,5}}) {{0,2}}- {{0,2}}(?P<ptype>[A-ZĐ][{_LETTER}]{{0,3}})"
+    rf" {{0,2}}/ {{0,2}}(?P<piss>[{_UP}][{_UP}]{{0,9}}(?:-[{_UP}][{_UP}]{{0,9}})?)"
+    rf"(?:/(?P<psuffix>[a-z]{{1,3}})|/(?P<ptail>[{_UP}]{{1,6}}))?(?![\w/])"
 )
+# State symbols; the old ones (1945-1990) too: "23/SL", "100/TTg", "03/NĐ-76" (the year after the
+# code), "3/NQ/1976", "553BNV/HCĐP/NĐ". Spaces a typist put beside a "/" or "-" are allowed once:
+# "15 /2024/TT-NHNN", "75/KH- UBND", "135/2020/NĐ -CP" (never " - ", which joins a sentence).
 STATE_SYMBOL = (
-    rf"(?<![\d/.\-])(?P<snum>\d{{1,5}}[a-zđ]?)(?:/(?P<syear>(?:19|20)\d\d))?/"
-    rf"(?P<scode>[A-ZĐ][{_LETTER}]{{0,7}}\d{{0,3}}(?:/[A-ZĐ][{_LETTER}]{{0,9}}(?=-))?"
-    rf"(?:-[A-ZĐ][{_LETTER}\d&]{{0,11}}){{0,2}})(?![\w/])"
+    rf"(?<![\d/.\-])(?P<snum>[0-9]{{1,5}}(?:[a-zđ]|[A-ZĐ]{{2,4}}(?=/))?) ?(?:/(?P<syear>(?:19|20)[0-9][0-9]))?/ ?"
+    rf"(?P<scode>[A-ZĐ][{_LETTER}]{{0,7}}[0-9]{{0,3}}(?:/[A-ZĐ][{_LETTER}]{{0,9}}(?=-))?"
+    rf"(?:(?: -|- ?)[A-ZĐ][{_LETTER}0-9&]{{0,11}}){{0,2}}(?:-(?P<syy>[4-9][0-9]))?)"
+    rf"(?:/(?P<stail>(?:19|20)[0-9][0-9]|[A-ZĐ]{{1,6}}))?(?![\w/])"
 )
 #: The symbol pattern alone: what bench/ compares the whole extractor against.
 SYMBOL = re.compile(f"{PARTY_SYMBOL}|{STATE_SYMBOL}")
@@ -44,15 +49,36 @@ OF_BODY = re.compile(r"\s{0,3},?\s{0,3}(?i:của|do)\s{1,3}")
 PLENUM = re.compile(r"(?i:hội nghị)\s{1,2}(?:lần thứ\s{1,2}\w{1,6}\s{1,3})?")
 #: "<body> ban hành / có / đã ký / đã kịp thời ban hành" right before a citation: that body issued it.
 ISSUED_BY_BEFORE = re.compile(
-    r"\s{1,3}(?:(?:đã|vừa|mới|cũng|đã kịp thời|kịp thời|chính thức|thay mặt)\s{1,3}){0,2}"
-    r"(?:ký ban hành|ban hành|ký|có|ra)(?:\s{1,3}ban hành)?\s{1,3}(?:các\s{1,3}|(?:\d{1,2}|hai|ba|bốn)\s{1,3})?$"
+    r"\s{1,3}(?:(?:đã|vừa|mới|cũng|lại|đã kịp thời|kịp thời|chính thức|thay mặt)\s{1,3}){0,2}"
+    r"(?:ký ban hành|ban hành|ký|có|ra|thông qua)(?:\s{1,3}ban hành)?\s{1,3}(?:các\s{1,3}|(?:\d{1,2}|hai|ba|bốn)\s{1,3})?$"
 )
 #: "… do <body> ban hành": after an unquoted title, only a body that issued it closes the citation.
 ISSUING_VERB = re.compile(r"\s{1,3}(?:(?:đã|vừa)\s{1,3})?(?:ký ban hành|ban hành|ký)(?![\w])")
 #: "Theo đề nghị của Sở Nội vụ tại Tờ trình số …": the body whose paper it is.
 OF_BODY_AT = re.compile(r"\s{1,3}tại\s{1,3}$")
-#: "04 Nghị quyết của Bộ Chính trị, gồm: Nghị quyết số …": an issuer named before a list.
-LIST_INTRO = re.compile(r"\s{0,2},?\s{0,2}(?:gồm|bao gồm|gồm có|như sau|sau đây)\s{0,2}:?\s{0,3}$")
+#: "04 Nghị quyết của Bộ Chính trị, gồm: Nghị quyết số …", "[1] Các văn bản của Văn phòng Trung ương
+#: Đảng: Quy định số …; Văn bản số …": an issuer named before a list (or in a footnote's heading).
+LIST_INTRO = re.compile(r"(?:\s{0,2},?\s{0,2}(?:gồm|bao gồm|gồm có|như sau|sau đây)\s{0,2}:?|\s{0,2}:)\s{0,3}$")
+#: What may stand between a body and the verb that says it issued something: its place, its term, an
+#: abbreviation in brackets ("HĐND tỉnh Bạc Liêu ban hành", "Ban Bí thư Trung ương Đảng (khóa XI) đã ban
+#: hành", "Bộ Nội vụ Việt Nam Cộng hòa ban hành", "Thủ tướng chính quyền Việt Nam Cộng hòa Trần Thiện Khiêm ban hành").
+BODY_TO_VERB = re.compile(
+    r"(?:\s{1,2}(?:\([^()\n]{1,40}\)|[A-ZĐ][^\W\d_]{0,12}|[0-9]{1,3}"
+    r"|(?:chính quyền|của|mới|miền|hòa|tỉnh|thành phố|huyện|quận|thị xã|xã|phường)(?!\w))){1,8}"
+)
+#: An official's title before the body whose documents they sign: "của Bộ trưởng Bộ Y tế" is Bộ Y tế's.
+OFFICIAL = re.compile(
+    r"(?:Bộ trưởng|Thủ trưởng|Chủ nhiệm|Thống đốc|Tổng Thanh tra|Tổng Kiểm toán|Chánh án|Viện trưởng|Trưởng ban"
+    r"|Cục trưởng|Giám đốc|Chánh Văn phòng)\s{1,2}"
+)
+#: "ngày 09/11/2022 Hội nghị lần thứ sáu Ban Chấp hành Trung ương": the plenum issued it, "của" left out.
+PLENUM_DIRECT = re.compile(r"\s{0,3},?\s{0,3}(?i:hội nghị)\s{1,2}(?i:lần thứ)\s{1,2}\w{1,6}\s{1,3}")
+#: Footnote marks after a symbol ("19/NQ[19]", "694/QĐ-TTg,[34] ngày …", "^2^"): skipped to read what follows.
+FOOTNOTE = re.compile(r",?(?:\[[0-9]{1,3}\]|\^[0-9]{1,3}\^?){1,4}")
+#: The rest of a list item up to its ";" (no sentence end inside).
+SEMICOLON_ITEM = re.compile(r"[^;.!?]{0,400};\s{0,3}")
+#: "về" opening a title.
+TITLE_WORD = re.compile(r"\s(?i:về)\s")
 #: "của " right before a body.
 OF_BEFORE = re.compile(r"(?i:của)\s{1,3}$")
 #: "Quyết định của Bộ Chính trị số31-QĐ/TW": "số" between a body and the symbol.
@@ -61,17 +87,21 @@ NUMBER_WORD_BEFORE = re.compile(r"\s{1,3}(?i:số)\s{0,2}:?\s{0,3}$|\s{1,3}$")
 YEAR_OF_WORK = re.compile(r"\s{1,3}(?i:năm)\s{1,3}(?:19|20)\d\d(?!\d)")
 TERM = re.compile(r"(?:\s{1,2}\d{1,2})?\s{1,3}\(?(?i:khóa)\s{1,3}(?P<term>[IVXLC]{1,7}|\d{1,2})(?![\w])\)?")
 #: "Ngày 12/12/2013, Bộ Chính trị ban hành …": a date that opens the sentence of an issuing body.
-DATE_OPENS = re.compile(r"(?:^|[.;:!?]\s{1,3}|\n\s{0,3})(?i:ngày)\s{1,3}(?P<d>\d{1,2})\s{0,2}[/.\-]\s{0,2}(?P<m>\d{1,2})"
-                        r"\s{0,2}[/.\-]\s{0,2}(?P<y>\d{4}),?\s{1,3}$")
+DATE_OPENS = re.compile(r"(?:^|[.;:!?]\s{1,3}|\n\s{0,3})(?i:ngày)\s{1,3}(?:(?P<d>\d{1,2})\s{0,2}[/.\-]\s{0,2}(?P<m>\d{1,2})"
+                        r"\s{0,2}[/.\-]\s{0,2}(?P<y>\d{4})|" + _DATE_WORDS + r"),?\s{1,3}$")
 #: Words that may stand between a type word and its number: "Quy chế phối hợp số", "Kế hoạch liên tịch số".
 TYPE_QUALIFIERS = ("phối hợp", "liên tịch", "làm việc", "kiểm tra", "giám sát", "công tác", "toàn khóa", "thẩm định",
                    "tổng kết", "sơ kết", "chuyên đề", "liên ngành")
 #: Qualifiers that belong to a body's name: "… các cơ quan thành phố", "Ban Chấp hành Đảng bộ thành phố".
 BODY_QUALIFIER = re.compile(
-    r" {1,2}(?:(?:khối )?(?:các )?cơ quan(?: {1,2}(?:thành phố|tỉnh|Trung ương))?|thành phố|tỉnh|Trung ương Đảng)"
+    r" {1,2}(?:(?:khối )?(?:các )?cơ quan(?: {1,2}(?:thành phố|tỉnh|Trung ương))?|[tT]hành phố|[tT]ỉnh|Trung ương Đảng)"
     r"(?![\w])"
 )
-PLACE_NAME = re.compile(r"(?: {1,2}[A-ZĐ][a-zà-ỹđ]{0,9}){1,3}(?![\w])")
+BODY_NUMBER = re.compile(r" {1,2}[0-9]{1,3}(?![\w/.,-])")
+#: A place after a local body ("Thành ủy Hà Nội", "tỉnh Bình Phước"); never the capitalised first word of
+#: the title that follows ("… tỉnh Bình Phước Thành lập …", "… Đồng Nai Sửa đổi …").
+PLACE_NAME = re.compile(r"(?: {1,2}(?!(?:Thành lập|Sửa đổi|Cho phép|Cho|Phê duyệt|Ban hành|Quy định|Bãi bỏ|Về|V/v|Hướng dẫn"
+                        r"|Triển khai|Thực hiện|Công bố|Giao|Kiện toàn|Bổ sung)(?![\w]))[A-ZĐ][a-zà-ỹđ]{0,9}){1,3}(?![\w])")
 TITLE = re.compile(r"\s{0,3},?\s{0,3}(?i:về)\s{1,3}(?:việc\s{1,3})?")
 QUOTED = re.compile(r"\s{0,2}[“\"](?P<q>[^”\"\n]{1,400})[”\"]")
 #: An unquoted title runs to a clause break: ";", a line break, a bracket, or a full stop that ends
@@ -82,7 +112,7 @@ UNQUOTED_TITLE = re.compile(r"(?:[^;\n().]|\.(?=[\w,])){1,300}")
 #: sentence after it ("… Nhân dân diễn ra vào sáng 16/9"). Searched after the title's first word,
 #: so "về sửa đổi, bổ sung …" keeps its cue; "thực hiện" never stops a title ("về tiếp tục thực hiện …").
 TITLE_STOP = re.compile(
-    r"\s(?:thay thế|bãi bỏ|sửa đổi,? bổ sung|hết hiệu lực|có hiệu lực|hướng dẫn thực hiện|hướng dẫn thi hành"
+    r"\s(?:được (?:sửa đổi|bổ sung|thay thế|bãi bỏ|hướng dẫn|cụ thể hóa)|thay thế|bãi bỏ|sửa đổi,? bổ sung|hết hiệu lực|có hiệu lực|hướng dẫn thực hiện|hướng dẫn thi hành"
     r"|đã|được ban hành|diễn ra|do(?= [A-ZĐ]))(?![\w])"
 )
 HEADER_SYMBOL = re.compile(r"(?m)^[ #*>\-]{0,6}(?i:số)\s{0,2}:?\s{0,3}$")
@@ -105,12 +135,21 @@ def type_word_before() -> re.Pattern:
 
 
 @lru_cache(maxsize=None)
+def at_type_word() -> re.Pattern:
+    """"… của Ban Bí thư tại văn bản số …": a body followed by "tại" and a type word belongs to the
+    citation that follows, never to the one before it."""
+    return re.compile(rf"\s{{1,3}}tại\s{{1,3}}(?:các\s{{1,2}})?(?i:{type_words()})(?!\w)")
+
+
+@lru_cache(maxsize=None)
 def type_word() -> re.Pattern:
     """Any type word at a word boundary ("Quy chế", "Nghị quyết")."""
     alt = type_words()
     return re.compile(rf"(?<!\w)(?i:{alt})(?!\w)")
 
 
+#: "(Báo cáo số …": a citation opening a bracket.
+BRACKET_BEFORE = re.compile(r"\(\s{0,2}$")
 #: "(số06-QĐ/TW": a symbol opening a bracket.
 BRACKETED_NUMBER = re.compile(r"\(\s{0,2}(?:(?i:số)\s{0,2}:?\s{0,2})?$")
 
@@ -141,6 +180,8 @@ class SymbolMatch:
     issuer_code: str | None
     year: int | None
     sep: str = "-"   # between a State type code and its issuer: "-", or "/" in joint ones (NQLT/CP-…)
+    weak: bool = False  # an old or odd shape ("23/SL", "03/NĐ-76"): a citation only after a type word
+    tail: str = ""      # what follows the code in old shapes: "/1976", "-76", "/NĐ"
 
 
 #: State issuers that head a symbol followed by their own unit ("4912/UBND-NC").
@@ -154,37 +195,74 @@ def _canonical_code(code: str) -> str:
 
 
 def symbols(text: str, start: int = 0, end: int | None = None):
-    """Yield every Party or State symbol in ``text[start:end]``."""
+    """Yield every Party or State symbol in ``text[start:end]``. A weak shape (an old State symbol
+    with no issuer part, "Sắc lệnh số 23/SL"; a year after the code, "03/NĐ-76") is a symbol only
+    right after a type word: alone, "100/TTg" may be anything."""
     for m in SYMBOL.finditer(text, start, len(text) if end is None else end):
         if m.group("pnum"):
-            yield SymbolMatch(m.start(), m.end(), "party", m.group("pnum"), m.group("ptype"),
-                              _canonical_code(m.group("piss")), None)
-            continue
-        s = _state_symbol(m)
-        if s is not None:
+            s = _party_symbol(m)
+        else:
+            s = _state_symbol(m)
+        if s is not None and (not s.weak or type_word_before().search(text, max(0, s.start - 40), s.start)):
             yield s
+
+
+def _party_symbol(m: re.Match) -> SymbolMatch:
+    """"01-KL/TW"; "919-CV/VPTW/nb" (a suffix for internal circulation, not part of the identity);
+    "9-BNV/NC/NĐ" (three parts: an old State shape, weak)."""
+    tail = m.group("ptail")
+    issuer = _canonical_code(m.group("piss")) + (f"/{tail}" if tail else "")
+    return SymbolMatch(m.start(), m.end(), "party", m.group("pnum"), m.group("ptype"), issuer, None,
+                       weak=bool(tail))
 
 
 def _state_symbol(m: re.Match) -> SymbolMatch | None:
     """"15/2020/NĐ-CP", "4912/UBND-NC", "19/2008/NQLT/CP-UBTUMTTQVN"; a hyphen lost in a PDF
     ("61/2018/NĐCP") is put back when the code splits into a known type and issuer; a Party
-    symbol written state-style ("12/CT-TU") is a Party symbol."""
-    code, year = m.group("scode"), m.group("syear")
+    symbol written state-style ("12/CT-TU") is a Party symbol. Old shapes are weak: "23/SL" (no
+    issuer part), "03/NĐ-76" (the year after the code), "3/NQ/1976", "553BNV/HCĐP/NĐ"."""
+    code, year = m.group("scode").replace(" ", ""), m.group("syear")
+    number = m.group("snum")
+    yy, tail = m.group("syy"), m.group("stail")
+    weak = bool(yy or tail) or not number[-1].isdigit() and not number[-1].islower()
+    glued = number.lstrip("0123456789")
+    if glued and not year and not tail and not yy and "-" not in code and is_party_code(glued, code):
+        # "Chỉ thị số 92CT/TW": a Party symbol whose hyphen was lost
+        return SymbolMatch(m.start(), m.end(), "party", number[:-len(glued)], glued, _canonical_code(code), None, weak=True)
+    if yy:
+        code = code[:-3]
     type_code, sep, issuer = code.partition("/") if "/" in code.split("-")[0] else code.partition("-")
     if not issuer:
         split = split_glued_code(code)
         if split:
             (type_code, issuer), sep = split, "-"
         elif not year:
-            return None  # "123/BC" alone is too weak to be a State symbol
-    number = m.group("snum")
-    if not year and issuer and sep != "/" and is_party_code(type_code, issuer) and number.isdigit():
+            if len(code) < 2:
+                return None  # "18/C": one letter is no code
+            weak = True  # "123/BC", "23/SL": a citation only after a type word
+    issuer = _state_issuer_case(issuer)
+    extra = f"-{yy}" if yy else (f"/{tail}" if tail else "")
+    if not year and issuer and sep != "/" and not weak and is_party_code(type_code, issuer) and number.isdigit():
         return SymbolMatch(m.start(), m.end(), "party", number, type_code, _canonical_code(issuer), None)
     if not issuer or type_code in STATE_ISSUERS_WITH_UNIT:
-        # "59/2020/QH14" names no type; "4912/UBND-NC" is body-unit, not type-body
-        type_code, issuer = None, code
+        # "59/2020/QH14" names no type; "4912/UBND-NC" is body-unit, not type-body; a bare old
+        # code is a type ("23/SL") or an issuer ("100/TTg", "146/CP")
+        bare_type = not issuer and not year and code in _codes("state")[0]
+        type_code, issuer = (code, None) if bare_type else (None, code)
     return SymbolMatch(m.start(), m.end(), "state", number, type_code, issuer or None, int(year) if year else None,
-                       sep if type_code else "-")
+                       sep if type_code and issuer else "-", weak=weak, tail=extra)
+
+
+def _state_issuer_case(issuer: str) -> str:
+    """"QĐ-TTG" is "QĐ-TTg": an issuer code written in capitals takes the table's spelling."""
+    if not issuer or issuer in tables.issuer_codes():
+        return issuer
+    return _upper_codes().get(issuer.upper(), issuer)
+
+
+@lru_cache(maxsize=1)
+def _upper_codes() -> dict[str, str]:
+    return {c.upper(): c for c, e in tables.issuer_codes().items() if e.system == "state"}
 
 
 @lru_cache(maxsize=None)
@@ -214,11 +292,15 @@ def symbol_text(s: SymbolMatch) -> str:
     if s.system == "party":
         return f"{s.number}-{s.type_code}/{s.issuer_code}"
     parts = [s.number] + ([str(s.year)] if s.year else [])
-    code = f"{s.type_code}{s.sep}{s.issuer_code}" if s.type_code else s.issuer_code
-    return "/".join(parts + [code])
+    if s.type_code and s.issuer_code:
+        code = f"{s.type_code}{s.sep}{s.issuer_code}"
+    else:
+        code = s.type_code or s.issuer_code
+    return "/".join(parts + [code]) + s.tail
 
 
 #: Between two bodies that share one citation: "Bộ Chính trị, Ban Chấp hành Trung ương Đảng".
 BODY_LIST_SEP = re.compile(r" {0,2}(?:,|và|, và) {1,2}")
+BODY_LIST_SEP_BEFORE = re.compile(r" {0,2}(?:,|và|, và) {1,2}$")
 #: What may stand between two members of one list of citations.
 LIST_SEP = re.compile(r"\s{0,3}(?:[,;]|và|,\s{0,2}và|;\s{0,2}và)\s{1,3}$|\s{0,3}[,;]\s{0,3}$")

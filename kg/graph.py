@@ -37,7 +37,7 @@ def add_extraction(g: nx.MultiDiGraph, data: dict, base: str = DEFAULT_BASE) -> 
         return
     own = data.get("source_document") or {}
     g.add_node(report, kind="report", label=name, path=src["path"], paths=[src["path"]], symbol=None,
-               date=own.get("date"))
+               date=own.get("date"), own=own.get("id") if own.get("symbol") else None)
     text_sentences: dict[str, list] = {}
     for c in data["citations"]:
         text_sentences.setdefault(c["document"], []).append(c)
@@ -56,7 +56,8 @@ def add_extraction(g: nx.MultiDiGraph, data: dict, base: str = DEFAULT_BASE) -> 
         node["reports"].append(name)
         node["conflicts"] += [{"report": name, **c} for c in d.get("conflicts", [])]
         for c in text_sentences.get(d["id"], [])[:5]:
-            node["sentences"].append({"report": name, "text": (c.get("sentence") or {}).get("text") or c["text"]})
+            node["sentences"].append({"report": name, "report_id": report,
+                                      "text": (c.get("sentence") or {}).get("text") or c["text"]})
         g.add_edge(report, d["id"], key="cites", relation="cites")
     if own.get("id") and own.get("symbol") and own["id"] not in g:
         # the text's own document (its header's symbol): the subject of its preamble's relations
@@ -69,7 +70,7 @@ def add_extraction(g: nx.MultiDiGraph, data: dict, base: str = DEFAULT_BASE) -> 
         at = r.get("cue_start", r.get("start", 0))
         sentence = next((t for s0, e0, t in spans if s0 <= at < e0), None)
         add_relation(g, r["subject"], r["object"], r["predicate"], r.get("provisions") or [], cue=r.get("cue"),
-                     report=name, sentence=sentence)
+                     report=name, report_id=report, sentence=sentence)
 
 
 def add_relation(g: nx.MultiDiGraph, a: str, b: str, name: str, provisions: list[str], **attrs) -> None:
@@ -123,6 +124,10 @@ def from_store(store) -> nx.MultiDiGraph:
             g.add_node(r["r"], kind="report", label=Path(r["file"]).name, path=r["file"], paths=[r["file"]], symbol=None)
         elif r["file"] not in g.nodes[r["r"]]["paths"]:
             g.nodes[r["r"]]["paths"].append(r["file"])
+    for r in store.select("""SELECT ?r ?own ?date WHERE { ?r a kg:Report .
+            OPTIONAL { ?r kg:ownDocument ?own } OPTIONAL { ?r eli:date_document ?date } }"""):
+        if r["r"] in g:
+            g.nodes[r["r"]].update(own=r.get("own"), date=r.get("date"))
     for r in store.select("SELECT DISTINCT ?r ?d WHERE { ?r a kg:Report ; eli:cites ?d }"):
         if r["d"] in g:
             g.add_edge(r["r"], r["d"], key="cites", relation="cites")
@@ -137,16 +142,20 @@ def from_store(store) -> nx.MultiDiGraph:
             node.setdefault("report_mentions", {})[r["r"]] = int(r["n"])
             if name not in node["reports"]:
                 node["reports"].append(name)
-            node["sentences"].append({"report": name, "text": r["sentence"]})
+            node["sentences"].append({"report": name, "report_id": r["r"], "text": r["sentence"]})
     from .provisions import sort_key
-    for r in store.select("""SELECT ?a ?p ?b ?cue ?file (GROUP_CONCAT(?prov; separator="|") AS ?provisions) WHERE {
-            GRAPH ?r { ?s a kg:RelationStatement ; rdf:subject ?a ; rdf:predicate ?p ; rdf:object ?b ; kg:cue ?cue .
-            ?r dct:source ?file OPTIONAL { ?s kg:provision ?prov } } } GROUP BY ?s ?a ?p ?b ?cue ?file"""):
+    seen = set()  # one edge per statement: a report read under two paths states it once
+    for r in store.select("""SELECT ?a ?p ?b ?cue ?r (GROUP_CONCAT(?prov; separator="|") AS ?provisions) WHERE {
+            GRAPH ?r { ?s a kg:RelationStatement ; rdf:subject ?a ; rdf:predicate ?p ; rdf:object ?b ; kg:cue ?cue
+            OPTIONAL { ?s kg:provision ?prov } } } GROUP BY ?s ?a ?p ?b ?cue ?r"""):
         name = {"ensures_implementation_of": "implements", "amends": "amends", "based_on": "based_on",
                 "replaces": "replaces", "repeals": "repeals", "reviews": "reviews", "guides": "guides"}.get(r["p"].rsplit("#", 1)[-1])
-        if name and r["a"] in g and r["b"] in g:
+        key = (r["a"], name, r["b"], r["cue"], r["r"])
+        if name and r["a"] in g and r["b"] in g and r["r"] in g and key not in seen:
+            seen.add(key)
             provisions = sorted(set(filter(None, (r["provisions"] or "").split("|"))), key=sort_key)
-            add_relation(g, r["a"], r["b"], name, provisions, cue=r["cue"], report=Path(r["file"]).name)
+            # the report's file name from its node (a join on dct:source inside GRAPH ?r took 3x longer)
+            add_relation(g, r["a"], r["b"], name, provisions, cue=r["cue"], report=g.nodes[r["r"]]["label"], report_id=r["r"])
     for r in store.select("""SELECT ?doc ?field (GROUP_CONCAT(DISTINCT STR(?v); separator="|") AS ?vals) WHERE {
             ?c a kg:Conflict ; kg:about ?doc ; kg:field ?field ; kg:value ?v } GROUP BY ?doc ?field"""):
         if r["doc"] in g:

@@ -148,6 +148,7 @@ class SourceDocument:
     type_code: str | None = None
     issuer_code: str | None = None
     title_type: str | None = None  # a first line naming a document by its type alone ("Quy định đánh giá …")
+    reproduced: Citation | None = None  # a page that cites it before reproducing it: its layout speaks for it
 
 
 @dataclass

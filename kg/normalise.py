@@ -26,8 +26,26 @@ _FOLD = {
     "\u200c": " ", "\u200d": " ", "\ufeff": " ", "\t": " ",
     **{chr(c): " " for c in range(0x2000, 0x200b)},
     "\uff0f": "/", "\u2044": "/", "\u2215": "/",
+    # Letters of other alphabets that look Latin, as a spoofed or mis-encoded symbol has them ("BТС"
+    # with a Cyrillic Т and С): read as Latin for matching; kg.extract warns where a citation has one.
+    **dict(zip("АВЕКМНОРСТХУІЈЅаеорсхуіјѕΑΒΕΖΗΙΚΜΝΟΡΤΥΧο", "ABEKMHOPCTXYIJSaeopcxyijsABEZHIKMNOPTYXo")),
 }
-_FOLD_CHARS = re.compile("[" + "".join(re.escape(c) for c in _FOLD) + "]")
+#: Characters folded for matching that make a citation suspect (look-alike letters, non-ASCII digits).
+LOOKALIKE = frozenset("АВЕКМНОРСТХУІЈЅаеорсхуіјѕΑΒΕΖΗΙΚΜΝΟΡΤΥΧο")
+# ... and every decimal digit that is not ASCII ("０１", "𝟎𝟏", "٠١" pose as "01"): `[^\D0-9]`.
+_FOLD_CHARS = re.compile("[" + "".join(re.escape(c) for c in _FOLD) + "]|[^\\D0-9]")
+
+
+def _fold_char(m: re.Match) -> str:
+    ch = m.group()
+    return _FOLD.get(ch) or str(unicodedata.digit(ch))
+
+
+def suspect_chars(text: str) -> str:
+    """The look-alike letters and non-ASCII digits in ``text`` (what `fold` read as Latin/ASCII)."""
+    if text.isascii():
+        return ""
+    return "".join(dict.fromkeys(ch for ch in text if ch in LOOKALIKE or (ch.isdecimal() and not ch.isascii())))
 
 # Old-style tone placement in open syllables: "hoà", "khoẻ", "uỷ" → "hòa", "khỏe", "ủy".
 # Only at a word end and not after "q" ("quý" is the same in both styles; "hoàng" is closed).
@@ -83,6 +101,10 @@ _DIGITS = re.compile(r"\d+")
 _FORM_FEEDS = re.compile("\f+")
 MIN_PAGE_CHARS = 300  # a page of a report holds more text than this
 NEWLINE_END = ".!?:;"
+#: The end of a line that cannot end a sentence or a heading: a word that needs what follows
+#: ("của", "và", "tại", "số") — or "Tổng", "Ban", "Bộ" that open a title or a body's name.
+_RUNS_ON = re.compile(r"(?<![^\W\d_])(?:của|và|về|tại|theo|bởi|với|cho|các|những|số|ngày|tháng|năm|do|là|được|bị|thuộc|trong"
+                      r"|Tổng|Ban|Bộ|Ủy|Thường|Văn|Đảng|Hội|Sở|Cục|Phó)[ \t]{0,3}$")
 LINE_WINDOW = 1000  # how far a line is looked at around a break: a longer one is no header (and no quadratic scan)
 
 
@@ -166,6 +188,8 @@ def _line_break(text: str, start: int, end: int, wide: int, page: bool = False) 
     nxt = text[end]
     if before in ",-/(&" or nxt.islower() or nxt.isdigit():
         return " "
+    if _RUNS_ON.search(text, max(0, start - 12), start):
+        return " "  # "… chỉ đạo của Tổng\nBí thư": a line that stops inside a phrase
     line_start = max(text.rfind("\n", max(0, start - LINE_WINDOW), start) + 1, start - LINE_WINDOW, 0)
     prev_line = text[line_start:start].strip()
     next_end = text.find("\n", end, end + LINE_WINDOW)
@@ -288,7 +312,7 @@ class NormalisedText:
 
 def fold(text: str) -> str:
     """Character-for-character folding (dashes, spaces, Đ, tone style) of NFC text."""
-    text = _FOLD_CHARS.sub(lambda m: _FOLD[m.group()], text)
+    text = _FOLD_CHARS.sub(_fold_char, text)
     return _OLD_TONE.sub(_new_tone, text)
 
 

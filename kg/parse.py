@@ -78,12 +78,22 @@ def extend_body(text: str, body: BodyMatch, by_start: dict[int, BodyMatch]) -> B
         nested = by_start.get(end + 1) or by_start.get(end + 2)
         if nested and text[q.start():q.end()].strip().endswith("cơ quan"):
             end = nested.end
+    if body.body_id in NUMBERED_BODIES:  # "Thuế cơ sở 11 thành phố Hà Nội"
+        n = find.BODY_NUMBER.match(text, end)
+        end = n.end() if n else end
     level = tables.bodies()[body.body_id].level
-    if level in {"province", "district", "grassroots"} and end == body.end:
+    if (level in {"province", "district", "grassroots"} and end == body.end) or body.body_id in PLACED_STATE_BODIES:
+        # "Thành ủy Hà Nội"; "Ủy ban nhân dân tỉnh Tuyên Quang", "HĐND Thành phố Hà Nội" (level and place)
         p = find.PLACE_NAME.match(text, end)
         if p:
             end = p.end()
     return BodyMatch(body.start, end, body.body_id)
+
+
+#: Bodies numbered within their parent: the number belongs to the name.
+NUMBERED_BODIES = frozenset({"thue-co-so"})
+#: State bodies of every province or district: their level and place belong to the name.
+PLACED_STATE_BODIES = frozenset({"ubnd", "hdnd", "chu-tich-ubnd", "ub-mttq"})
 
 
 def body_at(text: str, pos: int, by_start: dict[int, BodyMatch]) -> BodyMatch | None:
@@ -96,14 +106,24 @@ def issuer_after(text: str, pos: int, by_start) -> tuple[BodyMatch | None, int, 
     ("của Bộ Chính trị, Ban Chấp hành Trung ương Đảng")."""
     m = find.OF_BODY.match(text, pos)
     if not m:
-        return None, pos, False
-    body = body_at(text, m.end(), by_start)
-    if not body:  # "của Hội nghị lần thứ sáu Ban Chấp hành Trung ương …"
-        p = find.PLENUM.match(text, m.end())
+        # "ngày 09/11/2022 Hội nghị lần thứ sáu Ban Chấp hành Trung ương Đảng": the plenum, "của" left out
+        p = find.PLENUM_DIRECT.match(text, pos)
         body = body_at(text, p.end(), by_start) if p else None
+        if not body:
+            return None, pos, False
+    else:
+        body = body_at(text, m.end(), by_start)
+        if not body:  # "của Hội nghị lần thứ sáu Ban Chấp hành Trung ương …"
+            p = find.PLENUM.match(text, m.end())
+            body = body_at(text, p.end(), by_start) if p else None
+        if not body:  # "của Bộ trưởng Bộ Y tế": the ministry
+            o = find.OFFICIAL.match(text, m.end())
+            body = body_at(text, o.end(), by_start) if o else None
     if not body:
         return None, pos, False
     end = body.end
+    if find.at_type_word().match(text, end):
+        return None, pos, False  # "…, của Ban Bí thư tại văn bản số …": the next citation's issuer
     sep = find.BODY_LIST_SEP.match(text, end)
     if sep and sep.end() in by_start:
         other = body_at(text, sep.end(), by_start)
@@ -149,8 +169,10 @@ def year_of_work_after(text: str, pos: int) -> int:
 def date_before_issuer(text: str, body_start: int) -> str | None:
     """"Ngày 12/12/2013, Bộ Chính trị ban hành Quyết định số …": the sentence opens with the date
     of issue. Only there: "Hội nghị tổ chức vào ngày 30/3/2023, … ban hành" dates a meeting."""
-    m = find.DATE_OPENS.search(text, max(0, body_start - 40), body_start)
-    return iso_date(m.group("d"), m.group("m"), m.group("y")) if m else None
+    m = find.DATE_OPENS.search(text, max(0, body_start - 48), body_start)
+    if not m:
+        return None
+    return iso_date(m.group("d"), m.group("m"), m.group("y")) if m.group("d") else iso_date(m.group("d2"), m.group("m2"), m.group("y2"))
 
 
 def issuer_before(text: str, start: int, by_end: dict[int, BodyMatch]) -> BodyMatch | None:
@@ -161,14 +183,70 @@ def issuer_before(text: str, start: int, by_end: dict[int, BodyMatch]) -> BodyMa
     m = find.ISSUED_BY_BEFORE.search(text, window, start)
     if m is not None:
         body = by_end.get(m.start())
+        if body is None:  # "HĐND tỉnh Bạc Liêu ban hành", "Ban Bí thư (khóa XI) đã ban hành"
+            body = _body_across(text, m.start(), by_end)
         if body is not None:
-            return body
+            if _one_of_two(text, body, by_end):
+                return None  # "Ban Tổ chức Tỉnh ủy và Ban Dân vận Tỉnh ủy ban hành …": two bodies, no one issuer
+            return _narrower_before(text, body, by_end)
     m = find.OF_BODY_AT.search(text, window, start)
     if m is not None:
         body = by_end.get(m.start())
         if body is not None and find.OF_BEFORE.search(text, max(0, body.start - 8), body.start):
             return body
     return None
+
+
+def _body_across(text: str, verb: int, by_end: dict[int, BodyMatch]) -> BodyMatch | None:
+    """The nearest body before ``verb`` separated from it only by its place, term or an abbreviation
+    (`find.BODY_TO_VERB`)."""
+    for k in range(verb - 1, max(0, verb - 80), -1):
+        body = by_end.get(k)
+        if body is not None:
+            return body if find.BODY_TO_VERB.fullmatch(text, k, verb) else None
+    return None
+
+
+def _one_of_two(text: str, body: BodyMatch, by_end: dict[int, BodyMatch]) -> bool:
+    """A body that is the last of two or more named together ("X và Y", "X, Y")."""
+    sep = find.BODY_LIST_SEP_BEFORE.search(text, max(0, body.start - 6), body.start)
+    return sep is not None and sep.start() in by_end
+
+
+def _narrower_before(text: str, body: BodyMatch, by_end: dict[int, BodyMatch]) -> BodyMatch:
+    """"Bộ Chính trị Ban Chấp hành Trung ương Đảng ra …": a body named with the body it belongs to
+    is the narrower one (the Politburo of the Central Committee)."""
+    for gap in (1, 2):
+        before = by_end.get(body.start - gap)
+        if before is not None and text[before.end:body.start].strip() == "":
+            if tables.bodies()[before.body_id].broader == body.body_id:
+                return before
+            if before.body_id in PARTY_CELLS and tables.bodies()[body.body_id].level == "state":
+                # "Đảng ủy Sở Tư pháp tỉnh …": the Party committee of that State body
+                return BodyMatch(before.start, body.end, before.body_id)
+    return body
+
+
+#: Party organisations that exist inside a State body ("Đảng ủy Bộ Y tế", "Chi bộ Sở Nội vụ").
+PARTY_CELLS = frozenset({"dang-uy", "btv-dang-uy", "chi-bo", "dang-doan", "ban-can-su-dang"})
+
+
+def issuer_named_before(text: str, start: int, word_start: int, by_start: dict[int, BodyMatch]) -> BodyMatch | None:
+    """"Báo cáo của Ban Tổ chức Trung ương về … (Báo cáo số 386-BC/BTCTW, …)": a citation in brackets
+    whose type word named the document earlier in the clause, with its body ("<Type> của <body>")."""
+    if not find.BRACKET_BEFORE.search(text, max(0, word_start - 4), word_start):
+        return None
+    word = " ".join(text[word_start:start].split()).lower()
+    lo = max(0, word_start - 400)
+    clause = max(text.rfind(ch, lo, word_start - 1) for ch in ";\n(")
+    found = None
+    for w in find.type_word().finditer(text, max(lo, clause + 1), word_start - 1):
+        if not word.startswith(" ".join(w.group().lower().split())):
+            continue
+        of = find.OF_BODY.match(text, w.end())
+        if of and of.group().strip().lower() == "của" and of.end() in by_start:
+            found = by_start[of.end()]
+    return found
 
 
 def issuer_inside(text: str, start: int, by_end: dict[int, BodyMatch], system: str = "party") -> tuple[int, DocType | None, BodyMatch | None]:

@@ -27,13 +27,15 @@ from functools import lru_cache
 from itertools import groupby
 
 from . import find, provisions, tables
+from .layout import Layout
 from .models import Citation, Document, Relation
 from .normalise import NormalisedText
 from .provisions import acted_on, merge
 
 _CUE = (
     r"(?:(?P<guides>hướng dẫn (?:việc )?(?:tổ chức )?(?:thực hiện|thi hành))"
-    r"|(?P<amends>sửa đổi,? (?:và )?bổ sung(?: một số điều(?: của)?)?|sửa đổi)"
+    r"|(?P<amended>(?:(?:đã )?được |bị )?(?:sửa đổi,? (?:và )?bổ sung|điều chỉnh,? bổ sung|sửa đổi|bổ sung) (?:bởi|tại|theo)(?= ))"
+    r"|(?P<amends>(?:sửa đổi|điều chỉnh),? (?:và )?bổ sung(?: một số điều(?: của)?)?|sửa đổi|bổ sung)"
     r"|(?P<replaces>thay thế(?: cho)?)"
     r"|(?P<repealed>(?:(?:đã|bị|sẽ|chính thức) )?hết hiệu lực(?: thi hành)?|(?:bị|được) bãi bỏ)"
     r"|(?P<repeals>bãi bỏ|hủy bỏ)"
@@ -48,25 +50,37 @@ _CUE = (
 CUE = re.compile(_CUE, re.I)
 CUE_LOWER = re.compile(_CUE)
 #: Between the subject's own date/issuer/title and the cue: nothing, or "về", "về việc", "để".
-ATTACH_GAP = re.compile(r"\s{0,3}[,:]?\s{0,3}(?:(?:về|về việc|nhằm|để)\s{1,3})?(?:(?:việc|tiếp tục)\s{1,3})?", re.I)
-#: Between the cue and its object: "một số điều của", "Điều 2", "khoản 1, khoản 2 Điều 5", "cho",
-#: "có hiệu quả" (the object's pinpoints: kg.provisions).
-_PINPOINTS = rf"(?-i:{provisions.PINPOINTS}),?"
+ATTACH_GAP = re.compile(r"[*_]{0,3}\s{0,3}[,:]?\s{0,3}[*_“\"]{0,3}(?:(?:về|về việc|nhằm|để)\s{1,3})?"
+                        r"(?:(?:kế hoạch|chương trình|đề án)(?: hành động)?\s{1,3})?(?:(?:việc|tiếp tục)\s{1,3})?", re.I)
+#: Between the cue and its object: "một số điều của", "Điều 2", "cho", "có hiệu quả".
+#: Pinpoints before an object ("khoản 1 Điều 1 Nghị định …", "Điều 16, Điều 17 và Điều 18 của …",
+#: "các Điều 16, 17 và 18", "điểm a, khoản 2, Điều 3,"): one run of kg.provisions' pattern (case
+#: as written inside this re.I pattern), then a space.
+PINPOINTS = rf"(?:(?-i:{provisions.PINPOINTS}),? )"
 OBJECT_GAP = re.compile(
-    rf"\s{{0,3}}(?:(?:một số (?:điều|quy định|nội dung)|nội dung|các nội dung|các quy định|{_PINPOINTS})"
-    r"(?: (?:của|trong|tại|thuộc))?\s{1,3})?"
-    r"(?:(?:có hiệu quả|hiệu quả|nghiêm túc|tốt|các|việc|cho)\s{1,3}){0,2}", re.I)
-LIST_GAP = re.compile(rf"\s{{0,3}}(?:,|và|, và)\s{{1,3}}(?:{_PINPOINTS}(?: (?:của|trong|tại|thuộc))?\s{{1,3}})?")
+    r"\s{0,3}(?:(?:(?:một số (?:điều|quy định|nội dung)|nội dung|các nội dung|các quy định) |" + PINPOINTS + r")"
+    r"(?:(?:của|trong|tại) )?\s{0,3})?"
+    r"(?:(?:(?:ý kiến |sự )?chỉ đạo|ý kiến|kết luận)[^\n;.]{0,120}? (?:tại|theo)\s{1,3})?"
+    r"(?:(?:có hiệu quả|hiệu quả|nghiêm túc|tốt|các|việc|cho|tiếp)\s{1,3}){0,2}[*_]{0,3}", re.I)
+LIST_GAP = re.compile(r"[*_”\"]{0,3}\s{0,3}(?:,|và|, và)\s{1,3}[*_]{0,3}(?:" + PINPOINTS + r"(?:(?:của|trong|tại|thuộc) )?)?")
+#: What a document changes may be listed with ";" ("thay thế Quyết định số A …; Quyết định số B …").
+CHANGE_LIST_GAP = re.compile(r"[*_”\"]{0,3}\s{0,3}(?:,|và|, và|;|; và) {1,3}[*_]{0,3}"
+                             r"(?:" + PINPOINTS + r"(?:(?:của|trong|tại|thuộc) )?)?")
 #: In the scope of a cue that opens a clause, a list item may follow words about the one before
 #: ("Thi hành Điều 2 Quyết định … số31-QĐ/TW, ngày … ban hành Quy định “…” và Điều 2 Quyết định …
 #: số91-QĐ/TW"): the next item is joined by ",", ";" or "và" (and an article reference), within
 #: one clause (no cue that opens another clause in between).
 SCOPE_GAP = re.compile(
     r"[^.;:!?\n“”\"]{0,200}(?:“[^”\n]{0,300}”[^.;:!?\n“”\"]{0,40})?\s{0,3}(?:,|và|, và|;|; và)\s{1,3}"
-    rf"(?:{_PINPOINTS}\s{{1,3}}(?:(?:của|trong|tại|thuộc)\s{{1,3}})?)?")
+    r"(?:" + PINPOINTS + r"\s{0,2}(?:(?:của|trong|tại|thuộc)\s{1,3})?)?(?:(?<!\n)(?!(?i:theo đề nghị|xét)\b)[^.;:!?\n]{0,80}? (?:tại|theo)\s{1,3})?"
+    r"|\s{1,3}(?:tại|theo)\s{1,3}")
 PASSIVE_WORDS = ("hiệu lực", "bãi bỏ")  # a sentence without them has no passive cue to look for
+#: What a document is about, unquoted, between it and a passive cue: "Nghị định 45/2010/NĐ-CP …
+#: quy định về tổ chức, hoạt động và quản lý hội (sửa đổi, bổ sung tại …)".
+DESCRIPTION = r"(?:\s{1,3}[^\W\d_][^.;:!?\n()“”\"]{0,250})?"
 #: Between a passive object and its cue: "… kể từ ngày 06/7/2022".
-PASSIVE_GAP = re.compile(r"\s{0,3},?\s{0,3}(?:(?:kể từ|từ) {1,2}ngày {1,2}[\d/\-]{6,10}\s{0,3},?\s{0,3})?")
+PASSIVE_GAP = re.compile(r"[*_]{0,3}\s{0,3},?" + DESCRIPTION +
+                         r"\s{0,3},?\s{0,3}(?:(?:kể từ|từ) {1,2}ngày {1,2}[\d/\-]{6,10}\s{0,3},?\s{0,3})?")
 #: What may stand before a citation that heads its sentence: list and footnote markers ("a) ").
 HEAD_PREFIX = re.compile(r"[\W\d_]{0,20}(?:[a-zđ]\)[\W\d_]{0,5})?(?:sup>\d{1,3}</sup>[\W_]{0,5})?", re.S)
 #: Before a cue that opens its sentence or clause: list markers, "Để", "Tiếp tục".
@@ -76,6 +90,7 @@ ISSUED = re.compile(r"(?:ban hành|ký ban hành|có|xây dựng|ra)\s{1,3}(?:c�
 #: Before a cue, a body that opens the sentence ("Ủy ban Kiểm tra Trung ương hướng dẫn thực hiện …").
 BODY_OPENING = re.compile(r"[\W\d_]{0,8}(?P<first>[^\W\d_])[^\W\d_]{0,11}(?: [^\W\d_]{1,12}){0,7} $")
 
+PASSIVE_REACH = 320  # a passive cue may follow its object's unquoted description (see DESCRIPTION)
 MAX_OBJECTS = 50  # one cue names a short list; hostile text cannot make the work quadratic
 PREAMBLE_CHARS = 1500  # without a header, only a cue this close to the top speaks for the text itself
 
@@ -89,11 +104,38 @@ def _backref() -> re.Pattern:
 
 @dataclass
 class Own:
-    """What the text says of itself: whether its header was found and the type it names."""
+    """What the text says of itself: whether its header was found, the type it names, and its
+    layout (the parts in which it speaks: never its header, signature, recipients or annexes)."""
 
     header: bool = False        # a header with a symbol ("Số: 06-HD/UBKTTW")
     doc_type: str | None = None
     preamble_end: int = PREAMBLE_CHARS  # normalised offset: opening cues before it speak for the text
+    layout: Layout | None = None
+
+    @property
+    def document(self) -> bool:
+        """The text reproduces a document (its layout has a header), not a page about documents."""
+        return self.layout is not None and self.layout.document
+
+    def speaks(self, pos: int) -> bool:
+        """The text's own document may be the subject of a cue at normalised ``pos``."""
+        if self.document:
+            return self.layout.part_at(pos) in SPEAKING_PARTS
+        return self.header or pos < self.preamble_end
+
+    def bases(self, pos: int) -> bool:
+        """A "Căn cứ" that opens a clause at ``pos`` names a basis of the text's own document, in
+        the parts where the document speaks (a Công điện's body says "Căn cứ chỉ đạo … tại Thông
+        báo số …, Thủ tướng yêu cầu …"). A page that only discusses documents has no preamble:
+        its "Căn cứ (theo) Điều 12 …" is a reference."""
+        if not self.document:
+            return False
+        part = self.layout.part_at(pos)
+        return part in SPEAKING_PARTS
+
+
+#: The parts of a document in which it speaks of itself.
+SPEAKING_PARTS = ("title", "preamble", "enacting", "body")
 
 
 @dataclass
@@ -151,12 +193,13 @@ def _referred(text: str, s_start: int, cue_start: int, before: list[Citation], o
     t = tables.type_by_word("party").get(word)
     if t is None:
         return None
-    if m.group("this") and own.doc_type == t.vi and own.header:
-        return "own"
+    if m.group("this") and (own.doc_type == t.vi or (own.doc_type is None and own.document)) \
+            and (own.header or own.document) and own.speaks(s_start):
+        return "own"  # "Hướng dẫn này thay thế …" in its own text: never the last Hướng dẫn cited
     for c in reversed(before[-MAX_OBJECTS:]):
         if c.doc_type == t.vi:
             return c
-    if own.doc_type in (t.vi, None) and (own.header or s_start < own.preamble_end):
+    if own.doc_type in (t.vi, None) and own.speaks(s_start):
         return "own"  # its title: "Báo cáo sơ kết 3 năm thực hiện Kết luận số …", "Kế hoạch thực hiện …"
     return None
 
@@ -172,11 +215,12 @@ def links(nt: NormalisedText, citations: list[Citation], own: Own | None = None)
     ordered = sorted(citations, key=lambda c: (c.sentence_start, c.start))
     seen: list[Citation] = []  # citations of earlier sentences, in text order
 
-    def add(subject, predicate, objects, cue):
+    def add(subject, predicate, objects, cue, reverse=False):
         cue_start, cue_end = nt.span(cue.start(), cue.end())
         for obj in objects:
             if obj is not subject:
-                out.append(Link(subject, predicate, obj, nt.original[cue_start:cue_end], cue_start, cue_end))
+                a, b = (obj, subject) if reverse else (subject, obj)
+                out.append(Link(a, predicate, b, nt.original[cue_start:cue_end], cue_start, cue_end))
 
     for _, group in groupby(ordered, key=lambda c: c.sentence_start):
         cits = list(group)
@@ -190,16 +234,22 @@ def links(nt: NormalisedText, citations: list[Citation], own: Own | None = None)
         # a cue needs an object after it, or (passive) one right before it: past that, nothing to scan
         tail = scan[starts[0]:s_end]
         passive = any(w in tail for w in PASSIVE_WORDS)
-        scan_end = min(s_end, max(starts[-1], max(ends) + 40 if passive else 0))
+        scan_end = min(s_end, max(starts[-1], max(ends) + PASSIVE_REACH if passive else 0))
+        last = None  # (subject, end of its objects): a later cue joined by "và" / ";" may share it
         for cue in cues.finditer(scan, s_start, scan_end):
             predicate = cue.lastgroup
             if predicate == "repealed":  # "Quy định số 102-QĐ/TW … hết hiệu lực": objects before
                 objects = _passive_objects(text, cue.start(), cits, starts, ends, npos)
                 if not objects:
                     continue
+                successor = _successor(text, cue.end(), cits, starts, npos, own)
+                if successor is not None:  # "X hết hiệu lực kể từ ngày Y có hiệu lực": Y replaces X
+                    if successor != "own" or own.speaks(cue.start()):
+                        add(None if successor == "own" else successor, "replaces", objects, cue)
+                    continue
                 subject = head if head_ok and head not in objects and starts[0] < cue.start() else \
                     _referred(text, s_start, cue.start(), seen, own)
-                if subject is None and own.header:
+                if subject is None and own.header and own.speaks(cue.start()):
                     subject = "own"
                 if subject is not None:
                     add(None if subject == "own" else subject, "repeals", objects, cue)
@@ -209,12 +259,19 @@ def links(nt: NormalisedText, citations: list[Citation], own: Own | None = None)
                 continue  # no citation after the cue: no object
             # a cue inside a citation's title keeps its objects inside that title
             limit = None
+            holder = None
             for j in range(first - 1, max(-1, first - 9), -1):
                 if tails[j] <= cue.start() < ends[j]:
-                    limit = ends[j]
+                    limit, holder = ends[j], cits[j]
                     break
-            objects = _objects(text, cue.end(), cits, first, npos, limit=limit)
+            objects = _objects(text, cue.end(), cits, first, npos, limit=limit,
+                               gap=CHANGE_LIST_GAP if predicate in CHANGES else LIST_GAP)
             if not objects:
+                continue
+            if predicate == "amended":  # "X được sửa đổi, bổ sung bởi Y": Y amends X
+                amended = holder or _before_cue(text, cue.start(), cits, starts, ends, tails)
+                if amended is not None:
+                    add(amended, "amends", objects, cue, reverse=True)
                 continue
             # the last mention that ends (with or without its title) right before the cue
             i = bisect.bisect_right(starts, cue.start()) - 1
@@ -238,16 +295,92 @@ def links(nt: NormalisedText, citations: list[Citation], own: Own | None = None)
                 issued = _issued_after(text, cits, starts, objects[-1], npos) if predicate != "based_on" else None
                 if issued is not None:
                     subject = issued
-                elif own.header or s_start < own.preamble_end or predicate == "based_on":
+                elif predicate == "based_on":
+                    subject = "own" if own.bases(cue.start()) else None
+                elif own.speaks(cue.start()):
                     subject = "own"
-            elif subject is None and own.header and starts[0] >= cue.start() and _body_opens(text, s_start, cue.start()):
+            elif subject is None and own.header and starts[0] >= cue.start() and _body_opens(text, s_start, cue.start()) \
+                    and own.speaks(cue.start()):
                 subject = "own"  # "Ủy ban Kiểm tra Trung ương hướng dẫn thực hiện …" in its own text
+            if subject is None and last is not None and predicate in CHANGES and last[2] in CHANGES \
+                    and JOINED.fullmatch(text, last[1], cue.start()):
+                subject = last[0]  # "thay thế Nghị định A; Nghị định B và bãi bỏ Điều 3 của Nghị định C"
             if subject is None:
                 continue
             add(None if subject == "own" else subject, predicate, objects, cue)
+            last = (subject, npos(max(objects[-1].end, objects[-1].title_end)), predicate)
         seen.extend(cits[-MAX_OBJECTS:])
         if len(seen) > 4 * MAX_OBJECTS:
             del seen[:-MAX_OBJECTS]
+    out += _preamble_bases(nt, citations, own, out)
+    return out
+
+
+#: What a document does to the text of another: one list may mix them.
+CHANGES = ("amends", "replaces", "repeals")
+#: Between one cue's objects and the next cue that shares its subject.
+JOINED = re.compile(r"[^.;:!?\n]{0,200}?\s{0,3}(?:,|;|và|, và|; và|đồng thời)\s{1,3}(?:(?:đồng thời|đề nghị)\s{1,3})?")
+#: Between a passive cue's object and the cue: "… (sửa đổi, bổ sung tại …)", "…, được bổ sung bởi …".
+PASSIVE_BEFORE = re.compile(r"[*_]{0,3}\s{0,3},?" + DESCRIPTION + r"\s{0,3}[,(]?\s{0,3}")
+#: After "hết hiệu lực": "kể từ ngày <Y> có hiệu lực" names the successor.
+SUCCESSOR = re.compile(r"\s{0,3}(?:thi hành\s{1,3})?,?\s{0,3}(?:kể từ|từ)\s{1,3}ngày\s{1,3}")
+SUCCESSOR_TAIL = re.compile(r"\s{0,3}(?:chính thức\s{1,3})?có hiệu lực")
+
+
+def _before_cue(text: str, cue_start: int, cits, starts, ends, tails) -> Citation | None:
+    """The citation that ends right before a passive cue (with or without its title)."""
+    i = bisect.bisect_right(starts, cue_start) - 1
+    while i >= 0:
+        if PASSIVE_BEFORE.fullmatch(text, tails[i], cue_start) or PASSIVE_BEFORE.fullmatch(text, ends[i], cue_start) \
+                or ATTACH_GAP.fullmatch(text, ends[i], cue_start):
+            return cits[i]
+        if ends[i] <= cue_start:
+            return None
+        i -= 1
+    return None
+
+
+def _successor(text: str, after: int, cits, starts, npos, own: Own):
+    """"… hết hiệu lực kể từ ngày <Y> có hiệu lực": Y (a citation, or "own" for "Nghị quyết
+    này"), else None."""
+    m = SUCCESSOR.match(text, after)
+    if m is None:
+        return None
+    pos = m.end()
+    j = bisect.bisect_left(starts, pos)
+    if j < len(cits) and starts[j] == pos:
+        c = cits[j]
+        if SUCCESSOR_TAIL.match(text, npos(max(c.end, c.title_end))) or SUCCESSOR_TAIL.match(text, npos(c.end)):
+            return c
+    b = _backref().match(text, pos)
+    if b is not None and b.group("this") and SUCCESSOR_TAIL.match(text, b.end()):
+        return "own"
+    return None
+
+
+BASIS_WORDS = re.compile(r"(?i:căn cứ)")
+
+
+def _preamble_bases(nt: NormalisedText, citations: list[Citation], own: Own, found: list[Link]) -> list[Link]:
+    """Every citation of a "Căn cứ" item of the preamble is a basis of the text's own document:
+    lists under one "Căn cứ", "Luật <tên> số …", and the amending law named inside the item
+    ("… được sửa đổi, bổ sung bởi Luật số …"). Not what a cited basis itself carries out or
+    guides ("Căn cứ Kết luận số 18 … về tiếp tục thực hiện Chỉ thị số 10 …"), and not "Theo đề
+    nghị của …" or "Xét …"."""
+    if own.layout is None or not own.layout.basis_items:
+        return []
+    carried = {id(k.object) for k in found if k.subject is not None and k.predicate != "amends"}
+    items = own.layout.basis_items
+    item_starts = [s for s, _ in items]
+    out = []
+    for c in citations:
+        p = nt.to_norm(c.start)
+        k = bisect.bisect_right(item_starts, p) - 1
+        if k < 0 or p >= items[k][1] or id(c) in carried:
+            continue
+        m = BASIS_WORDS.search(nt.norm, items[k][0], items[k][1])
+        s, e = nt.span(*(m.span() if m else items[k]))
+        out.append(Link(None, "based_on", c, nt.original[s:e], s, e))
     return out
 
 

@@ -28,6 +28,18 @@ TYPE_COLOURS = {
     "chuong-trinh-hanh-dong": "#e377c2", "thong-tri": "#bcbd22", "thong-bao": "#7f7f7f", "bao-cao": "#393b79",
     "cong-van": "#637939", "de-an": "#8c6d31", "quy-che": "#843c39", "luat": "#000000", "nghi-dinh": "#5254a3",
 }
+#: A conflict's field, as the pages name it.
+FIELD_VI = {"date": "ngày ban hành", "issuer": "cơ quan ban hành", "doc_type": "loại văn bản", "title": "trích yếu"}
+#: A relation in Vietnamese: (what the subject does, what was done to the object).
+RELATION_VI = {
+    "based_on": ("căn cứ", "là căn cứ của"),
+    "implements": ("thực hiện", "được thực hiện bởi"),
+    "guides": ("hướng dẫn", "được hướng dẫn bởi"),
+    "reviews": ("sơ kết / tổng kết", "được sơ kết / tổng kết bởi"),
+    "amends": ("sửa đổi, bổ sung", "được sửa đổi, bổ sung bởi"),
+    "replaces": ("thay thế", "bị thay thế bởi"),
+    "repeals": ("bãi bỏ", "bị bãi bỏ bởi"),
+}
 RELATION_STYLES = {
     "implements": {"color": "#2b7bb9", "dashes": False, "width": 2.5},
     "reviews": {"color": "#e6550d", "dashes": [6, 4], "width": 2.5},
@@ -88,20 +100,22 @@ def lineage_details(g: nx.MultiDiGraph, n: str) -> dict:
     from .provisions import compact
     st = lineage.status(g, n)
 
-    def rel(r):
-        return {"relation": r["predicate"], "id": r["document"]["id"], "symbol": r["document"].get("symbol")
-                or r["document"].get("report"), "date": r["document"].get("date")}
+    def rel(r, side):
+        # the label reads from this document's side: "được sửa đổi, bổ sung bởi 215-KL/TW"
+        return {"relation": r["predicate"], "label": RELATION_VI[r["predicate"]][side], "id": r["document"]["id"],
+                "symbol": r["document"].get("symbol") or r["document"].get("report"), "date": r["document"].get("date")}
 
     def tree(nodes):
         return [{"id": x["document"]["id"], "symbol": x["document"]["symbol"], "predicate": x["predicate"],
+                 "label": RELATION_VI[x["predicate"]][0],
                  "date": x["document"]["date"], "lag_days": x["lag_days"], "children": tree(x["children"])} for x in nodes]
     # a partial effect names its provisions: "bị bãi bỏ một phần (Điều 16–18)", never just "bị bãi bỏ"
     acted = "; ".join(compact(p["provisions"]) for p in st.get("provisions") or [])
     return {"status": {"value": st["status"].replace(" ", "-"),
                        "label": lineage.STATUS_VI[st["status"]] + (f" ({acted})" if acted else ""),
                        "by": [b.get("symbol") or b.get("report") or "" for b in st["by"]]},
-            "lineage_out": [rel(r) for r in lineage.relations_out(g, n)],
-            "lineage_in": [rel(r) for r in lineage.relations_in(g, n)],
+            "lineage_out": [rel(r, 0) for r in lineage.relations_out(g, n)],
+            "lineage_in": [rel(r, 1) for r in lineage.relations_in(g, n)],
             "tree": tree(lineage.implementation_tree(g, n))}
 
 
@@ -162,16 +176,19 @@ def build_network(g: nx.MultiDiGraph) -> tuple[Network, dict]:
             details[n].update(lineage_details(g, n))
     for a, b, d in g.edges(data=True):
         style = RELATION_STYLES.get(d["relation"], RELATION_STYLES["cites"])
-        net.add_edge(a, b, title=d["relation"] + (f": {d['cue']}" if d.get("cue") else ""),
+        name = RELATION_VI.get(d["relation"], ("trích dẫn",))[0]
+        net.add_edge(a, b, title=name + (f": {d['cue']}" if d.get("cue") else ""),
                      relation=d["relation"], arrows="to", **style)
     return net, details
 
 
-def render(g: nx.MultiDiGraph, title: str = "kg — trích dẫn văn bản", force: bool = False) -> str:
-    """The whole page as a string."""
+def render(g: nx.MultiDiGraph, title: str = "kg — trích dẫn văn bản", force: bool = False,
+           focus: str | None = None) -> str:
+    """The whole page as a string; ``focus`` (a symbol) is selected when the page opens."""
     if len(g) > MAX_NODES and not force:
         raise VizError(f"the graph has {len(g)} nodes (more than {MAX_NODES} is slow to explore); "
-                       f"narrow it with --focus SYMBOL --depth N, --issuer, --type or --from/--to (or --force)")
+                       f"narrow it with --focus SYMBOL --depth N, --issuer, --type or --from/--to (or --force), "
+                       f"or make a page per document with `kg site`")
     net, details = build_network(g)
     nodes, edges, _, _, _, options = net.get_network_data()
     big = len(g) > 1000
@@ -181,6 +198,10 @@ def render(g: nx.MultiDiGraph, title: str = "kg — trích dẫn văn bản", fo
                          for n, d in details.items() if d["kind"] == "document" and d["doc_type"]}),
         "relations": {k: v["color"] for k, v in RELATION_STYLES.items()},
         "physics": not big,
+        "focus": sorted(n for n, a in g.nodes(data=True) if focus and a.get("kind") == "document"
+                        and fold(a.get("symbol")) == fold(focus)),
+        "relation_names": {k: v[0] for k, v in RELATION_VI.items()} | {"cites": "trích dẫn"},
+        "field_names": FIELD_VI,
     }
     payload = json.dumps(data, ensure_ascii=False).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
     lib = resources.files("pyvis") / "templates" / "lib" / "vis-9.1.2"

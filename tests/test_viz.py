@@ -225,5 +225,80 @@ def test_annotate_reads_as_the_report_does(browser, tmp_path):
     assert page.locator("#text").text_content().count("<sup>") >= 2  # ... while every character stays
     assert page.locator("#text sup").count() >= 2 and page.locator("#text .h").count() >= 3
     legend = page.locator("#legend").text_content()
-    assert "Kết luận" in legend and "implements" in legend and "reviews" in legend
+    assert "Kết luận" in legend and "thực hiện" in legend and "sơ kết / tổng kết" in legend and "implements" not in legend
     page.close()
+
+
+def _positions(page):
+    """Positions of the visible nodes once the layout settled (vis stops physics then)."""
+    page.wait_for_function("window.kgNetwork.physics.stabilized !== false || !window.kgData.physics", timeout=30000)
+    page.wait_for_timeout(300)
+    return page.evaluate("(() => { const ids = window.kgNetwork.body.nodeIndices; return window.kgNetwork.getPositions(ids); })()")
+
+
+def _stacked(pos, near=8):
+    pts = list(pos.items())
+    return [(a, b) for i, (a, pa) in enumerate(pts) for b, pb in pts[i + 1:]
+            if abs(pa["x"] - pb["x"]) < near and abs(pa["y"] - pb["y"]) < near]
+
+
+def test_a_filter_keeps_the_nodes_where_they_were(browser, seed_html):
+    page, _ = open_page(browser, seed_html)
+    before = _positions(page)
+    for t in ("Kế hoạch", "Chỉ thị"):
+        page.select_option("#type", t)
+        after = _positions(page)
+        assert 1 < len(after) < len(before) and _stacked(after) == [], t
+        assert all(abs(after[n]["x"] - before[n]["x"]) < 1 for n in after)      # nothing moved
+    page.close()
+
+
+def test_reset_clears_the_search_and_the_panel_never_shows_a_hidden_node(browser, seed_html):
+    page, _ = open_page(browser, seed_html)
+    page.fill("#search", "05-CT")
+    page.click("#results button")
+    assert "05-CT/TW" in page.locator("#panel h2").text_content()
+    page.select_option("#type", "Kết luận")                      # 05-CT/TW is a Chỉ thị: filtered out
+    assert "05-CT/TW" not in page.locator("#panel").text_content()
+    assert page.is_disabled("#neighbourhood")
+    page.fill("#search", "01-KL")
+    page.click("#reset")
+    assert page.input_value("#search") == "" and page.locator("#results button").count() == 0
+    page.close()
+
+
+def test_focus_lineage_selects_the_document_and_stacks_nothing(browser, tmp_path):
+    out = tmp_path / "focus.html"
+    kg("viz", str(SEED), "--focus", "01-KL/TW", "--lineage", "--out", str(out))
+    page, log = open_page(browser, out)
+    pos = _positions(page)
+    assert _stacked(pos, near=25) == []
+    assert page.evaluate("window.kgNetwork.getSelectedNodes()") == ["https://kg.example.org/doc/01-KL-TW-2021"]
+    assert page.locator("#panel h2").text_content() == "Kết luận 01-KL/TW"
+    assert log["errors"] == []
+    page.close()
+
+
+def test_the_panel_speaks_vietnamese_and_reads_from_the_documents_side(browser, tmp_path, shared):
+    out = tmp_path / "vi.html"
+    kg("viz", str(shared / "devset/docs/sonv_ninhthuan_69-QD-TW.txt"), "--out", str(out))
+    page = browser.new_page(viewport={"width": 1024, "height": 768})
+    page.goto(out.as_uri() + "#https://kg.example.org/doc/102-QD-TW-2017")
+    page.wait_for_function("window.kgNetwork !== undefined")
+    panel = page.locator("#panel").text_content()
+    assert "bị thay thế bởi 69-QĐ/TW" in panel and "Đối với văn bản này" in panel
+    legend = page.locator("#legend").text_content()
+    for english in ("implements", "replaces", "reviews", "amends", "Legend", "date"):
+        assert english not in panel and english not in legend, english
+    page.close()
+
+
+def test_a_large_drawing_points_to_kg_site(tmp_path):
+    docs = [{"id": f"https://kg.example.org/doc/{i}-CT-TW", "symbol": f"{i}-CT/TW", "doc_type": "Chỉ thị",
+             "doc_type_id": "chi-thi", "date": None, "issuer": None, "title": None, "mentions": 1, "conflicts": [],
+             "system": "party"} for i in range(1001)]
+    data = {"source": {"path": "big.txt", "sha256": "2" * 64, "chars": 1}, "source_document": None,
+            "citations": [], "documents": docs, "relations": [], "warnings": []}
+    (tmp_path / "big.json").write_text(json.dumps(data), encoding="utf-8")
+    run = kg("viz", str(tmp_path / "big.json"), "--out", str(tmp_path / "big.html"))
+    assert b"kg site" in run.stderr

@@ -1,0 +1,244 @@
+"""What each page of the site says, gathered from the networkx graph of `kg.graph` (built from
+reports, JSON extractions or a store) as plain dicts: one per document (văn bản), report (báo
+cáo), issuing body (cơ quan ban hành) and year, plus the index's records.
+
+Every dict holds only JSON values, so a page's facts can be hashed: a rebuild renders and writes
+only the pages whose facts changed (kg.site.build).
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+from collections import defaultdict
+
+import networkx as nx
+
+from .. import lineage
+from ..normalise import search_key
+from ..resolve import ascii_slug
+from ..viz import RELATION_VI
+
+#: The lược đồ's two sides: what the document stands on (upstream) and what was done to it.
+UPSTREAM = ("based_on", "implements", "guides", "reviews", "amends", "replaces", "repeals")
+DOWNSTREAM = ("implements", "guides", "reviews", "amends", "replaces", "repeals", "based_on")
+STATUS_LABEL = {
+    "replaced": "Bị thay thế", "repealed": "Bị bãi bỏ", "partly-repealed": "Bị bãi bỏ một phần",
+    "amended": "Được sửa đổi, bổ sung", "none": "Chưa thấy thay đổi",
+}
+LEVEL_VI = dict(lineage.LEVEL_NAMES)
+NEIGHBOURS_MAX = 150     # nodes in a document's neighbourhood drawing
+CITED_PER_PAGE = 60      # citing reports on a document page (the rest on pages of their own)
+EXCERPTS_PER_REPORT = 3
+_UNSAFE = re.compile(r"[^A-Za-z0-9_-]")
+
+
+def _safe(tail: str) -> str:
+    """A file name from an IRI's tail: kept when already safe, else its safe letters and a hash
+    (two tails that differ only in unsafe characters keep different names)."""
+    clean = _UNSAFE.sub("-", ascii_slug(tail))[:80].strip("-") or "x"
+    if clean == tail:
+        return clean
+    return f"{clean}-{hashlib.sha1(tail.encode('utf-8', 'surrogatepass')).hexdigest()[:8]}"
+
+
+def doc_slug(iri: str) -> str:
+    tail = iri.split("/doc/", 1)[1] if "/doc/" in iri else iri.rsplit("/", 1)[-1]
+    return _safe(tail.replace("/", "-"))
+
+
+def report_slug(iri: str) -> str:
+    return _safe(iri.rsplit("/", 1)[-1])
+
+
+def issuer_slug(name: str) -> str:
+    return _safe(ascii_slug(name).lower() or "khong-ro")
+
+
+def issuer_of(a: dict) -> str | None:
+    return a.get("issuer") or a.get("body")
+
+
+def year_of(a: dict) -> int | None:
+    d = a.get("date") or ""
+    return int(d[:4]) if d[:4].isdigit() else None
+
+
+def ref(g: nx.MultiDiGraph, n: str) -> dict:
+    """How a page names and links another node."""
+    a = g.nodes[n]
+    if a.get("kind") == "report":
+        return {"kind": "report", "slug": report_slug(n), "label": a.get("label") or "", "date": a.get("date")}
+    return {"kind": "document", "slug": doc_slug(n), "symbol": a.get("symbol") or "", "doc_type": a.get("doc_type"),
+            "date": a.get("date"), "issuer": issuer_of(a)}
+
+
+def _stated(g, a, b, d, other) -> dict:
+    return {"predicate": d["relation"], "other": ref(g, other), "cue": d.get("cue"), "sentence": d.get("sentence"),
+            "report": d.get("report"), "report_slug": report_slug(d["report_id"]) if d.get("report_id") else None,
+            "provisions": list(d.get("provisions") or [])}
+
+
+def _order(rows: list[dict]) -> list[dict]:
+    return sorted(rows, key=lambda r: (r["predicate"], r["other"].get("date") or "", r["other"].get("symbol") or
+                                       r["other"].get("label") or "", r["report"] or "", r["cue"] or ""))
+
+
+def relations(g: nx.MultiDiGraph, n: str) -> tuple[list[dict], list[dict]]:
+    """(what the document does to others, what others do to it), one row per report statement."""
+    out = [_stated(g, n, b, d, b) for _, b, d in g.out_edges(n, data=True) if d["relation"] in RELATION_VI]
+    inn = [_stated(g, a, n, d, a) for a, _, d in g.in_edges(n, data=True) if d["relation"] in RELATION_VI]
+    return _order(out), _order(inn)
+
+
+def status(incoming: list[dict]) -> dict:
+    """The status badge and its evidence: replaced, repealed (wholly or in part: the articles),
+    amended (with the articles), or no change known. Never "in force": the graph knows only what
+    its reports cite."""
+    def rows(p):
+        return [r for r in incoming if r["predicate"] == p]
+    replaced, repealed, amended = rows("replaces"), rows("repeals"), rows("amends")
+    if replaced:
+        key, by = "replaced", replaced
+    elif [r for r in repealed if not r["provisions"]]:
+        key, by = "repealed", [r for r in repealed if not r["provisions"]]
+    elif repealed:
+        key, by = "partly-repealed", repealed
+    elif amended:
+        key, by = "amended", amended
+    else:
+        return {"key": "none", "label": STATUS_LABEL["none"], "evidence": [], "since": None}
+    others = [r for r in repealed + amended if r not in by]  # partial effects beside the main one
+    dates = sorted(r["other"]["date"] for r in by if r["other"].get("date"))
+    return {"key": key, "label": STATUS_LABEL[key], "since": dates[0] if dates else None,
+            "evidence": [{**r, "label": RELATION_VI[r["predicate"]][1]} for r in by + others]}
+
+
+def tree(g: nx.MultiDiGraph, n: str) -> tuple[list[dict], list[dict]]:
+    """The implementation tree (documents that implement, guide or review it, recursively, with
+    their lag in days after the root) and the lags summed up by level."""
+    by_level: dict[str, list[int]] = defaultdict(list)
+
+    def walk(nodes):
+        out = []
+        for x in nodes:
+            node = x["document"]["id"]
+            lvl = lineage.level(g.nodes[node]) if g.nodes[node].get("kind") == "document" else None
+            if x["lag_days"] is not None and lvl:
+                by_level[lvl].append(x["lag_days"])
+            out.append({"node": ref(g, node), "predicate": x["predicate"], "lag_days": x["lag_days"],
+                        "level": LEVEL_VI.get(lvl), "children": walk(x["children"])})
+        return out
+    rows = walk(lineage.implementation_tree(g, n))
+    lags = []
+    for lvl in lineage.LEVELS:
+        days = sorted(by_level.get(lvl, []))
+        if days:
+            lags.append({"level": LEVEL_VI[lvl], "count": len(days), "first": days[0],
+                         "median": days[len(days) // 2], "last": days[-1]})
+    return rows, lags
+
+
+def cited_by(g: nx.MultiDiGraph, n: str) -> list[dict]:
+    """The reports citing the document, newest first, each with its mentions and sentences."""
+    a = g.nodes[n]
+    mentions = a.get("report_mentions") or {}
+    excerpts: dict[str, list[str]] = defaultdict(list)
+    for s in a.get("sentences") or []:
+        rid = s.get("report_id")
+        if rid and s.get("text") and s["text"] not in excerpts[rid] and len(excerpts[rid]) < EXCERPTS_PER_REPORT:
+            excerpts[rid].append(s["text"])
+    out = []
+    for r, _, d in g.in_edges(n, data=True):
+        if d["relation"] == "cites" and g.nodes[r].get("kind") == "report":
+            out.append({**ref(g, r), "mentions": mentions.get(r), "excerpts": excerpts.get(r, [])})
+    out.sort(key=lambda x: (x["date"] or "", x["label"]), reverse=True)
+    return out
+
+
+def neighbourhood(g: nx.MultiDiGraph, docs: nx.DiGraph, n: str, limit: int = NEIGHBOURS_MAX) -> dict:
+    """The documents one or two relations away (two when they fit in ``limit`` nodes; else the
+    nearest ones, most cited first), and the relations between them: never the whole graph."""
+    if n not in docs:
+        return {"center": doc_slug(n), "nodes": [], "edges": []}
+    und = docs.to_undirected(as_view=True)
+    ring1 = sorted(set(und.neighbors(n)) - {n})
+    ring2 = sorted({y for x in ring1 for y in und.neighbors(x)} - set(ring1) - {n})
+    weight = lambda x: (-(g.nodes[x].get("mentions") or 0), g.nodes[x].get("symbol") or "")  # noqa: E731
+    if 1 + len(ring1) + len(ring2) > limit:
+        ring1 = sorted(ring1, key=weight)[:limit - 1]
+        ring2 = sorted(ring2, key=weight)[:max(0, limit - 1 - len(ring1))]
+    keep = [n] + ring1 + ring2
+    kept = set(keep)
+    parent = {}
+    for y in ring2:
+        parent[y] = next((x for x in ring1 if und.has_edge(x, y)), None)
+    nodes = [{"id": doc_slug(x), "symbol": g.nodes[x].get("symbol") or "", "type_id": g.nodes[x].get("type_id"),
+              "year": year_of(g.nodes[x]), "ring": 0 if x == n else (1 if x in ring1 else 2),
+              "parent": doc_slug(parent[x]) if parent.get(x) else None} for x in keep]
+    edges = sorted({(doc_slug(a), doc_slug(b), d["relation"]) for a, b, d in docs.subgraph(kept).edges(data=True)})
+    return {"center": doc_slug(n), "nodes": nodes, "edges": [list(e) for e in edges]}
+
+
+def document(g: nx.MultiDiGraph, docs: nx.DiGraph, n: str) -> dict:
+    """Everything a document's page shows."""
+    a = g.nodes[n]
+    out, inn = relations(g, n)
+    rows, lags = tree(g, n)
+    lvl = lineage.level(a)
+    return {
+        "id": n, "slug": doc_slug(n), "symbol": a.get("symbol") or "", "doc_type": a.get("doc_type"),
+        "type_id": a.get("type_id"), "date": a.get("date"), "issuer": issuer_of(a),
+        "issuer_slug": issuer_slug(issuer_of(a)) if issuer_of(a) else None, "level": LEVEL_VI.get(lvl),
+        "title": a.get("title"), "system": a.get("system"), "term": a.get("term"), "mentions": a.get("mentions") or 0,
+        "status": status(inn), "upstream": out, "downstream": inn, "tree": rows, "lags": lags,
+        "cited_by": cited_by(g, n), "conflicts": [dict(c) for c in a.get("conflicts") or []],
+        "neighbourhood": neighbourhood(g, docs, n),
+    }
+
+
+def report(g: nx.MultiDiGraph, r: str, stated: list[dict]) -> dict:
+    """A report's page: its own document, what it cites (with its sentences) and the relations it
+    states. ``stated`` are its relation statements (`statements_by_report`)."""
+    a = g.nodes[r]
+    cites = []
+    for _, d, e in g.out_edges(r, data=True):
+        if e["relation"] != "cites":
+            continue
+        node = g.nodes[d]
+        sentences = [s["text"] for s in node.get("sentences") or [] if s.get("report_id") == r and s.get("text")]
+        cites.append({**ref(g, d), "mentions": (node.get("report_mentions") or {}).get(r),
+                      "excerpts": list(dict.fromkeys(sentences))[:EXCERPTS_PER_REPORT]})
+    cites.sort(key=lambda x: (x["date"] or "", x["symbol"]))
+    own = a.get("own")
+    return {"id": r, "slug": report_slug(r), "name": a.get("label") or "", "paths": list(a.get("paths") or []),
+            "date": a.get("date"), "own": ref(g, own) if own and own in g else None, "cites": cites,
+            "relations": stated}
+
+
+def statements_by_report(g: nx.MultiDiGraph) -> dict[str, list[dict]]:
+    """Each report's relation statements, in one pass over the edges."""
+    out: dict[str, list[dict]] = defaultdict(list)
+    for a, b, d in g.edges(data=True):
+        if d["relation"] in RELATION_VI and d.get("report_id"):
+            out[d["report_id"]].append({"predicate": d["relation"], "subject": ref(g, a), "object": ref(g, b),
+                                        "cue": d.get("cue"), "sentence": d.get("sentence"),
+                                        "provisions": list(d.get("provisions") or [])})
+    for rows in out.values():
+        rows.sort(key=lambda x: (x["predicate"], x["object"].get("symbol") or "", x["cue"] or ""))
+    return out
+
+
+def record(g: nx.MultiDiGraph, n: str, st: str) -> list:
+    """A document in the index's search: [slug, symbol, type, date, issuer, level, status, title,
+    mentions, search key] (a list, not a dict: the index stays small)."""
+    a = g.nodes[n]
+    key = search_key(" ".join(str(a.get(k) or "") for k in ("doc_type", "symbol", "title")) + " " + (issuer_of(a) or ""))
+    return [doc_slug(n), a.get("symbol") or "", a.get("doc_type") or "", a.get("date") or "", issuer_of(a) or "",
+            LEVEL_VI.get(lineage.level(a)) or "", st, a.get("title") or "", a.get("mentions") or 0, key]
+
+
+def listing(g: nx.MultiDiGraph, nodes) -> list[dict]:
+    """Documents for a body's or a year's timeline, oldest first."""
+    rows = [{**ref(g, n), "title": g.nodes[n].get("title"), "mentions": g.nodes[n].get("mentions") or 0} for n in nodes]
+    rows.sort(key=lambda x: (x["date"] or "9999", x["symbol"]))
+    return rows

@@ -1,0 +1,212 @@
+"""The layout stage (kg/layout.py) and the relations that stand on it. Sentences are our own,
+written in the forms Nghị định 30/2020/NĐ-CP and Hướng dẫn 36-HD/VPTW prescribe."""
+from __future__ import annotations
+
+import json
+
+from typer.testing import CliRunner
+
+import kg
+from kg.cli import app
+from kg.layout import layout
+from kg.normalise import normalise
+
+STATE_DOC = """ỦY BAN NHÂN DÂN
+TỈNH AN GIANG
+-------
+CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+Độc lập - Tự do - Hạnh phúc
+Số: 21/2024/QĐ-UBND
+An Giang, ngày 12 tháng 3 năm 2024
+
+QUYẾT ĐỊNH
+Ban hành Quy chế quản lý cụm công nghiệp trên địa bàn tỉnh
+
+ỦY BAN NHÂN DÂN TỈNH AN GIANG
+
+Căn cứ Luật Tổ chức chính quyền địa phương số 77/2015/QH13 được sửa đổi, bổ sung bởi Luật số 47/2019/QH14;
+Căn cứ các Luật: Luật Đầu tư số 61/2020/QH14; Luật Xây dựng số 50/2014/QH13;
+Căn cứ Nghị định số 32/2024/NĐ-CP ngày 15 tháng 1 năm 2024 của Chính phủ về quản lý cụm công nghiệp;
+Theo đề nghị của Giám đốc Sở Công Thương tại Tờ trình số 145/TTr-SCT ngày 01 tháng 3 năm 2024.
+
+QUYẾT ĐỊNH:
+
+Điều 1. Ban hành kèm theo Quyết định này Quy chế quản lý cụm công nghiệp.
+Điều 2. Quyết định này có hiệu lực từ ngày 25 tháng 3 năm 2024 và thay thế Quyết định số 11/2017/QĐ-UBND ngày 20 tháng 4 năm 2017 của Ủy ban nhân dân tỉnh; Quyết định số 09/2019/QĐ-UBND ngày 02 tháng 5 năm 2019 của Ủy ban nhân dân tỉnh và bãi bỏ Điều 3 của Quyết định số 40/2020/QĐ-UBND ngày 10 tháng 9 năm 2020 của Ủy ban nhân dân tỉnh.
+Quyết định số 07/2016/QĐ-UBND ngày 01 tháng 2 năm 2016 của Ủy ban nhân dân tỉnh quy định về thu phí hết hiệu lực kể từ ngày Quyết định này có hiệu lực.
+
+Nơi nhận:
+- Như Điều 3;
+- Bộ Công Thương;
+- Lưu: VT.
+TM. ỦY BAN NHÂN DÂN
+CHỦ TỊCH
+Nguyễn Văn A
+
+PHỤ LỤC
+(Kèm theo Quyết định số 21/2024/QĐ-UBND ngày 12 tháng 3 năm 2024)
+Mẫu báo cáo tình hình thực hiện Nghị định số 68/2017/NĐ-CP của Chính phủ.
+"""
+
+
+def _by_symbol(ex):
+    names = {d.id: d.symbol for d in ex.documents}
+    names[ex.source_document.id] = "OWN"
+    return {(names.get(r.subject), r.predicate, names.get(r.object)) for r in ex.relations}
+
+
+def test_parts_of_a_state_document_in_order():
+    ex = kg.extract(STATE_DOC)
+    kinds = [p.kind for p in ex.parts]
+    assert kinds == ["header", "title", "preamble", "enacting", "body", "recipients", "signature", "annex"]
+    starts = [p.start for p in ex.parts]
+    assert starts == sorted(starts)
+    text = {p.kind: STATE_DOC[p.start:p.end] for p in ex.parts}
+    assert text["header"].startswith("ỦY BAN NHÂN DÂN") and "Số: 21/2024/QĐ-UBND" in text["header"]
+    assert text["title"].startswith("QUYẾT ĐỊNH\nBan hành Quy chế")
+    assert text["preamble"].startswith("Căn cứ Luật Tổ chức") and "Tờ trình số 145" in text["preamble"]
+    assert text["enacting"].strip() == "QUYẾT ĐỊNH:"
+    assert text["body"].startswith("Điều 1.")
+    assert text["recipients"].startswith("Nơi nhận:")
+    assert text["signature"].startswith("TM. ỦY BAN NHÂN DÂN")
+    assert text["annex"].startswith("PHỤ LỤC")
+
+
+def test_own_document_from_the_header():
+    src = kg.extract(STATE_DOC).source_document
+    assert (src.symbol, src.doc_type, src.date) == ("21/2024/QĐ-UBND", "Quyết định", "2024-03-12")
+
+
+def test_every_basis_of_the_preamble_and_nothing_considered():
+    rel = _by_symbol(kg.extract(STATE_DOC))
+    bases = {o for s, p, o in rel if s == "OWN" and p == "based_on"}
+    # a list under one "Căn cứ", "Luật <tên> số …" and the amending law inside the line
+    assert bases == {"77/2015/QH13", "47/2019/QH14", "61/2020/QH14", "50/2014/QH13", "32/2024/NĐ-CP"}
+    assert ("47/2019/QH14", "amends", "77/2015/QH13") in rel
+    assert not any(o == "145/TTr-SCT" for _, _, o in rel)  # "Theo đề nghị … tại Tờ trình" is no basis
+
+
+def test_a_list_after_one_cue_gives_each_item_its_own_predicate():
+    rel = _by_symbol(kg.extract(STATE_DOC))
+    assert ("OWN", "replaces", "11/2017/QĐ-UBND") in rel
+    assert ("OWN", "replaces", "09/2019/QĐ-UBND") in rel
+    assert ("OWN", "repeals", "40/2020/QĐ-UBND") in rel
+
+
+def test_ends_when_this_document_takes_effect_is_a_replacement():
+    assert ("OWN", "replaces", "07/2016/QĐ-UBND") in _by_symbol(kg.extract(STATE_DOC))
+
+
+def test_annex_and_recipients_never_speak_for_the_document():
+    ex = kg.extract(STATE_DOC)
+    rel = _by_symbol(ex)
+    assert not any(o == "68/2017/NĐ-CP" for _, _, o in rel)  # "thực hiện" inside a form of the annex
+    assert all(r.part in ("preamble", "body", "enacting", "title") for r in ex.relations)
+
+
+def test_a_successor_named_in_the_text_replaces_the_old_one():
+    ex = kg.extract("Chỉ thị số 05-CT/TU ngày 02/3/2016 của Ban Thường vụ Tỉnh ủy về phòng chống tham nhũng "
+                    "hết hiệu lực kể từ ngày Chỉ thị số 12-CT/TU ngày 10/5/2021 của Ban Thường vụ Tỉnh ủy có hiệu lực.")
+    assert _by_symbol(ex) == {("12-CT/TU", "replaces", "05-CT/TU")}
+
+
+def test_passive_amendments_read_backwards():
+    ex = kg.extract("Theo Điều 5 Nghị định 63/2010/NĐ-CP được sửa đổi bởi khoản 2 Điều 1 Nghị định 92/2017/NĐ-CP, "
+                    "cơ quan kiểm soát thủ tục hành chính gồm các đơn vị sau. Hội được tổ chức theo Nghị định "
+                    "45/2010/NĐ-CP ngày 21 tháng 4 năm 2010 của Chính phủ quy định về tổ chức và quản lý hội "
+                    "(sửa đổi, bổ sung tại Nghị định 33/2012/NĐ-CP ngày 13 tháng 4 năm 2012 của Chính phủ).")
+    rel = _by_symbol(ex)
+    assert ("92/2017/NĐ-CP", "amends", "63/2010/NĐ-CP") in rel
+    assert ("33/2012/NĐ-CP", "amends", "45/2010/NĐ-CP") in rel
+
+
+def test_a_page_that_discusses_documents_has_no_preamble():
+    page = ("# Đảng viên vi phạm bị xử lý thế nào?\n\nCăn cứ theo Điều 12 Quy định 69-QĐ/TW năm 2022 của Bộ Chính "
+            "trị quy định về kỷ luật tổ chức đảng, đảng viên vi phạm thì đảng viên bị khiển trách.\n\n"
+            "Căn cứ Nghị định 112/2020/NĐ-CP thì cán bộ bị xử lý kỷ luật.\n")
+    ex = kg.extract(page)
+    assert [p.kind for p in ex.parts] == ["body"]
+    assert not any(r.predicate == "based_on" for r in ex.relations)
+    assert {d.symbol for d in ex.documents} == {"69-QĐ/TW", "112/2020/NĐ-CP"}
+
+
+def test_this_document_is_the_own_one_not_the_last_of_its_type_cited():
+    text = ("BAN TỔ CHỨC TỈNH ỦY\n*\nSố 07-HD/BTCTU\nAn Giang, ngày 05 tháng 6 năm 2023\n\nHƯỚNG DẪN\n"
+            "thực hiện một số nội dung về công tác đảng viên\n\n"
+            "Căn cứ Hướng dẫn số 12-HD/BTCTW, ngày 06/7/2018 của Ban Tổ chức Trung ương;\n\n"
+            "I. NỘI DUNG\n1. Hướng dẫn này thay thế Hướng dẫn số 03-HD/BTCTU, ngày 10/01/2019 của Ban Tổ chức Tỉnh ủy.\n")
+    rel = _by_symbol(kg.extract(text))
+    assert ("OWN", "replaces", "03-HD/BTCTU") in rel
+    assert ("OWN", "based_on", "12-HD/BTCTW") in rel
+    assert not any(s == "12-HD/BTCTW" for s, _, _ in rel)
+
+
+CRAWLED = """Bản dịch này thuộc quyền sở hữu của **THƯ VIỆN PHÁP LUẬT**.
+|
+**Số hiệu:**
+|
+18/2024/NQ-HĐND
+|
+**Loại văn bản:**
+|
+Nghị quyết
+|
+**Ngày ban hành:**
+|
+10/7/2024
+|
+|
+**HỘI ĐỒNG NHÂN
+DÂN **
+TỈNH BẮC NINH
+-------
+|
+**CỘNG HÒA XÃ HỘI
+CHỦ NGHĨA VIỆT NAM**
+Độc lập - Tự do - Hạnh phúc
+---------------
+|
+|
+Số:
+|
+18/2024/NQ-HĐND
+|
+*Bắc Ninh, ngày 10
+tháng 7 năm 2024 *
+|
+**NGHỊ QUYẾT**
+QUY ĐỊNH MỨC CHI HỖ TRỢ CÔNG TÁC DÂN VẬN
+*Căn cứ Luật Ngân sách nhà nước số 83/2015/QH13;*
+*Xét Tờ trình số 77/TTr-UBND ngày 01 tháng 7 năm 2024 của Ủy ban nhân dân tỉnh.*
+**Điều 1. Phạm vi điều chỉnh**
+Nghị quyết này quy định mức chi.
+"""
+
+
+def test_a_crawled_page_with_a_site_table_and_a_split_number_cell():
+    ex = kg.extract(CRAWLED)
+    assert ex.source_document.symbol == "18/2024/NQ-HĐND"
+    assert ex.source_document.date == "2024-07-10"
+    assert "18/2024/NQ-HĐND" not in {d.symbol for d in ex.documents}  # the site's table names the page itself
+    assert _by_symbol(ex) == {("OWN", "based_on", "83/2015/QH13")}
+    assert [p.kind for p in ex.parts][:4] == ["header", "title", "preamble", "body"]
+
+
+def test_layout_works_on_normalised_offsets_and_maps_back():
+    text = "Mở đầu\u00a0trang.\n" + STATE_DOC.replace("ỦY BAN", "U\u0309Y BAN")  # NFD and a non-breaking space
+    ex = kg.extract(text)
+    header = next(p for p in ex.parts if p.kind == "header")
+    assert text[header.start:header.end].startswith("U\u0309Y BAN NHÂN DÂN")
+    assert layout(normalise(text).norm).document
+
+
+def test_parts_and_relation_parts_in_the_json(tmp_path):
+    f = tmp_path / "qd.txt"
+    f.write_text(STATE_DOC, encoding="utf-8")
+    out = CliRunner().invoke(app, ["extract", str(f), "--format", "json"])
+    assert out.exit_code == 0, out.output
+    data = json.loads(out.output)
+    assert [p["kind"] for p in data["parts"]][0] == "header"
+    assert all(set(p) == {"kind", "start", "end"} for p in data["parts"])
+    assert {r["part"] for r in data["relations"]} <= {"preamble", "body"}
+    assert all("provisions" in r for r in data["relations"]) and all("provisions" in c for c in data["citations"])

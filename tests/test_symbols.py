@@ -1,0 +1,212 @@
+"""Symbols and issuers as unseen texts write them (issue 19 §3, issue 20 items 15 and 26).
+Every sentence here is written for the test; none is taken from a devset."""
+import pytest
+
+import kg
+from kg import find
+
+
+def docs(text):
+    ex = kg.extract(text)
+    for c in ex.citations:
+        assert text[c.start:c.end] == c.text
+    return {d.symbol: d for d in ex.documents}
+
+
+def found(text):
+    return [find.symbol_text(s) for s in find.symbols(text)]
+
+
+# --- symbols -----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text, symbol", [
+    ("Kế hoạch số 42/KH- UBND ngày 3/3/2024 của UBND huyện.", "42/KH-UBND"),
+    ("Nghị định số 88/2019/NĐ -CP về xử phạt.", "88/2019/NĐ-CP"),
+    ("Số: 07 /2023/TT-BTC", "07/2023/TT-BTC"),
+    ("Nghị quyết số 11/2024/NQ- HĐND của HĐND tỉnh.", "11/2024/NQ-HĐND"),
+])
+def test_spaces_a_typist_left_inside_a_state_symbol(text, symbol):
+    assert found(text) == [symbol]
+
+
+def test_a_spaced_dash_between_sentences_joins_nothing():
+    assert found("theo Nghị định 15/2020/NĐ-CP - UBND tỉnh đã triển khai") == ["15/2020/NĐ-CP"]
+
+
+def test_five_digit_numbers_suffixes_and_the_generic_word_for_a_letter():
+    d = docs("Văn phòng Trung ương Đảng có Văn bản số 20417-CV/VPTW ngày 02/3/2024 và Văn bản số "
+             "311-CV/VPTW/nb ngày 4/4/2019 về chế độ chi.")
+    assert d["20417-CV/VPTW"].doc_type == "Công văn"
+    assert d["20417-CV/VPTW"].issuer == "Văn phòng Trung ương Đảng"
+    assert d["311-CV/VPTW"].doc_type == "Công văn" and d["311-CV/VPTW"].date == "2019-04-04"
+
+
+def test_a_state_issuer_code_in_capitals_takes_the_tables_spelling():
+    assert found("Quyết định số 77/QĐ-TTG ngày 1/2/2022") == ["77/QĐ-TTg"]
+
+
+@pytest.mark.parametrize("text, symbol", [
+    ("Năm 1947, Chủ tịch Chính phủ ký Sắc lệnh số 71/SL về quân đội.", "71/SL"),
+    ("Thủ tướng ra Nghị định 312/TTg về biên chế.", "312/TTg"),
+    ("Hội đồng Chính phủ ban hành Quyết định số 88/CP ngày 5/6/1970.", "88/CP"),
+    ("Theo Quyết định số 21/QĐ-77 ngày 2 tháng 5 năm 1977, tỉnh được chia.", "21/QĐ-77"),
+    ("Nghị định số 7/NQ/1977 về việc điều chỉnh địa giới.", "7/NQ/1977"),
+    ("Bộ Nội vụ ban hành Nghị định số 412BNV/HC/NĐ về quận mới.", "412BNV/HC/NĐ"),
+    ("Giấy phép số 310/NC cho phép thành lập hội.", "310/NC"),
+])
+def test_old_state_symbols_after_a_type_word(text, symbol):
+    assert found(text) == [symbol]
+
+
+@pytest.mark.parametrize("text", [
+    "Tỷ lệ đạt 312/TTg trong bảng.",
+    "xem mục 71/SL và 88/CP ở phụ lục",
+    "mã 21/QĐ-77 trên phiếu",
+    "ô 7/NQ/1977 của bảng kê",
+])
+def test_old_shapes_alone_are_no_citation(text):
+    assert found(text) == []
+
+
+def test_old_symbols_resolve_with_type_date_and_issuer():
+    d = docs("Ngày 12 tháng 3 năm 1962, Hội đồng Chính phủ ra Quyết định số 47/CP về thành lập trường; "
+             "Sắc lệnh số 71/SL ngày 22/5/1950 về quân hàm.")
+    assert (d["47/CP"].doc_type, d["47/CP"].issuer, d["47/CP"].date) == ("Quyết định", "Hội đồng Chính phủ", "1962-03-12")
+    assert (d["71/SL"].doc_type, d["71/SL"].date) == ("Sắc lệnh", "1950-05-22")
+
+
+@pytest.mark.parametrize("spoof", ["０２-KL/TW", "𝟎𝟐-KL/TW", "٠٢-KL/TW", "۰۲-KL/TW"])
+def test_look_alike_digits_fold_to_ascii_with_a_warning(spoof):
+    text = f"Thực hiện Kết luận số {spoof} ngày 5/6/2021 của Ban Bí thư và Kết luận số 02-KL/TW."
+    ex = kg.extract(text)
+    assert [d.symbol for d in ex.documents] == ["02-KL/TW"]
+    assert any("look-alike" in w and "02-KL/TW" in w for w in ex.warnings)
+    assert [c.text for c in ex.citations][0] == text[ex.citations[0].start:ex.citations[0].end]
+
+
+def test_look_alike_letters_read_as_latin_and_the_document_keeps_the_normal_symbol():
+    text = "Bộ Tài chính hướng dẫn tại văn bản số 5521/BТС-QLCS (Cyrillic) và văn bản số 5521/BTC-QLCS."
+    ex = kg.extract(text)
+    assert [d.symbol for d in ex.documents] == ["5521/BTC-QLCS"]
+    assert any("CYRILLIC" in w for w in ex.warnings)
+    from kg.rdf import extraction_nquads  # the RDF names the document by the normal symbol only
+    quads = extraction_nquads(ex).decode()
+    local = [q for q in quads.splitlines() if "eli/ontology#id_local" in q]
+    assert local and all('"5521/BTC-QLCS"' in q for q in local)
+
+
+def test_ascii_text_has_no_look_alike_warning():
+    ex = kg.extract("Kết luận số 02-KL/TW ngày 5/6/2021 của Ban Bí thư.")
+    assert not any("look-alike" in w for w in ex.warnings)
+
+
+# --- types -------------------------------------------------------------------------------------
+
+def test_a_generic_word_or_a_codeless_type_yields_to_the_code():
+    d = docs("Xét báo cáo của Sở Tài chính tại văn bản số 310/BC-STC ngày 2/3/2025; theo chỉ đạo tại văn bản "
+             "số 77-KL/TW; theo quyết định Quy hoạch số 90/QĐ-TTg của Thủ tướng Chính phủ.")
+    assert d["310/BC-STC"].doc_type == "Báo cáo"
+    assert d["77-KL/TW"].doc_type == "Kết luận"
+    assert d["90/QĐ-TTg"].doc_type == "Quyết định"
+
+
+# --- issuers -----------------------------------------------------------------------------------
+
+def test_an_issuer_named_in_a_list_heading_covers_every_item():
+    d = docs("(2) Các văn bản của Ban Tổ chức Trung ương: Hướng dẫn số 12-HD/BTCTW ngày 1/2/2022 hướng dẫn một số "
+             "vấn đề; Công văn số 3301-CV/BTCTW ngày 5/5/2023 bổ sung chế độ; Công văn số 3502-CV/BTCTW "
+             "ngày 9/9/2023 hướng dẫn kinh phí.")
+    assert {s: x.issuer for s, x in d.items()} == {s: "Ban Tổ chức Trung ương" for s in d}
+    assert len(d) == 3
+
+
+def test_an_officials_title_names_the_ministry():
+    d = docs("Thông tư số 12/2024/TT-BYT ngày 3/4/2024 của Bộ trưởng Bộ Y tế quy định chi tiết.")
+    assert d["12/2024/TT-BYT"].issuer == "Bộ Y tế"
+
+
+@pytest.mark.parametrize("text, symbol, issuer", [
+    ("Năm 1965, Quân ủy Trung ương ra Nghị quyết số 88-NQ/QUTW về xây dựng lực lượng.", "88-NQ/QUTW", "Quân ủy Trung ương"),
+    ("Ngày 4/5/1957, Tổng quân ủy đã ra Chỉ thị số 31/CT-TQU về huấn luyện.", "31/CT-TQU", "Tổng quân ủy"),
+    ("Đảng ủy Công an Trung ương ban hành Nghị quyết số 12-NQ/ĐUCA về công tác cán bộ.", "12-NQ/ĐUCA", "Đảng ủy Công an Trung ương"),
+    ("Đảng ủy Chính phủ có Báo cáo số 44-BC/ĐU ngày 2/6/2025 về phân cấp.", "44-BC/ĐU", "Đảng ủy Chính phủ"),
+    ("Kết luận số 19-KL/BCĐ ngày 4/3/2025 của Ban Chỉ đạo Trung ương về phòng, chống tham nhũng, lãng phí, tiêu cực.",
+     "19-KL/BCĐ", "Ban Chỉ đạo Trung ương về phòng, chống tham nhũng, lãng phí, tiêu cực"),
+    ("Bộ Tổng Tham mưu ban hành Công văn số 215/BTTM về tổ chức.", "215/BTTM", "Bộ Tổng Tham mưu"),
+])
+def test_bodies_the_tables_lacked(text, symbol, issuer):
+    assert docs(text)[symbol].issuer == issuer
+
+
+@pytest.mark.parametrize("text, symbol, issuer", [
+    ("Ủy ban nhân dân Thành phố ban hành Kế hoạch số 77/KH-UBND ngày 2/2/2025.", "77/KH-UBND", "Ủy ban nhân dân Thành phố"),
+    ("Nghị quyết số 08/2023/NQ-HĐND ngày 7/7/2023 của Hội đồng nhân dân tỉnh Lâm Đồng.", "08/2023/NQ-HĐND",
+     "Hội đồng nhân dân tỉnh Lâm Đồng"),
+    ("Ngày 9/9/2025, UBND tỉnh Cà Mau đã ban hành Kế hoạch 211/KH-UBND về chuyển đổi số.", "211/KH-UBND", "UBND tỉnh Cà Mau"),
+])
+def test_the_level_and_place_are_kept(text, symbol, issuer):
+    assert docs(text)[symbol].issuer == issuer
+
+
+@pytest.mark.parametrize("text, symbol, issuer", [
+    ("Ngày 2/9/1980, Bộ Chính trị lại ra Nghị quyết số 31-NQ/TW về biên giới.", "31-NQ/TW", "Bộ Chính trị"),
+    ("Năm 2019, Ban Bí thư thông qua Kết luận số 60-KL/TW về báo chí.", "60-KL/TW", "Ban Bí thư"),
+    ("Ban Bí thư Trung ương Đảng (khóa X) đã ban hành Chỉ thị số 27-CT/TW về nghi lễ.", "27-CT/TW", "Ban Bí thư Trung ương Đảng"),
+    ("Bộ Chính trị Ban Chấp hành Trung ương Đảng ra Nghị quyết số 09/NQ-TW về quốc phòng.", "09-NQ/TW", "Bộ Chính trị"),
+    ("Ủy ban Trung ương Mặt trận Tổ quốc Việt Nam (UBTWMTTQVN) ra Quyết định số 210 -QĐ/MTTQ công nhận hội.",
+     "210-QĐ/MTTQ", "Ủy ban Trung ương Mặt trận Tổ quốc Việt Nam"),
+    ("Ngày 3/1/1959, Bộ Tài chính Việt Nam Cộng hòa ban hành Nghị định số 14-BTC/NV/NĐ[8] về thuế.", "14-BTC/NV/NĐ", "Bộ Tài chính"),
+])
+def test_a_body_that_issued_with_its_place_term_or_abbreviation_between(text, symbol, issuer):
+    assert docs(text)[symbol].issuer == issuer
+
+
+def test_a_report_named_before_its_bracketed_symbol():
+    d = docs("Sau khi nghe Báo cáo của Ban Dân vận Trung ương về kết quả công tác dân vận năm 2024 theo tinh thần "
+             "Nghị quyết Trung ương 7 khóa XI (Báo cáo số 210-BC/BDVTW, ngày 3/1/2025); Nghị quyết của Bộ Chính trị về "
+             "phát triển y tế (Nghị quyết số 80-NQ/TW).")
+    assert d["210-BC/BDVTW"].issuer == "Ban Dân vận Trung ương"
+    assert d["80-NQ/TW"].issuer == "Bộ Chính trị"
+
+
+def test_a_body_before_tai_belongs_to_the_next_citation():
+    d = docs("Căn cứ chỉ đạo của Bộ Chính trị tại thông báo số 45-TB/TW ngày 2/3/2025, của Ban Bí thư tại văn bản "
+             "số 160-KL/TW ngày 2/3/2025.")
+    assert d["45-TB/TW"].issuer == "Bộ Chính trị"
+    assert d["160-KL/TW"].issuer == "Ban Bí thư"
+
+
+@pytest.mark.parametrize("text", [
+    "Ban Tuyên giáo Tỉnh ủy và Ủy ban Kiểm tra Tỉnh ủy ban hành Quy chế phối hợp số 07-QC/BTGTU-UBKTTU về kiểm tra.",
+    "Năm 2022, Ban Tổ chức Thành ủy, Ban Dân vận Thành ủy đã ký Kế hoạch liên tịch số 15-KH/BTCTU-BDVTU.",
+])
+def test_two_bodies_named_together_leave_the_issuer_null(text):
+    (d,) = docs(text).values()
+    assert d.issuer is None
+
+
+def test_a_date_after_the_issuer_and_footnote_marks():
+    d = docs("Theo đề án số 120/ĐA-CP của Chính phủ ngày 14 tháng 3 năm 2025 về sắp xếp; Nghị định số "
+             "31/2001/NĐ-CP,[12] ngày 6/6/2001 của Chính phủ; Nghị quyết 67- NQ/TW[4] của Bộ chính trị về đô thị.")
+    assert d["120/ĐA-CP"].date == "2025-03-14"
+    assert (d["31/2001/NĐ-CP"].date, d["31/2001/NĐ-CP"].issuer) == ("2001-06-06", "Chính phủ")
+    assert d["67-NQ/TW"].issuer.lower() == "bộ chính trị"
+
+
+def test_an_issuer_closing_separately_dated_items_of_its_own_code():
+    d = docs("Kết luận số 14-KL/BCĐ ngày 2/2/2025 và Công văn số 33-CV/BCĐ ngày 5/3/2025 của Ban Chỉ đạo Trung ương "
+             "về tổng kết; Kết luận số 01-KL/TW ngày 18/5/2021 và Chỉ thị số 05-CT/TU ngày 2/2/2022 của Ban Thường vụ Tỉnh ủy.")
+    assert d["14-KL/BCĐ"].issuer == "Ban Chỉ đạo Trung ương"
+    assert d["01-KL/TW"].issuer is None  # another code: not the closing body's
+
+
+def test_do_body_ban_hanh_after_a_nested_title_is_the_outer_ones():
+    d = docs("Quyết định 410/QĐ-TTg về kế hoạch thực hiện Nghị quyết 13-NQ/TW về phát triển vùng Đông Nam Bộ "
+             "do Thủ tướng Chính phủ ban hành.")
+    assert d["13-NQ/TW"].issuer is None
+
+
+def test_a_title_ends_before_a_passive_relation_cue():
+    d = docs("Quy định số 22-QĐ/TU ngày 2/3/2020 của Ban Thường vụ Tỉnh ủy về trách nhiệm nêu gương được sửa đổi, "
+             "bổ sung bởi Quy định số 40-QĐ/TU.")
+    assert d["22-QĐ/TU"].title == "trách nhiệm nêu gương"
