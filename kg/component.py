@@ -137,7 +137,7 @@ class PartyCitations:
         if body is None and not ambiguous:
             body = parse.issuer_before(text, start, by_end)
             if body is None:
-                body = parse.issuer_named_before(text, m.start, start, by_start)
+                body = parse.issuer_named_before(text, m.start, start, by_start, by_end)
             if body is None:
                 body = parse.issuer_of_list(text, start, by_end)
             before = body is not None
@@ -290,3 +290,24 @@ def share_list_attributes(citations: list[Citation], text: str) -> None:
         run = [c]
     if len(run) > 1:
         close(run)
+    share_with_the_next(citations, text)
+
+
+def share_with_the_next(citations: list[Citation], text: str) -> None:
+    """"Bộ Quốc phòng ra Quyết định số A thành lập … và ra Quyết định số B": the body named before
+    the first issued the second too (weak evidence, as list sharing); "tại văn bản số A …, số B":
+    the type word before the first names the second."""
+    full = [c for c in citations if not c.short_form]
+    for prev, c in zip(full, full[1:]):
+        if prev.sentence_start != c.sentence_start:
+            continue
+        if (c.issuer is None and c.shared_issuer is None and not c.issuer_ambiguous and prev.issuer
+                and prev.issuer_before and find.AND_VERB_BEFORE.search(text, max(0, c.start - 24), c.start)):
+            c.shared_issuer, c.shared_issuer_id = prev.issuer, prev.issuer_id
+            if c.date is None and prev.date:
+                c.shared_date = prev.date
+        if (c.doc_type is None and prev.doc_type and prev.type_from_word and c.system == prev.system
+                and find.LIST_NUMBER_BEFORE.search(text, max(0, c.start - 12), c.start)):
+            c.doc_type, c.doc_type_id, c.type_from_word = prev.doc_type, prev.doc_type_id, True
+            if c.issuer is None and c.shared_issuer is None and prev.issuer and prev.issuer_before:
+                c.shared_issuer, c.shared_issuer_id = prev.issuer, prev.issuer_id

@@ -68,13 +68,17 @@ BODY_TO_VERB = re.compile(
 )
 #: An official's title before the body whose documents they sign: "của Bộ trưởng Bộ Y tế" is Bộ Y tế's.
 OFFICIAL = re.compile(
-    r"(?:Bộ trưởng|Thủ trưởng|Chủ nhiệm|Thống đốc|Tổng Thanh tra|Tổng Kiểm toán|Chánh án|Viện trưởng|Trưởng ban"
+    r"(?:Bộ trưởng,\s{1,2}|Bộ trưởng\s{1,2}-\s{1,2})?(?:Bộ trưởng|Thủ trưởng|Chủ nhiệm|Thống đốc|Tổng Thanh tra|Tổng Kiểm toán|Chánh án|Viện trưởng|Trưởng ban"
     r"|Cục trưởng|Giám đốc|Chánh Văn phòng)\s{1,2}"
 )
 #: "ngày 09/11/2022 Hội nghị lần thứ sáu Ban Chấp hành Trung ương": the plenum issued it, "của" left out.
 PLENUM_DIRECT = re.compile(r"\s{0,3},?\s{0,3}(?i:hội nghị)\s{1,2}(?i:lần thứ)\s{1,2}\w{1,6}\s{1,3}")
 #: Footnote marks after a symbol ("19/NQ[19]", "694/QĐ-TTg,[34] ngày …", "^2^"): skipped to read what follows.
 FOOTNOTE = re.compile(r",?(?:\[[0-9]{1,3}\]|\^[0-9]{1,3}\^?){1,4}")
+#: "… và ra Quyết định số …": a second act of the body named before the first.
+AND_VERB_BEFORE = re.compile(r"\s(?:và|,)\s{1,2}(?:(?:đã|cũng|tiếp tục)\s{1,2})?(?:ra|ban hành|ký|ký ban hành|thông qua)\s{1,2}$")
+#: "văn bản số A, số B": a list member named by "số" alone.
+LIST_NUMBER_BEFORE = re.compile(r"(?:,|;|và)\s{1,2}(?i:số)\s{0,2}$")
 #: The rest of a list item up to its ";" (no sentence end inside).
 SEMICOLON_ITEM = re.compile(r"[^;.!?]{0,400};\s{0,3}")
 #: "về" opening a title.

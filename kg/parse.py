@@ -86,7 +86,9 @@ def extend_body(text: str, body: BodyMatch, by_start: dict[int, BodyMatch]) -> B
         # "Thành ủy Hà Nội"; "Ủy ban nhân dân tỉnh Tuyên Quang", "HĐND Thành phố Hà Nội" (level and place)
         p = find.PLACE_NAME.match(text, end)
         if p:
-            end = p.end()
+            # a place never runs into the next body ("Đảng ủy Sở Tư pháp …" is two bodies)
+            end = next((k for k in range(end + 1, p.end()) if k in by_start), p.end())
+            end = end - 1 if end < p.end() else end
     return BodyMatch(body.start, end, body.body_id)
 
 
@@ -231,14 +233,15 @@ def _narrower_before(text: str, body: BodyMatch, by_end: dict[int, BodyMatch]) -
 PARTY_CELLS = frozenset({"dang-uy", "btv-dang-uy", "chi-bo", "dang-doan", "ban-can-su-dang"})
 
 
-def issuer_named_before(text: str, start: int, word_start: int, by_start: dict[int, BodyMatch]) -> BodyMatch | None:
+def issuer_named_before(text: str, start: int, word_start: int, by_start: dict[int, BodyMatch],
+                        by_end: dict[int, BodyMatch] | None = None) -> BodyMatch | None:
     """"Báo cáo của Ban Tổ chức Trung ương về … (Báo cáo số 386-BC/BTCTW, …)": a citation in brackets
     whose type word named the document earlier in the clause, with its body ("<Type> của <body>")."""
     if not find.BRACKET_BEFORE.search(text, max(0, word_start - 4), word_start):
         return None
     word = " ".join(text[word_start:start].split()).lower()
     lo = max(0, word_start - 400)
-    clause = max(text.rfind(ch, lo, word_start - 1) for ch in ";\n(")
+    clause = max(text.rfind(ch, lo, word_start - 1) for ch in ";\n")
     found = None
     for w in find.type_word().finditer(text, max(lo, clause + 1), word_start - 1):
         if not word.startswith(" ".join(w.group().lower().split())):
@@ -246,6 +249,8 @@ def issuer_named_before(text: str, start: int, word_start: int, by_start: dict[i
         of = find.OF_BODY.match(text, w.end())
         if of and of.group().strip().lower() == "của" and of.end() in by_start:
             found = by_start[of.end()]
+        elif by_end is not None:  # "Quốc hội thông qua Luật … (Luật số …)"
+            found = issuer_before(text, w.start(), by_end) or found
     return found
 
 

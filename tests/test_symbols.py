@@ -210,3 +210,29 @@ def test_a_title_ends_before_a_passive_relation_cue():
     d = docs("Quy định số 22-QĐ/TU ngày 2/3/2020 của Ban Thường vụ Tỉnh ủy về trách nhiệm nêu gương được sửa đổi, "
              "bổ sung bởi Quy định số 40-QĐ/TU.")
     assert d["22-QĐ/TU"].title == "trách nhiệm nêu gương"
+
+
+def test_a_second_act_of_the_body_named_before_the_first():
+    d = docs("Ngày 3 tháng 4 năm 1970, Bộ Nội vụ ra Quyết định số 55/QĐ-NV thành lập trường và ra Quyết định "
+             "số 56/QĐ-NV thành lập Cục Cảnh sát.")
+    assert (d["56/QĐ-NV"].issuer, d["56/QĐ-NV"].date) == ("Bộ Nội vụ", "1970-04-03")
+
+
+def test_a_list_member_named_by_so_alone_takes_the_type_word_and_body_before():
+    d = docs("theo hướng dẫn của Bộ Xây dựng tại văn bản số 8812/BXD-QLN ngày 2/10/2025, số 7710/BXD-QLN ngày 1/9/2025.")
+    assert (d["7710/BXD-QLN"].doc_type, d["7710/BXD-QLN"].issuer) == ("Công văn", "Bộ Xây dựng")
+
+
+def test_a_body_that_passed_a_document_named_before_its_bracketed_symbol():
+    d = docs("Ngày 20 tháng 11 năm 2024, Quốc hội thông qua Luật Địa chất và khoáng sản (Luật số 54/2024/QH15) gồm 12 chương.")
+    assert d["54/2024/QH15"].issuer == "Quốc hội"
+
+
+def test_a_party_committee_of_a_state_body():
+    d = docs("Ngày 2/10/2025, Đảng ủy Sở Y tế tỉnh Hà Tĩnh ban hành Công văn 71-CV/ĐU về phòng dịch.")
+    assert d["71-CV/ĐU"].issuer.startswith("Đảng ủy Sở Y tế")
+
+
+def test_two_officials_titles():
+    d = docs("Thông tư số 05/2020/TT-VPCP ngày 1/6/2020 của Bộ trưởng, Chủ nhiệm Văn phòng Chính phủ hướng dẫn.")
+    assert d["05/2020/TT-VPCP"].issuer == "Văn phòng Chính phủ"
