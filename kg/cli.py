@@ -14,7 +14,7 @@ from rich.console import Console
 from rich.text import Text
 
 from .formats import add_plain_row, plain
-from .read import ReadError, expand, read_report
+from .read import ReadError, expand, read_report, skipped_lines
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="A knowledge graph of the citations inside Vietnamese Communist Party documents.")
@@ -59,6 +59,16 @@ def _base(base: Optional[str]) -> str:
     return base if base.endswith(("/", "#", ":")) else base + "/"
 
 
+def _n(count: int, noun: str, plural: str | None = None) -> str:
+    """"1 document", "2 documents": a count with its noun."""
+    return f"{count} {noun if count == 1 else (plural or noun + 's')}"
+
+
+def _say_skipped(skipped) -> None:
+    for line in skipped_lines(skipped):
+        err.print(plain(f"kg: {line}"), soft_wrap=True)
+
+
 class Engine(str, Enum):
     local = "local"
     dask = "dask"
@@ -86,7 +96,7 @@ def _extract_on_dask(paths, out, base_iri, encoding, scheduler, workers, files_p
         _fail(f"the Dask cluster failed: {e}")
     for path, message in s.failed:
         err.print(plain(f"kg: error: {message}"), soft_wrap=True)
-    err.print(plain(f"kg: {s.reports} reports, {s.citations} citations, {s.quads} quads in {s.shards} shards in {out} "
+    err.print(plain(f"kg: {_n(s.reports, 'report')}, {_n(s.citations, 'citation')}, {_n(s.quads, 'quad')} in {_n(s.shards, 'shard')} in {out} "
                     f"({s.seconds:.1f} s, {s.reports / max(s.seconds, 1e-9):.0f} reports/s); load them with `kg load {out}`"))
     if s.failed:
         raise typer.Exit(1)
@@ -113,10 +123,9 @@ def extract(
     if engine == Engine.dask:
         _extract_on_dask(paths, out, base_iri, encoding, scheduler, workers, files_per_shard)
         return
-    skipped: list[str] = []
+    skipped: list[tuple[str, str]] = []
     files = expand(paths, skipped)
-    for f in skipped:
-        err.print(plain(f"kg: skipped {f}: describes the folder (README, SOURCES, LICENSE …), not a report"))
+    _say_skipped(skipped)
     if not files:
         _fail("no reports found in " + ", ".join(paths))
     reports, failures = [], []
@@ -170,7 +179,8 @@ def extract(
         raise typer.Exit(1)
 
 
-StoreOption = typer.Option(None, "--store", "-s", help="Store folder, or a SPARQL server's query endpoint URL (default ./kg-store, or $KG_STORE).")
+StoreOption = typer.Option(None, "--store", "-s", help="Store folder, or a SPARQL server's query endpoint URL (default $KG_STORE, else ./kg-store; "
+                                                            "a command that also takes files reads the store when no file is named).")
 UpdateEndpointOption = typer.Option(None, "--update-endpoint", envvar="KG_UPDATE_ENDPOINT",
                                     help="The server's SPARQL Update endpoint (default: Oxigraph's /update beside /query, else the query endpoint).")
 GraphStoreOption = typer.Option(None, "--graph-store", envvar="KG_GRAPH_STORE",
@@ -190,7 +200,7 @@ def _restart_with_jemalloc(paths: List[str], store: Optional[str]) -> None:
 
 @app.command()
 def load(
-    paths: List[str] = typer.Argument(..., help="Report files or folders (recursively .txt .md .docx .pdf .html)."),
+    paths: List[str] = typer.Argument(..., help="Report files or folders (recursively .txt .md .docx .odt .rtf .pdf .html)."),
     store: Optional[str] = StoreOption,
     prune: bool = typer.Option(False, "--prune", help="Remove reports whose files are gone."),
     workers: Optional[int] = typer.Option(None, "--workers", "-j", min=1, help="Extraction processes (default: all cores)."),
@@ -213,6 +223,12 @@ def load(
     if missing:
         _fail(f"{missing[0]}: no such file or folder")
     _restart_with_jemalloc(paths, store)
+    skipped: list[tuple[str, str]] = []
+    expand([p for p in paths if os.path.isdir(p)], skipped)  # the load walks the folders itself: say what it leaves out
+    if skipped:
+        from .distribute import shard_files
+        shards = {os.path.abspath(f) for f in shard_files(paths)}  # kg's own shards are read, not skipped
+        _say_skipped([(f, why) for f, why in skipped if os.path.abspath(f) not in shards])
     try:
         db = open_store(store, update_endpoint=update_endpoint, graph_store=graph_store)
     except StoreError as e:
@@ -263,9 +279,9 @@ class QueryFormat(str, Enum):
 @app.command()
 def query(
     sparql: Optional[str] = typer.Argument(None, help="A SPARQL query, or the name of one in queries/."),
-    file: Optional[str] = typer.Option(None, "--file", "-f", help="Read the query from a file."),
+    file: Optional[str] = typer.Option(None, "--file", help="Read the query from a file."),
     store: Optional[str] = StoreOption,
-    format: QueryFormat = typer.Option(QueryFormat.table, "--format", help="SELECT output (json = SPARQL 1.1 JSON results)."),
+    format: QueryFormat = typer.Option(QueryFormat.table, "--format", "-f", help="SELECT output (json = SPARQL 1.1 JSON results)."),
     update: bool = typer.Option(False, "--update", help="Allow SPARQL UPDATE (the store is read-only otherwise)."),
     list_: bool = typer.Option(False, "--list", help="List the named queries."),
     param: Optional[List[str]] = typer.Option(None, "--param", "-p", help="NAME=VALUE for a named query's parameter."),
@@ -277,8 +293,8 @@ def query(
     import pyoxigraph as ox
     from rich.table import Table
 
-    from .query import (RESULT_FORMATS, QueryError, apply_params, describe, is_update, named_queries, resolve_query,
-                        query_position, rows, run, uses_service)
+    from .query import (RESULT_FORMATS, SERVICE_REFUSED, QueryError, apply_params, describe, is_update, named_queries,
+                        required_params, resolve_query, rows, run, syntax_message, uses_service)
     from .store import StoreError, open_store
 
     if list_:
@@ -299,6 +315,11 @@ def query(
             _fail(f"--param wants NAME=VALUE, not {p!r}")
         k, v = p.split("=", 1)
         params[k.strip()] = v
+    if sparql in named_queries() and not file:  # a named query never runs on its example value silently
+        missing = {k: v for k, v in required_params(text).items() if k not in params}
+        if missing:
+            name, example = next(iter(missing.items()))
+            _fail(f"the query {sparql} needs --param {name}=… (e.g. --param {name}={example})", 2)
     try:
         text = apply_params(text, params) if params else text  # checked before the store is opened
     except QueryError as e:
@@ -311,12 +332,11 @@ def query(
     try:
         if update:
             if uses_service(text) and not allow_service:
-                _fail("the update uses SERVICE (federation), which sends requests to other servers; "
-                      "pass --allow-service to run it")
+                _fail(SERVICE_REFUSED + "; pass --allow-service to run it")
             try:
                 db.update(text)
             except SyntaxError as e:
-                _fail(f"SPARQL syntax error: {query_position(str(e).splitlines()[0])}")
+                _fail(syntax_message(text, str(e)))
             err.print("update done", markup=False)
             return
         try:
@@ -330,7 +350,7 @@ def query(
             if isinstance(results, ox.QuerySolutions):
                 if format == QueryFormat.table:
                     names, data = rows(results)
-                    t = Table(*names, title=f"{len(data)} rows", title_justify="left")
+                    t = Table(*names, title=_n(len(data), "row"), title_justify="left")
                     for r in data:
                         add_plain_row(t, *r)
                     _out().print(t)
@@ -351,17 +371,15 @@ def query(
 def serve(
     store: Optional[str] = StoreOption,
     host: str = typer.Option("127.0.0.1", "--host", help="Address to bind (loopback unless told otherwise)."),
-    port: int = typer.Option(7878, "--port", "-p", min=1, max=65535, help="TCP port to listen on."),
+    port: int = typer.Option(7878, "--port", min=1, max=65535, help="TCP port to listen on."),
     timeout: int = typer.Option(30, "--timeout", min=1, help="Query time limit in seconds."),
     cors: Optional[List[str]] = typer.Option(None, "--cors", help="An origin whose pages may read the endpoint "
                                              "(e.g. https://example.org); repeat for more. Default: none."),
     allow_service: bool = typer.Option(False, "--allow-service", help="Allow federated queries (SERVICE <url>): "
                                        "the server then fetches the URLs queries name."),
 ):
-    """A read-only SPARQL 1.1 endpoint over the store (Oxigraph's own server, behind kg's gate:
-    no federation, no cross-origin reads unless allowed) with a query page at http://HOST:PORT/."""
-    import shutil
-
+    """A read-only SPARQL 1.1 endpoint over the store, with kg's prefixes predeclared (no
+    federation, no cross-origin reads unless allowed) and a query page at http://HOST:PORT/."""
     from .serve import serve as run_server
     from .store import StoreError, store_location
 
@@ -370,18 +388,17 @@ def serve(
         _fail("kg serve serves a local store; that URL is a server already")
     if not os.path.exists(os.path.join(loc, "CURRENT")):
         _fail(f"no store at {loc} (run `kg load` first, or pass --store)")
-    exe = shutil.which("oxigraph", path=os.path.dirname(sys.executable) + os.pathsep + os.environ.get("PATH", ""))
-    if not exe:
-        _fail("the oxigraph server is not installed (pip install oxigraph)")
     for origin in cors or []:
         if not origin.startswith(("http://", "https://")) or origin.count("/") != 2:
             _fail(f"--cors wants an origin like https://example.org, not {origin!r}")
 
+    shown = f"[{host}]" if ":" in host else host
+
     def ready():
-        err.print(plain(f"kg: SPARQL endpoint http://{host}:{port}/query (read-only, {timeout}s limit); "
-                        f"query page http://{host}:{port}/ ; Ctrl-C stops"))
+        err.print(plain(f"kg: SPARQL endpoint http://{shown}:{port}/query (read-only, {timeout}s limit); "
+                        f"query page http://{shown}:{port}/ ; Ctrl-C stops"))
     try:
-        raise typer.Exit(run_server(exe, loc, host, port, timeout, cors=set(cors or []),
+        raise typer.Exit(run_server(loc, host, port, timeout, cors=set(cors or []),
                                     allow_service=allow_service, on_ready=ready))
     except StoreError as e:
         _fail(str(e))
@@ -397,8 +414,8 @@ class ReportFormat(str, Enum):
 @app.command()
 def validate(
     paths: Optional[List[str]] = typer.Argument(None, help="Reports to extract and check (or use --store)."),
-    store: Optional[str] = typer.Option(None, "--store", "-s", help="Check a store (folder or SPARQL server URL) instead of reports."),
-    format: ReportFormat = typer.Option(ReportFormat.table, "--format"),
+    store: Optional[str] = StoreOption,
+    format: ReportFormat = typer.Option(ReportFormat.table, "--format", "-f"),
     strict: bool = typer.Option(False, "--strict", help="Exit 1 when anything is violated."),
     encoding: Optional[str] = typer.Option(None, "--encoding", help="Text encoding of the reports when not UTF-8/UTF-16 with BOM (e.g. cp1258)."),
 ):
@@ -409,10 +426,9 @@ def validate(
     from .extract import extract_report
     from .rdf import extraction_quads
     from .store import StoreError, open_store
-    from .validate import memory_store, validate_store
+    from .validate import excerpt, memory_store, validate_store
 
-    if not paths and not store:
-        _fail("give reports to check, or --store")
+    store = _which_store(store, paths)
     if store:
         try:
             db = open_store(store, read_only=True)
@@ -422,7 +438,10 @@ def validate(
         db.close()
     else:
         quads = []
-        for f in expand(paths):
+        skipped: list[tuple[str, str]] = []
+        files = expand(paths, skipped)
+        _say_skipped(skipped)
+        for f in files:
             try:
                 r = read_report(f, encoding)
             except ReadError as e:
@@ -433,15 +452,29 @@ def validate(
     if format == ReportFormat.json:
         print(json.dumps([f.as_dict() for f in findings], ensure_ascii=False, indent=1))
     else:
-        t = Table("severity", "check", "document", "finding", "sentence", title=f"{len(findings)} findings",
+        t = Table("severity", "check", "document", "finding", "sentence", title=_n(len(findings), "finding"),
                   title_justify="left", show_lines=True)
         for f in findings:
             colour = "red" if f.severity == "violation" else "yellow"
-            add_plain_row(t, Text(f.severity, style=colour), f.check, f.symbol or "", f.message,
-                          (f.sentence or "")[:300])
+            shown = [excerpt(x, f.symbol) for x in (f.sentences or ([f.sentence] if f.sentence else []))]
+            add_plain_row(t, Text(f.severity, style=colour), f.check, f.symbol or "", f.message, "\n≠ ".join(shown))
         _out().print(t)
     if strict and any(f.severity == "violation" for f in findings):
         raise typer.Exit(1)
+
+
+def _which_store(store: Optional[str], paths) -> Optional[str]:
+    """The store a command reads, found as `kg load` and `kg query` find it: --store, else (when
+    no files are named) $KG_STORE, else ./kg-store. None: read the files named instead."""
+    from .store import store_location
+    if store:
+        return store
+    if paths:
+        return None
+    loc = store_location(None)
+    if loc.startswith(("http://", "https://")) or os.path.exists(loc):
+        return loc
+    _fail(f"give reports, JSON extractions, or --store (no store at {loc}; $KG_STORE names one)")
 
 
 def _graph_from(paths, store, encoding, base=None):
@@ -451,6 +484,7 @@ def _graph_from(paths, store, encoding, base=None):
     from .graph import from_extractions, from_store, load_json_extractions
     from .store import StoreError, open_store
 
+    store = _which_store(store, paths)
     if store:
         try:
             db = open_store(store, read_only=True)
@@ -463,7 +497,10 @@ def _graph_from(paths, store, encoding, base=None):
     if not paths:
         _fail("give reports, JSON extractions, or --store")
     items = []
-    for f in expand(paths):
+    skipped: list[tuple[str, str]] = []
+    files = expand(paths, skipped)
+    _say_skipped(skipped)
+    for f in files:
         if f.lower().endswith((".json", ".jsonl")):
             try:
                 items += load_json_extractions(f)
@@ -481,7 +518,7 @@ def _graph_from(paths, store, encoding, base=None):
 @app.command()
 def viz(
     paths: Optional[List[str]] = typer.Argument(None, help="Reports or `kg extract --format json` files (or use --store)."),
-    store: Optional[str] = typer.Option(None, "--store", "-s", help="Draw a store."),
+    store: Optional[str] = StoreOption,
     out: str = typer.Option("graph.html", "--out", "-o", help="The HTML file to write."),
     focus: Optional[str] = typer.Option(None, "--focus", help="Only this document (symbol) and its neighbourhood."),
     depth: int = typer.Option(1, "--depth", min=0, help="Neighbourhood radius with --focus."),
@@ -518,8 +555,8 @@ def viz(
     except OSError as e:
         _fail(f"cannot write {out}: {e.strerror or e}")
     docs = sum(1 for _, a in part.nodes(data=True) if a["kind"] == "document")
-    err.print(plain(f"kg: wrote {out}: {docs} documents, {part.number_of_nodes() - docs} reports, "
-                    f"{part.number_of_edges()} edges"))
+    err.print(plain(f"kg: wrote {out}: {_n(docs, 'document')}, {_n(part.number_of_nodes() - docs, 'report')}, "
+                    f"{_n(part.number_of_edges(), 'edge')}"))
     if part.number_of_nodes() > 1000:
         err.print(plain(f"kg: {part.number_of_nodes()} nodes is more than a drawing shows legibly (about 1,000); "
                         f"`kg site … --out site/` makes a page per document, or narrow with --focus SYMBOL"))
@@ -528,8 +565,8 @@ def viz(
 @app.command()
 def stats(
     paths: Optional[List[str]] = typer.Argument(None, help="Reports or `kg extract --format json` files (or use --store)."),
-    store: Optional[str] = typer.Option(None, "--store", "-s"),
-    format: ReportFormat = typer.Option(ReportFormat.table, "--format"),
+    store: Optional[str] = StoreOption,
+    format: ReportFormat = typer.Option(ReportFormat.table, "--format", "-f"),
     top: int = typer.Option(15, "--top", help="How many rows of the rankings."),
     encoding: Optional[str] = typer.Option(None, "--encoding", help="Text encoding of the reports when not UTF-8/UTF-16 with BOM (e.g. cp1258)."),
 ):
@@ -543,14 +580,15 @@ def stats(
         print(json.dumps(result, ensure_ascii=False, indent=1))
         return
     con = _out()
-    con.print(plain(f"{result['documents']} documents cited by {result['reports']} reports"))
+    con.print(plain(f"{_n(result['documents'], 'document')} cited by {_n(result['reports'], 'report')}"))
     t = Table("Symbol", "Type", "Date", "Mentions", "Cited by", "PageRank", title="Most cited", title_justify="left")
     for r in result["most_cited"]:
         add_plain_row(t, r["symbol"], r["doc_type"] or "", r["date"] or "", str(r["mentions"]), str(r["cited_by"]),
                       f"{r['pagerank']:.4f}")
-    con.print(t)
+    if result["most_cited"]:  # an empty section prints nothing, not a table of headers
+        con.print(t)
     for relation, found in result["chains_by_relation"].items():
-        if found or relation == "implements":
+        if found:
             t = Table(f"Chain (each step: {relation})", title=f"Chains of {relation}", title_justify="left")
             for chain in found:
                 add_plain_row(t, f" ←{relation}— ".join(chain))
@@ -559,26 +597,28 @@ def stats(
         t = Table(label, "Documents", title=f"Per {key}", title_justify="left")
         for name, n in result["counts"][key]:
             add_plain_row(t, str(name), str(n))
-        con.print(t)
+        if result["counts"][key]:
+            con.print(t)
     con.print(plain("Cited but never dated: " + (", ".join(result["undated"]) or "none")))
     t = Table("From", "To", "Pairs", "Median days", "Q1", "Q3", "Slowest", "Fastest",
               title="Implementation lag (a document → one that implements, guides or reviews it)", title_justify="left")
     for r in result["implementation_lag"]:
         add_plain_row(t, r["from"], r["to"], str(r["count"]), f"{r['median']:g}", f"{r['q1']:g}", f"{r['q3']:g}",
                       r["slowest"], r["fastest"])
-    con.print(t)
+    if result["implementation_lag"]:
+        con.print(t)
     t = Table("Kind", "Documents", "Problem", title="Data errors", title_justify="left")
     for e in result["errors"]:
         add_plain_row(t, e["kind"], ", ".join(e["documents"]), e["message"])
-    con.print(t)
+    con.print(t if result["errors"] else plain("Data errors: none"))
 
 
 @app.command()
 def show(
     symbol: str = typer.Argument(..., help="The document's symbol (số và ký hiệu), e.g. 05-CT/TW."),
     paths: Optional[List[str]] = typer.Argument(None, help="Reports or `kg extract --format json` files (or use --store)."),
-    store: Optional[str] = typer.Option(None, "--store", "-s", help="A store (folder or SPARQL server URL) instead of reports."),
-    format: ReportFormat = typer.Option(ReportFormat.table, "--format", help="table, or json (keys: document, "
+    store: Optional[str] = StoreOption,
+    format: ReportFormat = typer.Option(ReportFormat.table, "--format", "-f", help="table, or json (keys: document, "
                                         "relations_out, relations_in, status, implementation_tree, cited_by, conflicts)."),
     year: Optional[int] = typer.Option(None, "--year", help="Which one, when several documents share the symbol (numbers restart each term)."),
     encoding: Optional[str] = typer.Option(None, "--encoding", help="Text encoding of the reports when not UTF-8/UTF-16 with BOM (e.g. cp1258)."),
@@ -593,7 +633,8 @@ def show(
     g = _graph_from(paths, store, encoding)
     found = find(g, symbol, year)
     if not found:
-        close = near(g, symbol)
+        close = [f"{s} ({', '.join(sorted({(g.nodes[n].get('date') or 'undated')[:4] for n in find(g, s, None)}))})"
+                 for s in near(g, symbol)]
         _fail(f"no document {symbol}" + (f" from {year}" if year else "") +
               (f"; did you mean {', '.join(close)}?" if close else "; none with that number either"))
     if len(found) > 1:
@@ -613,6 +654,8 @@ def show(
         st = v["status"]
         con.print(Text.assemble(("Status: ", "bold"), plain(f"{st['text']} — {st['text_vi']}")))
         for title, rows in (("What it does", v["relations_out"]), ("What was done to it", v["relations_in"])):
+            if not rows:  # an empty section prints nothing, not a table of headers
+                continue
             t = Table("Relation", "Document", "Date", "Report", "Sentence", title=title, title_justify="left")
             for r in rows:
                 other = r["document"]
@@ -629,11 +672,13 @@ def show(
                               "" if n["lag_days"] is None else str(n["lag_days"]), LEVEL_NAMES.get(doc.get("level"), ""))
                 walk(n["children"], depth + 1)
         walk(v["implementation_tree"], 0)
-        con.print(t)
+        if v["implementation_tree"]:
+            con.print(t)
         t = Table("Report", "Mentions", "Date", title="Cited by", title_justify="left")
         for r in v["cited_by"]:
             add_plain_row(t, r["report"] or "", "" if r["mentions"] is None else str(r["mentions"]), r["date"] or "")
-        con.print(t)
+        if v["cited_by"]:
+            con.print(t)
         for c in v["conflicts"]:
             con.print(plain(f"Conflict: {c.get('field')}: {' ≠ '.join(map(str, c.get('values', [])))}"))
 
@@ -647,19 +692,22 @@ class ExportFormat(str, Enum):
 @app.command()
 def export(
     paths: Optional[List[str]] = typer.Argument(None, help="Reports or JSON extractions (or use --store)."),
-    store: Optional[str] = typer.Option(None, "--store", "-s"),
-    format: ExportFormat = typer.Option(ExportFormat.graphml, "--format"),
-    out: str = typer.Option(..., "--out", "-o", help="File (graphml, gexf) or folder (csv: nodes.csv, edges.csv)."),
+    store: Optional[str] = StoreOption,
+    format: ExportFormat = typer.Option(ExportFormat.graphml, "--format", "-f"),
+    out: Optional[str] = typer.Option(None, "--out", "-o", help="File (graphml, gexf; default or - : standard output) or folder (csv: nodes.csv, edges.csv)."),
     encoding: Optional[str] = typer.Option(None, "--encoding", help="Text encoding of the reports when not UTF-8/UTF-16 with BOM (e.g. cp1258)."),
 ):
     """Export the graph for Gephi (GraphML, GEXF) or spreadsheets (CSV)."""
     from .export import export as run_export
 
+    if format == ExportFormat.csv and out in (None, "-"):
+        _fail("csv writes two files (nodes.csv, edges.csv): give a folder with --out", 2)
     try:
         written = run_export(_graph_from(paths, store, encoding), format.value, out)
     except OSError as e:
         _fail(f"cannot write {out}: {e.strerror or e}")
-    err.print("kg: wrote " + ", ".join(written), markup=False)
+    if out not in (None, "-"):
+        err.print("kg: wrote " + ", ".join(written), markup=False)
 
 
 @app.command()
@@ -690,7 +738,7 @@ def annotate(
 @app.command()
 def site(
     paths: Optional[List[str]] = typer.Argument(None, help="Reports or `kg extract --format json` files (or use --store)."),
-    store: Optional[str] = typer.Option(None, "--store", "-s", help="A store (folder or SPARQL server URL) instead of reports."),
+    store: Optional[str] = StoreOption,
     out: str = typer.Option("site", "--out", "-o", help="The site's folder (made if missing; a rebuild rewrites only "
                             "the pages whose facts changed)."),
     encoding: Optional[str] = typer.Option(None, "--encoding", help="Text encoding of the reports when not UTF-8/UTF-16 with BOM (e.g. cp1258)."),
@@ -702,6 +750,7 @@ def site(
 
     from .site import SiteError, build
 
+    store = _which_store(store, paths)  # found as every command finds it
     started = time.perf_counter()
     columns = [TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn()]
     with Progress(*columns, console=err, transient=True, disable=not err.is_terminal) as progress:
@@ -721,7 +770,7 @@ def site(
         except OSError as e:
             _fail(f"cannot write {out}: {e.strerror or e}")
     seconds = time.perf_counter() - started
-    err.print(plain(f"kg: wrote {out}/index.html: {result.documents} documents, {result.reports} reports, "
+    err.print(plain(f"kg: wrote {out}/index.html: {_n(result.documents, 'document')}, {_n(result.reports, 'report')}, "
                     f"{result.pages} pages ({result.written} written, {result.pages - result.written} unchanged, "
                     f"{result.removed} removed), {result.bytes / 1e6:.1f} MB, largest {result.largest[0] / 1e3:.0f} KB, "
                     f"{seconds:.1f} s ({read_s:.1f} s reading, {seconds - read_s:.1f} s pages)"))
@@ -743,7 +792,9 @@ def _site_inputs(paths, encoding, on_progress):
     missing = [p for p in paths if not os.path.exists(p)]
     if missing:
         _fail(f"{missing[0]}: no such file or folder")
-    files = list(expand(paths))
+    skipped: list[tuple[str, str]] = []
+    files = list(expand(paths, skipped))
+    _say_skipped(skipped)
     items, texts = [], {}
     for i, f in enumerate(files, 1):
         if f.lower().endswith((".json", ".jsonl")):

@@ -38,20 +38,23 @@ def flat_graph(g: nx.MultiDiGraph) -> nx.MultiDiGraph:
     return h
 
 
-def export(g: nx.MultiDiGraph, fmt: str, out: str) -> list[str]:
+def export(g: nx.MultiDiGraph, fmt: str, out: str | None) -> list[str]:
     """Write the graph; CSV gives a folder with nodes.csv and edges.csv (UTF-8 with BOM, so
-    spreadsheets open Vietnamese text correctly)."""
+    spreadsheets open Vietnamese text correctly). GraphML and GEXF go to standard output when
+    ``out`` is None or "-"."""
     h = flat_graph(g)
-    if fmt == "graphml":
+    if fmt in ("graphml", "gexf"):
         buf = io.BytesIO()
-        nx.write_graphml(h, buf, encoding="utf-8")
+        (nx.write_graphml if fmt == "graphml" else nx.write_gexf)(h, buf, encoding="utf-8")
+        if out in (None, "-"):
+            import sys
+            sys.stdout.buffer.write(buf.getvalue())
+            sys.stdout.flush()
+            return ["standard output"]
         atomic_write(out, buf.getvalue())
         return [out]
-    if fmt == "gexf":
-        buf = io.BytesIO()
-        nx.write_gexf(h, buf, encoding="utf-8")
-        atomic_write(out, buf.getvalue())
-        return [out]
+    if out in (None, "-"):
+        raise ValueError("csv writes two files (nodes.csv, edges.csv): give a folder with --out")
     os.makedirs(out, exist_ok=True)
     node_cols = ["id", "kind", "label", "symbol", "doc_type", "date", "issuer", "title", "system", "mentions",
                  "pagerank", "reports", "conflicts", "path", "paths"]

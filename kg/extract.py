@@ -238,6 +238,39 @@ def _title_type(lines: list[str]) -> str | None:
     return None
 
 
+_ISSUED_BEFORE = re.compile(r"(?:có|ban hành|ký|thông qua|ra|vừa ban hành|đã ban hành)\s{1,3}$")
+TOPIC_CHARS = 800  # the opening of a page, where it names the document it reports on
+
+
+def _page_topic(nt: NormalisedText, citations: list[Citation]) -> str | None:
+    """The document a page that only discusses documents reports on: the one document its
+    title names ("# Công văn 16364/TCS11-QLDN2 phòng ngừa …?"), else the one its opening says
+    was issued ("Mới đây, Thủ tướng Chính phủ có Chỉ thị 05/CT-TTg về …"). What the page then
+    says opens with "Thực hiện …", "Để thực hiện …" is that document speaking, quoted."""
+    norm = nt.norm
+    first = next((c for c in citations if not c.short_form), None)
+    if first is None:
+        return None
+    start = nt.to_norm(first.start)
+    line_start = norm.rfind("\n", 0, start) + 1
+    line_end = norm.find("\n", start)
+    line_end = len(norm) if line_end < 0 else line_end
+    if not norm[:line_start].strip() and line_end - line_start < 300 and not norm[line_start:start].strip(" #*_"):
+        # a title that opens with the document (not "Báo cáo sơ kết … thực hiện Kết luận số …")
+        named = [c for c in citations if line_start <= nt.to_norm(c.start) < line_end]
+        if named and all(_same_document(c, first) for c in named):
+            return first.document
+    if not norm.lstrip().startswith("#"):
+        return None  # a page as a site serves it (a Markdown heading), not a report of one's own
+    for c in citations:
+        p = nt.to_norm(c.start)
+        if p >= TOPIC_CHARS:
+            break
+        if not c.short_form and _ISSUED_BEFORE.search(norm, max(0, p - 40), p):
+            return c.document
+    return None
+
+
 def _cited_as_own(src: SourceDocument, documents, found: list[Link]) -> str | None:
     """A page that quotes a document's preamble and then cites it ("Quy định đánh giá …" as the
     title; "Căn cứ …; Căn cứ …"; "Xem toàn bộ Quy định số 27-QĐ/TU"): the one cited document of
@@ -316,12 +349,14 @@ def extract_chunks(chunks: Iterable[str], *, base: str = DEFAULT_BASE, path: str
         provisions.attach(nt, cits)  # pinpoints: "Điều 16", "khoản 4 Điều 1"
         lay = layout(nt.norm) if i == 0 else None
         if i == 0:
+            first_norm = nt
             src, cits = source_document(nt, cits, lay)
             # a document reproduced below other text is cited, not the text's own: its layout is
             # reported, but it speaks for nothing (the answer keys read such pages this way)
             own = Own(header=bool(src and src.symbol), doc_type=src.doc_type if src else None,
                       layout=None if src is not None and src.reproduced is not None else lay)
             parts = lay.in_original(nt)
+            topic_page = not lay.document and not (src and (src.symbol or src.reproduced))
         else:
             own.preamble_end = 0
             own.layout = _continued(own.layout, len(nt.norm))
@@ -342,7 +377,8 @@ def extract_chunks(chunks: Iterable[str], *, base: str = DEFAULT_BASE, path: str
     citations, documents, warnings = resolve(citations, base)
     sha256 = sha256 or digest.hexdigest()
     src = src or SourceDocument(None, None, None, None)
-    src.id = _cited_as_own(src, documents, found) or own_iri(base, src, sha256)
+    src.id = _cited_as_own(src, documents, found) or (_page_topic(first_norm, citations) if topic_page else None) \
+        or own_iri(base, src, sha256)
     for c in citations:
         odd = suspect_chars(c.text[c.symbol_start - c.start:c.symbol_end - c.start])
         if odd:
@@ -357,7 +393,8 @@ def extract_chunks(chunks: Iterable[str], *, base: str = DEFAULT_BASE, path: str
                 warnings.append(f"{c.symbol} at {c.start}: the word says {c.doc_type} but the code is {c.type_code}")
     text = (kept[0] if len(kept) == 1 else "".join(kept)) if keep_text else None
     parts = _merged(parts)
-    related = relations(found, documents, src.id, src.date, src.doc_type, warnings)
+    related = relations(found, documents, src.id, src.date, src.doc_type, warnings,
+                        own_issuer_code=src.issuer_code if src.symbol and src.system == "party" else None)
     starts = [p.start for p in parts]
     for r in related:
         k = bisect.bisect_right(starts, r.cue_start) - 1

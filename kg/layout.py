@@ -35,6 +35,8 @@ _PLACE_DATE = re.compile(r"(?!Căn cứ|CĂN CỨ|Theo|Xét|Thực hiện)[^\W\d
 #: The lines that open a preamble item. "Thực hiện" opens a Party document's preamble too.
 _HEADER_DATE = re.compile(r"ngày\s{1,3}(\d{1,2})\s{1,3}tháng\s{1,3}(\d{1,2})\s{1,3}năm\s{1,3}(\d{4})", re.I)
 _PREAMBLE = re.compile(r"[-+•\s]{0,4}(?:Căn cứ|CĂN CỨ|Theo đề nghị|THEO ĐỀ NGHỊ|Xét|XÉT|Thực hiện|Theo|Để)\b")
+#: What opens a document's preamble right under its title, when it has no "Số" header.
+_OPENING = re.compile(r"[-+•\s]{0,4}(?:Căn cứ|CĂN CỨ|Thực hiện|THỰC HIỆN|Thi hành|Triển khai)\b")
 _BASIS = re.compile(r"[-+•\s]{0,4}(?:Căn cứ|CĂN CỨ)\b")
 #: Enacting words: "QUYẾT ĐỊNH:", "QUYẾT NGHỊ:", "BỘ TRƯỞNG … QUYẾT ĐỊNH:", "… ban hành Nghị quyết …".
 _ENACTING_CAPS = re.compile(r"[^\n]{0,120}\b(?:QUYẾT ĐỊNH|QUYẾT NGHỊ|NGHỊ QUYẾT|CHỈ THỊ|KẾT LUẬN|BAN HÀNH|QUY ĐỊNH)\s{0,2}:\s{0,2}$")
@@ -154,7 +156,7 @@ def _title_end(ls: list[Line], i: int) -> int:
             continue
         if _PREAMBLE.match(w) or _BODY_START.match(w) or _ENACTING_CAPS.fullmatch(w) or _RECIPIENTS.match(w):
             break
-        if _is_caps(w) or w.startswith(("Về ", "về ", "V/v", "(")) or (len(w) < 200 and not w.endswith((".", ";", ":"))
+        if _is_caps(w) or w.startswith(("Về ", "về ", "V/v", "(")) or (w[0].islower() and len(w) < 400) or (len(w) < 200 and not w.endswith((".", ";", ":"))
                                                                        and not _ENACTING_WORDS.fullmatch(w)):
             j += 1
             continue
@@ -172,10 +174,15 @@ def layout(norm: str) -> Layout:
     if num is None:
         t = _top_title(ls)
         if t is None:
+            first = next((i for i, ln in enumerate(ls) if ln.words), None)
+            if first is not None and _BASIS.match(ls[first].words):
+                # a text that opens with its preamble (a PDF whose header was a running one)
+                out.document = True
+                return _after_title(ls, norm, out, [], first)
             out.parts = [Part("body", 0, len(norm))] if norm else []
             return out
         out.document = True
-        parts = [Part("header", 0, ls[t - 1].end)] if t > 0 and ls[t - 1].end > 0 else []
+        parts = [Part("header", 0, ls[t - 1].end)] if any(ln.words for ln in ls[:t]) else []
         title_end = _title_end(ls, t)
         parts.append(Part("title", ls[t].start, ls[title_end - 1].end))
         out.doc_type_line = (ls[t].start, ls[t].end)
@@ -238,7 +245,7 @@ def _top_title(ls: list[Line]) -> int | None:
             j = _title_end(ls, i)
             while j < len(ls) and not ls[j].words:
                 j += 1
-            if j < len(ls) and _BASIS.match(ls[j].words):
+            if j < len(ls) and _OPENING.match(ls[j].words):
                 return i
     return None
 

@@ -56,6 +56,17 @@ def params_of(sparql: str) -> list[str]:
     return _PARAM.findall(sparql)
 
 
+def required_params(sparql: str) -> dict[str, str]:
+    """The parameters a named query cannot run without, with the example its text gives: those whose
+    ``VALUES ?NAME_param { … }`` holds a value (an empty string "" means "optional: all")."""
+    out: dict[str, str] = {}
+    for m in re.finditer(r"VALUES\s+\?(\w+)_param\s*\{([^}]*)\}", sparql):
+        example = m.group(2).strip()
+        if example not in ('""', "''", ""):
+            out.setdefault(m.group(1), example.strip('"'))
+    return out
+
+
 def apply_params(sparql: str, params: dict[str, str]) -> str:
     """Put each value in place of the default of ``VALUES ?NAME_param { … }``, as a string literal.
     One pass over the query as written: a value never becomes SPARQL, and a value that looks like
@@ -78,21 +89,82 @@ def apply_params(sparql: str, params: dict[str, str]) -> str:
     return _PARAM.sub(put, sparql)
 
 
-# What a SPARQL query says outside its strings, IRIs and comments (a keyword cannot hide there).
-_LEXEMES = re.compile(
-    r'"""(?:[^"\\]|\\.|"(?!""))*"""'
-    r"|'''(?:[^'\\]|\\.|'(?!''))*'''"
-    r'|"(?:[^"\\\n]|\\.)*"'
-    r"|'(?:[^'\\\n]|\\.)*'"
-    r'|<[^<>"{}|^`\\\x00-\x20]*>'
-    r"|#[^\n]*"
-)
-_SERVICE = re.compile(r"(?<![\w:])SERVICE(?![\w:-])", re.IGNORECASE)
+SERVICE_REFUSED = ("SERVICE (federation) is refused: it would make the engine send requests to the URLs "
+                   "the query names")
+_CODEPOINT = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+
+
+def _unescape(sparql: str) -> str:
+    """SPARQL's \\uXXXX and \\UXXXXXXXX escapes, which may stand anywhere in a query (even in a keyword)."""
+    def put(m: re.Match) -> str:
+        try:
+            return chr(int(m.group(1) or m.group(2), 16))
+        except ValueError:
+            return m.group(0)
+    return _CODEPOINT.sub(put, sparql)
 
 
 def uses_service(sparql: str) -> bool:
-    """Whether a query federates (SERVICE <…>): the engine would send requests to any URL."""
-    return bool(_SERVICE.search(_LEXEMES.sub(" ", sparql)))
+    """Whether a query or update federates (SERVICE <…>): the engine would send requests to any URL.
+
+    Decided on the parsed query, not on a scan of its text (a scan can be fooled: ``dct:a\\#`` is a
+    prefixed name, not a comment). A text in which the letters "service" appear nowhere (after
+    unescaping) cannot federate. Otherwise it is parsed with rdflib's SPARQL parser and refused if
+    its tree holds a SERVICE pattern, or if rdflib cannot parse it (kg cannot tell, so it refuses)."""
+    text = _unescape(sparql)
+    if "service" not in text.casefold():
+        return False
+    from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
+    for parse in (parseQuery, parseUpdate):
+        try:
+            tree = parse(text)
+        except Exception:  # noqa: BLE001  (pyparsing's errors, and anything else: undecided)
+            continue
+        return _has_service(tree)
+    return True
+
+
+def _has_service(node, depth: int = 0) -> bool:
+    from rdflib.plugins.sparql.parserutils import CompValue
+    if depth > 500:  # nested deeper than any real query: undecided, so refused
+        return True
+    if isinstance(node, CompValue):
+        if node.name == "ServiceGraphPattern":
+            return True
+        return any(_has_service(v, depth + 1) for v in node.values())
+    if isinstance(node, (list, tuple)) or hasattr(node, "as_list"):
+        return any(_has_service(v, depth + 1) for v in node)
+    if isinstance(node, dict):
+        return any(_has_service(v, depth + 1) for v in node.values())
+    return False
+
+
+_PREFIX_DECL = re.compile(r"PREFIX\s+([A-Za-z][\w.-]*)?:", re.IGNORECASE)
+_PREFIXED = re.compile(r"(?<![\w<\"'?$:/#-])([A-Za-z][\w-]*(?:\.[\w-]+)*)?:(?=[\w%\\])")
+
+
+def missing_prefix(sparql: str) -> str | None:
+    """The first prefix a query uses without declaring it (and kg does not declare either)."""
+    from .rdf import PREFIXES
+    declared = set(PREFIXES) | {m.group(1) or "" for m in _PREFIX_DECL.finditer(sparql)}
+    scrubbed = re.sub(r'<[^<>\s]*>|"[^"\n]*"|\'[^\'\n]*\'|#[^\n]*', " ", sparql)
+    for m in _PREFIXED.finditer(scrubbed):
+        if (m.group(1) or "") not in declared:
+            return m.group(1) or ""
+    return None
+
+
+def syntax_message(sparql: str, error: str, shift: int | None = None) -> str:
+    """One line for a query the engine could not parse: the prefix it misses, by name, or the
+    engine's message cut to its first line, with the position in the query as the user wrote it."""
+    first = error.splitlines()[0] if error else "unreadable query"
+    if "Prefix not found" in error:
+        name = missing_prefix(sparql)
+        if name is not None:
+            from .rdf import PREFIXES
+            return (f"unknown prefix {name}: (declare it: PREFIX {name}: <…>; kg declares "
+                    f"{', '.join(p + ':' for p in PREFIXES)})")
+    return f"SPARQL syntax error: {query_position(first) if shift is None else first}"
 
 
 def body_label(value: str) -> str:
@@ -118,12 +190,11 @@ def run(store, sparql: str, *, params: dict | None = None, allow_service: bool =
     if params:
         sparql = apply_params(sparql, params)
     if not allow_service and uses_service(sparql):
-        raise QueryError("the query uses SERVICE (federation), which sends requests to other servers; "
-                         "pass --allow-service to run it")
+        raise QueryError(SERVICE_REFUSED + "; pass --allow-service to run it")
     try:
         return store.query(sparql)
     except SyntaxError as e:
-        raise QueryError(f"SPARQL syntax error: {query_position(str(e).splitlines()[0])}") from None
+        raise QueryError(syntax_message(sparql, str(e))) from None
     except (OSError, RuntimeError, ValueError) as e:
         raise QueryError(f"query failed: {str(e).splitlines()[0] if str(e) else type(e).__name__}") from None
 

@@ -1,30 +1,32 @@
 """Stage 1: read a report into text, or fail with one clear line.
 
 Plain text (.txt, .md) in UTF-8 with or without BOM, UTF-16 with BOM, or any encoding named
-with ``encoding=`` (cp1258 included); .docx by a streaming parse of its XML (python-docx builds
-the whole tree: a zip bomb takes all the memory); .pdf with a text layer
-through PDFium (pypdfium2: pypdf spaces out the glyphs of Vietnamese text from common
-producers), without the running headers, footers and page numbers of its pages; .html through
-the standard library's parser. A UTF-8 BOM is kept as U+FEFF so
-offsets agree with any reader that decodes the file as UTF-8.
+with ``encoding=`` (cp1258 included); .docx and .odt by a streaming parse of their XML with
+lxml, entities off (python-docx builds the whole tree: a zip bomb takes all the memory); .rtf by
+one linear pass over its tokens; .doc when it is RTF or HTML under that name (a real Word 97
+file gets one line saying how to convert it); .pdf with a text layer through PDFium (pypdfium2:
+pypdf spaces out the glyphs of Vietnamese text from common producers), without the running
+headers, footers and page numbers of its pages; .html through lxml's HTML parser (linear; the
+standard library's is quadratic on hostile markup). Every reader runs under a time limit per
+file. A UTF-8 BOM is kept as U+FEFF so offsets agree with any reader that decodes the file as UTF-8.
 """
 from __future__ import annotations
 
 import codecs
 import hashlib
-import html.parser
 import io
 import os
 import re
 import sys
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterator
 
-from .normalise import PAGE_NUMBER_WORDS
+from .normalise import NEWLINE_END, PAGE_NUMBER_WORDS
 
 TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text"}
-SUFFIXES = TEXT_SUFFIXES | {".docx", ".pdf", ".html", ".htm"}
+SUFFIXES = TEXT_SUFFIXES | {".docx", ".odt", ".rtf", ".doc", ".pdf", ".html", ".htm"}
 
 
 class ReadError(Exception):
@@ -54,112 +56,413 @@ def _decode(data: bytes, name: str, encoding: str | None) -> str:
         raise ReadError(f"{name}: not valid {label} (byte 0x{data[e.start]:02x} at offset {e.start}){hint}") from None
 
 
-class _HTMLText(html.parser.HTMLParser):
-    BLOCK = {"p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "section", "article", "td"}
-
-    def __init__(self):
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-        self.skip = 0
-        self.size = 0
-
-    def handle_starttag(self, tag, attrs):
-        if tag in {"script", "style", "noscript"}:
-            self.skip += 1
-        elif tag in self.BLOCK:
-            self.parts.append("\n\n")
-
-    def handle_endtag(self, tag):
-        if tag in {"script", "style", "noscript"} and self.skip:
-            self.skip -= 1
-        elif tag in self.BLOCK:
-            self.parts.append("\n\n")
-
-    def handle_data(self, data):
-        if not self.skip:
-            self.parts.append(data)
-            self.size += len(data)
-
-
 # Caps: a report is text, and no real one comes near these. A file over a cap is refused with a
 # message that says so, before it is parsed (a zip bomb or a 3 GB page never reaches memory).
-MAX_FILE_BYTES = {".docx": 64 << 20, ".pdf": 256 << 20, ".html": 128 << 20, ".htm": 128 << 20}
-MAX_TEXT_CHARS = 64 << 20         # text taken out of a .docx, .pdf or .html
-MAX_UNZIPPED = 256 << 20          # all members of a .docx, uncompressed
+MAX_FILE_BYTES = {".docx": 64 << 20, ".odt": 64 << 20, ".pdf": 256 << 20, ".html": 128 << 20, ".htm": 128 << 20,
+                  ".rtf": 128 << 20, ".doc": 64 << 20}
+MAX_TEXT_CHARS = 64 << 20         # text taken out of a .docx, .odt, .rtf, .pdf or .html
+MAX_UNZIPPED = 256 << 20          # all members of a .docx or .odt, uncompressed
 MAX_ZIP_RATIO = 100               # uncompressed / compressed, per member (real .docx XML: 5-20)
+MIN_RATIO_CHECK = 64 << 10        # members smaller than this cannot hold a bomb worth the name
+MAX_PAGES = 10_000                # a PDF report with more pages is refused (a shared page tree can claim 10⁶)
+READ_SECONDS = 120.0              # per file: a reader that takes longer stops with one line
+FEED = 1 << 20                    # parsers are fed this much at a time, the clock checked between
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_ODF_TEXT = "{urn:oasis:names:tc:opendocument:xmlns:text:1.0}"
+_ODF_TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
+_ODF_OFFICE = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}"
+CONVERT_DOC = "convert it with `soffice --headless --convert-to docx` (LibreOffice) and read the .docx"
 
 
-def _docx(data: bytes, name: str) -> str:
-    """The text of a .docx: word/document.xml parsed as a stream (iterparse), paragraphs as
-    blank-line separated lines, table cells joined by " | ". The zip is checked first: its
-    members' uncompressed size and compression ratio, so a zip bomb is refused unopened."""
-    import xml.etree.ElementTree as ET
+class _Clock:
+    """The per-file time limit, checked by every reader between pieces of work (pages, 1 MB of
+    markup, 10,000 RTF tokens): every parser kg uses is linear, so a piece takes bounded time."""
+
+    def __init__(self, name: str, seconds: float | None = None):
+        self.name = name
+        self.limit = READ_SECONDS if seconds is None else seconds
+        self.deadline = time.monotonic() + self.limit
+
+    def check(self) -> None:
+        if time.monotonic() > self.deadline:
+            raise ReadError(f"{self.name}: reading took over {self.limit:g} s; refused (a hostile or broken file?)")
+
+
+class _Text:
+    """Text taken out of markup: paragraphs and table rows, capped at MAX_TEXT_CHARS."""
+
+    def __init__(self, name: str):
+        self.name = name
+        self.paras: list[tuple[str, bool]] = []  # (text, may continue a sentence: a body paragraph)
+        self.current: list[str] = []
+        self.size = 0
+
+    def add(self, s: str) -> None:
+        self.current.append(s)
+        self.size += len(s)
+        if self.size > MAX_TEXT_CHARS:
+            raise ReadError(f"{self.name}: more than {MAX_TEXT_CHARS >> 20} M characters of text; refused")
+
+    def end_paragraph(self, joinable: bool = True) -> None:
+        self.paras.append(("".join(self.current), joinable))
+        self.current = []
+
+    def text(self) -> str:
+        """Paragraphs joined by a blank line, except where a sentence visibly runs on into the next
+        paragraph (a document made from PDF or plain text, one line a paragraph): there a single
+        line break, which normalise joins as it joins the lines of a PDF. When most paragraphs
+        run on, every body paragraph is a line (normalise then decides by line width, as for PDF)."""
+        if self.current:
+            self.end_paragraph()
+        paras = [(t, j) for t, j in self.paras if t.strip()]
+        if not paras:
+            return ""
+        runs_on = [j and nxt[1] and _runs_on(t, nxt[0]) for (t, j), nxt in zip(paras, paras[1:])]
+        wrapped = len(runs_on) >= 4 and sum(runs_on) >= 0.3 * len(runs_on)
+        out = [paras[0][0]]
+        for ((t, j), (n, nj)), on in zip(zip(paras, paras[1:]), runs_on):
+            out.append("\n" if on or (wrapped and j and nj and t.rstrip()[-1:] not in NEWLINE_END) else "\n\n")
+            out.append(n)
+        return "".join(out)
+
+
+def _runs_on(line: str, nxt: str) -> bool:
+    """Whether a sentence visibly goes on from one paragraph into the next: no closing mark, and
+    the next starts in lower case or a digit, or this one ends on a hyphen, comma or slash."""
+    end, start = line.rstrip()[-1:], nxt.lstrip()[:1]
+    if not end or not start or end in NEWLINE_END:
+        return False
+    return end in ",-/(&" or start.islower() or start.isdigit()
+
+
+def _xml_text(stream, name: str, clock: _Clock, target) -> None:
+    """Feed an XML member to lxml piece by piece, entities never expanded, no DTD or network
+    loaded; a DOCTYPE anywhere (after a comment of any length) refuses the file."""
+    from lxml import etree
+    parser = etree.XMLParser(target=target, resolve_entities=False, load_dtd=False, no_network=True,
+                             huge_tree=False, remove_comments=True, remove_pis=True)
+    try:
+        while data := stream.read(FEED):
+            parser.feed(data)
+            clock.check()
+        parser.close()
+    except etree.XMLSyntaxError:
+        raise ReadError(f"{name}: not a readable file (broken XML)") from None
+
+
+class _Markup:
+    """lxml parser target: tags in, paragraphs out. Subclasses say which tags mean what."""
+
+    def __init__(self, text: _Text):
+        self.out = text
+        self.cell: list[str] | None = None
+        self.row: list[str] = []
+
+    def doctype(self, *args) -> None:
+        raise ReadError(f"{self.out.name}: the file declares XML entities (a DOCTYPE); refused")
+
+    def put(self, s: str) -> None:
+        if self.cell is not None:
+            self.cell.append(s)
+        else:
+            self.out.add(s)
+
+    def start_cell(self) -> None:
+        self.cell = []
+
+    def end_cell(self) -> None:
+        self.row.append("".join(self.cell or []).strip())
+        self.out.size += sum(map(len, self.cell or []))
+        self.cell = None
+
+    def end_row(self) -> None:
+        if self.out.current:
+            self.out.end_paragraph()
+        self.out.current = [" | ".join(self.row)]
+        self.out.end_paragraph(joinable=False)
+        self.row = []
+
+    def end_paragraph(self) -> None:
+        if self.cell is not None:
+            self.cell.append("\n")
+        else:
+            self.out.end_paragraph()
+
+    def comment(self, text) -> None:
+        pass
+
+    def close(self) -> None:
+        return None
+
+
+class _Docx(_Markup):
+    """word/document.xml: w:t text, w:tab, w:br, w:p paragraphs, w:tc cells, w:tr rows."""
+
+    def __init__(self, text: _Text):
+        super().__init__(text)
+        self.in_t = 0
+
+    def start(self, tag, attrib) -> None:
+        if tag == _W + "t":
+            self.in_t += 1
+        elif tag == _W + "tc":
+            self.start_cell()
+
+    def data(self, s) -> None:
+        if self.in_t:
+            self.put(s)
+
+    def end(self, tag) -> None:
+        if tag == _W + "t":
+            self.in_t -= 1
+        elif tag == _W + "tab":
+            self.put("\t")
+        elif tag in (_W + "br", _W + "cr"):
+            self.put("\n")
+        elif tag == _W + "p":
+            self.end_paragraph()
+        elif tag == _W + "tc":
+            self.end_cell()
+        elif tag == _W + "tr":
+            self.end_row()
+
+
+class _Odt(_Markup):
+    """content.xml of an OpenDocument text: text:p and text:h paragraphs (spans inside), text:s
+    spaces, text:tab, text:line-break, table cells and rows; annotations and note marks left out."""
+
+    SKIP = {_ODF_OFFICE + "annotation", _ODF_TEXT + "note-citation", _ODF_TEXT + "tracked-changes"}
+
+    def __init__(self, text: _Text):
+        super().__init__(text)
+        self.depth = 0   # inside text:p / text:h
+        self.skip = 0
+
+    def start(self, tag, attrib) -> None:
+        if tag in self.SKIP:
+            self.skip += 1
+        elif self.skip:
+            return
+        elif tag in (_ODF_TEXT + "p", _ODF_TEXT + "h"):
+            self.depth += 1
+        elif tag == _ODF_TEXT + "s" and self.depth:
+            try:
+                n = int(attrib.get(_ODF_TEXT + "c", "1"))
+            except ValueError:
+                n = 1
+            self.put(" " * max(1, min(n, 100)))  # capped: a count is no way to grow the text
+        elif tag == _ODF_TEXT + "tab" and self.depth:
+            self.put("\t")
+        elif tag == _ODF_TEXT + "line-break" and self.depth:
+            self.put("\n")
+        elif tag == _ODF_TABLE + "table-cell":
+            self.start_cell()
+
+    def data(self, s) -> None:
+        if self.depth and not self.skip:
+            self.put(s)
+
+    def end(self, tag) -> None:
+        if tag in self.SKIP:
+            self.skip -= 1
+        elif self.skip:
+            return
+        elif tag in (_ODF_TEXT + "p", _ODF_TEXT + "h"):
+            self.depth -= 1
+            if not self.depth:
+                self.end_paragraph()
+        elif tag == _ODF_TABLE + "table-cell":
+            self.end_cell()
+        elif tag == _ODF_TABLE + "table-row":
+            self.end_row()
+
+
+def _zipped_xml(data: bytes, name: str, kind: str, member: str, target_class, clock: _Clock) -> str:
+    """The text of an office file that is zipped XML (.docx, .odt). The zip is checked first: its
+    members' uncompressed size and compression ratio, so a zip bomb is refused unopened; the XML
+    is then parsed as a stream with entities off."""
     import zipfile
+    if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
+        raise ReadError(f"{name}: a Word 97-2003 (.doc) file under another name; {CONVERT_DOC}")
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
         infos = zf.infolist()
     except (zipfile.BadZipFile, ValueError, OSError):
-        raise ReadError(f"{name}: not a readable .docx file") from None
+        raise ReadError(f"{name}: not a readable {kind} file") from None
     total = sum(i.file_size for i in infos)
     if total > MAX_UNZIPPED:
-        raise ReadError(f"{name}: unzips to {total >> 20} MB, over the {MAX_UNZIPPED >> 20} MB a .docx may hold; refused")
+        raise ReadError(f"{name}: unzips to {total >> 20} MB, over the {MAX_UNZIPPED >> 20} MB a {kind} may hold; refused")
     for i in infos:
-        if i.file_size > 1 << 20 and i.file_size > MAX_ZIP_RATIO * max(1, i.compress_size):
+        if i.file_size > MIN_RATIO_CHECK and i.file_size > MAX_ZIP_RATIO * max(1, i.compress_size):
             raise ReadError(f"{name}: {i.filename} is compressed {i.file_size // max(1, i.compress_size)}:1 "
                             f"(a zip bomb?); refused")
-    if "word/document.xml" not in zf.namelist():
-        raise ReadError(f"{name}: not a readable .docx file (no word/document.xml)")
-    parts: list[str] = []
-    size = 0
-    cell: list[str] | None = None
-    row: list[str] = []
+    if member not in zf.namelist():
+        raise ReadError(f"{name}: not a readable {kind} file (no {member})")
+    text = _Text(name)
     try:
-        with zf.open("word/document.xml") as xml:
-            head = xml.peek(2048)[:2048] if hasattr(xml, "peek") else b""
-            if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
-                raise ReadError(f"{name}: the .docx declares XML entities; refused")
-            for event, el in ET.iterparse(xml, events=("start", "end")):
-                tag = el.tag
-                if event == "start":
-                    if tag == _W + "tc":
-                        cell = []
-                    continue
-                if tag == _W + "t" and el.text:
-                    (cell if cell is not None else parts).append(el.text)
-                    size += len(el.text)
-                elif tag in (_W + "tab",):
-                    (cell if cell is not None else parts).append("\t")
-                elif tag in (_W + "br", _W + "cr"):
-                    (cell if cell is not None else parts).append("\n")
-                elif tag == _W + "p":
-                    (cell if cell is not None else parts).append("\n" if cell is not None else "\n\n")
-                elif tag == _W + "tc":
-                    row.append("".join(cell or []).strip())
-                    cell = None
-                elif tag == _W + "tr":
-                    parts.append(" | ".join(row) + "\n\n")
-                    row = []
-                if size > MAX_TEXT_CHARS:
-                    raise ReadError(f"{name}: more than {MAX_TEXT_CHARS >> 20} M characters of text; refused")
-                el.clear()  # the tree never grows: memory stays flat
-    except ET.ParseError:
-        raise ReadError(f"{name}: not a readable .docx file (broken XML)") from None
-    except (zipfile.BadZipFile, OSError, EOFError):
-        raise ReadError(f"{name}: not a readable .docx file") from None
-    return "".join(parts).strip("\n")
+        with zf.open(member) as xml:
+            _xml_text(xml, name, clock, target_class(text))
+    except ReadError as e:
+        raise ReadError(str(e).replace("not a readable file", f"not a readable {kind} file")) from None
+    except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, ValueError):
+        raise ReadError(f"{name}: not a readable {kind} file") from None
+    return text.text().strip("\n")
 
 
-def _html(data: bytes, name: str, encoding: str | None) -> str:
-    """Text of an HTML page, fed to the parser in pieces, with a cap on the text it yields."""
+def _docx(data: bytes, name: str, clock: _Clock) -> str:
+    """The text of a .docx: word/document.xml, paragraphs as blank-line separated lines (a single
+    line break where a sentence runs on), table cells joined by " | "."""
+    return _zipped_xml(data, name, ".docx", "word/document.xml", _Docx, clock)
+
+
+def _odt(data: bytes, name: str, clock: _Clock) -> str:
+    """The text of an OpenDocument text (.odt, LibreOffice's own format): content.xml, read as .docx is."""
+    return _zipped_xml(data, name, ".odt", "content.xml", _Odt, clock)
+
+
+class _HTMLText(_Markup):
+    """lxml's HTML parser target: text outside script/style, block tags as paragraph breaks."""
+    BLOCK = {"p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "section", "article", "td"}
+
+    def __init__(self, text: _Text):
+        super().__init__(text)
+        self.skip = 0
+
+    def doctype(self, *args) -> None:  # <!doctype html> is normal in HTML
+        pass
+
+    def start(self, tag, attrib) -> None:
+        if tag in {"script", "style", "noscript"}:
+            self.skip += 1
+        elif tag in self.BLOCK:
+            self.out.add("\n\n")
+
+    def end(self, tag) -> None:
+        if tag in {"script", "style", "noscript"}:
+            self.skip = max(0, self.skip - 1)
+        elif tag in self.BLOCK and tag != "br":
+            self.out.add("\n\n")
+
+    def data(self, s) -> None:
+        if not self.skip:
+            self.out.add(s)
+
+
+def _html(data: bytes, name: str, encoding: str | None, clock: _Clock) -> str:
+    """Text of an HTML page through lxml's (libxml2's) HTML parser, linear in the page's size
+    (the standard library's parser is quadratic on "<a<a<a…"), fed 1 MB at a time."""
+    from lxml import etree
     text = _decode(data, name, encoding)
-    p = _HTMLText()
-    for i in range(0, len(text), 1 << 20):
-        p.feed(text[i:i + (1 << 20)])
-        if p.size > MAX_TEXT_CHARS:
-            raise ReadError(f"{name}: more than {MAX_TEXT_CHARS >> 20} M characters of text; refused")
-    p.close()
-    return "".join(p.parts)
+    out = _Text(name)
+    parser = etree.HTMLParser(target=_HTMLText(out), no_network=True, remove_comments=True, remove_pis=True)
+    for i in range(0, len(text), FEED):
+        parser.feed(text[i:i + FEED])
+        clock.check()
+    parser.close()
+    return "".join(out.current)
+
+
+# RTF: one linear pass over its tokens (a control word, a hex byte, an escaped symbol, a brace,
+# a line break, a run of text). striprtf (BSD-3) was measured first: its hyperlink regex takes
+# 260 s on a crafted 60 KB file (cubic), so kg reads RTF itself.
+_RTF_TOKEN = re.compile(r"\\([a-zA-Z]{1,32})(-?\d{1,10})? ?|\\'([0-9a-fA-F]{2})|\\(.)|([{}])|[\r\n]+|([^\\{}\r\n]{1,4096})",
+                        re.DOTALL)
+_RTF_SKIP = frozenset("""fonttbl colortbl stylesheet info pict object header footer headerl headerr headerf
+footerl footerr footerf footnote annotation atnid atnauthor fldinst themedata colorschememapping
+datastore latentstyles listtable listoverridetable rsidtbl generator xmlnstbl mmathPr bkmkstart bkmkend
+filetbl revtbl pgdsctbl protusertbl""".split())
+_RTF_WORDS = {"par": "\n\n", "line": "\n", "tab": "\t", "cell": " | ", "row": "\n\n", "sect": "\n\n", "page": "\n\n",
+              "emdash": "\u2014", "endash": "\u2013", "lquote": "\u2018", "rquote": "\u2019",
+              "ldblquote": "\u201c", "rdblquote": "\u201d", "bullet": "\u2022", "emspace": " ", "enspace": " ",
+              "~": "\u00a0", "-": "", "_": "\u2011"}
+
+
+def _rtf(data: bytes, name: str, clock: _Clock) -> str:
+    """The text of an RTF file: \\uN characters, \\'xx bytes in the document's code page
+    (\\ansicpgN, cp1258 for Vietnamese), paragraphs; font tables, pictures, fields' codes and other
+    destinations left out (a field's result, the text a reader sees, is kept)."""
+    if not data.lstrip().startswith(b"{\\rtf"):
+        raise ReadError(f"{name}: not an RTF file (no {{\\rtf header)")
+    src = data.decode("latin-1")  # RTF is 7-bit; bytes above go through \'xx
+    out = _Text(name)
+    codepage = "cp1252"
+    stack: list[tuple[bool, int]] = []
+    skip, uc, pending = False, 1, 0   # in a left-out destination; \ucN; fallback chars still to drop
+    hexes = bytearray()
+
+    def flush() -> None:
+        if hexes:
+            out.add(hexes.decode(codepage, "replace"))
+            hexes.clear()
+    for n, m in enumerate(_RTF_TOKEN.finditer(src)):
+        if n % 10_000 == 0:
+            clock.check()
+        word, arg, hexbyte, symbol, brace, run = m.groups()
+        if hexbyte is None:
+            flush()
+        if brace == "{":
+            if len(stack) > 10_000:
+                raise ReadError(f"{name}: groups nested over 10,000 deep; refused")
+            stack.append((skip, uc))
+            pending = 0
+        elif brace == "}":
+            skip, uc = stack.pop() if stack else (True, 1)
+            pending = 0
+        elif word is not None:
+            if word in _RTF_SKIP:
+                skip = True
+            elif word == "ansicpg" and arg:
+                try:
+                    codecs.lookup(f"cp{arg}")
+                    codepage = f"cp{arg}"
+                except LookupError:
+                    pass
+            elif skip:
+                continue
+            elif word == "uc" and arg:
+                uc = max(0, min(int(arg), 10))
+            elif word == "u" and arg:
+                c = int(arg)
+                c = c + 0x10000 if c < 0 else c
+                if 0 < c < 0x110000 and not 0xD800 <= c < 0xE000:
+                    out.add(chr(c))
+                pending = uc
+            elif word in _RTF_WORDS:
+                out.add(_RTF_WORDS[word])
+        elif hexbyte is not None:
+            if pending:
+                pending -= 1
+            elif not skip:
+                hexes.append(int(hexbyte, 16))
+        elif symbol is not None:
+            if symbol == "*":
+                skip = True
+            elif not skip and symbol in "\\{}":
+                out.add(symbol)
+            elif not skip and symbol in "\r\n":  # a backslash before a line break is \par
+                out.add("\n\n")
+            elif not skip and symbol in _RTF_WORDS:
+                out.add(_RTF_WORDS[symbol])
+        elif run is not None and not skip:
+            if pending:
+                drop = min(pending, len(run))
+                run, pending = run[drop:], pending - drop
+            out.add(run)
+    flush()
+    return "".join(out.current)
+
+
+def _doc(data: bytes, name: str, encoding: str | None, clock: _Clock) -> str:
+    """A .doc: many are RTF or HTML saved under that name, which kg reads; a real Word 97-2003
+    file has no maintained, permissively licensed reader for Python, so kg says how to convert it."""
+    head = data[:1024].lstrip()
+    if head.startswith(b"{\\rtf"):
+        return _rtf(data, name, clock)
+    if head[:2] == b"PK":
+        return _docx(data, name, clock)
+    if re.search(rb"(?i)<(?:html|body|p|div)[\s>]", head):
+        return _html(data, name, encoding, clock)
+    raise ReadError(f"{name}: a Word 97-2003 .doc file, which kg cannot read; {CONVERT_DOC}")
 
 
 _PAGE_NUMBER_LINE = re.compile(PAGE_NUMBER_WORDS)
@@ -200,24 +503,34 @@ def _spaced_glyphs(text: str) -> bool:
     return single > 0.2 * len(words)
 
 
-def _pdf(data: bytes, name: str, warnings: list[str]) -> str:
+def _pdf(data: bytes, name: str, warnings: list[str], clock: _Clock) -> str:
     """The text layer of each page, pages joined by a line break and a form feed (a page break that
     normalise reads as a space inside a sentence), running headers, footers and page numbers left
-    out so they never split a citation."""
+    out so they never split a citation. At most MAX_PAGES pages (a page tree that shares its nodes
+    claims a million pages in 1.5 KB), within the reader's time limit."""
     import pypdfium2 as pdfium
     try:
         pdf = pdfium.PdfDocument(data)
+    except pdfium.PdfiumError as e:
+        if "password" in str(e).lower() or getattr(e, "err_code", None) == 4:  # FPDF_ERR_PASSWORD
+            raise ReadError(f"{name}: the PDF is encrypted (password-protected); save an unprotected copy") from None
+        raise ReadError(f"{name}: not a readable PDF file") from None
     except Exception:
         raise ReadError(f"{name}: not a readable PDF file") from None
     try:
-        raw = []
-        for i in range(len(pdf)):
+        pages_in = len(pdf)
+        if pages_in > MAX_PAGES:
+            raise ReadError(f"{name}: the PDF claims {pages_in:,} pages, over the {MAX_PAGES:,} kg reads; refused")
+        raw, size = [], 0
+        for i in range(pages_in):
+            clock.check()
             page = pdf[i]
             textpage = page.get_textpage()
             raw.append(textpage.get_text_range().replace("\r\n", "\n").replace("\r", "\n"))
             textpage.close()
             page.close()
-            if sum(map(len, raw)) > MAX_TEXT_CHARS:
+            size += len(raw[-1])  # a running total: summing every page again per page was quadratic
+            if size > MAX_TEXT_CHARS:
                 raise ReadError(f"{name}: more than {MAX_TEXT_CHARS >> 20} M characters of text; refused")
     except ReadError:
         raise
@@ -240,17 +553,25 @@ def _pdf(data: bytes, name: str, warnings: list[str]) -> str:
 
 
 def decode_report(data: bytes, name: str, encoding: str | None = None, warnings: list[str] | None = None) -> str:
-    """Bytes of a report → its text, by the file's suffix; what reading lost goes to ``warnings``."""
+    """Bytes of a report → its text, by the file's suffix; what reading lost goes to ``warnings``.
+    Every reader works under one time limit per file (READ_SECONDS)."""
     warnings = [] if warnings is None else warnings
     if not data:
         raise ReadError(f"{name}: empty file")
     suffix = Path(name).suffix.lower()
+    clock = _Clock(name)
     if suffix == ".docx":
-        text = _docx(data, name)
+        text = _docx(data, name, clock)
+    elif suffix == ".odt":
+        text = _odt(data, name, clock)
+    elif suffix == ".rtf":
+        text = _rtf(data, name, clock)
+    elif suffix == ".doc":
+        text = _doc(data, name, encoding, clock)
     elif suffix == ".pdf":
-        text = _pdf(data, name, warnings)
+        text = _pdf(data, name, warnings, clock)
     elif suffix in {".html", ".htm"}:
-        text = _html(data, name, encoding)
+        text = _html(data, name, encoding, clock)
     else:
         text = _decode(data, name, encoding)
     if not text.strip("\ufeff \t\r\n"):
@@ -396,10 +717,11 @@ def _stream_report(path: str, encoding: str | None, size: int) -> Report:
 NOT_REPORTS = frozenset({"readme", "sources", "license", "licence", "changelog", "contributing", "notice"})
 
 
-def expand(paths: list[str], skipped: list[str] | None = None) -> list[str]:
+def expand(paths: list[str], skipped: list[tuple[str, str]] | None = None) -> list[str]:
     """Files as named; folders replaced by the reports inside them (recursively, sorted, links
-    to folders not followed so a link loop cannot trap the walk). README, SOURCES, LICENSE …
-    files in a folder are not reports: they go to ``skipped``."""
+    to folders not followed so a link loop cannot trap the walk). Every other file in a folder goes
+    to ``skipped`` with its reason (README, SOURCES, LICENSE … describe the folder; other suffixes
+    are not a format kg reads), so a caller can say what it left out; hidden files are not looked at."""
     out: list[str] = []
     for path in paths:
         p = Path(path)
@@ -407,12 +729,37 @@ def expand(paths: list[str], skipped: list[str] | None = None) -> list[str]:
             for root, dirs, files in os.walk(p, followlinks=False):
                 dirs.sort()
                 for f in sorted(files):
-                    if Path(f).suffix.lower() in SUFFIXES and not f.startswith("."):
-                        if Path(f).stem.lower() in NOT_REPORTS:
-                            if skipped is not None:
-                                skipped.append(str(Path(root) / f))
-                            continue
-                        out.append(str(Path(root) / f))  # read_report says what is wrong with odd ones
+                    if f.startswith("."):
+                        continue
+                    if Path(f).suffix.lower() not in SUFFIXES:
+                        if skipped is not None:
+                            skipped.append((str(Path(root) / f), "not a format kg reads"))
+                        continue
+                    if Path(f).stem.lower() in NOT_REPORTS:
+                        if skipped is not None:
+                            skipped.append((str(Path(root) / f), "describes the folder (README, SOURCES, LICENSE …), not a report"))
+                        continue
+                    out.append(str(Path(root) / f))  # read_report says what is wrong with odd ones
         else:
             out.append(path)
     return out
+
+
+def skipped_lines(skipped: list[tuple[str, str]], show: int = 5) -> list[str]:
+    """What a folder walk left out, for the user: each file named when there are few, else the
+    first few and a count by suffix."""
+    if not skipped:
+        return []
+    formats = [p for p, r in skipped if r == "not a format kg reads"]
+    lines = [f"skipped {p}: {r}" for p, r in skipped if r != "not a format kg reads"]
+    if len(formats) <= show:
+        lines += [f"skipped {p}: not a format kg reads ({', '.join(sorted(SUFFIXES))})" for p in formats]
+    else:
+        counts: dict[str, int] = {}
+        for p in formats:
+            suffix = Path(p).suffix.lower() or "no suffix"
+            counts[suffix] = counts.get(suffix, 0) + 1
+        lines.append(f"skipped {len(formats)} files not in a format kg reads ("
+                     + ", ".join(f"{k} {v}" for k, v in sorted(counts.items(), key=lambda kv: -kv[1]))
+                     + f"), e.g. {formats[0]}")
+    return lines

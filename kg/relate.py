@@ -33,7 +33,8 @@ from .normalise import NormalisedText
 from .provisions import acted_on, merge
 
 _CUE = (
-    r"(?:(?P<guides>hướng dẫn (?:việc )?(?:tổ chức )?(?:thực hiện|thi hành))"
+    r"(?:(?P<guides>hướng dẫn (?:bổ sung )?(?:việc )?(?:tổ chức )?(?:thực hiện|thi hành)"
+    r"|quy định chi tiết(?: và hướng dẫn)?(?: thi hành)?(?: một số điều(?: và biện pháp(?: để tổ chức,?)?(?: hướng dẫn)? thi hành)?)?(?: của)?(?= (?i:luật|bộ luật|pháp lệnh|nghị định|nghị quyết)))"
     r"|(?P<amended>(?:(?:đã )?được |bị )?(?:sửa đổi,? (?:và )?bổ sung|điều chỉnh,? bổ sung|sửa đổi|bổ sung) (?:bởi|tại|theo)(?= ))"
     r"|(?P<amends>(?:sửa đổi|điều chỉnh),? (?:và )?bổ sung(?: một số điều(?: của)?)?|sửa đổi|bổ sung)"
     r"|(?P<replaces>thay thế(?: cho)?)"
@@ -61,7 +62,11 @@ OBJECT_GAP = re.compile(
     r"\s{0,3}(?:(?:(?:một số (?:điều|quy định|nội dung)|nội dung|các nội dung|các quy định) |" + PINPOINTS + r")"
     r"(?:(?:của|trong|tại) )?\s{0,3})?"
     r"(?:(?:(?:ý kiến |sự )?chỉ đạo|ý kiến|kết luận)[^\n;.]{0,120}? (?:tại|theo)\s{1,3})?"
-    r"(?:(?:có hiệu quả|hiệu quả|nghiêm túc|tốt|các|việc|cho|tiếp)\s{1,3}){0,2}[*_]{0,3}", re.I)
+    # "Luật <tên> số …", "Pháp lệnh <tên> số …": the symbol alone is the citation
+    r"(?:(?:Luật|Bộ luật|Pháp lệnh)(?: [^\W\d_]{1,12}){1,12} (?:số )?)?"
+    # a regulation changed through the decision that issued it: "… Quy chế làm việc ban hành kèm theo Quyết định số …"
+    r"(?:(?:Quy chế|Quy định|Điều lệ|Chương trình|Kế hoạch|Đề án|Danh mục)\b[^.;:\n]{0,200}? (?:được )?ban hành kèm theo\s{1,3})?"
+    r"(?:(?:có hiệu quả|hiệu quả|nghiêm túc|tốt|các|việc|cho|tiếp|thắng lợi|thành công|đồng bộ|quyết liệt)\s{1,3}){0,2}[*_]{0,3}", re.I)
 LIST_GAP = re.compile(r"[*_”\"]{0,3}\s{0,3}(?:,|và|, và)\s{1,3}[*_]{0,3}(?:" + PINPOINTS + r"(?:(?:của|trong|tại|thuộc) )?)?")
 #: What a document changes may be listed with ";" ("thay thế Quyết định số A …; Quyết định số B …").
 CHANGE_LIST_GAP = re.compile(r"[*_”\"]{0,3}\s{0,3}(?:,|và|, và|;|; và) {1,3}[*_]{0,3}"
@@ -120,7 +125,10 @@ class Own:
     def speaks(self, pos: int) -> bool:
         """The text's own document may be the subject of a cue at normalised ``pos``."""
         if self.document:
-            return self.layout.part_at(pos) in SPEAKING_PARTS
+            part = self.layout.part_at(pos)
+            if part == "body" and not self.header:  # a title but no "Số …": its opening only
+                return pos < self.layout.span("body")[0] + PREAMBLE_CHARS
+            return part in SPEAKING_PARTS
         return self.header or pos < self.preamble_end
 
     def bases(self, pos: int) -> bool:
@@ -247,6 +255,8 @@ def links(nt: NormalisedText, citations: list[Citation], own: Own | None = None)
                     if successor != "own" or own.speaks(cue.start()):
                         add(None if successor == "own" else successor, "replaces", objects, cue)
                     continue
+                if cue.group(0).lower().startswith("đã"):
+                    continue  # "… đã hết hiệu lực": a fact the text reports, not an act of the text
                 subject = head if head_ok and head not in objects and starts[0] < cue.start() else \
                     _referred(text, s_start, cue.start(), seen, own)
                 if subject is None and own.header and own.speaks(cue.start()):
@@ -307,6 +317,9 @@ def links(nt: NormalisedText, citations: list[Citation], own: Own | None = None)
                 subject = last[0]  # "thay thế Nghị định A; Nghị định B và bãi bỏ Điều 3 của Nghị định C"
             if subject is None:
                 continue
+            if subject == "own" and predicate == "implements" and own.doc_type == "Hướng dẫn" and own.layout is not None \
+                    and own.layout.part_at(cue.start()) == "title":
+                predicate = "guides"  # "HƯỚNG DẪN / THỰC HIỆN MỘT SỐ ĐIỀU TRONG QUY ĐỊNH SỐ …": its title
             add(None if subject == "own" else subject, predicate, objects, cue)
             last = (subject, npos(max(objects[-1].end, objects[-1].title_end)), predicate)
         seen.extend(cits[-MAX_OBJECTS:])
@@ -427,17 +440,40 @@ def _passive_objects(text, cue_start, cits, starts, ends, npos) -> list[Citation
 FORWARD = {"implements", "reviews", "guides", "amends", "replaces", "repeals", "based_on"}
 
 
+def party_level(issuer_code: str | None) -> int | None:
+    """The level of a Party issuer code: 3 central ("TW", "VPTW", "BTCTW" …), 2 a province or
+    city ("TU", "BTGTU" …), 1 below it (huyện, quận, đảng ủy, chi bộ); None when unknown."""
+    if not issuer_code:
+        return None
+    code = issuer_code.upper().split("-")[0]
+    if code.endswith(("TW", "TƯ")):
+        return 3
+    if code.endswith("TU"):
+        return 2
+    if code in LOWER_CODES or code.startswith("CB"):
+        return 1
+    return None
+
+
+#: Party issuer codes below a province (Hướng dẫn 36-HD/VPTW): huyện, quận, thị, thành ủy trực thuộc, đảng ủy.
+LOWER_CODES = {"HU", "QU", "TXU", "TPU", "ĐU", "ĐUK", "ĐUCS", "ĐB", "CB"}
+
+
 def relations(found: list[Link], documents: list[Document] = (), own_id: str | None = None,
               own_date: str | None = None, own_type: str | None = None,
-              warnings: list[str] | None = None) -> list[Relation]:
+              warnings: list[str] | None = None, own_issuer_code: str | None = None) -> list[Relation]:
     """Links between resolved mentions as relations between documents, each stated once.
     A relation that runs back in time (a subject dated before its object) is dropped, with a
-    warning; "a Hướng dẫn that thực hiện X" guides X."""
+    warning; so is a Party document changing one of a higher body (Quy định 66-QĐ/TW and 399-QĐ/TW:
+    only the issuer or a higher body amends, replaces or repeals a document); "a Hướng dẫn that
+    thực hiện X" guides X."""
     symbols = {d.id: d.symbol for d in documents}
     dates = {d.id: d.date for d in documents}
     types = {d.id: d.doc_type for d in documents}
+    levels = {d.id: party_level(d.issuer_code) for d in documents if d.system == "party"}
     if own_id and own_id not in dates:
         dates[own_id], types[own_id] = own_date, own_type
+        levels[own_id] = party_level(own_issuer_code)
     out: list[Relation] = []
     seen: dict[tuple, Relation] = {}
     for k in found:
@@ -446,13 +482,22 @@ def relations(found: list[Link], documents: list[Document] = (), own_id: str | N
         if not a or not b or a == b:
             continue
         predicate = k.predicate
-        if predicate == "implements" and types.get(a) == "Hướng dẫn":
+        if predicate == "implements" and types.get(a) == "Hướng dẫn" and (k.subject is not None or "thi hành" in k.cue.lower()):
+            # "Hướng dẫn số 42 … thực hiện Chỉ thị số 50" guides it, and so does a guide that
+            # opens "Thi hành Điều 2 Quyết định số 31 …" (the execution a guide is for); a guide's
+            # own "Thực hiện Chỉ thị số 50 …, Ban … hướng dẫn một số nội dung" carries it out
             predicate = "guides"
         da, db = dates.get(a), dates.get(b)
         if predicate in FORWARD and da and db and da < db:
             if warnings is not None:
                 warnings.append(f"{symbols.get(a, 'the text itself')} {predicate} {symbols.get(b, b)} at {k.cue_start}: "
                                 f"dated {da}, before {db}; not taken as a relation")
+            continue
+        la, lb = levels.get(a), levels.get(b)
+        if predicate in CHANGES and la is not None and lb is not None and la < lb:
+            if warnings is not None:
+                warnings.append(f"{symbols.get(a, 'the text itself')} {predicate} {symbols.get(b, b)} at {k.cue_start}: "
+                                f"a lower body cannot change a higher body's document; not taken as a relation")
             continue
         key = (a, predicate, b)
         if key in seen:  # stated again: the provisions acted on add up (kg.provisions.merge)

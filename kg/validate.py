@@ -23,9 +23,52 @@ class Finding:
     message: str
     sentence: str | None = None
     report: str | None = None
+    sentences: list[str] | None = None  # a conflict: one sentence for each value the mentions disagree on
 
     def as_dict(self) -> dict:
         return asdict(self)
+
+
+def excerpt(sentence: str, symbol: str | None, width: int = 180) -> str:
+    """The words around the mention of ``symbol`` in a sentence (not the sentence's start, which
+    may be lines away from it), cut at spaces, with "…" where text was left out."""
+    import unicodedata
+    text = " ".join(unicodedata.normalize("NFC", sentence).split())
+    if len(text) <= width:
+        return text
+    at = text.find(symbol) if symbol else -1
+    if at < 0 and symbol:
+        at = text.casefold().find(symbol.casefold())
+    if at < 0:
+        at = 0
+    start = max(0, at - width // 2)
+    end = min(len(text), start + width)
+    start = max(0, end - width)
+    if start:
+        cut = text.find(" ", start, at if at > start else start + 20)
+        start = cut + 1 if cut >= 0 else start
+    if end < len(text):
+        cut = text.rfind(" ", max(start, at + len(symbol or "")), end)
+        end = cut if cut > 0 else end
+    return ("…" if start else "") + text[start:end] + ("…" if end < len(text) else "")
+
+
+_STATED = {"date": "kg:statedDate", "issuer": "kg:statedIssuer", "type": "kg:statedType"}
+
+
+def _disagreeing(store, doc_iri: str, field: str, report: str | None = None) -> list[str]:
+    """One sentence for each value the mentions of a document state for a field (in one report,
+    or in all): the sentences that disagree."""
+    prop = _STATED.get(field)
+    if not prop:
+        return []
+    where = f"FILTER(?r = <{report}>)" if report else ""
+    rows = store.select(f"""SELECT ?v ?s ?file WHERE {{ ?m oa:hasBody <{doc_iri}> ; {prop} ?v ; kg:sentence ?s ;
+        oa:hasTarget/oa:hasSource ?r . ?r dct:source ?file {where} }} ORDER BY ?v ?file ?s""")
+    first: dict[str, str] = {}
+    for r in rows:
+        first.setdefault(r["v"], r["s"])
+    return list(first.values())
 
 
 def memory_store(quads) -> LocalStore:
@@ -56,14 +99,17 @@ def domain_checks(store, today: dt.date | None = None) -> list[Finding]:
                     ?r dct:source ?file . ?doc eli:id_local ?symbol }
             GROUP BY ?doc ?symbol ?field ?r ?file ORDER BY ?symbol"""):
         sentence, _ = _sentence(store, r["doc"], r["r"])
+        both = _disagreeing(store, r["doc"], r["field"], r["r"])
         out.append(Finding("violation", f"{r['field']}-conflict", r["symbol"],
-                           f"mentions in one report disagree on the {r['field']}: {_unequal(r['values'])}", sentence, r["file"]))
+                           f"mentions in one report disagree on the {r['field']}: {_unequal(r['values'])}",
+                           both[0] if both else sentence, r["file"], both or None))
     for r in store.select("""SELECT ?doc ?symbol (GROUP_CONCAT(DISTINCT STR(?d); separator="|") AS ?dates)
             WHERE { ?doc eli:id_local ?symbol ; eli:date_document ?d } GROUP BY ?doc ?symbol
             HAVING (COUNT(DISTINCT ?d) > 1) ORDER BY ?symbol"""):
         sentence, file = _sentence(store, r["doc"])
+        both = _disagreeing(store, r["doc"], "date")
         out.append(Finding("violation", "date-conflict", r["symbol"], f"reports give different dates: {_unequal(r['dates'])}",
-                           sentence, file))
+                           both[0] if both else sentence, file, both or None))
     for r in store.select("""SELECT DISTINCT ?a ?sa ?p ?sb ?da ?db ?cue ?file WHERE {
             GRAPH ?r { ?st a kg:RelationStatement ; rdf:subject ?a ; rdf:predicate ?p ; rdf:object ?b ; kg:cue ?cue .
                        ?r dct:source ?file }

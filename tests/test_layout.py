@@ -51,7 +51,7 @@ Mẫu báo cáo tình hình thực hiện Nghị định số 68/2017/NĐ-CP c�
 
 def _by_symbol(ex):
     names = {d.id: d.symbol for d in ex.documents}
-    names[ex.source_document.id] = "OWN"
+    names.setdefault(ex.source_document.id, "OWN")  # a page's topic is a cited document
     return {(names.get(r.subject), r.predicate, names.get(r.object)) for r in ex.relations}
 
 
@@ -210,3 +210,72 @@ def test_parts_and_relation_parts_in_the_json(tmp_path):
     assert all(set(p) == {"kind", "start", "end"} for p in data["parts"])
     assert {r["part"] for r in data["relations"]} <= {"preamble", "body"}
     assert all("provisions" in r for r in data["relations"]) and all("provisions" in c for c in data["citations"])
+
+
+def test_a_title_and_an_opening_without_a_number_make_a_document():
+    text = ("\n## BÁO CÁO\n\nkết quả 02 năm thực hiện Nghị quyết số 21-NQ/TW, ngày 16/6/2022\nvề củng cố tổ chức cơ sở đảng\n\n"
+            "Thực hiện Kế hoạch số 12-KH/ĐU, ngày 02/3/2024 của Đảng ủy, Chi bộ báo cáo như sau:\n\n"
+            "I. KẾT QUẢ\n1. Chi bộ đã quán triệt.\n")
+    ex = kg.extract(text)
+    assert [p.kind for p in ex.parts] == ["title", "preamble", "body"]
+    assert ("OWN", "implements", "12-KH/ĐU") in _by_symbol(ex)
+
+
+def test_a_news_page_quoting_a_document_speaks_for_that_document():
+    page = ("# Công văn 2150/BTC-NSNN hướng dẫn lập dự toán năm 2026 ra sao?\n\n"
+            "Ngày 02/6/2025, Bộ Tài chính đã ban hành Công văn 2150/BTC-NSNN về lập dự toán. Cụ thể như sau:\n\n"
+            "Triển khai Quyết định 1508/QĐ-TTg năm 2025 của Thủ tướng Chính phủ, các bộ, ngành lập dự toán.\n")
+    assert _by_symbol(kg.extract(page)) == {("2150/BTC-NSNN", "implements", "1508/QĐ-TTg")}
+
+
+def test_a_guides_own_opening_carries_out_but_its_title_guides():
+    head = "BAN TỔ CHỨC TỈNH ỦY\n*\nSố 09-HD/BTCTU\nBắc Giang, ngày 05 tháng 6 năm 2024\n\nHƯỚNG DẪN\n"
+    opening = kg.extract(head + "về sinh hoạt chi bộ\n\nThực hiện Chỉ thị số 50-CT/TW, ngày 23/7/2023 của Ban Bí thư, "
+                                "Ban Tổ chức Tỉnh ủy hướng dẫn một số nội dung như sau:\n\nI. NỘI DUNG\n")
+    assert ("OWN", "implements", "50-CT/TW") in _by_symbol(opening)
+    titled = kg.extract(head + "THỰC HIỆN CHỈ THỊ SỐ 50-CT/TW, NGÀY 23/7/2023 CỦA BAN BÍ THƯ\n\nI. NỘI DUNG\n1. Chi bộ họp.\n")
+    assert ("OWN", "guides", "50-CT/TW") in _by_symbol(titled)
+
+
+def test_detailing_a_law_guides_it_and_a_guide_can_supplement():
+    assert ("163/2016/NĐ-CP", "guides", "83/2015/QH13") in _by_symbol(kg.extract(
+        "Nghị định số 163/2016/NĐ-CP ngày 21 tháng 12 năm 2016 của Chính phủ quy định chi tiết thi hành một số điều "
+        "của Luật Ngân sách nhà nước số 83/2015/QH13."))
+    assert ("55-KL/TW", "guides", "24-QĐ/TW") in _by_symbol(kg.extract(
+        "Năm 2023, Ban Bí thư có Kết luận số 55-KL/TW hướng dẫn bổ sung thực hiện Quy định số 24-QĐ/TW."))
+
+
+def test_a_regulation_changed_through_the_decision_that_issued_it():
+    assert ("12/2024/QĐ-UBND", "amends", "05/2021/QĐ-UBND") in _by_symbol(kg.extract(
+        "Quyết định số 12/2024/QĐ-UBND ngày 3/4/2024 của UBND tỉnh sửa đổi, bổ sung một số điều của Quy chế làm việc "
+        "ban hành kèm theo Quyết định số 05/2021/QĐ-UBND ngày 2/2/2021 của UBND tỉnh."))
+
+
+def test_a_text_that_opens_with_its_preamble():
+    ex = kg.extract("Căn cứ Hướng dẫn số 115-HD/BTGTW, ngày 08/01/2020 của Ban Tuyên giáo Trung ương;\n"
+                    "Ban Thường vụ báo cáo như sau:\n\n1. Kết quả.\n")
+    assert [p.kind for p in ex.parts][:1] == ["preamble"]
+    assert ("OWN", "based_on", "115-HD/BTGTW") in _by_symbol(ex)
+
+
+def test_a_lower_body_never_changes_a_central_document():
+    text = ("HUYỆN ỦY PHÚ LỘC\n*\nSố 15-QĐ/HU\nPhú Lộc, ngày 10 tháng 3 năm 2024\n\nQUYẾT ĐỊNH\nvề danh mục văn bản\n\n"
+            "Điều 1. Bãi bỏ Quyết định số 290-QĐ/TW, ngày 25/02/2010 của Bộ Chính trị và Quyết định số 07-QĐ/HU, "
+            "ngày 02/3/2015 của Ban Thường vụ Huyện ủy.\n")
+    ex = kg.extract(text)
+    rel = _by_symbol(ex)
+    assert ("OWN", "repeals", "07-QĐ/HU") in rel and ("OWN", "repeals", "290-QĐ/TW") not in rel
+    assert any("cannot change a higher body" in w for w in ex.warnings)
+
+
+def test_a_document_that_has_expired_is_a_fact_not_an_act():
+    text = ("HUYỆN ỦY PHÚ LỘC\n*\nSố 16-BC/HU\nPhú Lộc, ngày 10 tháng 3 năm 2024\n\nBÁO CÁO\nrà soát văn bản\n\n"
+            "1. Các văn bản đã hết hiệu lực:\n4. Quyết định số 12-QĐ/HU, ngày 25/02/2010 của Ban Thường vụ Huyện ủy đã hết hiệu lực.\n")
+    assert not any(p == "repeals" for _, p, _ in _by_symbol(kg.extract(text)))
+
+
+def test_amended_by_a_later_regulation_keeps_the_title_whole():
+    ex = kg.extract("Quy định số 08-QĐi/TW, ngày 25/10/2018 của Ban Chấp hành Trung ương về trách nhiệm nêu gương "
+                    "được sửa đổi, bổ sung bởi Quy định số 144-QĐ/TW, ngày 09/5/2024 của Bộ Chính trị.")
+    assert _by_symbol(ex) == {("144-QĐ/TW", "amends", "08-QĐi/TW")}
+    assert {d.symbol: d.title for d in ex.documents}["08-QĐi/TW"].endswith("nêu gương")

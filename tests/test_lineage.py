@@ -124,7 +124,7 @@ def test_status_query(lineage_store):
 
 def test_lineage_query(lineage_store):
     got = {(r["direction"], r["relation"], r["other"]) for r in rows(lineage_store, "lineage", "symbol=01-KL/TW")}
-    assert got == {("out", "ensures_implementation_of", "05-CT/TW"), ("in", "reviews", "04-KH/CBDV"),
+    assert got == {("out", "implements", "05-CT/TW"), ("in", "reviews", "04-KH/CBDV"),
                    ("in", "reviews", "05-KH/CBDV"), ("in", "reviews", "22-BC/CBDV")}
     assert {r["status"] for r in rows(lineage_store, "lineage", "symbol=102-QĐ/TW")} == {"replaced"}
 
