@@ -643,6 +643,7 @@ def show(
     from rich.table import Table
 
     from .lineage import LEVEL_NAMES, find, near, show as describe
+    from .provisions import compact
 
     g = _graph_from(paths, store, encoding)
     found = find(g, symbol, year)
@@ -666,16 +667,15 @@ def show(
                         f"{d.get('issuer') or ''}  [{LEVEL_NAMES.get(d.get('level'), '—')}]"))
         con.print(plain(f"{d['id']}" + (f"  “{d['title']}”" if d.get("title") else "")))
         st = v["status"]
-        by = ", ".join(x.get("symbol") or x.get("report") or "" for x in st["by"])
-        con.print(Text.assemble(("Status: ", "bold"), plain(st["status"] + (f" by {by}" if by else "") +
-                                                          (f" since {st['since']}" if st["since"] else ""))))
+        con.print(Text.assemble(("Status: ", "bold"), plain(f"{st['text']} — {st['text_vi']}")))
         for title, rows in (("What it does", v["relations_out"]), ("What was done to it", v["relations_in"])):
             if not rows:  # an empty section prints nothing, not a table of headers
                 continue
             t = Table("Relation", "Document", "Date", "Report", "Sentence", title=title, title_justify="left")
             for r in rows:
                 other = r["document"]
-                add_plain_row(t, r["predicate"], other.get("symbol") or other.get("report") or "", other.get("date") or "",
+                acted = f" ({compact(r['provisions'])})" if r.get("provisions") else ""
+                add_plain_row(t, r["predicate"] + acted, other.get("symbol") or other.get("report") or "", other.get("date") or "",
                               r.get("report") or "", (r.get("sentence") or "")[:200])
             con.print(t)
         t = Table("Document", "Relation", "Date", "Lag (days)", "Level", title="Implementation tree", title_justify="left")

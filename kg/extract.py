@@ -14,7 +14,7 @@ import unicodedata
 from functools import lru_cache
 from typing import TYPE_CHECKING, Iterable
 
-from . import find, parse, tables
+from . import find, parse, provisions, tables
 from .layout import Layout, layout
 from .models import Citation, Extraction, Part, SourceDocument
 from .read import display_name
@@ -346,6 +346,7 @@ def extract_chunks(chunks: Iterable[str], *, base: str = DEFAULT_BASE, path: str
     for i, chunk in enumerate(chunks):
         nt = normalise(chunk)
         cits = find_citations(nt)
+        provisions.attach(nt, cits)  # pinpoints: "Điều 16", "khoản 4 Điều 1"
         lay = layout(nt.norm) if i == 0 else None
         if i == 0:
             first_norm = nt

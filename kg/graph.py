@@ -69,8 +69,17 @@ def add_extraction(g: nx.MultiDiGraph, data: dict, base: str = DEFAULT_BASE) -> 
             continue  # a JSON file edited by hand: no edge to a node nothing describes
         at = r.get("cue_start", r.get("start", 0))
         sentence = next((t for s0, e0, t in spans if s0 <= at < e0), None)
-        g.add_edge(r["subject"], r["object"], key=r["predicate"], relation=r["predicate"], cue=r.get("cue"),
-                   report=name, report_id=report, sentence=sentence, provisions=list(r.get("provisions") or []))
+        add_relation(g, r["subject"], r["object"], r["predicate"], r.get("provisions") or [], cue=r.get("cue"),
+                     report=name, report_id=report, sentence=sentence)
+
+
+def add_relation(g: nx.MultiDiGraph, a: str, b: str, name: str, provisions: list[str], **attrs) -> None:
+    """One edge per relation between two documents, with the provisions of ``b`` it acts on ([]
+    for the whole), merged over the reports that state it (`kg.provisions.merge`)."""
+    if g.has_edge(a, b, key=name):
+        from .provisions import merge
+        provisions = merge(name, g.edges[a, b, name].get("provisions") or [], provisions)
+    g.add_edge(a, b, key=name, relation=name, provisions=list(provisions), **attrs)
 
 
 def from_extractions(items: list[dict], base: str = DEFAULT_BASE) -> nx.MultiDiGraph:
@@ -135,6 +144,7 @@ def from_store(store) -> nx.MultiDiGraph:
             if name not in node["reports"]:
                 node["reports"].append(name)
             node["sentences"].append({"report": name, "report_id": r["r"], "text": r["sentence"]})
+    from .provisions import sort_key
     # the sentence of a relation, as from files: the store keeps it on the mention of the object
     # the relation ends with (a statement spans from its cue or subject to its object's mention);
     # matched here, not in a FILTER on outer variables, which Virtuoso reads otherwise
@@ -143,8 +153,9 @@ def from_store(store) -> nx.MultiDiGraph:
             ?m oa:hasBody ?b ; kg:sentence ?sentence ; oa:hasTarget/oa:hasSelector ?sel . ?sel oa:start ?ms ; oa:end ?me } }"""):
         spans.setdefault((r["r"], r["b"]), []).append((int(r["ms"]), int(r["me"]), r["sentence"]))
     found: dict[tuple, dict] = {}
-    for r in store.select("""SELECT ?st ?a ?p ?b ?cue ?r ?s0 ?e0 WHERE { GRAPH ?r { ?st a kg:RelationStatement ;
-            rdf:subject ?a ; rdf:predicate ?p ; rdf:object ?b ; kg:cue ?cue ; oa:start ?s0 ; oa:end ?e0 } }"""):
+    for r in store.select("""SELECT ?st ?a ?p ?b ?cue ?r ?s0 ?e0 (GROUP_CONCAT(?prov; separator="|") AS ?provisions) WHERE {
+            GRAPH ?r { ?st a kg:RelationStatement ; rdf:subject ?a ; rdf:predicate ?p ; rdf:object ?b ; kg:cue ?cue ;
+            oa:start ?s0 ; oa:end ?e0 OPTIONAL { ?st kg:provision ?prov } } } GROUP BY ?st ?a ?p ?b ?cue ?r ?s0 ?e0"""):
         if r["r"] not in g:
             continue
         s0, e0 = int(r["s0"]), int(r["e0"])
@@ -157,9 +168,10 @@ def from_store(store) -> nx.MultiDiGraph:
         key = (r["a"], name, r["b"], r["cue"], r["r"])
         if name and r["a"] in g and r["b"] in g and key not in seen:
             seen.add(key)
+            provisions = sorted(set(filter(None, (r["provisions"] or "").split("|"))), key=sort_key)
             # the report's file name from its node (a join on dct:source inside GRAPH ?r took 3x longer)
-            g.add_edge(r["a"], r["b"], key=name, relation=name, cue=r["cue"], report=g.nodes[r["r"]]["label"],
-                       report_id=r["r"], sentence=r["sentence"])
+            add_relation(g, r["a"], r["b"], name, provisions, cue=r["cue"], report=g.nodes[r["r"]]["label"],
+                         report_id=r["r"], sentence=r["sentence"])
     for r in store.select("""SELECT ?doc ?field (GROUP_CONCAT(DISTINCT STR(?v); separator="|") AS ?vals) WHERE {
             ?c a kg:Conflict ; kg:about ?doc ; kg:field ?field ; kg:value ?v } GROUP BY ?doc ?field"""):
         if r["doc"] in g:

@@ -66,7 +66,7 @@ RELATION_NAMES = {ELI + "ensures_implementation_of": "implements", ELI + "amends
 def lineage_quads(store) -> list[ox.Quad]:
     """The lineage graph (status, inverses, lags; see `kg.lineage.lineage_triples`), derived in
     Python from two reads of the documents graph."""
-    from ..lineage import lineage_triples
+    from ..lineage import lineage_triples, partial_effects
     g = ox.NamedNode(LINEAGE_GRAPH)
     rels = [(a, name, b) for p, name in RELATION_NAMES.items() for a, b, _ in store.pairs(p, DOCUMENTS_GRAPH)]
     kinds = {d: k for d, k, _ in store.pairs(RDF_TYPE, DOCUMENTS_GRAPH) if k in (KG + "PartyDocument", KG + "StateDocument")}
@@ -84,7 +84,7 @@ def lineage_quads(store) -> list[ox.Quad]:
             facts[d] = {"date": next(iter(ds)) if len(ds) == 1 else None,  # two dates: the reports disagree, no lag
                         "issuer_code": codes.get(d), "system": "state" if k.endswith("StateDocument") else "party"}
     out = []
-    for s, p, o in lineage_triples(rels, facts, VOCAB, KG):
+    for s, p, o in lineage_triples(rels, facts, VOCAB, KG, partial_effects(store, RELATION_NAMES)):
         pred = ox.NamedNode(RDF_TYPE if p == "type" else p)
         if isinstance(o, bool) or not isinstance(o, (int, float)):
             obj = ox.NamedNode(o) if str(o).startswith(("http://", "https://")) else ox.Literal(str(o))
@@ -185,8 +185,15 @@ def index_quads(store, sources: dict[str, set[str]]) -> list[ox.Quad]:
     # `status`: replaced, repealed or amended documents, by whom, by symbol (from the lineage graph,
     # redone just before this one)
     changed = sorted((symbols.get(d, ""), status, symbols.get(b, ""), d, b)
-                     for status, inverse in (("replaced", "replacedBy"), ("repealed", "repealedBy"), ("amended", "amendedBy"))
+                     for status, inverse in (("replaced", "replacedBy"), ("repealed", "repealedBy"), ("amended", "amendedBy"),
+                                             ("partly replaced", "partlyReplacedBy"), ("partly repealed", "partlyRepealedBy"),
+                                             ("partly amended", "partlyAmendedBy"))
                      for d, b, _ in store.pairs(KG + inverse, LINEAGE_GRAPH))
+    # a partial effect's provisions ("Điều 16–18"), shown on its row
+    acted = {(r["d"], r["b"], r["p"]): r["provisions"] for r in store.select(
+        f"SELECT ?d ?b ?p ?provisions WHERE {{ GRAPH <{LINEAGE_GRAPH}> {{ ?e a kg:PartialEffect ; kg:effectOn ?d ; "
+        f"kg:effectBy ?b ; kg:effectRelation ?p ; kg:provisions ?provisions }} }}")}
+    relation_of = {"partly replaced": KG + "replaces", "partly repealed": KG + "repeals", "partly amended": ELI + "amends"}
     # the row carries what the query shows (symbols, date), under properties of its own: joining
     # the documents graph, or sharing kg:about with the conflict rows, cost 0.2-1.5 s at 100 k
     for rank, (sym, status, by, d, b) in enumerate(changed[:FIRST_PAGE], 1):
@@ -195,6 +202,8 @@ def index_quads(store, sources: dict[str, set[str]]) -> list[ox.Quad]:
         add(row, KG + "statusOf", ox.Literal(sym))
         add(row, KG + "statusValue", ox.Literal(status))  # the status concept's English label
         add(row, KG + "statusBy", ox.Literal(by))
+        if (d, b, relation_of.get(status)) in acted:
+            add(row, KG + "statusProvisions", ox.Literal(acted[(d, b, relation_of[status])]))
         for date in sorted(dates.get(b, ())):
             add(row, KG + "statusSince", ox.Literal(date, datatype=ox.NamedNode(XSD_DATE)))
     # `undated`: documents no report dates, most mentioned first, then by symbol
