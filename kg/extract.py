@@ -13,7 +13,7 @@ import unicodedata
 from functools import lru_cache
 from typing import TYPE_CHECKING, Iterable
 
-from . import find, parse, tables
+from . import find, parse, provisions, tables
 from .layout import Layout, layout
 from .models import Citation, Extraction, Part, SourceDocument
 from .read import display_name
@@ -400,6 +400,7 @@ def extract_chunks(chunks: Iterable[str], *, base: str = DEFAULT_BASE, path: str
     for i, chunk in enumerate(chunks):
         nt = normalise(chunk)
         cits = find_citations(nt)
+        provisions.attach(nt, cits)  # pinpoints: "Điều 16", "khoản 4 Điều 1"
         lay = layout(nt.norm) if i == 0 else None
         if i == 0:
             first_norm = nt
@@ -446,7 +447,8 @@ def extract_chunks(chunks: Iterable[str], *, base: str = DEFAULT_BASE, path: str
                 warnings.append(f"{c.symbol} at {c.start}: the word says {c.doc_type} but the code is {c.type_code}")
     text = (kept[0] if len(kept) == 1 else "".join(kept)) if keep_text else None
     parts = _merged(parts)
-    related = relations(found, documents, src.id, src.date, src.doc_type, warnings)
+    related = relations(found, documents, src.id, src.date, src.doc_type, warnings,
+                        own_issuer_code=src.issuer_code if src.symbol and src.system == "party" else None)
     starts = [p.start for p in parts]
     for r in related:
         k = bisect.bisect_right(starts, r.cue_start) - 1

@@ -256,3 +256,26 @@ def test_a_text_that_opens_with_its_preamble():
                     "Ban Thường vụ báo cáo như sau:\n\n1. Kết quả.\n")
     assert [p.kind for p in ex.parts][:1] == ["preamble"]
     assert ("OWN", "based_on", "115-HD/BTGTW") in _by_symbol(ex)
+
+
+def test_a_lower_body_never_changes_a_central_document():
+    text = ("HUYỆN ỦY PHÚ LỘC\n*\nSố 15-QĐ/HU\nPhú Lộc, ngày 10 tháng 3 năm 2024\n\nQUYẾT ĐỊNH\nvề danh mục văn bản\n\n"
+            "Điều 1. Bãi bỏ Quyết định số 290-QĐ/TW, ngày 25/02/2010 của Bộ Chính trị và Quyết định số 07-QĐ/HU, "
+            "ngày 02/3/2015 của Ban Thường vụ Huyện ủy.\n")
+    ex = kg.extract(text)
+    rel = _by_symbol(ex)
+    assert ("OWN", "repeals", "07-QĐ/HU") in rel and ("OWN", "repeals", "290-QĐ/TW") not in rel
+    assert any("cannot change a higher body" in w for w in ex.warnings)
+
+
+def test_a_document_that_has_expired_is_a_fact_not_an_act():
+    text = ("HUYỆN ỦY PHÚ LỘC\n*\nSố 16-BC/HU\nPhú Lộc, ngày 10 tháng 3 năm 2024\n\nBÁO CÁO\nrà soát văn bản\n\n"
+            "1. Các văn bản đã hết hiệu lực:\n4. Quyết định số 12-QĐ/HU, ngày 25/02/2010 của Ban Thường vụ Huyện ủy đã hết hiệu lực.\n")
+    assert not any(p == "repeals" for _, p, _ in _by_symbol(kg.extract(text)))
+
+
+def test_amended_by_a_later_regulation_keeps_the_title_whole():
+    ex = kg.extract("Quy định số 08-QĐi/TW, ngày 25/10/2018 của Ban Chấp hành Trung ương về trách nhiệm nêu gương "
+                    "được sửa đổi, bổ sung bởi Quy định số 144-QĐ/TW, ngày 09/5/2024 của Bộ Chính trị.")
+    assert _by_symbol(ex) == {("144-QĐ/TW", "amends", "08-QĐi/TW")}
+    assert {d.symbol: d.title for d in ex.documents}["08-QĐi/TW"].endswith("nêu gương")
