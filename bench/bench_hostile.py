@@ -50,6 +50,9 @@ def main() -> None:
         "preamble lines": sized("Căn cứ Quy định số 30-QĐ/TW; ", n),
         "back-references": sized("Quy định này thay thế Quy định số 102-QĐ/TW và ", n),
         "brackets after type words": sized("Quy chế làm việc (số 06-QĐ/TW ", n),
+        # pinpoints (kg.provisions): endless lists of them, with and without a document
+        "pinpoint lists, no document": sized("Điều 1, khoản 2, 3 và 4 điểm a ", n),
+        "pinpoint lists before documents": sized("Bãi bỏ Điều 16, 17, Điều 18 Thông tư số 41/2025/TT-NHNN tại Điều 2 ", n),
     }
     kg.extract(seed)
     base = None

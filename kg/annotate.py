@@ -11,7 +11,8 @@ import json
 import re
 from urllib.parse import quote
 
-from .lineage import STATUS_BY, STATUS_VI
+from .lineage import STATUS_RANK, STATUS_VI
+from .provisions import compact
 from .models import Extraction
 from .viz import FIELD_VI, RELATION_STYLES, RELATION_VI, TYPE_COLOURS
 
@@ -100,10 +101,13 @@ def markdown_marks(body: str) -> str:
 
 def status_here(ex: Extraction, doc: str, symbol_of: dict) -> str:
     """The document's status as this report says it (see `kg show` for all loaded reports)."""
-    for value, predicate in STATUS_BY:
-        by = [symbol_of.get(r.subject, "văn bản này") for r in ex.relations if r.object == doc and r.predicate == predicate]
-        if by:
-            return f"{STATUS_VI[value]} bởi {', '.join(by)}"
+    for value, predicate, partly in STATUS_RANK:
+        rels = [r for r in ex.relations if r.object == doc and r.predicate == predicate and bool(r.provisions) == partly]
+        if rels and partly:  # "bị bãi bỏ một phần (Điều 16–18, bởi …)", never just "bị bãi bỏ"
+            return f"{STATUS_VI[value]} (" + "; ".join(
+                f"{compact(r.provisions)}, bởi {symbol_of.get(r.subject, 'văn bản này')}" for r in rels) + ")"
+        if rels:
+            return f"{STATUS_VI[value]} bởi {', '.join(symbol_of.get(r.subject, 'văn bản này') for r in rels)}"
     return STATUS_VI["no change known"]
 
 

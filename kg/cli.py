@@ -10,15 +10,28 @@ from enum import Enum
 from typing import List, Optional
 
 import typer
-from rich.console import Console
-from rich.text import Text
 
 from .formats import add_plain_row, plain
 from .read import ReadError, expand, read_report, skipped_lines
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="A knowledge graph of the citations inside Vietnamese Communist Party documents.")
-err = Console(stderr=True, highlight=False, soft_wrap=True)  # one message, one line
+
+
+class _Messages:
+    """Standard error's console (one message, one line), made when the first message is printed:
+    a command that succeeds quietly (`kg extract … --format json`) never imports rich."""
+
+    console = None
+
+    def __getattr__(self, name):
+        if _Messages.console is None:
+            from rich.console import Console
+            _Messages.console = Console(stderr=True, highlight=False, soft_wrap=True)
+        return getattr(_Messages.console, name)
+
+
+err = _Messages()
 
 
 class KgError(Exception):
@@ -35,9 +48,10 @@ class ExtractFormat(str, Enum):
     jsonld = "jsonld"
 
 
-def _out() -> Console:
+def _out():
     """The console for tables on standard output: a pipe or a file gets wide rows (200 columns)
     instead of rich's 80, so `kg query … | grep` sees one row a line."""
+    from rich.console import Console
     return Console(highlight=False, width=None if sys.stdout.isatty() else 200)
 
 
@@ -51,6 +65,8 @@ def _base(base: Optional[str]) -> str:
     base = base or os.environ.get("KG_BASE") or DEFAULT_BASE
     if not base.startswith(("http://", "https://", "urn:")):
         _fail(f"--base must be an http(s) or urn IRI, not {base!r}")
+    if base == DEFAULT_BASE:
+        return base  # valid: no need to import pyoxigraph for it
     import pyoxigraph as ox
     try:  # every IRI we write starts with it, and the store's loader trusts them
         ox.NamedNode(base)
@@ -78,8 +94,11 @@ def _extract_on_dask(paths, out, base_iri, encoding, scheduler, workers, files_p
     """`kg extract --engine dask`: shards in the --out folder, one line of counts."""
     try:
         from .distribute import extract_to_shards
+        import importlib.util
+        if not scheduler and importlib.util.find_spec("cryptography") is None:  # the local cluster's TLS
+            raise ImportError("cryptography")
     except ImportError:
-        _fail("--engine dask needs Dask's distributed scheduler: pip install 'kg[cluster]'")
+        _fail("--engine dask needs Dask's distributed scheduler (and cryptography for its TLS): pip install 'kg[cluster]'")
     if not out:
         _fail("--engine dask writes N-Quads shards: give the folder with --out")
     if os.path.exists(out) and not os.path.isdir(out):
@@ -117,7 +136,6 @@ def extract(
     """Find every citation of a Party or State document in reports."""
     from .extract import extract_report
     from .formats import atomic_file, atomic_write, print_table, write_extraction_json
-    from .rdf import extraction_quads, serialise
 
     base_iri = _base(base)
     if engine == Engine.dask:
@@ -142,6 +160,7 @@ def extract(
 
     if format == ExtractFormat.table:
         # a file or a pipe gets wide rows (a terminal wraps to its own width)
+        from rich.console import Console
         console = Console(record=bool(out), width=160 if out or not sys.stdout.isatty() else None,
                           file=io.StringIO() if out else None)
         for ex in extractions:
@@ -164,6 +183,7 @@ def extract(
             sys.stdout.flush()
         raise typer.Exit(1 if failures else 0)
     else:
+        from .rdf import extraction_quads, serialise
         quads = [q for ex in extractions for q in extraction_quads(ex, base_iri)]
         data = serialise(quads, format.value)
 
@@ -195,7 +215,8 @@ def _restart_with_jemalloc(paths: List[str], store: Optional[str]) -> None:
         return  # called in-process (a test's CliRunner, a notebook): not ours to restart
     if (store or os.environ.get("KG_STORE", "")).startswith(("http://", "https://")) or not is_large(paths):
         return
-    restart_under_jemalloc([sys.executable, "-m", "kg", *sys.argv[1:]])
+    from .load import kg_command
+    restart_under_jemalloc(kg_command(sys.argv[1:]))
 
 
 @app.command()
@@ -210,8 +231,11 @@ def load(
     base: Optional[str] = typer.Option(None, "--base", help="Base IRI of documents and reports."),
     update_endpoint: Optional[str] = UpdateEndpointOption,
     graph_store: Optional[str] = GraphStoreOption,
+    timeout: Optional[float] = typer.Option(None, "--timeout", min=1, envvar="KG_SPARQL_TIMEOUT",
+                                            help="Seconds to wait for each answer of a SPARQL server (default 600)."),
 ):
-    """Load reports into the store, incrementally (unchanged files are skipped)."""
+    """Load reports into the store, incrementally (unchanged files are skipped). A report is one
+    content: files with the same bytes are one report with several sources."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
     from rich.table import Table
 
@@ -226,11 +250,12 @@ def load(
     skipped: list[tuple[str, str]] = []
     expand([p for p in paths if os.path.isdir(p)], skipped)  # the load walks the folders itself: say what it leaves out
     if skipped:
-        from .distribute import shard_files
+        from .shard import shard_files
         shards = {os.path.abspath(f) for f in shard_files(paths)}  # kg's own shards are read, not skipped
         _say_skipped([(f, why) for f, why in skipped if os.path.abspath(f) not in shards])
     try:
-        db = open_store(store, update_endpoint=update_endpoint, graph_store=graph_store)
+        db = open_store(store, update_endpoint=update_endpoint, graph_store=graph_store,
+                        **({"timeout": timeout} if timeout else {}))
     except StoreError as e:
         _fail(str(e))
     started = time.perf_counter()
@@ -252,7 +277,10 @@ def load(
     t.add_column("what")
     t.add_column("n", justify="right")
     rate = summary.loaded / summary.seconds if summary.seconds else 0.0
-    for label, value in [("reports loaded", summary.loaded), ("unchanged (skipped)", summary.unchanged),
+    # every count names what it counts: a report is one content (its bytes' hash), a file one of
+    # its sources; the store's counts are of the same things as `kg stats` and `kg query`
+    for label, value in [("files read", summary.files), ("reports loaded", summary.loaded),
+                         ("same bytes, another file", summary.duplicates), ("unchanged (skipped)", summary.unchanged),
                          ("failed", len(summary.failed)), ("pruned", summary.pruned),
                          ("citations", summary.citations), ("documents (in these reports)", summary.documents),
                          ("quads written", summary.quads), ("seconds", f"{summary.seconds:.2f}"),
@@ -330,6 +358,9 @@ def query(
     except StoreError as e:
         _fail(str(e))
     try:
+        if not update and db.is_stale():  # a load is writing it (a server) or was killed in its derived graphs
+            err.print("kg: warning: the store is mid-rebuild (a load was killed, or one is running): answers may be "
+                      "partial until `kg load` finishes it", markup=False, soft_wrap=True)
         if update:
             if uses_service(text) and not allow_service:
                 _fail(SERVICE_REFUSED + "; pass --allow-service to run it")
@@ -454,6 +485,7 @@ def validate(
     else:
         t = Table("severity", "check", "document", "finding", "sentence", title=_n(len(findings), "finding"),
                   title_justify="left", show_lines=True)
+        from rich.text import Text
         for f in findings:
             colour = "red" if f.severity == "violation" else "yellow"
             shown = [excerpt(x, f.symbol) for x in (f.sentences or ([f.sentence] if f.sentence else []))]
@@ -581,10 +613,11 @@ def stats(
         return
     con = _out()
     con.print(plain(f"{_n(result['documents'], 'document')} cited by {_n(result['reports'], 'report')}"))
-    t = Table("Symbol", "Type", "Date", "Mentions", "Cited by", "PageRank", title="Most cited", title_justify="left")
+    t = Table("Symbol", "Type", "Date", "Mentions", "Reports citing", "Documents relating", "PageRank",
+              title="Most cited", title_justify="left")
     for r in result["most_cited"]:
-        add_plain_row(t, r["symbol"], r["doc_type"] or "", r["date"] or "", str(r["mentions"]), str(r["cited_by"]),
-                      f"{r['pagerank']:.4f}")
+        add_plain_row(t, r["symbol"], r["doc_type"] or "", r["date"] or "", str(r["mentions"]), str(r["reports"]),
+                      str(r["documents_relating"]), f"{r['pagerank']:.4f}")
     if result["most_cited"]:  # an empty section prints nothing, not a table of headers
         con.print(t)
     for relation, found in result["chains_by_relation"].items():
@@ -628,6 +661,7 @@ def show(
     from rich.table import Table
 
     from .lineage import LEVEL_NAMES, find, near, show as describe
+    from .provisions import compact
 
     g = _graph_from(paths, store, encoding)
     found = find(g, symbol, year)
@@ -644,6 +678,7 @@ def show(
     if format == ReportFormat.json:
         print(json.dumps(views[0] if len(views) == 1 else views, ensure_ascii=False, indent=2))
         return
+    from rich.text import Text
     con = _out()
     for v in views:
         d = v["document"]
@@ -651,16 +686,15 @@ def show(
                         f"{d.get('issuer') or ''}  [{LEVEL_NAMES.get(d.get('level'), '—')}]"))
         con.print(plain(f"{d['id']}" + (f"  “{d['title']}”" if d.get("title") else "")))
         st = v["status"]
-        by = ", ".join(x.get("symbol") or x.get("report") or "" for x in st["by"])
-        con.print(Text.assemble(("Status: ", "bold"), plain(st["status"] + (f" by {by}" if by else "") +
-                                                          (f" since {st['since']}" if st["since"] else ""))))
+        con.print(Text.assemble(("Status: ", "bold"), plain(f"{st['text']} — {st['text_vi']}")))
         for title, rows in (("What it does", v["relations_out"]), ("What was done to it", v["relations_in"])):
             if not rows:  # an empty section prints nothing, not a table of headers
                 continue
             t = Table("Relation", "Document", "Date", "Report", "Sentence", title=title, title_justify="left")
             for r in rows:
                 other = r["document"]
-                add_plain_row(t, r["predicate"], other.get("symbol") or other.get("report") or "", other.get("date") or "",
+                acted = f" ({compact(r['provisions'])})" if r.get("provisions") else ""
+                add_plain_row(t, r["predicate"] + acted, other.get("symbol") or other.get("report") or "", other.get("date") or "",
                               r.get("report") or "", (r.get("sentence") or "")[:200])
             con.print(t)
         t = Table("Document", "Relation", "Date", "Lag (days)", "Level", title="Implementation tree", title_justify="left")
@@ -849,6 +883,20 @@ def _root(version_: bool = typer.Option(False, "--version", callback=_version, i
     """kg: a knowledge graph of the citations inside Vietnamese Communist Party documents."""
 
 
+def _user_error(e: Exception) -> str | None:
+    """The one line for a failure that is not a bug: a store or a shard that cannot be used (a
+    server's fault included), a full disk. Looked up without importing the store's modules."""
+    import errno
+    kinds = tuple(getattr(sys.modules[m], n) for m, n in (("kg.store.base", "StoreError"), ("kg.shard", "ShardError"))
+                  if m in sys.modules)
+    if kinds and isinstance(e, kinds):
+        return str(e)
+    if isinstance(e, OSError) and (e.errno in (errno.ENOSPC, errno.EDQUOT) or "No space left" in str(e)):
+        return f"no space left on the device ({str(e).splitlines()[0][:200] if str(e) else 'ENOSPC'}); " \
+               f"free some and run the command again (the store is consistent: a rerun completes)"
+    return None
+
+
 def main() -> None:
     """Entry point: user errors are one line, never a traceback (KG_DEBUG=1 shows it)."""
     try:
@@ -866,6 +914,10 @@ def main() -> None:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         sys.exit(1)
     except Exception as e:  # noqa: BLE001
+        message = _user_error(e)
+        if message:
+            err.print(plain(f"kg: error: {message}"), soft_wrap=True)
+            sys.exit(1)
         usage, abort = _click_exceptions()
         if isinstance(e, usage):  # a wrong option, a missing argument, an unknown command: usage, exit 2
             e.show()

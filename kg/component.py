@@ -1,26 +1,32 @@
 """The spaCy pipeline component ``party_citations``: find and parse citations in a Doc.
 
-Regexes find the symbols (spaCy's tokens are too coarse for "25 - NQ/TW"); a PhraseMatcher
-built from kg/data/bodies.tsv finds the issuing bodies; spaCy's sentences bound lists.
+Regexes find the symbols (spaCy's tokens are too coarse for "25 - NQ/TW"); the issuing bodies
+of kg/data/bodies.tsv are found as a PhraseMatcher over the tokens would find them (`find_bodies`:
+a trie-regex of their names picks the places, the tokens there are matched against a trie of the
+names' tokens, overlaps are resolved as `filter_spans` does); spaCy's sentences bound lists.
 Results go to ``doc.spans["citations"]`` (each span's ``._.citation`` is a `Citation` whose
 offsets are character offsets into ``doc.text``) and ``doc.spans["bodies"]``.
 
     nlp = blank_vietnamese(); nlp.add_pipe("party_citations")
+
+`kg.extract` reads a whole report: it hands the component the text around each citation
+(`PartyCitations.analyse`) and gets the citations back as spans of small Docs, one per citation
+window, built from the same words the tokenizer makes (see `kg.extract.find_citations`).
 """
 from __future__ import annotations
 
 import bisect
+import re
+from functools import lru_cache
 
 from spacy.attrs import IDX, SENT_START
 from spacy.language import Language
-from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
-from spacy.util import filter_spans
 
 from . import find, parse, tables
 from .models import Citation
 from .normalise import canonical
-from .tokenizer import GLUED, doc_text, glued_pieces
+from .tokenizer import GLUED, doc_text, glued_pieces, token_spans, words_and_spaces
 
 if not Span.has_extension("citation"):
     Span.set_extension("citation", default=None)
@@ -33,68 +39,200 @@ def make_party_citations(nlp: Language, name: str):
     return PartyCitations(nlp, name)
 
 
+class _BodyIndex:
+    """The body names, tokenised as the tokenizer cuts them and lower-cased (the PhraseMatcher's
+    LOWER): a trie of tokens (exact matching) and a trie-regex of their text that finds every
+    place where a name may stand, a separator of one space or none between its tokens."""
+
+    def __init__(self):
+        self.trie: dict = {}
+        sequences = []
+        for body in tables.bodies().values():
+            for name in sorted({canonical(n) for n in (body.vi, *body.variants)}):
+                words, _ = words_and_spaces(name)
+                tokens = tuple(w.lower() for w in words if not w.isspace())
+                node = self.trie
+                for t in tokens:
+                    node = node.setdefault(t, {})
+                node.setdefault(None, body.id)  # a name two bodies share: the first in the table
+                sequences.append("\0".join(tokens))
+        self.source = find.trie_alternation(sequences, gap="\0")
+        self.lower = re.compile(self.source)  # on text whose lower() keeps its length
+
+    @property
+    def anycase(self) -> re.Pattern:
+        """The same, case-insensitive, for the rare text whose lower() is longer ("İ")."""
+        return _anycase(self.source)
+
+
+@lru_cache(maxsize=1)
+def _anycase(source: str) -> re.Pattern:
+    return re.compile(source, re.IGNORECASE)
+
+
+@lru_cache(maxsize=1)
+def body_index() -> _BodyIndex:
+    return _BodyIndex()
+
+
+_HARD_BOUNDARY_REACH = 64  # characters looked back for a place where a token surely starts
+
+
+def _token_start_before(text: str, pos: int) -> int | None:
+    """A place at or before ``pos`` where a token starts: after whitespace, or after a character
+    that no token runs across (tokens span letters, digits and "/.-" only), None when none is near."""
+    i = pos
+    stop = max(0, pos - _HARD_BOUNDARY_REACH)
+    while i > stop:
+        c = text[i - 1]
+        if c.isspace() or not (c.isalnum() or c in "_/.-"):
+            return i
+        i -= 1
+    return 0 if i == 0 else None
+
+
+def find_bodies(text: str) -> list[parse.BodyMatch]:
+    """The bodies a PhraseMatcher (attr LOWER) with every name of kg/data/bodies.tsv finds over
+    the tokens `words_and_spaces` makes of ``text``, overlaps resolved as `spacy.util.filter_spans`
+    resolves them (the longest first, then the earliest; kept when its first and last tokens are
+    free). Tokenises only where a name may stand."""
+    index = body_index()
+    lower = text.lower()
+    if len(lower) == len(text):
+        places = index.lower.finditer(lower)
+    else:
+        places, lower = index.anycase.finditer(text), None
+    glued = GLUED.search(text) is not None
+    trie = index.trie
+    found = []   # (tokens, start, end, body id, token starts)
+    toks: list[tuple[int, int]] = []  # tokens generated so far, from a place where one starts
+    gen = None
+    k = 0
+    for m in places:
+        s, e = m.span()
+        if not toks or s >= toks[-1][1]:
+            start = _token_start_before(text, s)
+            if start is None:  # a long run without a boundary: go on from the last token made
+                start = toks[-1][1] if toks else 0
+            toks, gen, k = [], token_spans(text, start, glued), 0
+        while True:  # every token that starts inside the place may open a name
+            while k >= len(toks):
+                nxt = next(gen, None)
+                if nxt is None:
+                    break
+                toks.append(nxt)
+            if k >= len(toks) or toks[k][0] >= e:
+                break
+            if toks[k][0] >= s:
+                node, j, prev_end, starts = trie, k, None, []
+                while True:
+                    while j >= len(toks):
+                        nxt = next(gen, None)
+                        if nxt is None:
+                            break
+                        toks.append(nxt)
+                    if j >= len(toks):
+                        break
+                    a, b = toks[j]
+                    if prev_end is not None and a != prev_end and not (a == prev_end + 1 and text[prev_end] == " "):
+                        break  # other whitespace between them is a token of its own
+                    # the token's lower case: the lower-cased text there (a final sigma may differ; no name has one)
+                    node = node.get(lower[a:b] if lower is not None else text[a:b].lower())
+                    if node is None:
+                        break
+                    starts.append(a)
+                    if None in node:
+                        found.append((len(starts), toks[k][0], b, node[None], tuple(starts)))
+                    prev_end = b
+                    j += 1
+            k += 1
+    found.sort(key=lambda f: (f[0], -f[1]), reverse=True)
+    taken: set[int] = set()
+    out = []
+    for n, start, end, body_id, starts in found:
+        if starts[0] not in taken and starts[-1] not in taken:
+            out.append(parse.BodyMatch(start, end, body_id))
+            taken.update(starts)
+    out.sort(key=lambda b: b.start)
+    return out
+
+
 class PartyCitations:
     """Finds Party and State citations with their type, date, issuer, term and title."""
 
     def __init__(self, nlp: Language, name: str = "party_citations"):
         self.name = name
-        self.matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
-        for body in tables.bodies().values():
-            names = {canonical(n) for n in (body.vi, *body.variants)}
-            self.matcher.add(body.id, [nlp.make_doc(n) for n in names])
+        body_index()  # compiled once per process, not per pipeline or per call
 
     def __call__(self, doc: Doc) -> Doc:
-        text = doc_text(doc)
-        spans = filter_spans(self.matcher(doc, as_spans=True))
-        for s in spans:
-            s._.body_id = doc.vocab.strings[s.label]
-        doc.spans["bodies"] = spans
-        by_start = {s.start_char: parse.BodyMatch(s.start_char, s.end_char, s._.body_id) for s in spans}
+        found = doc.user_data.pop("kg.found", None)
+        if found is None:  # a Doc of its own: the citations of its text, in its sentences
+            text = doc_text(doc)
+            if len(doc):
+                flags, idx = doc.to_array(SENT_START), doc.to_array(IDX)
+                sent_starts = [int(i) for i in idx[flags == 1]] + [len(text)]
+            else:
+                sent_starts = [0]
+            found = [(*self.analyse(text, sent_starts, doc.user_data.get("kg.symbols")), 0)]
+        # else kg.extract has read them in the text around this Doc: (citations, bodies, offset)
+        # for each window of it, an offset being where the window starts there less here
+        body_spans, out = [], []
+        for citations, bodies, offset in found:
+            for b in bodies:
+                span = doc.char_span(b.start - offset, b.end - offset)
+                if span is not None:
+                    span._.body_id = b.body_id
+                    body_spans.append(span)
+            for c in citations:
+                span = doc.char_span(c.start - offset, c.end - offset, alignment_mode="expand")
+                if span is not None:
+                    span._.citation = c
+                    out.append(span)
+        doc.spans["bodies"] = body_spans
+        doc.spans["citations"] = out
+        return doc
+
+    def analyse(self, text: str, sent_starts: list[int], symbols=None, shift: int = 0):
+        """The citations in ``text`` and the bodies found there. ``sent_starts``: where its
+        sentences start, then len(text); ``symbols``: the symbols in it if a first pass found
+        them (their offsets ``shift`` more than in ``text``), else it looks."""
+        bodies = find_bodies(text)
+        by_start = {b.start: b for b in bodies}
         extended = [parse.extend_body(text, b, by_start) for b in by_start.values()]
         by_end = {b.end: b for b in extended}
-
-        # kg.extract has found the symbols already (its cheap first pass); alone, find them here.
-        found = doc.user_data.get("kg.symbols")
-        matches = found if found is not None else list(find.symbols(text))
-        citations = [self._citation(text, m, by_start, by_end, matches[i - 1].end if i else None)
+        matches = symbols if symbols is not None else list(find.symbols(text))
+        citations = [self._citation(text, m, by_start, by_end, matches[i - 1].end - shift if i else None, shift)
                      for i, m in enumerate(matches)]
         citations += self._short_forms(text, citations)
         citations.sort(key=lambda c: c.start)
         trim_titles(citations, text)
-        flags, idx = doc.to_array(SENT_START), doc.to_array(IDX)
-        sent_starts = [int(i) for i in idx[flags == 1]] + [len(text)]
-        out = []
         for c in citations:
-            span = doc.char_span(c.start, c.end, alignment_mode="expand")
-            if span is None:
-                continue
             i = bisect.bisect_right(sent_starts, c.start) - 1
             c.sentence_start, c.sentence_end = sent_starts[i], sent_starts[i + 1]
-            span._.citation = c
-            out.append(span)
-        share_list_attributes([s._.citation for s in out], text)
-        doc.spans["citations"] = out
-        return doc
+        share_list_attributes(citations, text)
+        return citations, bodies
 
-    def _citation(self, text: str, m: find.SymbolMatch, by_start, by_end, prev_end: int | None = None) -> Citation:
-        start, dtype = parse.type_before(text, m.start, m.system)
+    def _citation(self, text: str, m: find.SymbolMatch, by_start, by_end, prev_end: int | None = None,
+                  shift: int = 0) -> Citation:
+        m_start, m_end = m.start - shift, m.end - shift
+        start, dtype = parse.type_before(text, m_start, m.system)
         from_word = dtype is not None
         body = None
         if dtype is None:  # "Quyết định của Bộ Chính trị số31-QĐ/TW"
-            start, dtype, body = parse.issuer_inside(text, m.start, by_end, m.system)
+            start, dtype, body = parse.issuer_inside(text, m_start, by_end, m.system)
             from_word = dtype is not None
         if dtype is None:  # "Quy chế làm việc của … (số06-QĐ/TW"
-            dtype = parse.type_named_before(text, m.start, m.system)
+            dtype = parse.type_named_before(text, m_start, m.system)
             from_word = dtype is not None
         if dtype is None:
             dtype = type_from_code(m)
-        elif from_word and (not dtype.codes or _generic_word(text, start, m.start)):
+        elif from_word and (not dtype.codes or _generic_word(text, start, m_start)):
             # "văn bản số 213-KL/TW" is a Kết luận, "quyết định Quy hoạch số 241/QĐ-TTg" a Quyết định:
             # a word that names no code (or any document) yields to a code that names a type
             coded = type_from_code(m)
             if coded is not None and (m.type_code or m.system == "party"):
                 dtype = coded
-        pos = m.end
+        pos = m_end
         foot = find.FOOTNOTE.match(text, pos)
         if foot:  # "19/NQ[19] về …", "694/QĐ-TTg,[34] ngày …": read past the footnote mark
             pos = foot.end()
@@ -132,12 +270,12 @@ class PartyCitations:
                     date, pos2, rejected = parse.stated_date_after(text, pos2)
                 tail_end = title_end = pos2
         if foot and tail_end == foot.end():
-            tail_end = m.end  # the mark alone, nothing read after it
+            tail_end = m_end  # the mark alone, nothing read after it
         before = False
         if body is None and not ambiguous:
             body = parse.issuer_before(text, start, by_end)
             if body is None:
-                body = parse.issuer_named_before(text, m.start, start, by_start, by_end)
+                body = parse.issuer_named_before(text, m_start, start, by_start, by_end)
             if body is None:
                 body = parse.issuer_of_list(text, start, by_end)
             before = body is not None
@@ -162,7 +300,7 @@ class PartyCitations:
         c.tail_end = tail_end
         c.title_end = max(title_end, tail_end)
         c.title_quoted = quoted
-        c.symbol_start, c.symbol_end = m.start, m.end
+        c.symbol_start, c.symbol_end = m_start, m_end
         return c
 
     def _short_forms(self, text: str, full: list[Citation]) -> list[Citation]:
@@ -171,7 +309,7 @@ class PartyCitations:
         taken = sorted((c.start, c.end) for c in full)
         starts = [s for s, _ in taken]
         out = []
-        for m in find.short_form().finditer(text):
+        for m in find.short_forms(text):
             i = bisect.bisect_right(starts, m.start()) - 1
             if i >= 0 and taken[i][0] <= m.start() < taken[i][1]:
                 continue

@@ -3,26 +3,22 @@
 Extraction is stateless per report, so an archive of millions of reports runs on an existing
 engine (Dask: the same code on a laptop's LocalCluster and on a cluster behind
 ``tcp://scheduler:8786``), never one of our own. Each job extracts a slice of the files and writes
-one shard, ``shard-NNNNNN.nq``, atomically. A shard is kg's own N-Quads: per report, a comment
-line with the report's IRI, hash, path and counts, the report's graph, then its share of the
-documents graph. `kg load SHARDS/` reads them back (see `read_shard`) and builds the documents,
-identity, lineage and index graphs as a load of the reports would.
+one shard, ``shard-NNNNNN.nq``, atomically (the format: `kg.shard`). `kg load SHARDS/` checks and
+reads them back and builds the documents, identity, lineage and index graphs as a load of the
+reports would.
 
 Workers must see the input files and the output folder at the same paths (one machine, or a
 shared filesystem on a cluster).
 """
 from __future__ import annotations
 
-import json
 import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-#: First line of every shard: what `kg load` recognises a shard by.
-SHARD_MAGIC = b"# kg shard 1\n"
-REPORT_MARK = b"# kg:report "
-DOCUMENTS_MARK = b"# kg:documents\n"
+from .shard import SHARD_MAGIC, report_block
+
 FILES_PER_SHARD = 500
 #: How long to wait for a scheduler that does not answer before saying so ($KG_DASK_TIMEOUT).
 CONNECT_SECONDS = 10
@@ -36,6 +32,7 @@ class ShardSummary:
     quads: int = 0
     failed: list[tuple[str, str]] = field(default_factory=list)
     seconds: float = 0.0
+    scheduler: str = ""  # the address the jobs went to (tls:// for the local cluster)
 
 
 def write_shard(files: list[str], out: str, base: str, encoding: str | None) -> dict:
@@ -56,49 +53,22 @@ def write_shard(files: list[str], out: str, base: str, encoding: str | None) -> 
         nquads, summary, n_cit, n_doc, n_quads, _docs = result[2:]
         head = {"report": report_iri(base, sha), "sha256": sha, "path": display_name(path),
                 "citations": n_cit, "documents": n_doc, "quads": n_quads}
-        parts += [REPORT_MARK, json.dumps(head, ensure_ascii=False).encode("utf-8"), b"\n", nquads, DOCUMENTS_MARK, summary]
+        parts.append(report_block(head, nquads, summary))
         reports += 1
         citations += n_cit
         quads += n_quads
     tmp = f"{out}.part-{os.getpid()}"
-    with open(tmp, "wb") as fh:
-        fh.writelines(parts)
-    os.replace(tmp, out)
+    try:
+        with open(tmp, "wb") as fh:
+            fh.writelines(parts)
+        os.replace(tmp, out)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
     return {"reports": reports, "citations": citations, "quads": quads, "failed": failed}
-
-
-def is_shard(path: str) -> bool:
-    if not path.endswith(".nq") or not os.path.isfile(path):
-        return False
-    with open(path, "rb") as f:
-        return f.read(len(SHARD_MAGIC)) == SHARD_MAGIC
-
-
-def shard_files(paths: list[str]) -> list[str]:
-    """The shards among ``paths`` and in the folders among them (``*.nq`` that start as a shard)."""
-    out = []
-    for p in paths:
-        if os.path.isdir(p):
-            out += sorted(str(f) for f in Path(p).rglob("*.nq") if is_shard(str(f)))
-        elif is_shard(p):
-            out.append(p)
-    return out
-
-
-def read_shard(path: str):
-    """The reports of a shard, as `kg.load.extract_to_nquads` returns them: (path, sha256, report
-    N-Quads, documents-graph N-Quads, citations, documents, quads, document IRIs)."""
-    with open(path, "rb") as f:
-        data = f.read()
-    if not data.startswith(SHARD_MAGIC):
-        raise ValueError(f"{path}: not a kg shard")
-    for block in data[len(SHARD_MAGIC):].split(REPORT_MARK)[1:]:
-        head_line, rest = block.split(b"\n", 1)
-        head = json.loads(head_line)
-        nquads, summary = rest.split(DOCUMENTS_MARK, 1)
-        docs = sorted({line.split(b" ", 1)[0][1:-1].decode() for line in summary.splitlines()
-                       if b"<http://data.europa.eu/eli/ontology#id_local>" in line})
-        yield (head["path"], head["sha256"], nquads, summary, head["citations"], head["documents"], head["quads"], docs)
 
 
 def extract_to_shards(paths: list[str], out_dir: str, *, base: str, encoding: str | None = None,
@@ -113,13 +83,18 @@ def extract_to_shards(paths: list[str], out_dir: str, *, base: str, encoding: st
     files = [os.path.abspath(f) for f in expand(paths)]
     os.makedirs(out_dir, exist_ok=True)
     out_dir = os.path.abspath(out_dir)
+    for left in Path(out_dir).glob("shard-*.nq.part-*"):  # a killed earlier run's half-written shards
+        left.unlink()
     slices = [files[i:i + files_per_shard] for i in range(0, len(files), files_per_shard)]
     summary = ShardSummary()
     cluster = None
     if scheduler is None:
+        # security=True: TLS with credentials made for this run only, so that no other local user
+        # can submit work to the scheduler (it runs whatever it is sent, as kg's user)
         cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                               dashboard_address=None, silence_logs=40)
+                               dashboard_address=None, silence_logs=40, security=True)
     client = Client(scheduler or cluster, timeout=float(os.environ.get("KG_DASK_TIMEOUT", CONNECT_SECONDS)))
+    summary.scheduler = client.scheduler.address
     try:
         jobs = [client.submit(write_shard, chunk, os.path.join(out_dir, f"shard-{i:06d}.nq"), base, encoding,
                               key=f"kg-shard-{i:06d}-{os.getpid()}", pure=False)

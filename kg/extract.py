@@ -7,14 +7,13 @@ notebooks all call `extract`.
 from __future__ import annotations
 
 import bisect
-import dataclasses
 import hashlib
 import re
 import unicodedata
 from functools import lru_cache
 from typing import TYPE_CHECKING, Iterable
 
-from . import find, parse, tables
+from . import find, parse, provisions, tables
 from .layout import Layout, layout
 from .models import Citation, Extraction, Part, SourceDocument
 from .read import display_name
@@ -44,13 +43,14 @@ def pipeline() -> Language:
 SEGMENT_CAP = 50_000  # characters one spaCy Doc may hold: a sentence without end is cut up
 
 
-def segments(text: str, anchors: list[int]) -> list[tuple[int, int]]:
+def segments(text: str, anchors: list[int], starts: list[int] | None = None) -> list[tuple[int, int]]:
     """The sentences that hold an anchor, merged when adjacent and cut to MAX_SEGMENT on each
-    side; text between them is never tokenised. Sentence starts come from the same rule the
-    spaCy pipeline applies (`sentence_starts`), so a segment begins where spaCy's sentence does.
-    Segments never overlap and never exceed SEGMENT_CAP + MAX_SEGMENT characters."""
+    side; text between them is never read again. Sentence starts come from the same rule the
+    spaCy pipeline applies (`sentence_starts`; ``starts``: computed already), so a segment
+    begins where spaCy's sentence does. Segments never overlap and never exceed SEGMENT_CAP +
+    MAX_SEGMENT characters."""
     from .tokenizer import sentence_starts
-    starts = sentence_starts(text) + [len(text)]
+    starts = (sentence_starts(text) if starts is None else starts) + [len(text)]
     out: list[tuple[int, int]] = []
     for a in anchors:
         i = bisect.bisect_right(starts, a) - 1
@@ -68,13 +68,21 @@ def segments(text: str, anchors: list[int]) -> list[tuple[int, int]]:
     return out
 
 
+def _segment_sentences(norm: str, starts: list[int], lo: int, hi: int) -> list[int]:
+    """`sentence_starts` of norm[lo:hi], then its length. A segment that opens a sentence sees
+    the sentences the whole text has there (the scan runs the same from a sentence start, and
+    every rule looks inside the segment only); one cut out of a long sentence is scanned."""
+    i = bisect.bisect_left(starts, lo)
+    if i < len(starts) and starts[i] == lo:
+        j = bisect.bisect_left(starts, hi, i)
+        return [p - lo for p in starts[i:j]] + [hi - lo]
+    from .tokenizer import sentence_starts
+    return sentence_starts(norm[lo:hi]) + [hi - lo]
+
+
 def _short_form_anchors(norm: str) -> list[int]:
-    """Where a type word and a bare number stand ("Nghị quyết 18"). Searched on lower-cased text
-    when lower-casing keeps the length (it nearly always does): three times faster than (?i)."""
-    lower = norm.lower()
-    if len(lower) != len(norm):
-        return [m.start() for m in find.short_form().finditer(norm)]
-    return [m.start() for m in find.short_form_lower().finditer(lower)]
+    """Where a type word and a bare number stand ("Nghị quyết 18")."""
+    return [m.start() for m in find.short_forms(norm)]
 
 
 def _to_original(nt: NormalisedText, c: Citation, shift: int) -> Citation:
@@ -307,30 +315,76 @@ def _sentence_texts(original: str, citations: list[Citation]) -> None:
         c.sentence_text = cache[key]
 
 
+WINDOW_GAP = 40  # citations this close share one Doc (one Doc a list, not one a member)
+
+
 def find_citations(nt: NormalisedText) -> list[Citation]:
-    """find → spaCy (parse) on the sentences that hold a symbol; offsets into nt.original."""
-    citations: list[Citation] = []
-    symbols = list(find.symbols(nt.norm))
-    anchors = sorted({s.start for s in symbols} | set(_short_form_anchors(nt.norm) if symbols else ()))
-    spans = segments(nt.norm, anchors)
+    """find → spaCy (parse) on the sentences that hold a symbol; offsets into nt.original.
+
+    One pass of the symbol scan over the whole text; a text without a symbol stops there. The
+    component reads each segment (the sentences holding a symbol) as plain text, and the
+    citations come back as spans of one Doc made of the text's citation windows (one space
+    apart), from the words the tokenizer would make there: never the whole text tokenised (that
+    was most of the time), and one Doc a text, not one a segment."""
+    from spacy.tokens import Doc
+
+    from .tokenizer import sentence_starts, words_and_spaces
+    norm = nt.norm
+    symbols = list(find.symbols(norm))
+    if not symbols:
+        return []
+    anchors = sorted({s.start for s in symbols} | set(_short_form_anchors(norm)))
+    starts = sentence_starts(norm, anchors, MAX_SEGMENT)  # only where segments may be
     nlp = pipeline()
-    docs = []
+    component = nlp.get_pipe("party_citations")
+    words: list[str] = []
+    spaces: list[bool] = []
+    found = []    # per window: its citations, its bodies, and segment offset − Doc offset
+    shift_of = {}  # id(citation) → where its segment starts
+    doc_len = 0
     k = 0
-    for lo, hi in spans:  # hand each segment the symbols found in it, in segment offsets
-        doc = nlp.make_doc(nt.norm[lo:hi])
-        mine = []
+    for lo, hi in segments(norm, anchors, starts):
+        seg = norm[lo:hi]
+        first = k
         while k < len(symbols) and symbols[k].start < hi:
-            s = symbols[k]
-            if s.start >= lo and s.end <= hi:
-                mine.append(dataclasses.replace(s, start=s.start - lo, end=s.end - lo))
             k += 1
-        doc.user_data["kg.symbols"] = mine
-        docs.append(doc)
-    for (lo, _), doc in zip(spans, nlp.pipe(docs)):
-        for span in doc.spans["citations"]:
-            citations.append(_to_original(nt, span._.citation, lo))
+        mine = [s for s in symbols[first:k] if s.start >= lo and s.end <= hi]
+        cits, bodies = component.analyse(seg, _segment_sentences(norm, starts, lo, hi), mine, shift=lo)
+        for w0, w1, members in _windows(cits):
+            if words:  # windows one space apart
+                spaces[-1] = True
+                doc_len += 1
+            w_words, w_spaces = words_and_spaces(seg[w0:w1])
+            words += w_words
+            spaces += w_spaces
+            found.append((members, [b for b in bodies if w0 <= b.start and b.end <= w1], w0 - doc_len))
+            doc_len += w1 - w0
+            for c in members:
+                shift_of[id(c)] = lo
+    # one Doc of the text's citation windows, one space apart: its spans are the citations
+    doc = Doc(nlp.vocab, words=words, spaces=spaces)
+    doc.user_data["kg.found"] = found
+    citations: list[Citation] = []
+    with nlp.select_pipes(enable=["party_citations"]):  # the sentences are known: only the spans
+        for doc in nlp.pipe([doc]):
+            for span in doc.spans["citations"]:
+                c = span._.citation
+                citations.append(_to_original(nt, c, shift_of[id(c)]))
     _sentence_texts(nt.original, citations)
     return citations
+
+
+def _windows(citations: list[Citation]):
+    """(start, end, members): runs of citations no more than WINDOW_GAP apart."""
+    out: list[tuple[int, int, list[Citation]]] = []
+    for c in citations:  # in text order
+        if out and c.start - out[-1][1] <= WINDOW_GAP:
+            w0, w1, members = out[-1]
+            members.append(c)
+            out[-1] = (w0, max(w1, c.end), members)
+        else:
+            out.append((c.start, c.end, [c]))
+    return out
 
 
 def _shift(c: Citation, by: int) -> Citation:
@@ -353,6 +407,7 @@ def extract_chunks(chunks: Iterable[str], *, base: str = DEFAULT_BASE, path: str
     for i, chunk in enumerate(chunks):
         nt = normalise(chunk)
         cits = find_citations(nt)
+        provisions.attach(nt, cits)  # pinpoints: "Điều 16", "khoản 4 Điều 1"
         lay = layout(nt.norm) if i == 0 else None
         if i == 0:
             src, cits = source_document(nt, cits, lay)
@@ -399,7 +454,7 @@ def extract_chunks(chunks: Iterable[str], *, base: str = DEFAULT_BASE, path: str
         if c.rejected_date:
             warnings.append(f"{c.symbol} at {c.start}: the date {c.rejected_date} cannot be right; ignored")
         if c.doc_type and c.type_code and c.type_from_word and c.system == "party":
-            codes = {code.upper() for t in tables.doc_types().values() if t.vi == c.doc_type for code in t.codes}
+            codes = _codes_of(c.doc_type)
             if codes and c.type_code.upper() not in codes:
                 warnings.append(f"{c.symbol} at {c.start}: the word says {c.doc_type} but the code is {c.type_code}")
     text = (kept[0] if len(kept) == 1 else "".join(kept)) if keep_text else None
@@ -432,6 +487,12 @@ def _merged(parts: list[Part]) -> list[Part]:
         else:
             out.append(p)
     return out
+
+
+@lru_cache(maxsize=None)
+def _codes_of(doc_type: str) -> frozenset[str]:
+    """The symbol codes of every type named ``doc_type`` (upper case)."""
+    return frozenset(code.upper() for t in tables.doc_types().values() if t.vi == doc_type for code in t.codes)
 
 
 def own_iri(base: str, src: SourceDocument, sha256: str) -> str:

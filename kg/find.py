@@ -30,8 +30,29 @@ STATE_SYMBOL = (
     rf"(?:(?: -|- ?)[A-ZĐ][{_LETTER}0-9&]{{0,11}}){{0,2}}(?:-(?P<syy>[4-9][0-9]))?)"
     rf"(?:/(?P<stail>(?:19|20)[0-9][0-9]|[A-ZĐ]{{1,6}}))?(?![\w/])"
 )
+
+
+def _digit_first(*alternatives: str) -> re.Pattern:
+    r"""One pattern for alternatives that each open with ``(?<![\d/.\-])(?P<name>[0-9]{1,N}`` (or ``\d``), with
+    that look-behind and the first digit taken out in front of them: the engine then jumps from
+    digit to digit (a pattern that opens with a look-behind is tried at every character, 7×
+    slower on real pages). The same matches; group ``name`` lacks the first digit, so a number is
+    read as ``text[m.start():m.end(name)]``. An alternative of another shape: the plain alternation."""
+    rest, first = [], set()
+    for alt in alternatives:
+        head = re.match(r"\(\?<!\[\\d/\.\\-\]\)\(\?P<(\w+)>(\\d|\[0-9\])\{1,(\d+)\}", alt)
+        if head is None:
+            return re.compile("|".join(alternatives))
+        first.add(head.group(2))
+        rest.append(f"(?P<{head.group(1)}>{head.group(2)}{{0,{int(head.group(3)) - 1}}}" + alt[head.end():])
+    if len(first) != 1:
+        return re.compile("|".join(alternatives))
+    digit = first.pop()
+    return re.compile(rf"{digit}(?<![\d/.\-]{digit})(?:" + "|".join(rest) + ")")
+
+
 #: The symbol pattern alone: what bench/ compares the whole extractor against.
-SYMBOL = re.compile(f"{PARTY_SYMBOL}|{STATE_SYMBOL}")
+SYMBOL = _digit_first(PARTY_SYMBOL, STATE_SYMBOL)
 
 _DATE_NUM = r"(?P<d>\d{1,2})\s{0,2}[/.\-]\s{0,2}(?P<m>\d{1,2})\s{0,2}[/.\-]\s{0,2}(?P<y>\d{4})(?!\d)"
 # "ngay", "thang", "nam", "so": sites that scramble diacritics keep the symbols and dates
@@ -127,7 +148,10 @@ def type_words(capitalised: bool = False) -> str:
     """Every type word as a regex alternation, longest first ("Quy chế phối hợp" before "Quy
     chế"); ``capitalised``: with a capital first letter, as a sentence or a title opens."""
     words = sorted(tables.type_by_word("party"), key=len, reverse=True)
-    return "|".join(re.escape(w[0].upper() + w[1:] if capitalised else w) for w in words)
+    # as a trie ("k(?:ết luận|ế hoạch)"): the same matches, the longer word first, but a place
+    # is tried once instead of once per word (the type words are tried at every character
+    # before each symbol)
+    return trie_alternation([w[0].upper() + w[1:] if capitalised else w for w in words])
 
 
 @lru_cache(maxsize=None)
@@ -167,9 +191,91 @@ def short_form() -> re.Pattern:
 
 @lru_cache(maxsize=None)
 def short_form_lower() -> re.Pattern:
-    """`short_form` for lower-cased text, without (?i): the regex engine can then skip fast."""
-    alt = type_words()
-    return re.compile(rf"(?<!\w)(?P<word>{alt})\s{{1,3}}(?:số\s{{1,2}})?(?P<num>\d{{1,4}})(?![\w/\-.,]\d|[\w/\-])")
+    """`short_form` for lower-cased text, without (?i), the type words as a trie whose branches
+    open with a letter (the look-behind after it): the regex engine then jumps from one such
+    letter to the next instead of trying every character. The same matches."""
+    words = sorted(tables.type_by_word("party"), key=len, reverse=True)
+    if all(re.match(r"\w", w) for w in words):
+        alt = trie_alternation(words, after_first=r"(?<!\w\w)")
+    else:
+        alt = "(?<!\\w)(?:" + type_words() + ")"
+    return re.compile(rf"(?P<word>{alt})\s{{1,3}}(?:số\s{{1,2}})?(?P<num>\d{{1,4}})(?![\w/\-.,]\d|[\w/\-])")
+
+
+def short_forms(text: str, lower: str | None = None):
+    """``short_form().finditer(text)``, on the lower-cased text (``lower``, if made already)
+    where that finds the same: lower-casing keeps every character one character, and no
+    character of the text is one that (?i) matches without lower-casing to it ("ſ" for "s").
+    Its group "word" is then lower-cased."""
+    lower = text.lower() if lower is None else lower
+    if len(lower) == len(text) and _CASE_ODD.search(text) is None:
+        found = _short_forms_by_number(lower)
+        return iter(found) if found is not None else short_form_lower().finditer(lower)
+    return short_form().finditer(text)
+
+
+#: The number a short form ends with: at most four digits after whitespace, not part of a
+#: longer number, a date or a symbol (`short_form`'s end); the first digit first, a fast scan.
+_BARE_NUMBER = re.compile(r"\d(?<=\s\d)\d{0,3}(?![\w/\-.,]\d|[\w/\-])")
+
+
+@lru_cache(maxsize=None)
+def _short_form_head() -> tuple[re.Pattern, int]:
+    """What stands before a short form's number, ending where it starts, and how far back it
+    may begin."""
+    words = sorted(tables.type_by_word("party"), key=len, reverse=True)
+    pattern = re.compile(rf"(?<!\w)(?:{trie_alternation(words)})\s{{1,3}}(?:số\s{{1,2}})?\Z")
+    return pattern, max(map(len, words)) + 8
+
+
+def _short_forms_by_number(lower: str) -> list[re.Match] | None:
+    """`short_form_lower().finditer(lower)` found from the numbers back: type words are
+    everywhere in a report, bare numbers after a space far fewer. For each number, the leftmost
+    type word that leads to it (where a left-to-right scan starts that match: two short forms
+    never overlap), matched again from there. None if one did not come out the same."""
+    head, reach = _short_form_head()
+    whole = short_form_lower()
+    out = []
+    for n in _BARE_NUMBER.finditer(lower):
+        h = head.search(lower, max(0, n.start() - reach), n.start())
+        if h is None:
+            continue
+        m = whole.match(lower, h.start())
+        if m is None or m.end() != n.end():
+            return None
+        out.append(m)
+    return out
+
+
+#: Characters that (?i) matches to a letter they do not lower-case to ("ı", "ſ", "ẛ" …: those of
+#: CPython's re/_casefix.py but ASCII "i" and "s"), and "İ", whose lower case is two characters.
+_CASE_ODD = re.compile("[\u00b5\u0130\u0131\u017f\u0345\u0390\u03b0\u03b2\u03b5\u03b8\u03b9\u03ba\u03bc\u03c0\u03c1\u03c2\u03c3\u03c6\u03d0\u03d1\u03d5\u03d6\u03f0\u03f1\u03f5\u0432\u0434\u043e\u0441\u0442\u044a\u0463\u1c80\u1c81\u1c82\u1c83\u1c84\u1c85\u1c86\u1c87\u1c88\u1e61\u1e9b\u1fbe\u1fd3\u1fe3\ua64b\ufb05\ufb06]")
+
+
+def trie_alternation(words, after_first: str = "", gap: str | None = None) -> str:
+    """One alternation of ``words`` with their shared prefixes factored out ("b(?:an …|ộ …)"):
+    the engine tries each place once, not once per word, and, each branch opening with a
+    literal, skips to the places that can start one. Tries the longer word first, as a
+    longest-first alternation does. ``after_first``: inserted after each word's first
+    character; ``gap``: a character of the words that stands for " ?" (one space or none)."""
+    trie: dict = {}
+    for w in words:
+        node = trie
+        for ch in w:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def emit(node: dict, depth: int) -> str:
+        alts = []
+        for ch, child in sorted(node.items()):
+            if ch:
+                piece = " ?" if ch == gap else re.escape(ch)
+                alts.append(piece + (after_first if depth == 0 else "") + emit(child, depth + 1))
+        if not alts:
+            return ""
+        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+        return f"(?:{body})?" if "" in node else body
+    return emit(trie, 0)
 
 
 @dataclass
@@ -203,7 +309,7 @@ def symbols(text: str, start: int = 0, end: int | None = None):
     with no issuer part, "Sắc lệnh số 23/SL"; a year after the code, "03/NĐ-76") is a symbol only
     right after a type word: alone, "100/TTg" may be anything."""
     for m in SYMBOL.finditer(text, start, len(text) if end is None else end):
-        if m.group("pnum"):
+        if m.group("ptype"):
             s = _party_symbol(m)
         else:
             s = _state_symbol(m)
@@ -216,7 +322,7 @@ def _party_symbol(m: re.Match) -> SymbolMatch:
     "9-BNV/NC/NĐ" (three parts: an old State shape, weak)."""
     tail = m.group("ptail")
     issuer = _canonical_code(m.group("piss")) + (f"/{tail}" if tail else "")
-    return SymbolMatch(m.start(), m.end(), "party", m.group("pnum"), m.group("ptype"), issuer, None,
+    return SymbolMatch(m.start(), m.end(), "party", m.string[m.start():m.end("pnum")], m.group("ptype"), issuer, None,
                        weak=bool(tail))
 
 
@@ -226,7 +332,7 @@ def _state_symbol(m: re.Match) -> SymbolMatch | None:
     symbol written state-style ("12/CT-TU") is a Party symbol. Old shapes are weak: "23/SL" (no
     issuer part), "03/NĐ-76" (the year after the code), "3/NQ/1976", "553BNV/HCĐP/NĐ"."""
     code, year = m.group("scode").replace(" ", ""), m.group("syear")
-    number = m.group("snum")
+    number = m.string[m.start():m.end("snum")]  # the scan takes its first digit apart (see SYMBOL)
     yy, tail = m.group("syy"), m.group("stail")
     weak = bool(yy or tail) or not number[-1].isdigit() and not number[-1].islower()
     glued = number.lstrip("0123456789")

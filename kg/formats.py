@@ -5,12 +5,14 @@ import contextlib
 import re
 import json
 from dataclasses import asdict
-
-from rich.console import Console
-from rich.table import Table
-from rich.text import Text
+from typing import TYPE_CHECKING
 
 from .models import Extraction
+
+if TYPE_CHECKING:  # rich is imported where a table or a message is printed, not by `kg extract --format json`
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
 
 
 def citation_json(c) -> dict:
@@ -89,11 +91,13 @@ def plain(value) -> Text:
         s = s.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
     if _CONTROL.search(s):
         s = _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", s)
+    from rich.text import Text
     return Text(s)
 
 
 def add_plain_row(table: Table, *cells) -> None:
     """A table row whose cells are `plain` (a `Text` given stays as it is: our own styling)."""
+    from rich.text import Text
     table.add_row(*(c if isinstance(c, Text) else plain(c) for c in cells))
 
 
@@ -102,6 +106,8 @@ def short_id(iri: str) -> str:
 
 
 def print_table(ex: Extraction, console: Console) -> None:
+    from rich.table import Table
+    from rich.text import Text
     symbol_of = {d.id: d.symbol for d in ex.documents}
     if ex.source_document and ex.source_document.id and ex.source_document.id not in symbol_of:
         symbol_of[ex.source_document.id] = ex.source_document.symbol or "(this text)"

@@ -69,8 +69,17 @@ def add_extraction(g: nx.MultiDiGraph, data: dict, base: str = DEFAULT_BASE) -> 
             continue  # a JSON file edited by hand: no edge to a node nothing describes
         at = r.get("cue_start", r.get("start", 0))
         sentence = next((t for s0, e0, t in spans if s0 <= at < e0), None)
-        g.add_edge(r["subject"], r["object"], key=r["predicate"], relation=r["predicate"], cue=r.get("cue"),
-                   report=name, report_id=report, sentence=sentence, provisions=list(r.get("provisions") or []))
+        add_relation(g, r["subject"], r["object"], r["predicate"], r.get("provisions") or [], cue=r.get("cue"),
+                     report=name, report_id=report, sentence=sentence)
+
+
+def add_relation(g: nx.MultiDiGraph, a: str, b: str, name: str, provisions: list[str], **attrs) -> None:
+    """One edge per relation between two documents, with the provisions of ``b`` it acts on ([]
+    for the whole), merged over the reports that state it (`kg.provisions.merge`)."""
+    if g.has_edge(a, b, key=name):
+        from .provisions import merge
+        provisions = merge(name, g.edges[a, b, name].get("provisions") or [], provisions)
+    g.add_edge(a, b, key=name, relation=name, provisions=list(provisions), **attrs)
 
 
 def from_extractions(items: list[dict], base: str = DEFAULT_BASE) -> nx.MultiDiGraph:
@@ -97,17 +106,18 @@ def load_json_extractions(path: str) -> list[dict]:
 def from_store(store) -> nx.MultiDiGraph:
     """The same graph from a store, by SPARQL."""
     g = nx.MultiDiGraph()
-    types = {t.vi: t.id for t in tables.doc_types().values()}
-    for r in store.select("""SELECT ?doc ?symbol (SAMPLE(?t) AS ?type) (SAMPLE(?dt) AS ?date) (SAMPLE(?i) AS ?issuer)
+    from .rdf import type_iri
+    types = {type_iri(t.id): t.id for t in tables.doc_types().values()}
+    for r in store.select("""SELECT ?doc ?symbol (SAMPLE(?t) AS ?type) (SAMPLE(?ty) AS ?typeIri) (SAMPLE(?dt) AS ?date) (SAMPLE(?i) AS ?issuer)
             (SAMPLE(?ti) AS ?title) (SAMPLE(?b) AS ?body) (SAMPLE(?k) AS ?kind) (SAMPLE(?tc) AS ?tcode) (SAMPLE(?ic) AS ?icode) WHERE {
             ?doc eli:id_local ?symbol ; a ?k . FILTER(?k IN (kg:PartyDocument, kg:StateDocument))
-            OPTIONAL { ?doc eli:type_document/skos:prefLabel ?t FILTER(lang(?t) = "vi") }
+            OPTIONAL { ?doc eli:type_document ?ty OPTIONAL { ?ty skos:prefLabel ?t FILTER(lang(?t) = "vi") } }
             OPTIONAL { ?doc eli:date_document ?dt } OPTIONAL { ?doc kg:issuerName ?i }
             OPTIONAL { ?doc eli:passed_by/skos:prefLabel ?b FILTER(lang(?b) = "vi") } OPTIONAL { ?doc eli:title ?ti }
             OPTIONAL { ?doc kg:typeCode ?tc } OPTIONAL { ?doc kg:issuerCode ?ic }
             } GROUP BY ?doc ?symbol"""):
         g.add_node(r["doc"], **_doc_attrs({
-            "symbol": r["symbol"], "doc_type": r["type"], "doc_type_id": types.get(r["type"]), "date": r["date"],
+            "symbol": r["symbol"], "doc_type": r["type"], "doc_type_id": types.get(r["typeIri"]), "date": r["date"],
             "issuer": r["issuer"], "title": r["title"], "issuer_code": r["icode"], "type_code": r["tcode"], "body": r["body"],
             "system": "state" if r["kind"].endswith("StateDocument") else "party"}))
     for r in store.select("SELECT ?r ?file WHERE { ?r a kg:Report ; dct:source ?file }"):
@@ -134,16 +144,34 @@ def from_store(store) -> nx.MultiDiGraph:
             if name not in node["reports"]:
                 node["reports"].append(name)
             node["sentences"].append({"report": name, "report_id": r["r"], "text": r["sentence"]})
+    from .provisions import sort_key
+    # the sentence of a relation, as from files: the store keeps it on the mention of the object
+    # the relation ends with (a statement spans from its cue or subject to its object's mention);
+    # matched here, not in a FILTER on outer variables, which Virtuoso reads otherwise
+    spans: dict[tuple, list] = {}
+    for r in store.select("""SELECT DISTINCT ?r ?b ?ms ?me ?sentence WHERE { GRAPH ?r { ?st a kg:RelationStatement ; rdf:object ?b .
+            ?m oa:hasBody ?b ; kg:sentence ?sentence ; oa:hasTarget/oa:hasSelector ?sel . ?sel oa:start ?ms ; oa:end ?me } }"""):
+        spans.setdefault((r["r"], r["b"]), []).append((int(r["ms"]), int(r["me"]), r["sentence"]))
+    found: dict[tuple, dict] = {}
+    for r in store.select("""SELECT ?st ?a ?p ?b ?cue ?r ?s0 ?e0 (GROUP_CONCAT(?prov; separator="|") AS ?provisions) WHERE {
+            GRAPH ?r { ?st a kg:RelationStatement ; rdf:subject ?a ; rdf:predicate ?p ; rdf:object ?b ; kg:cue ?cue ;
+            oa:start ?s0 ; oa:end ?e0 OPTIONAL { ?st kg:provision ?prov } } } GROUP BY ?st ?a ?p ?b ?cue ?r ?s0 ?e0"""):
+        if r["r"] not in g:
+            continue
+        s0, e0 = int(r["s0"]), int(r["e0"])
+        inside = [(me, ms, text) for ms, me, text in spans.get((r["r"], r["b"]), ()) if ms >= s0 and me <= e0]
+        found[(r["st"], r["r"])] = {**r, "sentence": max(inside)[2] if inside else None}
     seen = set()  # one edge per statement: a report read under two paths states it once
-    for r in store.select("""SELECT ?a ?p ?b ?cue ?r WHERE { GRAPH ?r { ?s a kg:RelationStatement ; rdf:subject ?a ;
-            rdf:predicate ?p ; rdf:object ?b ; kg:cue ?cue } }"""):
+    for r in sorted(found.values(), key=lambda x: (g.nodes[x["r"]]["path"], x["st"])):
         name = {"ensures_implementation_of": "implements", "amends": "amends", "based_on": "based_on",
                 "replaces": "replaces", "repeals": "repeals", "reviews": "reviews", "guides": "guides"}.get(r["p"].rsplit("#", 1)[-1])
         key = (r["a"], name, r["b"], r["cue"], r["r"])
-        if name and r["a"] in g and r["b"] in g and r["r"] in g and key not in seen:
+        if name and r["a"] in g and r["b"] in g and key not in seen:
             seen.add(key)
+            provisions = sorted(set(filter(None, (r["provisions"] or "").split("|"))), key=sort_key)
             # the report's file name from its node (a join on dct:source inside GRAPH ?r took 3x longer)
-            g.add_edge(r["a"], r["b"], key=name, relation=name, cue=r["cue"], report=g.nodes[r["r"]]["label"], report_id=r["r"])
+            add_relation(g, r["a"], r["b"], name, provisions, cue=r["cue"], report=g.nodes[r["r"]]["label"],
+                         report_id=r["r"], sentence=r["sentence"])
     for r in store.select("""SELECT ?doc ?field (GROUP_CONCAT(DISTINCT STR(?v); separator="|") AS ?vals) WHERE {
             ?c a kg:Conflict ; kg:about ?doc ; kg:field ?field ; kg:value ?v } GROUP BY ?doc ?field"""):
         if r["doc"] in g:

@@ -23,9 +23,16 @@ LEVELS = ("central", "province", "district", "cell")
 LEVEL_NAMES = {"central": "Trung ương", "province": "Tỉnh ủy / Thành ủy", "district": "Huyện ủy / Đảng ủy",
                "cell": "Chi bộ"}
 STATUS_VI = {"replaced": "bị thay thế", "repealed": "bị bãi bỏ", "amended": "được sửa đổi, bổ sung",
-             "no change known": "chưa thấy thay đổi"}
+             "partly replaced": "bị thay thế một phần", "partly repealed": "bị bãi bỏ một phần",
+             "partly amended": "được sửa đổi, bổ sung một phần", "no change known": "chưa thấy thay đổi"}
 #: What was done to a document decides its status, in this order of precedence.
 STATUS_BY = (("replaced", "replaces"), ("repealed", "repeals"), ("amended", "amends"))
+#: The same with partial effects (a relation that names the provisions it acts on: "bãi bỏ Điều 16
+#: Thông tư …"): (status, relation, partly). A whole repeal outranks a partial one, and a partial
+#: repeal an amendment.
+STATUS_RANK = (("replaced", "replaces", False), ("repealed", "repeals", False),
+               ("partly replaced", "replaces", True), ("partly repealed", "repeals", True),
+               ("amended", "amends", False), ("partly amended", "amends", True))
 MAX_DEPTH = 12  # a tree deeper than the Party has levels is a data error (cycles are cut anyway)
 
 
@@ -85,7 +92,8 @@ def _doc(g: nx.MultiDiGraph, node: str) -> dict:
 
 def _edge(g, a, b, data, other) -> dict:
     return {"predicate": data["relation"], "document": _doc(g, other), "cue": data.get("cue"),
-            "sentence": data.get("sentence"), "report": data.get("report")}
+            "sentence": data.get("sentence"), "report": data.get("report"),
+            "provisions": list(data.get("provisions") or [])}
 
 
 def _in_order(edges: list[dict]) -> list[dict]:
@@ -102,17 +110,55 @@ def relations_in(g: nx.MultiDiGraph, node: str) -> list[dict]:
     return _in_order([_edge(g, a, node, d, a) for a, _, d in g.in_edges(node, data=True) if d["relation"] in RELATIONS])
 
 
+def partial_by(edges: list[dict]) -> dict[str, list[str]]:
+    """For the documents that acted on this one by one relation: the provisions each acted on, or
+    [] for the whole document (`kg.provisions.merge`)."""
+    from .provisions import merge
+    out: dict[str, list[str]] = {}
+    for r in edges:
+        key = r["document"]["id"]
+        out[key] = merge(r["predicate"], out[key], r["provisions"]) if key in out else list(r["provisions"])
+    return out
+
+
 def status(g: nx.MultiDiGraph, node: str) -> dict:
-    """replaced (by whom, from when), repealed, amended, or "no change known": never "in force",
-    since the graph knows only what its reports cite. With the evidence."""
+    """replaced (by whom, from when), repealed, amended — or partly so, with the provisions, where
+    only provisions were acted on ("partly repealed (Điều 16–18, by …)") — or "no change known":
+    never "in force", since the graph knows only what its reports cite. With the evidence and the
+    wording (`text`, `text_vi`)."""
     incoming = relations_in(g, node)
-    for value, predicate in STATUS_BY:
-        by = [r for r in incoming if r["predicate"] == predicate]
+    for value, predicate, partly in STATUS_RANK:
+        edges = [r for r in incoming if r["predicate"] == predicate]
+        acted = partial_by(edges)
+        by = [r for r in edges if bool(acted[r["document"]["id"]]) == partly]
         if by:
             dates = sorted(r["document"]["date"] for r in by if r["document"].get("date"))
-            return {"status": value, "by": [r["document"] for r in by], "since": dates[0] if dates else None,
-                    "evidence": [{"sentence": r["sentence"], "report": r["report"], "cue": r["cue"]} for r in by]}
-    return {"status": "no change known", "by": [], "since": None, "evidence": []}
+            docs = list({r["document"]["id"]: r["document"] for r in by}.values())
+            out = {"status": value, "by": docs, "since": dates[0] if dates else None,
+                   "provisions": [{"by": d.get("symbol") or d.get("report"), "provisions": acted[d["id"]]}
+                                  for d in docs if acted[d["id"]]],
+                   "evidence": [{"sentence": r["sentence"], "report": r["report"], "cue": r["cue"],
+                                 "provisions": r["provisions"]} for r in by]}
+            out["text"], out["text_vi"] = wording(out), wording(out, vi=True)
+            return out
+    out = {"status": "no change known", "by": [], "since": None, "provisions": [], "evidence": []}
+    out["text"], out["text_vi"] = wording(out), wording(out, vi=True)
+    return out
+
+
+def wording(st: dict, vi: bool = False) -> str:
+    """A status in words: "partly repealed (Điều 16–18, by 12/2025/TT-NHNN)", "replaced by
+    69-QĐ/TW since 2022-07-06"; in Vietnamese with ``vi`` ("bị bãi bỏ một phần (Điều 16–18,
+    bởi …)")."""
+    from .provisions import compact
+    name = STATUS_VI[st["status"]] if vi else st["status"]
+    by_word = "bởi" if vi else "by"
+    if st.get("provisions"):
+        parts = [f"{compact(p['provisions'])}, {by_word} {p['by']}" for p in st["provisions"]]
+        return f"{name} ({'; '.join(parts)})"
+    who = ", ".join(d.get("symbol") or d.get("report") or "" for d in st["by"])
+    since = ("từ" if vi else "since") + f" {st['since']}" if st.get("since") else ""
+    return " ".join(x for x in (name, f"{by_word} {who}" if who else "", since) if x)
 
 
 def lag_days(later: str | None, earlier: str | None) -> int | None:
@@ -204,15 +250,43 @@ def lag_table(g: nx.MultiDiGraph) -> list[dict]:
 
 # --- The same, derived once into the store's lineage graph (rebuilt after every load) --------
 
-STATUS = {"replaced": "replaced", "repealed": "repealed", "amended": "amended", "no change known": "no-change-known"}
+STATUS = {"replaced": "replaced", "repealed": "repealed", "amended": "amended", "partly replaced": "partly-replaced",
+          "partly repealed": "partly-repealed", "partly amended": "partly-amended", "no change known": "no-change-known"}
+#: The relations whose partial form the lineage graph records (kg:PartialEffect).
+PARTIAL = ("replaces", "repeals", "amends")
 
 
-def lineage_triples(relations: list[tuple[str, str, str]], facts: dict[str, dict], vocab: str, kg_ns: str):
+def partial_effects(store, names: dict[str, str]) -> dict[tuple[str, str, str], list[str]]:
+    """(subject, relation name, object) → the provisions acted on, for the relations that every
+    report statement of them restricts to provisions (one statement of the whole makes the
+    relation whole). Read from the statements' kg:provision: only partial statements have one."""
+    from .provisions import sort_key
+    wanted = {iri: name for iri, name in names.items() if name in PARTIAL}
+    acted: dict[tuple[str, str, str], set[str]] = {}
+    for r in store.select("""SELECT ?a ?p ?b ?prov WHERE { GRAPH ?r { ?s kg:provision ?prov ;
+            rdf:subject ?a ; rdf:predicate ?p ; rdf:object ?b } }"""):
+        if r["p"] in wanted:
+            acted.setdefault((r["a"], r["p"], r["b"]), set()).add(r["prov"])
+    keys = sorted(k for k in acted if wanted[k[1]] != "amends")  # an amendment's provisions add up (merge)
+    for i in range(0, len(keys), 500):  # the same relations stated whole somewhere
+        values = " ".join(f"(<{a}> <{p}> <{b}>)" for a, p, b in keys[i:i + 500])
+        for r in store.select(f"""SELECT DISTINCT ?a ?p ?b WHERE {{ VALUES (?a ?p ?b) {{ {values} }}
+                GRAPH ?r {{ ?s rdf:subject ?a ; rdf:predicate ?p ; rdf:object ?b FILTER NOT EXISTS {{ ?s kg:provision ?x }} }} }}"""):
+            acted.pop((r["a"], r["p"], r["b"]), None)
+    return {(a, wanted[p], b): sorted(provs, key=sort_key) for (a, p, b), provs in acted.items()}
+
+
+def lineage_triples(relations: list[tuple[str, str, str]], facts: dict[str, dict], vocab: str, kg_ns: str,
+                    partial: dict[tuple[str, str, str], list[str]] | None = None):
     """Triples of the lineage graph from the documents graph's relations (subject, predicate
     name, object) and each document's facts ({"date", "issuer_code", "system"}):
 
     - ``kg:status`` (a concept of the status scheme) on every document, and ``kg:replacedBy``,
       ``kg:repealedBy``, ``kg:amendedBy`` (the inverses, for easy queries);
+    - for a relation that acts on provisions only (``partial``: (subject, name, object) → the
+      provisions), ``kg:partlyReplacedBy`` … instead, and a ``kg:PartialEffect`` node with the
+      provisions (each a ``kg:provision``, all as ``kg:provisions`` "Điều 16–18", each ELI
+      subdivision as ``kg:actsOn``);
     - a ``kg:Lag`` node per implements / guides / reviews pair with both dates: ``kg:lagDays``,
       and the levels it runs between;
     - a ``kg:LagSummary`` per pair of levels: count, median and quartiles of the days.
@@ -223,8 +297,21 @@ def lineage_triples(relations: list[tuple[str, str, str]], facts: dict[str, dict
     inverse = {"replaces": "replacedBy", "repeals": "repealedBy", "amends": "amendedBy"}
     done_to: dict[str, set[str]] = {}
     lags: dict[tuple[str, str], list[int]] = {}
+    from .provisions import compact, path
+    partial = partial or {}
     for a, p, b in relations:
-        if p in inverse:
+        if p in inverse and (a, p, b) in partial:
+            provs = partial[(a, p, b)]
+            name = inverse[p]
+            out.append((b, kg_ns + "partly" + name[0].upper() + name[1:], a))
+            done_to.setdefault(b, set()).add(("partly", p))
+            node = f"{vocab}effect/{ascii_slug(b.rsplit('/', 1)[-1])}--{p}--{ascii_slug(a.rsplit('/', 1)[-1])}"
+            out += [(node, "type", kg_ns + "PartialEffect"), (node, kg_ns + "effectOn", b), (node, kg_ns + "effectBy", a),
+                    (node, kg_ns + "effectRelation", kg_ns + p if p != "amends" else "http://data.europa.eu/eli/ontology#amends"),
+                    (node, kg_ns + "provisions", compact(provs))]
+            out += [(node, kg_ns + "provision", x) for x in provs]
+            out += [(node, kg_ns + "actsOn", f"{b}/{path(x)}") for x in provs]
+        elif p in inverse:
             out.append((b, kg_ns + inverse[p], a))
             done_to.setdefault(b, set()).add(p)
         if p in TREE_RELATIONS and a in facts and b in facts:
@@ -241,7 +328,7 @@ def lineage_triples(relations: list[tuple[str, str, str]], facts: dict[str, dict
                 lags.setdefault((hi, lo), []).append(days)
     for d in facts:
         ps = done_to.get(d, set())
-        value = next((v for v, p in STATUS_BY if p in ps), "no change known")
+        value = next((v for v, p, partly in STATUS_RANK if (("partly", p) if partly else p) in ps), "no change known")
         out.append((d, kg_ns + "status", f"{vocab}status/{STATUS[value]}"))
     for (hi, lo), days in lags.items():
         median, q1, q3 = lag_summary(days)

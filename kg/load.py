@@ -22,11 +22,19 @@ from dataclasses import dataclass, field
 from .rdf import report_iri
 from .read import ReadError, display_name, expand, read_report
 from .resolve import DEFAULT_BASE
+from .shard import ShardError, check_shard, read_shard, shard_files
 
 
 @dataclass
 class LoadSummary:
+    """What a load did. A report is one content (the hash of a file's bytes); a file is one of its
+    sources. ``files``: files (and shard entries) read; ``loaded``: reports written, new to the
+    store; ``duplicates``: files whose bytes are a report already in the store or loaded earlier
+    in this load (one more source, no new report); ``unchanged``: files already in the store as they
+    are. ``citations``, ``documents`` and ``quads`` are of the reports loaded."""
+    files: int = 0
     loaded: int = 0
+    duplicates: int = 0
     unchanged: int = 0
     failed: list[tuple[str, str]] = field(default_factory=list)
     pruned: int = 0
@@ -68,10 +76,11 @@ LARGE_FILES, LARGE_BYTES = 1000, 64 << 20
 def inputs(paths: list[str]) -> tuple[list[str], list[str]]:
     """What a load reads from these files and folders: kg's own shards, and the report files in
     the rest (`kg.read.expand`)."""
-    from .distribute import shard_files
-    shards = shard_files(paths)  # kg's own N-Quads, from `kg extract --engine dask`
+    shards = list(dict.fromkeys(shard_files(paths)))  # kg's own N-Quads, from `kg extract --engine dask`
     is_shard = set(shards)
-    return shards, [os.path.abspath(f) for f in expand([p for p in paths if p not in is_shard])]
+    # a file named twice (`kg load X X`, or a file inside a folder also given) is read once
+    files = [os.path.abspath(f) for f in expand([p for p in paths if p not in is_shard])]
+    return shards, list(dict.fromkeys(files))
 
 
 def is_large(paths: list[str]) -> bool:
@@ -106,6 +115,13 @@ def jemalloc_command(argv: list[str], environ: dict) -> tuple[list[str], dict] |
     return argv, {**environ, "LD_PRELOAD": f"{lib} {preload}".strip()}
 
 
+def kg_command(args: list[str]) -> list[str]:
+    """This Python running kg with ``args``, with the safe path (-P): ``python -m kg`` would
+    otherwise put the working directory first on sys.path, and run a ``kg/`` found there."""
+    safe = "-P" if sys.version_info >= (3, 11) else "-I"  # -P: 3.11 on; -I also drops $PYTHON* and user site
+    return [sys.executable, safe, "-m", "kg", *args]
+
+
 def restart_under_jemalloc(argv: list[str]) -> None:
     """Replace this process by ``argv`` under jemalloc (see `jemalloc_command`); returns only when
     there is nothing to do."""
@@ -134,6 +150,150 @@ def extract_to_nquads(path: str, base: str, encoding: str | None):
         return path, None, f"{path}: {type(e).__name__}: {e}"
 
 
+#: What a file that killed its worker twice (once among others, once alone) is skipped with.
+KILLED_WORKER = "its extraction process died reading it, twice (a crash in a reader, or out of memory)"
+
+
+def worker_lock(store) -> tuple[int, int, int] | None:
+    """The store's kg.lock as a forked worker inherits it (fd, device, inode), for the worker to
+    close: a flock is held while any process has it open, and a worker outliving a killed load
+    would keep every later load and query out."""
+    fd = getattr(store, "_lock", None)
+    if fd is None:
+        return None
+    st = os.fstat(fd)
+    return fd, st.st_dev, st.st_ino
+
+
+def _worker_start(parent: int, lock: tuple[int, int, int] | None) -> None:
+    """First thing in each extraction worker: die with the load that started it, and let go of
+    its store lock."""
+    import signal
+    try:  # Linux: the kernel kills the worker when its parent dies, however the parent dies
+        import ctypes
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):  # elsewhere: watch the parent
+        def watch():
+            while os.getppid() == parent:
+                time.sleep(1.0)
+            os._exit(1)
+        threading.Thread(target=watch, name="kg-parent-watch", daemon=True).start()
+    if os.getppid() != parent:  # the parent died before the line above: nobody to work for
+        os._exit(1)
+    # the load's own handlers are not the worker's: SIGTERM (from the pool, or a kill) ends it,
+    # and Ctrl-C is the load's to handle (it stops the workers)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if lock is not None:
+        fd, dev, ino = lock
+        try:  # only the inherited descriptor (a forkserver or spawned worker has none)
+            st = os.fstat(fd)
+            if (st.st_dev, st.st_ino) == (dev, ino):
+                os.close(fd)
+        except OSError:
+            pass
+
+
+class terminate_as_interrupt:
+    """SIGTERM (a `kill`, a service manager, a closed session) is handled as Ctrl-C: the batch
+    being written is finished, the workers stopped, the lock freed. Main thread only."""
+
+    def __enter__(self):
+        import signal
+        self.old = None
+        if threading.current_thread() is threading.main_thread():
+            def interrupt(signum, frame):
+                raise KeyboardInterrupt
+            self.old = signal.signal(signal.SIGTERM, interrupt)
+        return self
+
+    def __exit__(self, *exc):
+        import signal
+        if self.old is not None:
+            signal.signal(signal.SIGTERM, self.old)
+        return False
+
+
+def extract_in_workers(files: list[str], base: str, encoding: str | None, workers: int, commit, *,
+                       lock=None) -> None:
+    """Extract ``files`` in ``workers`` processes, handing each result to ``commit`` (in this
+    thread). A worker that dies (a crash in a reader, the OOM killer) breaks its pool: the files
+    then in flight are read again one at a time in a pool of their own, and a file that kills its
+    worker there too is skipped with KILLED_WORKER; the rest go on."""
+    from concurrent.futures.process import BrokenProcessPool
+    left = deque(files)
+    suspects: deque[str] = deque()
+    while left or suspects:
+        alone = bool(suspects)
+        queue_ = suspects if alone else left
+        pool = ProcessPoolExecutor(max_workers=1 if alone else workers, initializer=_worker_start,
+                                   initargs=(os.getpid(), lock))
+        pending: dict = {}
+        processes: dict = {}
+        clean = False
+        try:
+            while queue_ or pending:
+                while queue_ and len(pending) < (1 if alone else workers * 8):  # bounded: memory stays flat
+                    f = queue_.popleft()
+                    pending[pool.submit(extract_to_nquads, f, base, encoding)] = f
+                processes.update(getattr(pool, "_processes", None) or {})  # to stop them, even once the pool broke
+                finished, _ = wait(pending, return_when=FIRST_COMPLETED)
+                broken = False
+                for fut in finished:
+                    try:
+                        result = fut.result()
+                    except BrokenProcessPool:
+                        broken = True
+                        continue
+                    del pending[fut]
+                    commit(result)
+                if broken:
+                    break
+            clean = True
+        finally:
+            if clean:
+                pool.shutdown(wait=True)
+            else:  # interrupted, or a worker died: stop the others now, never wait for them
+                _stop(pool, list(processes.values()))
+        if pending:  # a worker died with these in flight
+            if alone:
+                (f,) = pending.values()
+                commit((f, None, f"{f}: {KILLED_WORKER}"))
+            else:
+                suspects.extend(pending.values())
+
+
+def check_shards(shards: list[str], base: str, workers: int | None, lock) -> list:
+    """`kg.shard.check_shard` of each shard, in worker processes when there are several (the
+    strict parse costs about a fifth of an extraction per report)."""
+    workers = min(workers or max(1, os.cpu_count() or 2), len(shards))
+    if workers <= 1:
+        return [check_shard(s, base) for s in shards]
+    pool = ProcessPoolExecutor(max_workers=workers, initializer=_worker_start, initargs=(os.getpid(), lock))
+    try:
+        results = list(pool.map(check_shard, shards, [base] * len(shards)))
+    except BaseException:
+        _stop(pool, list((getattr(pool, "_processes", None) or {}).values()))
+        raise
+    pool.shutdown(wait=True)
+    return results
+
+
+def _stop(pool: ProcessPoolExecutor, processes: list) -> None:
+    for p in processes:  # first: a pool shutting down waits for its workers
+        try:
+            p.kill()
+        except (OSError, ValueError, AttributeError):
+            pass
+    pool.shutdown(wait=False, cancel_futures=True)
+    for p in processes:
+        try:
+            p.join(5)
+        except (OSError, ValueError, AssertionError):
+            pass
+
+
 def file_sha256(path: str) -> str | None:
     """The hash of a regular file's bytes; None for anything else (a FIFO would block)."""
     if not os.path.isfile(path):
@@ -153,11 +313,29 @@ def load(paths: list[str], store, *, base: str = DEFAULT_BASE, encoding: str | N
          compact: bool | None = None, on_progress=None) -> LoadSummary:
     """Load files and folders into an open store, ``batch_reports`` reports per write.
     ``compact``: compact the store after (None: when this load wrote a tenth of it or more).
-    ``on_progress(done, total, path)`` is called after each report."""
-    from .distribute import read_shard
+    ``on_progress(done, total, path)`` is called after each report. A server's writer lease is
+    held meanwhile (a local store's lock is held by opening it)."""
+    begin = getattr(store, "begin_writing", None)
+    if begin is not None:
+        begin()
+    try:
+        return _load(paths, store, base=base, encoding=encoding, workers=workers, prune=prune,
+                     batch_reports=batch_reports, compact=compact, on_progress=on_progress)
+    finally:
+        end = getattr(store, "end_writing", None)
+        if end is not None:
+            end()
+
+
+def _load(paths, store, *, base, encoding, workers, prune, batch_reports, compact, on_progress) -> LoadSummary:
     t0 = time.perf_counter()
     summary = LoadSummary()
     shards, files = inputs(paths)
+    checked: dict[str, str] = {}  # shard → digest of the bytes checked, before anything is written
+    heads = []
+    for shard, (digest, found) in zip(shards, check_shards(shards, base, workers, worker_lock(store))):
+        checked[shard] = digest
+        heads += found
     store.put_ontology()
     recovered = store.recover()                        # a batch a killed load left behind
     sources = store.all_sources()                      # report → its files, read once
@@ -165,6 +343,10 @@ def load(paths: list[str], store, *, base: str = DEFAULT_BASE, encoding: str | N
     for report, paths_ in sources.items():
         for p in paths_:
             by_path.setdefault(p, set()).add(report)
+    for head in heads:  # a shard's report replaces the store's report of a file only if it has that file's bytes
+        if by_path.get(head["path"], set()) - {head["report"]} and file_sha256(head["path"]) != head["sha256"]:
+            raise ShardError(f"{head['_where']}: would replace the store's report of {head['path']}, but that "
+                             f"file's bytes are not the shard's (extract it again)")
     todo = []
     for f in files:
         sha = file_sha256(f)
@@ -220,18 +402,19 @@ def load(paths: list[str], store, *, base: str = DEFAULT_BASE, encoding: str | N
                     queued.clear()
                 store.add_source(report, path)
                 sources[report].add(path)
+                summary.duplicates += 1
             else:
                 batch.append((report, nquads))
                 queued.add(report)
                 batch_summary.append(unwritten(summary_nq, written))
                 batch_bytes += len(nquads) + len(summary_nq)
                 sources[report] = {path}
+                summary.loaded += 1
+                summary.citations += n_cit
+                summary.documents += n_doc
+                summary.quads += n_quads
             for old in by_path.get(path, set()) - {report}:  # the file changed: its old report goes
                 _remove_source(store, old, path)  # (another graph: safe beside the writer)
-            summary.loaded += 1
-            summary.citations += n_cit
-            summary.documents += n_doc
-            summary.quads += n_quads
             if len(batch) >= limit or batch_bytes >= BATCH_BYTES:
                 flush()
         if on_progress:
@@ -241,34 +424,22 @@ def load(paths: list[str], store, *, base: str = DEFAULT_BASE, encoding: str | N
     # cores: the bulk loader is idle between batches (2 workers measured 10-15 % faster on 2 cores)
     workers = workers or max(1, os.cpu_count() or 2)
     try:
-        for shard in shards:  # already extracted: each report is committed as a worker's result would be
-            results = list(read_shard(shard))
-            total += len(results)
-            for result in results:
-                if result[0] in sources.get(report_iri(base, result[1]), ()):
-                    summary.unchanged += 1
-                    done += 1
-                    continue
-                commit(result)
-        if len(todo) <= 1:
-            for f in todo:
-                commit(extract_to_nquads(f, base, encoding))
-        else:
-            with ProcessPoolExecutor(max_workers=workers) as pool:
-                pending = set()
-                left = deque(todo)
-                try:
-                    while left or pending:
-                        while left and len(pending) < workers * 8:  # bounded: memory stays flat
-                            pending.add(pool.submit(extract_to_nquads, left.popleft(), base, encoding))
-                        finished, pending = wait(pending, return_when=FIRST_COMPLETED)
-                        for fut in finished:
-                            commit(fut.result())
-                except BaseException:
-                    for fut in pending:
-                        fut.cancel()
-                    raise
-        flush()
+        with terminate_as_interrupt():
+            for shard in shards:  # already extracted: each report is committed as a worker's result would be
+                results = list(read_shard(shard, base, digest=checked[shard]))
+                total += len(results)
+                for result in results:
+                    if result[0] in sources.get(report_iri(base, result[1]), ()):
+                        summary.unchanged += 1
+                        done += 1
+                        continue
+                    commit(result)
+            if len(todo) <= 1:
+                for f in todo:
+                    commit(extract_to_nquads(f, base, encoding))
+            else:
+                extract_in_workers(todo, base, encoding, workers, commit, lock=worker_lock(store))
+            flush()
     finally:
         writer.close()  # on Ctrl-C too: the batch being written is finished, not cut
 
@@ -284,6 +455,9 @@ def load(paths: list[str], store, *, base: str = DEFAULT_BASE, encoding: str | N
         summary.finish_steps = finish_documents(store, added, stale=stale, docs_before=docs_before)
         store.clear_stale()
         summary.finish_seconds = time.perf_counter() - t1
+    summary.files = done
+    if getattr(store, "end_writing", None) is not None:
+        store.end_writing()  # written: the counts below are the store's, without the lease
     summary.store = store.counts()
     if compact is None:
         compact = summary.loaded >= max(BATCH_FIRST, COMPACT_SHARE * summary.store["reports"])

@@ -61,6 +61,7 @@ class Citation:
     title_end: int = 0             # end of a quoted title, else tail_end
     document: str | None = None    # IRI of the resolved document, set by resolve
     provisions: list[str] = field(default_factory=list)  # pinpoints (điều, khoản, điểm, mục) the text attaches: ["khoản 4 Điều 1"]
+    provisions_at: int = 0         # how many of them (the last) follow it behind "tại": "… B tại Điều 2" may say where a relation is stated
 
     @property
     def key(self) -> tuple:

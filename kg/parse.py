@@ -7,6 +7,7 @@ Pure functions over normalised text: the type word before the symbol decides the
 from __future__ import annotations
 
 import datetime as dt
+import time
 from dataclasses import dataclass
 
 from . import find, tables
@@ -35,13 +36,24 @@ def type_before(text: str, start: int, system: str = "party") -> tuple[int, DocT
     return m.start(), tables.type_by_word(system).get(word)
 
 
+_CLOCK: list = [None, None]  # (minute, date): the clock read once a minute, not once a date
+
+
+def _today() -> dt.date:
+    """Today's date (a local day starts on a whole minute)."""
+    minute = int(time.time() // 60)
+    if _CLOCK[0] != minute:
+        _CLOCK[:] = [minute, dt.date.today()]
+    return _CLOCK[1]
+
+
 def iso_date(day: str, month: str, year: str, today: dt.date | None = None) -> str | None:
     """ISO date if it is a real calendar date between the Party's founding and next year."""
     try:
         d = dt.date(int(year), int(month), int(day))
     except ValueError:
         return None
-    latest = (today or dt.date.today()).replace(month=12, day=31) + dt.timedelta(days=366)
+    latest = (today or _today()).replace(month=12, day=31) + dt.timedelta(days=366)
     return d.isoformat() if FOUNDED <= d <= latest else None
 
 

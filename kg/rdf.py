@@ -254,7 +254,10 @@ def extraction_nquads(ex: Extraction, base: str = DEFAULT_BASE, *, for_store: bo
             add(M, KG + "shortForm", typed_term("true", "boolean"))
         if c.rejected_date:
             add(M, KG + "rejectedDate", literal_term(c.rejected_date))
+        for p in c.provisions:  # the pinpoints this mention cites ("khoản 4 Điều 1")
+            add(M, KG + "provision", literal_term(p))
 
+    subdivisions: set[str] = set()
     for i, r in enumerate(ex.relations):
         main, sup = PREDICATES[r.predicate]
         if not for_store:  # in the store the documents graph has these (summary_nquads)
@@ -269,7 +272,37 @@ def extraction_nquads(ex: Extraction, base: str = DEFAULT_BASE, *, for_store: bo
         add(S, KG + "cue", literal_term(r.cue, "vi"))
         add(S, OA + "start", typed_term(r.start, "nonNegativeInteger"))
         add(S, OA + "end", typed_term(r.end, "nonNegativeInteger"))  # in the report's graph: its provenance
+        # a partial effect: each provision acted on, as written and as an ELI subdivision of the object
+        for p in r.provisions:
+            add(S, KG + "provision", literal_term(p))
+            add(S, KG + "actsOn", f"<{subdivision_iri(r.object, p)}>")
+            add_subdivision(add, r.object, p, subdivisions)
     return "".join(lines).encode()
+
+
+def subdivision_iri(document: str, provision: str) -> str:
+    """``<document IRI>/dieu-16``, ``…/dieu-1/khoan-4`` (coarsest first, as ELI paths are)."""
+    from .provisions import path
+    return f"{document}/{path(provision)}"
+
+
+def add_subdivision(add, document: str, provision: str, done: set[str]) -> None:
+    """A provision as an ``eli:LegalResourceSubdivision``: its label as written, ``eli:is_part_of``
+    its document and the subdivision that contains it ("khoản 4 Điều 1" is part of "Điều 1")."""
+    from .provisions import units
+    pairs = units(provision)
+    for i in range(1, len(pairs) + 1):
+        label = " ".join(f"{u} {n}" for u, n in reversed(pairs[:i]))
+        node = f"<{subdivision_iri(document, label)}>"
+        if node in done:
+            continue
+        done.add(node)
+        add(node, RDF + "type", iri_term(ELI + "LegalResourceSubdivision"))
+        add(node, RDFS + "label", literal_term(label, "vi"))
+        add(node, ELI + "is_part_of", f"<{document}>")
+        if i > 1:
+            parent = " ".join(f"{u} {n}" for u, n in reversed(pairs[:i - 1]))
+            add(node, ELI + "is_part_of", f"<{subdivision_iri(document, parent)}>")
 
 
 def extraction_quads(ex: Extraction, base: str = DEFAULT_BASE, *, concepts: bool = True,

@@ -26,10 +26,11 @@ from dataclasses import dataclass
 from functools import lru_cache
 from itertools import groupby
 
-from . import find, tables
+from . import find, provisions, tables
 from .layout import Layout
 from .models import Citation, Document, Relation
 from .normalise import NormalisedText
+from .provisions import acted_on, merge
 
 _CUE = (
     r"(?:(?P<guides>hướng dẫn (?:bổ sung )?(?:việc )?(?:tổ chức )?(?:thực hiện|thi hành)"
@@ -53,11 +54,12 @@ CUE_LOWER = re.compile(_CUE)
 ATTACH_GAP = re.compile(r"[*_]{0,3}\s{0,3}[,:]?\s{0,3}[*_“\"]{0,3}(?:(?:về|về việc|nhằm|để)\s{1,3})?"
                         r"(?:(?:kế hoạch|chương trình|đề án)(?: hành động)?\s{1,3})?(?:(?:việc|tiếp tục)\s{1,3})?", re.I)
 #: Between the cue and its object: "một số điều của", "Điều 2", "cho", "có hiệu quả".
-#: Pinpoints before an object ("khoản 1 Điều 1 Nghị định …", "Điều 16, Điều 17 và Điều 18 của …").
-PINPOINTS = (r"(?:(?:điểm [a-zđ]|khoản \d{1,3}|Điều \d{1,3}[a-zđ]?|Mục [IVXL\d]{1,5}|Chương [IVXL\d]{1,5}|Phần [IVXL\d]{1,5}"
-             r"|tiết [a-zđ\d]{1,3})(?:, và |, | và | ))")
+#: Pinpoints before an object ("khoản 1 Điều 1 Nghị định …", "Điều 16, Điều 17 và Điều 18 của …",
+#: "các Điều 16, 17 và 18", "điểm a, khoản 2, Điều 3,"): one run of kg.provisions' pattern (case
+#: as written inside this re.I pattern), then a space.
+PINPOINTS = rf"(?:(?-i:{provisions.PINPOINTS}),? )"
 OBJECT_GAP = re.compile(
-    r"\s{0,3}(?:(?:(?:một số (?:điều|quy định|nội dung)|nội dung|các nội dung|các quy định) |(?:các )?" + PINPOINTS + r"{1,8})"
+    r"\s{0,3}(?:(?:(?:một số (?:điều|quy định|nội dung)|nội dung|các nội dung|các quy định) |" + PINPOINTS + r")"
     r"(?:(?:của|trong|tại) )?\s{0,3})?"
     r"(?:(?:(?:ý kiến |sự )?chỉ đạo|ý kiến|kết luận)[^\n;.]{0,120}? (?:tại|theo)\s{1,3})?"
     # "Luật <tên> số …", "Pháp lệnh <tên> số …": the symbol alone is the citation
@@ -65,16 +67,17 @@ OBJECT_GAP = re.compile(
     # a regulation changed through the decision that issued it: "… Quy chế làm việc ban hành kèm theo Quyết định số …"
     r"(?:(?:Quy chế|Quy định|Điều lệ|Chương trình|Kế hoạch|Đề án|Danh mục)\b[^.;:\n]{0,200}? (?:được )?ban hành kèm theo\s{1,3})?"
     r"(?:(?:có hiệu quả|hiệu quả|nghiêm túc|tốt|các|việc|cho|tiếp|thắng lợi|thành công|đồng bộ|quyết liệt)\s{1,3}){0,2}[*_]{0,3}", re.I)
-LIST_GAP = re.compile(r"[*_”\"]{0,3}\s{0,3}(?:,|và|, và)\s{1,3}[*_]{0,3}")
+LIST_GAP = re.compile(r"[*_”\"]{0,3}\s{0,3}(?:,|và|, và)\s{1,3}[*_]{0,3}(?:" + PINPOINTS + r"(?:(?:của|trong|tại|thuộc) )?)?")
 #: What a document changes may be listed with ";" ("thay thế Quyết định số A …; Quyết định số B …").
-CHANGE_LIST_GAP = re.compile(r"[*_”\"]{0,3}\s{0,3}(?:,|và|, và|;|; và) {1,3}[*_]{0,3}")
+CHANGE_LIST_GAP = re.compile(r"[*_”\"]{0,3}\s{0,3}(?:,|và|, và|;|; và) {1,3}[*_]{0,3}"
+                             r"(?:" + PINPOINTS + r"(?:(?:của|trong|tại|thuộc) )?)?")
 #: In the scope of a cue that opens a clause, a list item may follow words about the one before
 #: ("Thi hành Điều 2 Quyết định … số31-QĐ/TW, ngày … ban hành Quy định “…” và Điều 2 Quyết định …
 #: số91-QĐ/TW"): the next item is joined by ",", ";" or "và" (and an article reference), within
 #: one clause (no cue that opens another clause in between).
 SCOPE_GAP = re.compile(
     r"[^.;:!?\n“”\"]{0,200}(?:“[^”\n]{0,300}”[^.;:!?\n“”\"]{0,40})?\s{0,3}(?:,|và|, và|;|; và)\s{1,3}"
-    r"(?:Điều \d{1,3}\s{1,3}(?:(?:của|trong)\s{1,3})?)?(?:(?<!\n)(?!(?i:theo đề nghị|xét)\b)[^.;:!?\n]{0,80}? (?:tại|theo)\s{1,3})?"
+    r"(?:" + PINPOINTS + r"\s{0,2}(?:(?:của|trong|tại|thuộc)\s{1,3})?)?(?:(?<!\n)(?!(?i:theo đề nghị|xét)\b)[^.;:!?\n]{0,80}? (?:tại|theo)\s{1,3})?"
     r"|\s{1,3}(?:tại|theo)\s{1,3}")
 PASSIVE_WORDS = ("hiệu lực", "bãi bỏ")  # a sentence without them has no passive cue to look for
 #: What a document is about, unquoted, between it and a passive cue: "Nghị định 45/2010/NĐ-CP …
@@ -484,7 +487,7 @@ def relations(found: list[Link], documents: list[Document] = (), own_id: str | N
         dates[own_id], types[own_id] = own_date, own_type
         levels[own_id] = party_level(own_issuer_code)
     out: list[Relation] = []
-    seen: set[tuple] = set()
+    seen: dict[tuple, Relation] = {}
     for k in found:
         a = k.subject.document if k.subject is not None else own_id
         b = k.object.document
@@ -509,10 +512,11 @@ def relations(found: list[Link], documents: list[Document] = (), own_id: str | N
                                 f"a lower body cannot change a higher body's document; not taken as a relation")
             continue
         key = (a, predicate, b)
-        if key in seen:
+        if key in seen:  # stated again: the provisions acted on add up (kg.provisions.merge)
+            seen[key].provisions = merge(predicate, seen[key].provisions, acted_on(k.object))
             continue
-        seen.add(key)
         start = k.subject.start if k.subject is not None else min(k.cue_start, k.object.start)
-        out.append(Relation(a, predicate, b, min(start, k.object.start), max(k.object.end, k.cue_end),
-                            k.cue, k.cue_start, k.cue_end, provisions=list(k.object.provisions)))
+        seen[key] = Relation(a, predicate, b, min(start, k.object.start), max(k.object.end, k.cue_end),
+                             k.cue, k.cue_start, k.cue_end, provisions=acted_on(k.object))
+        out.append(seen[key])
     return out

@@ -177,7 +177,7 @@ def negotiate(accept: str | None, kind: str) -> str:
 class Worker:
     """One process with the store open read-only, answering one query at a time over a socket."""
 
-    def __init__(self, location: str, alive_fd: int):
+    def __init__(self, location: str, alive_fd: int, wait: bool = True):
         from multiprocessing.connection import Connection
         ours, theirs = socket.socketpair()
         # -P: the current directory is not put on sys.path (a kg/ folder there never runs)
@@ -186,7 +186,14 @@ class Worker:
                                      stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL)
         theirs.close()
         self.conn = Connection(ours.detach())
-        status, message = self._receive(120)
+        if wait:
+            self.wait_ready()
+
+    def wait_ready(self) -> None:
+        try:
+            status, message = self._receive(120)
+        except (TimeoutError, EOFError, OSError):
+            status, message = "error", "a query worker did not start"
         if status != "ready":
             self.kill()
             raise OSError(message)
@@ -216,9 +223,37 @@ class Pool:
         self.idle: list[Worker] = []
         self.every: set[Worker] = set()
         self.lock = threading.Lock()
+        self.closed = False
         self.alive_r, self.alive_w = os.pipe()  # the workers see EOF on it when kg dies, however it dies
         os.set_inheritable(self.alive_r, True)
-        self._add(Worker(location, self.alive_r))  # the store opens, or kg serve stops here
+        first = [Worker(location, self.alive_r, wait=False) for _ in range(KEEP_IDLE)]  # started side by side
+        try:
+            for w in first:
+                w.wait_ready()  # the store opens, or kg serve stops here
+        except OSError:
+            for w in first:
+                w.kill()
+            raise
+        for w in first:
+            self._add(w)
+
+    def refill(self) -> None:
+        """Start a spare worker in the background, so the next query does not wait for one."""
+        def start():
+            with self.lock:
+                if len(self.idle) >= KEEP_IDLE or self.closed:
+                    return
+            try:
+                w = Worker(self.location, self.alive_r)
+            except (OSError, TimeoutError, EOFError):
+                return
+            with self.lock:
+                if not self.closed:
+                    self.every.add(w)
+                    self.idle.append(w)
+                    return
+            w.kill()
+        threading.Thread(target=start, daemon=True).start()
 
     def _add(self, w: Worker) -> None:
         with self.lock:
@@ -245,6 +280,7 @@ class Pool:
                 answer = w.ask(job, self.timeout)
             except TimeoutError:
                 self._drop(w)
+                self.refill()
                 raise Refused(503, f"the query ran past the {self.timeout} s limit and was stopped") from None
             except (OSError, EOFError):
                 self._drop(w)
@@ -261,6 +297,7 @@ class Pool:
 
     def close(self) -> None:
         with self.lock:
+            self.closed = True
             workers = list(self.every)
             self.every.clear()
             self.idle.clear()

@@ -17,10 +17,13 @@ def most_cited(g: nx.MultiDiGraph, n: int = 15) -> list[dict]:
     rows = []
     for node in docs:
         a = g.nodes[node]
-        citing = {p for p in g.predecessors(node)}
+        # reports that cite it (what `kg query most-cited` counts), apart from documents that
+        # relate to it (implement, amend …): one in-degree mixed both
+        citing = set(g.predecessors(node))
+        reports = {p for p in citing if g.nodes[p].get("kind") == "report"}
         rows.append({"symbol": a["symbol"], "doc_type": a.get("doc_type"), "date": a.get("date"),
-                     "mentions": a.get("mentions", 0), "cited_by": len(citing), "pagerank": round(rank.get(node, 0.0), 4),
-                     "id": node})
+                     "mentions": a.get("mentions", 0), "reports": len(reports), "documents_relating": len(citing - reports),
+                     "pagerank": round(rank.get(node, 0.0), 4), "id": node})
     rows.sort(key=lambda r: (-r["mentions"], -r["pagerank"], r["symbol"]))
     return rows[:n]
 

@@ -42,6 +42,48 @@ def glued_pieces(word: str) -> list[str]:
     return pieces
 
 
+# One match a token, with the single space after it (a Doc's "spaces"), or a whitespace run that
+# is a token of its own (any run but one plain space between two tokens): `words_and_spaces`
+# builds a Doc's words in one C-level findall instead of a Python loop over the tokens.
+_TOKEN_SPACE = re.compile(f"({_TOKEN.pattern})( (?=\\S))?|(\\s+)")
+
+
+def words_and_spaces(text: str) -> tuple[list[str], list[bool]]:
+    """The words of ``text`` and whether a space follows each: symbols and dates whole,
+    punctuation split off, glued words ("BộChính") cut, whitespace other than one space kept
+    as tokens, so the Doc's text is ``text`` exactly."""
+    found = _TOKEN_SPACE.findall(text)
+    words = [w or g for w, _, g in found]
+    spaces = [s == " " for _, s, _ in found]
+    if GLUED.search(text) is None:  # the rare text with glued words pays for the check
+        return words, spaces
+    out_w: list[str] = []
+    out_s: list[bool] = []
+    for word, space in zip(words, spaces):
+        if GLUED.search(word):  # "BộChính" from a scrape that glued words: two tokens, so bodies still match
+            pieces = glued_pieces(word)
+            out_w += pieces
+            out_s += [False] * (len(pieces) - 1) + [space]
+        else:
+            out_w.append(word)
+            out_s.append(space)
+    return out_w, out_s
+
+
+def token_spans(text: str, pos: int = 0, glued: bool = True):
+    """Yield (start, end) of the tokens `words_and_spaces` makes, from ``pos`` on; ``pos`` must
+    be where a token starts (after whitespace, or after a character no token runs across).
+    ``glued``: False when the text has no glued words (no check per token then)."""
+    for m in _TOKEN.finditer(text, pos):
+        start, end = m.span()
+        if not glued or GLUED.search(text, start, end) is None:
+            yield start, end
+            continue
+        for piece in glued_pieces(m.group()):
+            yield start, start + len(piece)
+            start += len(piece)
+
+
 class SymbolTokenizer:
     """Words, whole symbols and dates; punctuation split off; text reproduced exactly."""
 
@@ -49,31 +91,7 @@ class SymbolTokenizer:
         self.vocab = vocab
 
     def __call__(self, text: str) -> Doc:
-        words: list[str] = []
-        spaces: list[bool] = []
-        pos = 0
-        glued = GLUED.search(text) is not None  # the rare text with glued words pays for the check
-        for m in _TOKEN.finditer(text):
-            gap = text[pos:m.start()]
-            if gap:
-                if gap == " " and words:
-                    spaces[-1] = True
-                else:
-                    words.append(gap)
-                    spaces.append(False)
-            word = m.group()
-            if glued and GLUED.search(word):
-                # "BộChính" from a scrape that glued words: two tokens, so bodies still match
-                for piece in glued_pieces(word):
-                    words.append(piece)
-                    spaces.append(False)
-            else:
-                words.append(word)
-                spaces.append(False)
-            pos = m.end()
-        if pos < len(text):
-            words.append(text[pos:])
-            spaces.append(False)
+        words, spaces = words_and_spaces(text)
         doc = Doc(self.vocab, words=words, spaces=spaces)
         doc.user_data["kg.text"] = text  # Doc.text rebuilds the string token by token
         return doc
@@ -103,26 +121,48 @@ def create_symbol_tokenizer():
 # lines a PDF or DOCX broke inside a sentence, so a line break left is a heading's end, a list
 # item, a new paragraph) but not after ";" or "," (lists of citations run across them); after
 # . ! ? and spaces before a capital or a list marker.
-_BOUNDARY = re.compile(r"[ \t\r]*\n\s*|[.!?][ \t]+")  # each starts with a character class: a fast scan
+_BOUNDARY = re.compile(r"([ \t\r]*\n\s*)|[.!?][ \t]+")  # each starts with a character class: a fast scan; group 1: a line break
 _LIST_ITEM = re.compile(r"[-+*•#<>]|\(\d|\d{1,2}[.)] ")
 
 
-def sentence_starts(text: str) -> list[int]:
-    """Character offsets where sentences start (0 included)."""
+def sentence_starts(text: str, near: list[int] | None = None, reach: int = 0) -> list[int]:
+    """Character offsets where sentences start (0 included). With ``near`` (sorted offsets):
+    only those within ``reach`` of one of them are sure to be there (the scan runs over those
+    stretches only, and finds there exactly what a scan of the whole text finds)."""
     starts = [0]
     n = len(text)
-    for m in _BOUNDARY.finditer(text):
-        e = m.end()
-        if e >= n:
-            break
-        run = m.group()
-        if "\n" in run:
-            before = text[m.start() - 1] if m.start() else "."
-            if before in ";," and run.count("\n") < 2 and not _LIST_ITEM.match(text, e):
-                continue  # a list of citations runs on across ";" and ","
-        elif not (text[e].isupper() or text[e] in "-+*•<(" or text[e].isdigit()):
-            continue  # ". và" after spaces: not a new sentence
-        starts.append(e)
+    if near is None:
+        ranges = [(0, n)]
+    else:
+        ranges = []
+        for a in near:
+            lo, hi = max(0, a - reach), min(n, a + reach + 1)
+            if ranges and lo <= ranges[-1][1]:
+                ranges[-1] = (ranges[-1][0], max(hi, ranges[-1][1]))
+            else:
+                ranges.append((lo, hi))
+    done = 0  # where the scan stopped: a place the scan of the whole text also tries
+    for lo, hi in ranges:
+        # start where no boundary ends or runs across: two non-space characters (a boundary is
+        # whitespace after at most one ".!?"), or where the last stretch stopped
+        q = max(lo, done)
+        while q > done and (text[q].isspace() or text[q - 1].isspace()):
+            q -= 1
+        for m in _BOUNDARY.finditer(text, q):
+            if m.start() >= hi:
+                done = m.start()
+                break
+            b, e = m.span()
+            if e >= n:
+                return starts
+            if m.lastindex:  # a line break
+                if b and text[b - 1] in ";," and text.count("\n", b, e) < 2 and not _LIST_ITEM.match(text, e):
+                    continue  # a list of citations runs on across ";" and ","
+            elif not (text[e].isupper() or text[e] in "-+*•<(" or text[e].isdigit()):
+                continue  # ". và" after spaces: not a new sentence
+            starts.append(e)
+        else:
+            return starts
     return starts
 
 

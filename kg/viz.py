@@ -97,6 +97,7 @@ def select(g: nx.MultiDiGraph, *, focus: str | None = None, depth: int = 1, issu
 
 def lineage_details(g: nx.MultiDiGraph, n: str) -> dict:
     """What the page's "Lược đồ" and "Cây thực hiện" sections show for one document."""
+    from .provisions import compact
     st = lineage.status(g, n)
 
     def rel(r, side):
@@ -108,7 +109,10 @@ def lineage_details(g: nx.MultiDiGraph, n: str) -> dict:
         return [{"id": x["document"]["id"], "symbol": x["document"]["symbol"], "predicate": x["predicate"],
                  "label": RELATION_VI[x["predicate"]][0],
                  "date": x["document"]["date"], "lag_days": x["lag_days"], "children": tree(x["children"])} for x in nodes]
-    return {"status": {"value": st["status"].replace(" ", "-"), "label": lineage.STATUS_VI[st["status"]],
+    # a partial effect names its provisions: "bị bãi bỏ một phần (Điều 16–18)", never just "bị bãi bỏ"
+    acted = "; ".join(compact(p["provisions"]) for p in st.get("provisions") or [])
+    return {"status": {"value": st["status"].replace(" ", "-"),
+                       "label": lineage.STATUS_VI[st["status"]] + (f" ({acted})" if acted else ""),
                        "by": [b.get("symbol") or b.get("report") or "" for b in st["by"]]},
             "lineage_out": [rel(r, 0) for r in lineage.relations_out(g, n)],
             "lineage_in": [rel(r, 1) for r in lineage.relations_in(g, n)],

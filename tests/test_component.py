@@ -34,3 +34,71 @@ def test_blank_vietnamese_does_not_need_pyvi():
     nlp = pipeline()
     assert nlp.lang == "vi"
     assert nlp.tokenizer.__class__.__name__ == "SymbolTokenizer"
+
+
+# --- the bodies: found as spaCy's PhraseMatcher over the tokens finds them ------------------
+from hypothesis import given, settings, strategies as st  # noqa: E402
+from spacy.matcher import PhraseMatcher  # noqa: E402
+from spacy.util import filter_spans  # noqa: E402
+
+from kg import tables  # noqa: E402
+from kg.component import find_bodies  # noqa: E402
+from kg.normalise import canonical  # noqa: E402
+
+_NLP = blank_vietnamese()
+_MATCHER = PhraseMatcher(_NLP.vocab, attr="LOWER")
+_NAMES = []
+for _body in tables.bodies().values():
+    _names = sorted({canonical(n) for n in (_body.vi, *_body.variants)})
+    _NAMES += _names
+    _MATCHER.add(_body.id, [_NLP.make_doc(n) for n in _names])
+
+
+def phrase_matcher_bodies(text):
+    doc = _NLP.make_doc(text)
+    return [(s.start_char, s.end_char, _NLP.vocab.strings[s.label]) for s in filter_spans(_MATCHER(doc, as_spans=True))]
+
+
+def trie_bodies(text):
+    return [(b.start, b.end, b.body_id) for b in find_bodies(text)]
+
+
+def test_bodies_as_the_phrase_matcher_finds_them():
+    text = ("Bộ Chính trị, BAN CHẤP HÀNH TRUNG ƯƠNG và Ban Thường vụ Tỉnh ủy; ban thường vụ thành ủy Hà Nội, "
+            "BộChính trị (glued), Bộ  Chính trị (two spaces), Bộ\nChính trị, Ủy ban Kiểm tra Trung ương, "
+            "cán bộ chính trị, Sở Lao động-Thương binh và Xã hội, 1/2/Ban Tuyên giáo, Chi bộ")
+    assert trie_bodies(text) == phrase_matcher_bodies(text)
+    assert ("Bộ Chính trị" in [text[s:e] for s, e, _ in trie_bodies(text)])
+
+
+_PIECES = st.one_of(
+    st.sampled_from(_NAMES),
+    st.sampled_from(_NAMES).map(str.upper),
+    st.sampled_from(_NAMES).map(lambda n: n.replace(" ", "")),
+    st.sampled_from(_NAMES).map(lambda n: " ".join(w.capitalize() for w in n.split())),
+    st.sampled_from([" ", "  ", "\n", ", ", "-", "/", "1/2/", "x", "cán bộ", "của ", "ủy", "Ủy", "İ", "12-QĐ/TU", "Hà Nội"]),
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(_PIECES, max_size=12).map("".join))
+def test_bodies_as_the_phrase_matcher_finds_them_on_any_text(text):
+    assert trie_bodies(text) == phrase_matcher_bodies(text)
+
+
+# --- sentence starts near the anchors only: the same as the whole text's there ----------------
+from kg.tokenizer import sentence_starts  # noqa: E402
+
+_SENTENCE_PIECES = st.sampled_from(["Chi bộ", " ", "  ", "\n", "\n\n", ". ", ".", "; ", ",\n", ";\n", "- ", "1. ",
+                                    "(2", "và", "Kết luận", "x", "A", "!", "? ", "\t", " \n "])
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(_SENTENCE_PIECES, max_size=40).map("".join), st.lists(st.integers(0, 200), max_size=4),
+       st.integers(0, 12))
+def test_sentence_starts_near_anchors_are_the_whole_texts(text, anchors, reach):
+    anchors = sorted(a for a in anchors if a < len(text))
+    whole = sentence_starts(text)
+    near = sentence_starts(text, anchors, reach)
+    assert set(near) <= set(whole) and near == sorted(near)
+    assert {s for s in whole if any(abs(s - a) <= reach for a in anchors)} <= set(near)

@@ -243,7 +243,7 @@ def test_the_same_content_twice_is_one_report(tmp_path, shared):
         out = json.loads(kg("stats", *map(str, paths), "--format", "json").stdout)
         return next(r for r in out["most_cited"] if r["symbol"] == "01-KL/TW")
     once, twice = kl(SEED), kl(SEED.parent, shared / "corpus")  # the seed is in both folders
-    assert once["mentions"] == twice["mentions"] == 29 and once["cited_by"] == twice["cited_by"]
+    assert once["mentions"] == twice["mentions"] == 29 and once["reports"] == twice["reports"]
 
 
 def test_a_report_under_two_paths_is_listed_once_in_the_store(tmp_path):

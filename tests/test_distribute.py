@@ -38,7 +38,8 @@ def everything(store):
 
 
 def test_shards_from_a_two_worker_cluster_load_into_the_same_store(reports, tmp_path):
-    from kg.distribute import extract_to_shards, read_shard, shard_files
+    from kg.distribute import extract_to_shards
+    from kg.shard import read_shard, shard_files
     from kg.resolve import DEFAULT_BASE
     s = extract_to_shards([str(reports)], str(tmp_path / "shards"), base=DEFAULT_BASE, workers=2, files_per_shard=7)
     shards = shard_files([str(tmp_path / "shards")])

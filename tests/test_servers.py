@@ -76,6 +76,8 @@ def local(corpus, tmp_path_factory):  # noqa: F811
         out[" ".join(cmd)] = answer(kg(*cmd, "--store", str(st)))
     html = tmp_path_factory.mktemp("viz") / "local.html"
     out["viz"] = kg("viz", "--store", str(st), "--out", str(html)).stderr.replace(str(html).encode(), b"")
+    out["site"] = tmp_path_factory.mktemp("site") / "local"
+    assert kg("site", "--store", str(st), "--out", str(out["site"])).returncode == 0
     return out
 
 
@@ -231,3 +233,19 @@ def test_endpoints_are_laid_out_as_oxigraphs_unless_named(monkeypatch):
     assert endpoints("http://h/sparql") == ("http://h/sparql", "http://h/sparql", None)
     monkeypatch.setenv("KG_UPDATE_ENDPOINT", "http://h/sparql-auth")
     assert endpoints("http://h/sparql", graph_store="http://h/crud") == ("http://h/sparql", "http://h/sparql-auth", "http://h/crud")
+
+
+def test_the_site_from_a_server_has_the_local_pages(loaded, tmp_path):
+    import re
+    engine, local = loaded
+    there = tmp_path / "site"
+    assert engine.run("site", "--store", engine.query, "--out", str(there)).returncode == 0
+    def pages(folder):
+        return {str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file() and p.name != ".kg-site.json"}
+    assert pages(there) == pages(local["site"]) and len(pages(there)) > 50
+    assert (there / "index.html").read_bytes() == (local["site"] / "index.html").read_bytes()
+    badge = re.compile(r'class="badge [^"]+">[^<]+<')
+    for p in pages(there):
+        if p.startswith("van-ban/"):
+            a, b = ((f / p).read_text(encoding="utf-8") for f in (there, local["site"]))
+            assert badge.findall(a) == badge.findall(b), p

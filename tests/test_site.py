@@ -81,8 +81,18 @@ def open_page(browser, url, width=1400):  # noqa: F811
     return page, log
 
 
+def search_ready(page):
+    """The search shards are in (polled from outside: the page's CSP forbids the eval that
+    wait_for_function's polling uses)."""
+    for _ in range(600):
+        if page.evaluate("window.kgSearchReady === true"):
+            return
+        page.wait_for_timeout(50)
+    raise AssertionError("the search index never loaded")
+
+
 def search(page, query):
-    page.wait_for_function("window.kgSearchReady === true")
+    search_ready(page)
     page.fill("#q", query)
     return page.locator("#results li")
 
@@ -147,7 +157,7 @@ def test_the_neighbourhood_graph_draws(browser, site):  # noqa: F811
 
 def test_keyboard_navigation(browser, site):  # noqa: F811
     page, _ = open_page(browser, (site / "index.html").as_uri())
-    page.wait_for_function("window.kgSearchReady === true")
+    search_ready(page)
     page.keyboard.press("/")
     assert page.evaluate("document.activeElement.id") == "q"
     page.keyboard.type("ket luan 01")
@@ -267,3 +277,48 @@ def test_refuses_a_folder_that_is_not_a_site(tmp_path):
     assert (folder / "notes.txt").read_text(encoding="utf-8") == "keep me" and len(list(folder.iterdir())) == 1
     run = kg("site", "--out", str(tmp_path / "x"), ok=False)
     assert run.returncode == 1 and b"give reports" in run.stderr
+
+
+def test_the_status_badge_names_the_articles_of_a_partial_change(tmp_path):
+    """Relations carry `provisions` (pinpoints; [] = the whole document): a partial repeal or an
+    amendment shows its articles, a whole repeal says so."""
+    base = "https://kg.example.org/doc/"
+    def doc(sym, iri, date):
+        return {"id": base + iri, "symbol": sym, "doc_type": "Quy định", "doc_type_id": "quy-dinh", "date": date,
+                "issuer": "Bộ Chính trị", "title": None, "mentions": 1, "conflicts": [], "system": "party",
+                "type_code": "QĐ", "issuer_code": "TW"}
+    docs = [doc("99-QĐ/TW", "99-QD-TW-2024", "2024-03-10"), doc("102-QĐ/TW", "102-QD-TW-2017", "2017-11-15"),
+            doc("07-QĐ/TW", "07-QD-TW-2021", "2021-08-28"), doc("08-QĐ/TW", "08-QD-TW-2018", "2018-01-01")]
+    sentence = "Sửa đổi, bổ sung Điều 16 Quy định số 102-QĐ/TW; bãi bỏ khoản 2 Điều 5 Quy định số 07-QĐ/TW."
+    cits = [{"text": d["symbol"], "start": 0, "end": 5, "document": d["id"], "sentence": {"start": 0, "end": 90, "text": sentence}}
+            for d in docs[1:]]
+    rel = lambda p, o, prov: {"subject": docs[0]["id"], "predicate": p, "object": o["id"], "start": 0, "end": 5,  # noqa: E731
+                              "cue": "sửa đổi", "cue_start": 1, "provisions": prov}
+    data = {"source": {"path": "r.txt", "sha256": "3" * 64, "chars": 90},
+            "source_document": {"id": docs[0]["id"], "symbol": "99-QĐ/TW", "doc_type": "Quy định", "date": "2024-03-10",
+                                "issuer": "Bộ Chính trị"},
+            "citations": cits, "documents": docs[1:],
+            "relations": [rel("amends", docs[1], ["Điều 16"]), rel("repeals", docs[2], ["khoản 2 Điều 5"]),
+                          rel("repeals", docs[3], [])], "warnings": []}
+    (tmp_path / "r.json").write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    kg("site", str(tmp_path / "r.json"), "--out", str(tmp_path / "s"))
+    def badge_and_evidence(iri):
+        page = (tmp_path / "s" / "van-ban" / f"{iri}.html").read_text(encoding="utf-8")
+        status = page.split('id="tinh-trang"')[1].split('id="luoc-do"')[0]
+        return re.search(r'class="badge [^"]+">([^<]+)<', page).group(1), re.sub(r"<[^>]+>", "", status)
+    badge, ev = badge_and_evidence("102-QD-TW-2017")
+    assert badge == "Được sửa đổi, bổ sung" and "Điều 16" in ev and "Quy định 99-QĐ/TW" in ev and "10/03/2024" in ev
+    badge, ev = badge_and_evidence("07-QD-TW-2021")
+    assert badge == "Bị bãi bỏ một phần" and "khoản 2 Điều 5" in ev
+    badge, _ = badge_and_evidence("08-QD-TW-2018")
+    assert badge == "Bị bãi bỏ"
+    up = (tmp_path / "s/van-ban/99-QD-TW-2024.html").read_text(encoding="utf-8").split('class="up"')[1].split('class="self"')[0]
+    assert "sửa đổi, bổ sung" in up and "bãi bỏ" in up and "Điều 16" in up   # the lược đồ from the amending side
+
+
+def test_a_long_report_page_stays_under_200_kb(tmp_path):
+    (tmp_path / "long.md").write_text(SEED.read_text(encoding="utf-8") * 6, encoding="utf-8")
+    kg("site", str(tmp_path / "long.md"), "--out", str(tmp_path / "s"))
+    page = next((tmp_path / "s" / "bao-cao").glob("*.html"))
+    text = page.read_text(encoding="utf-8")
+    assert len(text.encode()) < 200_000 and "quá dài" in text and "01-KL/TW" in text

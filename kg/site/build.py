@@ -24,7 +24,7 @@ from . import pages as P
 
 MANIFEST = ".kg-site.json"
 VERSION = 1          # bump when pages change shape: every page is then rewritten
-SHARD_SIZE = 2000    # search records a shard (about 300 KB): the index page itself stays small
+SHARD_SIZE = 1000    # search records a shard (about 190 KB): the index page itself stays small
 LIST_PAGE = 500      # documents a timeline page
 TOP = 25
 
@@ -225,6 +225,9 @@ def _index(g: nx.MultiDiGraph, w: _Writer, docs: list[str], reports: list[str], 
                 seen.add(key)
                 conflicts.append({"doc": F.ref(g, n), "field": c.get("field"), "values": list(key[1])})
     meta = {"shards": len(shards), "documents": len(docs), "reports": len(reports)}
-    w.page("mau-thuan.html", conflicts, lambda: P.conflicts_page(conflicts))
-    w.page("index.html", [meta, options, top_rows, latest_rows, conflicts[:21], len(conflicts)],
-           lambda: P.index_page(meta, options, top_rows, latest_rows, conflicts))
+    chunks = _paginate(conflicts, LIST_PAGE)
+    for i, chunk in enumerate(chunks, 1):
+        w.page("mau-thuan.html" if i == 1 else f"mau-thuan.{i}.html", [chunk, i, len(chunks)],
+               lambda chunk=chunk, i=i, k=len(chunks): P.conflicts_page(chunk, i, k))
+    w.page("index.html", [meta, options, top_rows, latest_rows, conflicts[:20], len(conflicts)],
+           lambda: P.index_page(meta, options, top_rows, latest_rows, conflicts[:20], len(conflicts)))

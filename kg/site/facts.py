@@ -7,6 +7,7 @@ only the pages whose facts changed (kg.site.build).
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from collections import defaultdict
@@ -27,6 +28,7 @@ STATUS_LABEL = {
 }
 LEVEL_VI = dict(lineage.LEVEL_NAMES)
 NEIGHBOURS_MAX = 150     # nodes in a document's neighbourhood drawing
+TREE_MAX = 200           # documents of the implementation tree a page shows (the lags count them all)
 CITED_PER_PAGE = 60      # citing reports on a document page (the rest on pages of their own)
 EXCERPTS_PER_REPORT = 3
 _UNSAFE = re.compile(r"[^A-Za-z0-9_-]")
@@ -41,11 +43,13 @@ def _safe(tail: str) -> str:
     return f"{clean}-{hashlib.sha1(tail.encode('utf-8', 'surrogatepass')).hexdigest()[:8]}"
 
 
+@functools.lru_cache(maxsize=1 << 18)
 def doc_slug(iri: str) -> str:
     tail = iri.split("/doc/", 1)[1] if "/doc/" in iri else iri.rsplit("/", 1)[-1]
     return _safe(tail.replace("/", "-"))
 
 
+@functools.lru_cache(maxsize=1 << 18)
 def report_slug(iri: str) -> str:
     return _safe(iri.rsplit("/", 1)[-1])
 
@@ -113,29 +117,45 @@ def status(incoming: list[dict]) -> dict:
             "evidence": [{**r, "label": RELATION_VI[r["predicate"]][1]} for r in by + others]}
 
 
-def tree(g: nx.MultiDiGraph, n: str) -> tuple[list[dict], list[dict]]:
+def tree(g: nx.MultiDiGraph, n: str, limit: int = TREE_MAX) -> tuple[list[dict], list[dict], int]:
     """The implementation tree (documents that implement, guide or review it, recursively, with
-    their lag in days after the root) and the lags summed up by level."""
+    their lag in days after the root, as `kg show` walks it), at most ``limit`` documents on the
+    page; the lags summed up by level; and how many documents the cap left out."""
     by_level: dict[str, list[int]] = defaultdict(list)
+    root_date = g.nodes[n].get("date")
+    seen, shown, left = {n}, 0, 0
 
-    def walk(nodes):
+    def walk(of: str, depth: int) -> list[dict]:
+        nonlocal shown, left
+        if depth >= lineage.MAX_DEPTH:
+            return []
         out = []
-        for x in nodes:
-            node = x["document"]["id"]
-            lvl = lineage.level(g.nodes[node]) if g.nodes[node].get("kind") == "document" else None
-            if x["lag_days"] is not None and lvl:
-                by_level[lvl].append(x["lag_days"])
-            out.append({"node": ref(g, node), "predicate": x["predicate"], "lag_days": x["lag_days"],
-                        "level": LEVEL_VI.get(lvl), "children": walk(x["children"])})
+        below = [(a, d["relation"]) for a, _, d in g.in_edges(of, data=True)
+                 if d["relation"] in lineage.TREE_RELATIONS and a not in seen and g.nodes[a].get("kind") == "document"]
+        for a, p in sorted(below, key=lambda e: (g.nodes[e[0]].get("date") or "", e[0])):
+            if a in seen:
+                continue
+            seen.add(a)
+            lag = lineage.lag_days(g.nodes[a].get("date"), root_date)
+            lvl = lineage.level(g.nodes[a])
+            if lag is not None and lvl:
+                by_level[lvl].append(lag)
+            if shown >= limit:
+                left += 1
+                walk(a, depth + 1)  # counted, not shown
+                continue
+            shown += 1
+            out.append({"node": ref(g, a), "predicate": p, "lag_days": lag, "level": LEVEL_VI.get(lvl),
+                        "children": walk(a, depth + 1)})
         return out
-    rows = walk(lineage.implementation_tree(g, n))
+    rows = walk(n, 0)
     lags = []
     for lvl in lineage.LEVELS:
         days = sorted(by_level.get(lvl, []))
         if days:
             lags.append({"level": LEVEL_VI[lvl], "count": len(days), "first": days[0],
                          "median": days[len(days) // 2], "last": days[-1]})
-    return rows, lags
+    return rows, lags, left
 
 
 def cited_by(g: nx.MultiDiGraph, n: str) -> list[dict]:
@@ -160,22 +180,23 @@ def neighbourhood(g: nx.MultiDiGraph, docs: nx.DiGraph, n: str, limit: int = NEI
     nearest ones, most cited first), and the relations between them: never the whole graph."""
     if n not in docs:
         return {"center": doc_slug(n), "nodes": [], "edges": []}
-    und = docs.to_undirected(as_view=True)
-    ring1 = sorted(set(und.neighbors(n)) - {n})
-    ring2 = sorted({y for x in ring1 for y in und.neighbors(x)} - set(ring1) - {n})
+
+    def around(x):
+        return set(docs.successors(x)) | set(docs.predecessors(x))
+    ring1 = sorted(around(n) - {n})
+    near = {x: around(x) for x in ring1}
+    ring2 = sorted(set().union(*near.values()) - set(ring1) - {n}) if near else []
     weight = lambda x: (-(g.nodes[x].get("mentions") or 0), g.nodes[x].get("symbol") or "")  # noqa: E731
     if 1 + len(ring1) + len(ring2) > limit:
         ring1 = sorted(ring1, key=weight)[:limit - 1]
         ring2 = sorted(ring2, key=weight)[:max(0, limit - 1 - len(ring1))]
     keep = [n] + ring1 + ring2
     kept = set(keep)
-    parent = {}
-    for y in ring2:
-        parent[y] = next((x for x in ring1 if und.has_edge(x, y)), None)
+    parent = {y: next((x for x in ring1 if y in near[x]), None) for y in ring2}
     nodes = [{"id": doc_slug(x), "symbol": g.nodes[x].get("symbol") or "", "type_id": g.nodes[x].get("type_id"),
-              "year": year_of(g.nodes[x]), "ring": 0 if x == n else (1 if x in ring1 else 2),
+              "year": year_of(g.nodes[x]), "ring": 0 if x == n else (1 if x in near else 2),
               "parent": doc_slug(parent[x]) if parent.get(x) else None} for x in keep]
-    edges = sorted({(doc_slug(a), doc_slug(b), d["relation"]) for a, b, d in docs.subgraph(kept).edges(data=True)})
+    edges = sorted({(doc_slug(a), doc_slug(b), d["relation"]) for a in keep for b, d in docs[a].items() if b in kept})
     return {"center": doc_slug(n), "nodes": nodes, "edges": [list(e) for e in edges]}
 
 
@@ -183,14 +204,14 @@ def document(g: nx.MultiDiGraph, docs: nx.DiGraph, n: str) -> dict:
     """Everything a document's page shows."""
     a = g.nodes[n]
     out, inn = relations(g, n)
-    rows, lags = tree(g, n)
+    rows, lags, left = tree(g, n)
     lvl = lineage.level(a)
     return {
         "id": n, "slug": doc_slug(n), "symbol": a.get("symbol") or "", "doc_type": a.get("doc_type"),
         "type_id": a.get("type_id"), "date": a.get("date"), "issuer": issuer_of(a),
         "issuer_slug": issuer_slug(issuer_of(a)) if issuer_of(a) else None, "level": LEVEL_VI.get(lvl),
         "title": a.get("title"), "system": a.get("system"), "term": a.get("term"), "mentions": a.get("mentions") or 0,
-        "status": status(inn), "upstream": out, "downstream": inn, "tree": rows, "lags": lags,
+        "status": status(inn), "upstream": out, "downstream": inn, "tree": rows, "lags": lags, "tree_left": left,
         "cited_by": cited_by(g, n), "conflicts": [dict(c) for c in a.get("conflicts") or []],
         "neighbourhood": neighbourhood(g, docs, n),
     }

@@ -13,7 +13,7 @@ import json
 import math
 
 from ..annotate import vn_date
-from ..viz import RELATION_STYLES, RELATION_VI, TYPE_COLOURS
+from ..viz import FIELD_VI, RELATION_STYLES, RELATION_VI, TYPE_COLOURS
 from .facts import DOWNSTREAM, UPSTREAM
 
 CSP = ("default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:; "
@@ -82,7 +82,9 @@ INDEX_JS = r"""
   function fold(s) { return (s || "").replace(/Đ/g, "D").replace(/đ/g, "d").normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase().split(/\s+/).filter(Boolean).join(" "); }
   function el(tag, text, cls) { const e = document.createElement(tag); if (text != null) e.textContent = String(text); if (cls) e.className = cls; return e; }
   window.kgShard = function (rows) { for (const r of rows) recs.push(r); loaded++; if (loaded === meta.shards) { window.kgSearchReady = true; run(); } };
-  for (let i = 0; i < meta.shards; i++) { const s = document.createElement("script"); s.src = "tim/" + i + ".js"; document.head.appendChild(s); }
+  // the shards load once the page has opened (scripts added before the load event would delay it)
+  function loadShards() { for (let i = 0; i < meta.shards; i++) { const s = document.createElement("script"); s.src = "tim/" + i + ".js"; document.head.appendChild(s); } }
+  if (document.readyState === "complete") loadShards(); else window.addEventListener("load", () => setTimeout(loadShards, 0));
   function vnDate(d) { return d && d.length >= 10 ? d.slice(8, 10) + "/" + d.slice(5, 7) + "/" + d.slice(0, 4) : ""; }
   function run() {
     const words = fold(q.value).split(" ").filter(Boolean);
@@ -192,12 +194,18 @@ def statement(r: dict, root: str, mark: str | None = None) -> str:
     return f'<li>{link(r["other"], root)}{provisions(r.get("provisions") or [])}{sent}</li>'
 
 
+TEXT_MAX = 150_000  # characters of annotated text a report page carries
+GROUP_MAX = 25  # statements of one relation on one side of the lược đồ (the tree and the report pages hold the rest)
+
+
 def grouped(rows: list[dict], order, side: int, root: str, mark: str | None) -> str:
     out = []
     for p in order:
         mine = [r for r in rows if r["predicate"] == p]
         if mine:
-            out.append(f'<h3>{esc(RELATION_VI[p][side])}</h3><ul>' + "".join(statement(r, root, mark) for r in mine) + "</ul>")
+            more = (f'<li class="muted">… và {len(mine) - GROUP_MAX} lần nêu khác</li>' if len(mine) > GROUP_MAX else "")
+            out.append(f'<h3>{esc(RELATION_VI[p][side])} ({len(mine)})</h3><ul>'
+                       + "".join(statement(r, root, mark) for r in mine[:GROUP_MAX]) + more + "</ul>")
     return "".join(out) or '<p class="muted">Chưa thấy trong các báo cáo đã nạp.</p>'
 
 
@@ -324,7 +332,7 @@ def document_page(f: dict, cited: list[dict], page_no: int = 1, pages: int = 1) 
                    for x in f["lags"])
     lag_table = (f'<table class="lags"><thead><tr><th>Cấp</th><th>Số văn bản</th><th>Sớm nhất (ngày)</th><th>Trung vị</th>'
                  f'<th>Muộn nhất</th></tr></thead><tbody>{lags}</tbody></table>') if lags else ""
-    conflicts = "".join(f'<li>{esc(c.get("field"))}: {" ≠ ".join(esc(vn_date(str(v))) for v in c.get("values", []))}'
+    conflicts = "".join(f'<li>{esc(FIELD_VI.get(c.get("field"), c.get("field")))}: {" ≠ ".join(esc(vn_date(str(v))) for v in c.get("values", []))}'
                         f'{" <span class=muted>— " + esc(c["report"]) + "</span>" if c.get("report") else ""}</li>'
                         for c in f["conflicts"])
     body = (f'<h1>{esc(name)} <span class="badge {esc(st["key"])}">{esc(st["label"])}</span></h1>'
@@ -334,14 +342,17 @@ def document_page(f: dict, cited: list[dict], page_no: int = 1, pages: int = 1) 
                '<p class="muted">Các báo cáo đã nạp không nói văn bản này bị sửa đổi, thay thế hay bãi bỏ.</p>')
             + f'<h2 id="luoc-do">Lược đồ</h2><div class="luoc">'
             f'<section class="up"><h3 class="side">Văn bản này căn cứ, thực hiện, hướng dẫn…</h3>'
-            f'{grouped(f["upstream"], UPSTREAM, 0, root, None)}</section>'
+            f'{grouped(f["upstream"], UPSTREAM, 0, root, f["symbol"])}</section>'
             f'<section class="self"><strong>{esc(name)}</strong><br><span class="badge {esc(st["key"])}">{esc(st["label"])}</span>'
             f'<div class="muted">{esc(vn_date(f.get("date")) or "")} {esc(f.get("issuer") or "")}</div>'
             f'<div>{esc(f.get("title") or "")}</div></section>'
             f'<section class="down"><h3 class="side">Văn bản khác đối với văn bản này</h3>'
-            f'{grouped(f["downstream"], DOWNSTREAM, 1, root, None)}</section></div>'
+            f'{grouped(f["downstream"], DOWNSTREAM, 1, root, f["symbol"])}</section></div>'
             f'<h2 id="cay">Cây thực hiện</h2>'
-            + (f'<div class="tree">{tree_html(f["tree"], root)}</div><h3>Độ trễ theo cấp (ngày sau văn bản này)</h3>{lag_table}'
+            + (f'<div class="tree">{tree_html(f["tree"], root)}</div>'
+               + (f'<p class="muted">… và {f["tree_left"]} văn bản khác (độ trễ dưới đây tính cả các văn bản này).</p>'
+                  if f.get("tree_left") else "")
+               + f'<h3>Độ trễ theo cấp (ngày sau văn bản này)</h3>{lag_table}'
                if f["tree"] else '<p class="muted">Chưa thấy văn bản nào thực hiện, hướng dẫn hay sơ kết văn bản này.</p>')
             + cited_section
             + f'<h2 id="mau-thuan">Mâu thuẫn</h2>' + (f'<ul class="list">{conflicts}</ul>' if conflicts else '<p class="muted">Không có.</p>')
@@ -363,13 +374,18 @@ def report_page(f: dict, text_html: str | None = None, legend_html: str = "") ->
                    f'{provisions(r.get("provisions") or [])}'
                    + (f'<div class="sent">{excerpt(r.get("sentence"))}</div>' if r.get("sentence") else "") + "</li>"
                    for r in f["relations"])
+    if text_html is not None and len(text_html) > TEXT_MAX:  # a page stays under 200 KB: the sentences instead
+        text_html, long_text = None, True
+    else:
+        long_text = False
     if text_html is not None:
         text = f'<h2 id="van-ban">Toàn văn, các trích dẫn được đánh dấu</h2><div class="legend">{legend_html}</div><div id="text">{text_html}</div>'
     else:
         ex = "".join(f'<li>{link(c, root)}' + "".join(f'<div class="sent">{excerpt(s, c.get("symbol"))}</div>' for s in c["excerpts"])
                      + "</li>" for c in f["cites"] if c["excerpts"])
-        text = ('<h2 id="van-ban">Các câu có trích dẫn</h2><p class="muted">Toàn văn không có trong kho; đây là các câu trích dẫn '
-                'của báo cáo.</p>' + (f'<ul class="list">{ex}</ul>' if ex else ""))
+        why = ("Toàn văn quá dài cho một trang; mở tệp gốc để đọc hết." if long_text else
+               "Toàn văn không có trong kho; đây là các câu trích dẫn của báo cáo.")
+        text = (f'<h2 id="van-ban">Các câu có trích dẫn</h2><p class="muted">{why}</p>' + (f'<ul class="list">{ex}</ul>' if ex else ""))
     body = (f'<h1>Báo cáo {esc(f["name"])}</h1><dl class="id">{"".join(f"<dt>{k}</dt><dd>{v}</dd>" for k, v in ident)}</dl>'
             f'<h2 id="trich-dan">Văn bản được trích dẫn</h2>'
             + (f'<table><thead><tr><th>Văn bản</th><th>Ngày</th><th>Cơ quan</th><th>Số lần</th></tr></thead><tbody>{rows}</tbody></table>'
@@ -412,14 +428,20 @@ def directory_page(title: str, entries: list[tuple[str, str, int]]) -> str:
     return page(title, f'<h1>{esc(title)}</h1><ul class="list cols">{items}</ul>', "../")
 
 
-def conflicts_page(rows: list[dict]) -> str:
-    items = "".join(f'<li>{link(r["doc"], "")}: {esc(r["field"])}: {" ≠ ".join(esc(vn_date(str(v))) for v in r["values"])}</li>'
-                    for r in rows)
-    return page("Mâu thuẫn", '<h1>Mâu thuẫn giữa các lần trích dẫn</h1><p class="muted">Các báo cáo ghi khác nhau về cùng một văn bản.</p>'
+def conflict(r: dict, root: str) -> str:
+    return (f'<li>{link(r["doc"], root)}: {esc(FIELD_VI.get(r["field"], r["field"]))}: '
+            f'{" ≠ ".join(esc(vn_date(str(v))) for v in r["values"])}</li>')
+
+
+def conflicts_page(rows: list[dict], page_no: int = 1, pages: int = 1) -> str:
+    items = "".join(conflict(r, "") for r in rows)
+    return page("Mâu thuẫn" + (f" — trang {page_no}" if page_no > 1 else ""),
+                '<h1>Mâu thuẫn giữa các lần trích dẫn</h1><p class="muted">Các báo cáo ghi khác nhau về cùng một văn bản.</p>'
+                + pager("mau-thuan", page_no, pages)
                 + (f'<ul class="list">{items}</ul>' if items else '<p class="muted">Không có.</p>'), "")
 
 
-def index_page(meta: dict, options: dict, top: list[dict], latest: list[dict], conflicts: list[dict]) -> str:
+def index_page(meta: dict, options: dict, top: list[dict], latest: list[dict], conflicts: list[dict], n_conflicts: int) -> str:
     """The index (trang tra cứu): search without diacritics, filters, most cited, latest, conflicts."""
     def select(key, label, values):
         opts = "".join(f'<option value="{esc(v)}">{esc(shown)}</option>' for v, shown in values)
@@ -431,8 +453,7 @@ def index_page(meta: dict, options: dict, top: list[dict], latest: list[dict], c
                + select("status", "Tình trạng", [(v, f"{STATUS_NAMES.get(v, v)} ({n})") for v, n in options["status"]]))
     top_rows = "".join(f'<li>{link(r, "")} <span class="muted">· {r["mentions"]} lần, {r["reports"]} báo cáo</span></li>' for r in top)
     latest_rows = "".join(f'<li>{link(r, "")} <span class="muted">· {esc(vn_date(r.get("date")))}</span></li>' for r in latest)
-    conflict_rows = "".join(f'<li>{link(r["doc"], "")}: {esc(r["field"])}: {" ≠ ".join(esc(vn_date(str(v))) for v in r["values"])}</li>'
-                            for r in conflicts[:20])
+    conflict_rows = "".join(conflict(r, "") for r in conflicts[:20])
     body = (f'<h1>Tra cứu văn bản</h1><p class="muted">{meta["documents"]} văn bản, {meta["reports"]} báo cáo. '
             f'Gõ số ký hiệu, vài chữ của trích yếu hay tên cơ quan, có dấu hay không dấu (ví dụ “ket luan 01”, “01-kl/tw”, '
             f'“bo chinh tri”). Phím / để tìm, ↓ ↑ để chọn kết quả.</p>'
@@ -443,7 +464,7 @@ def index_page(meta: dict, options: dict, top: list[dict], latest: list[dict], c
             f'<div class="cols"><section><h2>Được trích dẫn nhiều nhất</h2><ol class="list">{top_rows}</ol></section>'
             f'<section><h2>Mới nhất</h2><ol class="list">{latest_rows}</ol></section></div>'
             f'<h2>Mâu thuẫn</h2>' + (f'<ul class="list">{conflict_rows}</ul>' if conflict_rows else '<p class="muted">Không có.</p>')
-            + (f'<p><a href="mau-thuan.html">Tất cả {len(conflicts)} mâu thuẫn</a></p>' if len(conflicts) > 20 else ""))
+            + (f'<p><a href="mau-thuan.html">Tất cả {n_conflicts} mâu thuẫn</a></p>' if n_conflicts > 20 else ""))
     script = f'<script type="application/json" id="kg-meta">{js_data(meta)}</script><script>{INDEX_JS}</script>'
     return page("Tra cứu văn bản", body, "", script=script, csp=CSP_INDEX)
 
