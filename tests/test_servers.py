@@ -139,6 +139,23 @@ def test_a_second_load_skips_everything(loaded, corpus):  # noqa: F811
     assert b"unchanged (skipped)" in again and b"reports loaded               \xe2\x94\x82    0" in again
 
 
+# before the batching test below, which adds 40 synthetic reports to the shared server
+def test_the_site_from_a_server_has_the_local_pages(loaded, tmp_path):
+    import re
+    engine, local = loaded
+    there = tmp_path / "site"
+    assert engine.run("site", "--store", engine.query, "--out", str(there)).returncode == 0
+    def pages(folder):
+        return {str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file() and p.name != ".kg-site.json"}
+    assert pages(there) == pages(local["site"]) and len(pages(there)) > 50
+    assert (there / "index.html").read_bytes() == (local["site"] / "index.html").read_bytes()
+    badge = re.compile(r'class="badge [^"]+">[^<]+<')
+    for p in pages(there):
+        if p.startswith("van-ban/"):
+            a, b = ((f / p).read_text(encoding="utf-8") for f in (there, local["site"]))
+            assert badge.findall(a) == badge.findall(b), p
+
+
 def test_reports_are_written_in_batches_not_one_request_each(engine, tmp_path):
     """40 reports reach the server in a few updates of many reports each; the documents graph comes out as a
     local load builds it."""
@@ -233,19 +250,3 @@ def test_endpoints_are_laid_out_as_oxigraphs_unless_named(monkeypatch):
     assert endpoints("http://h/sparql") == ("http://h/sparql", "http://h/sparql", None)
     monkeypatch.setenv("KG_UPDATE_ENDPOINT", "http://h/sparql-auth")
     assert endpoints("http://h/sparql", graph_store="http://h/crud") == ("http://h/sparql", "http://h/sparql-auth", "http://h/crud")
-
-
-def test_the_site_from_a_server_has_the_local_pages(loaded, tmp_path):
-    import re
-    engine, local = loaded
-    there = tmp_path / "site"
-    assert engine.run("site", "--store", engine.query, "--out", str(there)).returncode == 0
-    def pages(folder):
-        return {str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file() and p.name != ".kg-site.json"}
-    assert pages(there) == pages(local["site"]) and len(pages(there)) > 50
-    assert (there / "index.html").read_bytes() == (local["site"] / "index.html").read_bytes()
-    badge = re.compile(r'class="badge [^"]+">[^<]+<')
-    for p in pages(there):
-        if p.startswith("van-ban/"):
-            a, b = ((f / p).read_text(encoding="utf-8") for f in (there, local["site"]))
-            assert badge.findall(a) == badge.findall(b), p
