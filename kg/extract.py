@@ -14,7 +14,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Iterable
 
 from . import find, parse, provisions, tables
-from .layout import Layout, layout
+from .layout import HEADER_DATE, Layout, layout
 from .models import Citation, Extraction, Part, SourceDocument
 from .read import display_name
 from .normalise import NormalisedText, canonical, normalise, suspect_chars
@@ -99,7 +99,6 @@ def _to_original(nt: NormalisedText, c: Citation, shift: int) -> Citation:
 
 
 _HEADER_LINE = re.compile(r"[ \t#*>_\-]{0,8}(?i:số)\s{0,2}:?\s{0,3}$")
-_HEADER_DATE = re.compile(r"ngày\s{1,3}(\d{1,2})\s{1,3}tháng\s{1,3}(\d{1,2})\s{1,3}năm\s{1,3}(\d{4})", re.I)
 
 
 def _heading_type(lines: list[str]) -> str | None:
@@ -213,7 +212,7 @@ def source_document(nt: NormalisedText, citations: list[Citation],
         later = next((nt.to_norm(o.start) for o in citations[i + 1:] if not _same_document(o, c)), len(norm))
         after = norm[ns:min(ns + 400, later)]
         # the date line under the symbol, or beside it in a two-column header printed first
-        d = _HEADER_DATE.search(after) or _HEADER_DATE.search(norm, max(0, line_start - 300), line_start)
+        d = HEADER_DATE.search(after) or HEADER_DATE.search(norm, max(0, line_start - 300), line_start)
         date = parse.iso_date(*d.groups()) if d else None
         lines = norm[line_start:line_start + 600].splitlines()[:12]
         before = norm[max(0, line_start - 600):line_start].splitlines()

@@ -32,8 +32,9 @@ _MOTTO = re.compile(r"(?:CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM|ĐẢNG C
 #: "Số: 55/2025/NQ-HĐND", "Số 41-HD/ĐUK", "Số:" alone (the symbol on the next line), "Số hiệu: …".
 _NUMBER = re.compile(r"(?:Số|SỐ)(?: hiệu| HIỆU)?\s{0,2}:?\s{0,3}(?:\d|$)")
 _PLACE_DATE = re.compile(r"(?!Căn cứ|CĂN CỨ|Theo|Xét|Thực hiện)[^\W\d_][^\d,\n]{0,40},\s{0,2}ngày\s{1,3}\d{1,2}\s{1,3}tháng\s{1,3}\d{1,2}\s{1,3}năm\s{1,3}\d{4}", re.I)
+#: The date of a header's place-and-date line ("Hà Nội, ngày 07 tháng 02 năm 2023").
+HEADER_DATE = re.compile(r"ngày\s{1,3}(\d{1,2})\s{1,3}tháng\s{1,3}(\d{1,2})\s{1,3}năm\s{1,3}(\d{4})", re.I)
 #: The lines that open a preamble item. "Thực hiện" opens a Party document's preamble too.
-_HEADER_DATE = re.compile(r"ngày\s{1,3}(\d{1,2})\s{1,3}tháng\s{1,3}(\d{1,2})\s{1,3}năm\s{1,3}(\d{4})", re.I)
 _PREAMBLE = re.compile(r"[-+•\s]{0,4}(?:Căn cứ|CĂN CỨ|Theo đề nghị|THEO ĐỀ NGHỊ|Xét|XÉT|Thực hiện|Theo|Để)\b")
 #: What opens a document's preamble right under its title, when it has no "Số" header.
 _OPENING = re.compile(r"[-+•\s]{0,4}(?:Căn cứ|CĂN CỨ|Thực hiện|THỰC HIỆN|Thi hành|Triển khai)\b")
@@ -209,7 +210,7 @@ def layout(norm: str) -> Layout:
             t = j
             break
     for j in range(first, t if t is not None else min(len(ls), num + HEADER_REACH)):
-        d = _HEADER_DATE.search(ls[j].words) if _PLACE_DATE.match(ls[j].words) else None
+        d = HEADER_DATE.search(ls[j].words) if _PLACE_DATE.match(ls[j].words) else None
         if d:
             out.date = d.groups()
             break
