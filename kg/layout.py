@@ -110,9 +110,10 @@ class Layout:
         return out
 
 
-def lines(norm: str, limit: int | None = None) -> list[Line]:
+def lines(norm: str) -> list[Line]:
+    """The text's lines with their normalised offsets and their words without decoration."""
     out: list[Line] = []
-    pos, n = 0, len(norm) if limit is None else min(len(norm), limit)
+    pos, n = 0, len(norm)
     while pos < n:
         end = norm.find("\n", pos)
         end = len(norm) if end < 0 else end
