@@ -23,7 +23,7 @@ from . import facts as F
 from . import pages as P
 
 MANIFEST = ".kg-site.json"
-VERSION = 1          # bump when pages change shape: every page is then rewritten
+VERSION = 2          # bump when pages change shape: every page is then rewritten
 SHARD_SIZE = 1000    # search records a shard (about 190 KB): the index page itself stays small
 LIST_PAGE = 500      # documents a timeline page
 TOP = 25
@@ -121,6 +121,7 @@ def build(g: nx.MultiDiGraph, out: str | Path, *, texts: dict[str, tuple[str, st
     total = len(docs) + len(reports) + 1
     done = 0
     dgraph = document_graph(g)
+    adj = F.Adjacency(g, dgraph)
     statuses: dict[str, str] = {}
 
     def tick():
@@ -130,7 +131,7 @@ def build(g: nx.MultiDiGraph, out: str | Path, *, texts: dict[str, tuple[str, st
             progress(done, total)
 
     for n in sorted(docs):
-        f = F.document(g, dgraph, n)
+        f = F.document(g, dgraph, n, adj)
         slug = f["slug"]
         statuses[n] = f["status"]["key"]
         cited = f.pop("cited_by")
