@@ -34,6 +34,30 @@ def sizes(folder: Path) -> dict:
             "over_200kb": sum(1 for b in by if b >= 200_000)}
 
 
+def open_index(folder: Path, runs: int = 3) -> dict:
+    """index.html in Debian's Chromium from file://: the load event, the search index loaded (all
+    shards), and one search over every record; best and worst of ``runs`` fresh pages."""
+    from playwright.sync_api import sync_playwright
+    loads, ready, searches = [], [], []
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox", "--disable-gpu"])
+        for _ in range(runs):
+            page = b.new_page()
+            t = time.perf_counter()
+            page.goto((folder / "index.html").as_uri(), wait_until="load")
+            loads.append(time.perf_counter() - t)
+            page.wait_for_function("window.kgSearchReady === true", timeout=120_000)
+            ready.append(time.perf_counter() - t)
+            t = time.perf_counter()
+            page.fill("#q", "ket luan")
+            page.wait_for_function("document.getElementById('count').textContent.includes('văn bản')", timeout=120_000)
+            searches.append(time.perf_counter() - t)
+            page.close()
+        b.close()
+    span = lambda xs: [round(min(xs), 2), round(max(xs), 2)]  # noqa: E731
+    return {"index_load_event_s": span(loads), "search_ready_s": span(ready), "search_s": span(searches)}
+
+
 class Clock:
     def __init__(self):
         self.t, self.c = time.perf_counter(), time.process_time()
@@ -50,6 +74,7 @@ def main() -> None:
     ap.add_argument("--reports", type=int, default=10000)
     ap.add_argument("--work", type=Path, default=Path("/tmp/site-bench"))
     ap.add_argument("--reuse", action="store_true", help="keep an existing store of that size")
+    ap.add_argument("--open-only", action="store_true", help="only time opening the built site's index.html")
     a = ap.parse_args()
     tag = f"{a.reports // 1000}k" if a.reports >= 1000 else str(a.reports)
     reports, store, out = a.work / f"r{tag}", a.work / f"s{tag}", a.work / f"site{tag}"
@@ -59,6 +84,9 @@ def main() -> None:
         subprocess.run([sys.executable, str(HERE / "synth.py"), str(reports), "--reports", str(a.reports)], check=True)
         subprocess.run([sys.executable, "-m", "kg", "load", str(reports), "--store", str(store), "-j", "2"], check=True,
                        stdout=subprocess.DEVNULL)
+    if a.open_only:
+        print(json.dumps({"reports": a.reports, **sizes(out), **open_index(out)}, ensure_ascii=False))
+        return
     from kg.graph import from_store
     from kg.site import build
     from kg.store import open_store
@@ -84,7 +112,7 @@ def main() -> None:
     rebuild = clock.lap()
     print(json.dumps({"reports": a.reports, "documents": first.documents, "read_store": read, "build": pages,
                       "rebuild_unchanged": rebuild, "rebuild_written": again.written, "written": first.written,
-                      "largest": first.largest[1], **sizes(out)}, ensure_ascii=False))
+                      "largest": first.largest[1], **sizes(out), **open_index(out)}, ensure_ascii=False))
 
 
 if __name__ == "__main__":

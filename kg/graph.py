@@ -103,9 +103,10 @@ def load_json_extractions(path: str) -> list[dict]:
         return [json.loads(line) for line in text.splitlines() if line.strip()]
 
 
-def from_store(store) -> nx.MultiDiGraph:
-    """The same graph from a store, by SPARQL."""
+def from_store(store, progress=None) -> nx.MultiDiGraph:
+    """The same graph from a store, by SPARQL. ``progress(done, total)`` after each of its reads."""
     g = nx.MultiDiGraph()
+    step = (lambda done: progress(done, 6)) if progress else (lambda done: None)  # noqa: E731
     from .rdf import type_iri
     types = {type_iri(t.id): t.id for t in tables.doc_types().values()}
     for r in store.select("""SELECT ?doc ?symbol (SAMPLE(?t) AS ?type) (SAMPLE(?ty) AS ?typeIri) (SAMPLE(?dt) AS ?date) (SAMPLE(?i) AS ?issuer)
@@ -120,6 +121,7 @@ def from_store(store) -> nx.MultiDiGraph:
             "symbol": r["symbol"], "doc_type": r["type"], "doc_type_id": types.get(r["typeIri"]), "date": r["date"],
             "issuer": r["issuer"], "title": r["title"], "issuer_code": r["icode"], "type_code": r["tcode"], "body": r["body"],
             "system": "state" if r["kind"].endswith("StateDocument") else "party"}))
+    step(1)
     for r in store.select("SELECT ?r ?file WHERE { ?r a kg:Report ; dct:source ?file }"):
         if r["r"] not in g:
             g.add_node(r["r"], kind="report", label=Path(r["file"]).name, path=r["file"], paths=[r["file"]], symbol=None)
@@ -129,9 +131,11 @@ def from_store(store) -> nx.MultiDiGraph:
             OPTIONAL { ?r kg:ownDocument ?own } OPTIONAL { ?r eli:date_document ?date } }"""):
         if r["r"] in g:
             g.nodes[r["r"]].update(own=r.get("own"), date=r.get("date"))
+    step(2)
     for r in store.select("SELECT DISTINCT ?r ?d WHERE { ?r a kg:Report ; eli:cites ?d }"):
         if r["d"] in g:
             g.add_edge(r["r"], r["d"], key="cites", relation="cites")
+    step(3)
     from .provisions import sort_key
     found: dict[tuple, dict] = {}
     for r in store.select("""SELECT ?st ?a ?p ?b ?cue ?r ?s0 ?e0 (GROUP_CONCAT(?prov; separator="|") AS ?provisions) WHERE {
@@ -144,6 +148,7 @@ def from_store(store) -> nx.MultiDiGraph:
     # A mention's place is in its IRI (<report>/mention/<start>-<end>, kg.rdf), which spares
     # joining its selector: a relation's sentence is that of the last mention of its object
     # inside the statement (a statement spans from its cue or subject to its object's mention).
+    step(4)
     wanted = {(r["r"], r["b"]) for r in found.values()}
     spans: dict[tuple, list] = {}
     for rid, m, d, text in store.rows("SELECT ?r ?m ?d ?s WHERE { GRAPH ?r { ?m oa:hasBody ?d ; kg:sentence ?s } }"):
@@ -166,6 +171,7 @@ def from_store(store) -> nx.MultiDiGraph:
         node["sentences"] += [{"report": names[rid], "report_id": rid, "text": t} for t in texts]
         if (rid, d) not in wanted:
             spans[(rid, d)] = None  # only the relations' objects need their places
+    step(5)
     for key, r in found.items():
         s0, e0 = int(r["s0"]), int(r["e0"])
         inside = [(me, ms, text) for (ms, me), text in spans.get((r["r"], r["b"])) or () if 0 <= s0 <= ms and me <= e0]
@@ -185,6 +191,7 @@ def from_store(store) -> nx.MultiDiGraph:
             ?c a kg:Conflict ; kg:about ?doc ; kg:field ?field ; kg:value ?v } GROUP BY ?doc ?field"""):
         if r["doc"] in g:
             g.nodes[r["doc"]]["conflicts"].append({"field": r["field"], "values": r["vals"].split("|")})
+    step(6)
     return g
 
 

@@ -144,8 +144,9 @@ def build(g: nx.MultiDiGraph, out: str | Path, *, texts: dict[str, tuple[str, st
         tick()
 
     stated = F.statements_by_report(g)
+    excerpts = F.excerpts_by_report(g)
     for r in sorted(reports):
-        f = F.report(g, r, stated.get(r, []))
+        f = F.report(g, r, stated.get(r, []), excerpts)
         body = texts.get(r)
         w.page(f"bao-cao/{f['slug']}.html", [f, body], lambda f=f, body=body: P.report_page(f, *(body or (None, ""))))
         tick()

@@ -244,16 +244,30 @@ def document(g: nx.MultiDiGraph, docs: nx.DiGraph, n: str, adj: Adjacency | None
     }
 
 
-def report(g: nx.MultiDiGraph, r: str, stated: list[dict]) -> dict:
+def excerpts_by_report(g: nx.MultiDiGraph) -> dict[tuple[str, str], list[str]]:
+    """(document, report) → the report's sentences citing it, in one pass: a report page looking
+    them up in the document's list would read all of a much-cited document's sentences again for
+    each report citing it."""
+    out: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for n, a in g.nodes(data=True):
+        for s in a.get("sentences") or ():
+            if s.get("report_id") and s.get("text"):
+                out[(n, s["report_id"])].append(s["text"])
+    return out
+
+
+def report(g: nx.MultiDiGraph, r: str, stated: list[dict], excerpts: dict | None = None) -> dict:
     """A report's page: its own document, what it cites (with its sentences) and the relations it
-    states. ``stated`` are its relation statements (`statements_by_report`)."""
+    states. ``stated`` are its relation statements (`statements_by_report`); ``excerpts``:
+    `excerpts_by_report` (made here if not given)."""
+    excerpts = excerpts if excerpts is not None else excerpts_by_report(g)
     a = g.nodes[r]
     cites = []
     for _, d, e in g.out_edges(r, data=True):
         if e["relation"] != "cites":
             continue
         node = g.nodes[d]
-        sentences = [s["text"] for s in node.get("sentences") or [] if s.get("report_id") == r and s.get("text")]
+        sentences = excerpts.get((d, r), ())
         cites.append({**ref(g, d), "mentions": (node.get("report_mentions") or {}).get(r),
                       "excerpts": list(dict.fromkeys(sentences))[:EXCERPTS_PER_REPORT]})
     cites.sort(key=lambda x: (x["date"] or "", x["symbol"]))
