@@ -211,6 +211,20 @@ def issuer_before(text: str, start: int, by_end: dict[int, BodyMatch]) -> BodyMa
     return None
 
 
+def issuer_acting_in(text: str, start: int, end: int, by_start: dict[int, BodyMatch]) -> BodyMatch | None:
+    """"Tại Quyết định số 1210/QĐ-TTg, Thủ tướng Chính phủ đã công nhận …": the body that acts in the
+    document cited after "tại" (``start``–``end``) is its issuer."""
+    if not find.IN_DOCUMENT_BEFORE.search(text, max(0, start - 8), start):
+        return None
+    comma = find.COMMA_BEFORE_BODY.match(text, end)
+    if comma is None:
+        return None
+    body = body_at(text, comma.end(), by_start)
+    if body is None or not find.ACTS_IN_DOCUMENT.match(text, body.end):
+        return None
+    return body
+
+
 def _body_across(text: str, verb: int, by_end: dict[int, BodyMatch]) -> BodyMatch | None:
     """The nearest body before ``verb`` separated from it only by its place, term or an abbreviation
     (`find.BODY_TO_VERB`)."""
