@@ -320,3 +320,11 @@ def test_a_name_given_to_two_symbols_names_neither():
     text = ("Căn cứ Luật Đất đai số 45/2013/QH13 và Luật Đất đai số 31/2024/QH15; Nghị định số 88/2024/NĐ-CP "
             "của Chính phủ quy định chi tiết thi hành một số điều của Luật Đất đai.")
     assert not any(p == "guides" for _, p, _ in _by_symbol(kg.extract(text)))
+
+
+def test_the_own_issuer_keeps_the_level_and_place_its_header_names():
+    text = ("|\n**ỦY BAN NHÂN\nDÂN **\nTỈNH LÂM ĐỒNG\n-------\n|\n**CỘNG HÒA XÃ HỘI\nCHỦ NGHĨA VIỆT NAM**\n"
+            "Độc lập - Tự do - Hạnh phúc\n|\n|\nSố: 77/KH-UBND\n|\n*Lâm Đồng, ngày 3\ntháng 2 năm 2026*\n|\n\n"
+            "**KẾ HOẠCH**\n\nTRIỂN KHAI CÔNG TÁC NĂM 2026\n\nThực hiện Chỉ thị số 05/CT-TTg ngày 1/1/2026 của Thủ tướng.\n")
+    own = kg.extract(text).source_document
+    assert (own.symbol, own.issuer) == ("77/KH-UBND", "Ủy ban nhân dân tỉnh Lâm Đồng")
