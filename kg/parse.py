@@ -141,7 +141,10 @@ def issuer_after(text: str, pos: int, by_start) -> tuple[BodyMatch | None, int, 
     sep = find.BODY_LIST_SEP.match(text, end)
     if sep and sep.end() in by_start:
         other = body_at(text, sep.end(), by_start)
-        return None, other.end, True
+        if not find.ISSUING_VERB.match(text, other.end):
+            return None, other.end, True
+        # "… của Ban Chỉ đạo Trung ương, Ủy ban nhân dân tỉnh ban hành Kế hoạch …": the second body
+        # opens the main clause, it issues the text's own document
     return body, end, False
 
 

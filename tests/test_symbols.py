@@ -291,3 +291,18 @@ def test_issued_by_in_the_passive_and_a_chief_auditors_title():
 def test_a_notice_conveys_another_bodys_words():
     d = docs("Văn phòng Chính phủ ban hành Thông báo 402/TB-VPCP. Tại Thông báo 402/TB-VPCP, Thủ tướng yêu cầu các bộ khẩn trương.")
     assert d["402/TB-VPCP"].issuer == "Văn phòng Chính phủ"
+
+
+def test_an_action_plan_and_a_body_that_opens_the_main_clause():
+    ex = kg.extract("Thực hiện Kế hoạch hành động số 41-KH/TU ngày 2/5/2025 của Ban Thường vụ Tỉnh ủy; Kế hoạch số "
+                    "09-KH/BCĐTW ngày 1/6/2025 của Ban Chỉ đạo Trung ương, Ủy ban nhân dân tỉnh ban hành Kế hoạch "
+                    "chuyển đổi số như sau:")
+    d = {x.symbol: x for x in ex.documents}
+    assert d["41-KH/TU"].doc_type == "Kế hoạch"
+    assert d["09-KH/BCĐTW"].issuer == "Ban Chỉ đạo Trung ương"
+    assert {r.object.rsplit("/", 1)[-1] for r in ex.relations if r.predicate == "implements"} >= {"41-KH-TU-2025"}
+
+
+def test_two_bodies_before_a_list_still_leave_the_issuer_null():
+    d = docs("Căn cứ Hướng dẫn số 12-HD/BTCTW của Ban Tổ chức Trung ương, Ủy ban Kiểm tra Trung ương về công tác cán bộ.")
+    assert d["12-HD/BTCTW"].issuer is None
