@@ -214,36 +214,32 @@ def short_forms(text: str, lower: str | None = None):
     return short_form().finditer(text)
 
 
-#: The number a short form ends with: at most four digits after whitespace, not part of a
-#: longer number, a date or a symbol (`short_form`'s end); the first digit first, a fast scan.
-_BARE_NUMBER = re.compile(r"\d(?<=\s\d)\d{0,3}(?![\w/\-.,]\d|[\w/\-])")
-
-
 @lru_cache(maxsize=None)
-def _short_form_head() -> tuple[re.Pattern, int]:
-    """What stands before a short form's number, ending where it starts, and how far back it
-    may begin."""
+def _short_form_reversed() -> re.Pattern:
+    """`short_form_lower` read backwards, over the reversed text: the number first (the engine
+    skips to digits), then "số", then the type word spelt backwards (a trie, the longer word
+    first, so a match reaches as far back as it can: "bộ luật 5", not "luật 5"). The number's
+    look-ahead becomes look-behinds."""
     words = sorted(tables.type_by_word("party"), key=len, reverse=True)
-    pattern = re.compile(rf"(?<!\w)(?:{trie_alternation(words)})\s{{1,3}}(?:số\s{{1,2}})?\Z")
-    return pattern, max(map(len, words)) + 8
+    alt = trie_alternation([w[::-1] for w in words])
+    return re.compile(rf"\d(?<![\w/\-]\d)(?<!\d[\w/\-.,]\d)\d{{0,3}}(?:\s{{1,2}}ốs)?\s{{1,3}}(?:{alt})(?!\w)")
 
 
 def _short_forms_by_number(lower: str) -> list[re.Match] | None:
     """`short_form_lower().finditer(lower)` found from the numbers back: type words are
-    everywhere in a report, bare numbers after a space far fewer. For each number, the leftmost
-    type word that leads to it (where a left-to-right scan starts that match: two short forms
-    never overlap), matched again from there. None if one did not come out the same."""
-    head, reach = _short_form_head()
+    everywhere in a report, bare numbers after a space far fewer. One scan of the reversed text
+    finds, for each number, the leftmost type word that leads to it (where a left-to-right scan
+    starts that match: two short forms never overlap); the match is then made again from there.
+    None if one did not come out the same."""
     whole = short_form_lower()
+    n = len(lower)
     out = []
-    for n in _BARE_NUMBER.finditer(lower):
-        h = head.search(lower, max(0, n.start() - reach), n.start())
-        if h is None:
-            continue
-        m = whole.match(lower, h.start())
-        if m is None or m.end() != n.end():
+    for r in _short_form_reversed().finditer(lower[::-1]):
+        m = whole.match(lower, n - r.end())
+        if m is None or m.end() != n - r.start():
             return None
         out.append(m)
+    out.reverse()
     return out
 
 

@@ -112,13 +112,21 @@ class Layout:
 
 def lines(norm: str) -> list[Line]:
     """The text's lines with their normalised offsets and their words without decoration."""
+    if not norm:
+        return []
+    raw = norm.split("\n")
+    # decoration never holds a line break: stripped from the whole text at once, the same lines
+    bare = _DECOR.sub(" ", norm).split("\n") if _DECOR.search(norm) else raw
+    if norm.endswith("\n"):
+        raw.pop()
     out: list[Line] = []
-    pos, n = 0, len(norm)
-    while pos < n:
-        end = norm.find("\n", pos)
-        end = len(norm) if end < 0 else end
-        words = " ".join(_DECOR.sub(" ", norm[pos:end]).split())
-        out.append(Line(pos, end, words))
+    pos = 0
+    for line, words in zip(raw, bare):
+        end = pos + len(line)
+        # spaces folded; a line whose only whitespace is single spaces (most, after normalise)
+        # needs no split (every other whitespace character is unprintable)
+        out.append(Line(pos, end, words.strip(" ") if words.isprintable() and "  " not in words
+                        else " ".join(words.split())))
         pos = end + 1
     return out
 
