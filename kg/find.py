@@ -274,6 +274,115 @@ def trie_alternation(words, after_first: str = "", gap: str | None = None) -> st
     return emit(trie, 0)
 
 
+class Scan:
+    """``pattern.finditer`` with the places a match may start found first by a pattern the
+    regex engine scans for fast. `re` skips ahead only when a pattern opens with a literal or a
+    character class; an alternation of groups ("(?P<a>…)|(?P<b>…)", the relation cues) is tried
+    at every character. ``Scan`` works out every string of ``reach`` characters a match can open
+    with (from the parsed pattern), finds where one stands (a class of their first characters,
+    each with a look-ahead of the rest: one character consumed, so no place is stepped over),
+    and matches only there: the same matches as ``pattern.finditer``. A pattern whose openings
+    cannot be listed (a category or a large class among its first characters, (?i), a match
+    that may be empty) is scanned as it is."""
+
+    def __init__(self, pattern: re.Pattern, reach: int = 6):
+        self.pattern = pattern
+        openings = _openings(pattern, reach)
+        self.places = None
+        if openings:
+            by_first: dict[str, set[str]] = {}
+            for o in openings:
+                by_first.setdefault(o[0], set()).add(o[1:])
+            self.places = re.compile("|".join(
+                re.escape(f) if "" in rest else f"{re.escape(f)}(?={trie_alternation(rest)})"
+                for f, rest in sorted(by_first.items())))
+
+    def finditer(self, text: str, pos: int = 0, endpos: int | None = None):
+        endpos = len(text) if endpos is None else endpos
+        if self.places is None:
+            yield from self.pattern.finditer(text, pos, endpos)
+            return
+        match = self.pattern.match
+        done = pos
+        for p in self.places.finditer(text, pos, endpos):
+            start = p.start()
+            if start < done:
+                continue  # inside the last match: finditer goes on from its end
+            m = match(text, start, endpos)
+            if m is not None:
+                yield m
+                done = m.end()
+
+
+class _Unlisted(Exception):
+    pass
+
+
+def _openings(pattern: re.Pattern, reach: int, cap: int = 400) -> set[str] | None:
+    """Every string of ``reach`` characters (or fewer, if the match may end sooner) that a match
+    of ``pattern`` can open with; None if they cannot be listed. Look-arounds and anchors count
+    as nothing (more places are tried, never fewer)."""
+    try:
+        from re import _constants as C, _parser
+    except ImportError:  # another Python's internals
+        return None
+    if pattern.flags & re.IGNORECASE:
+        return None
+
+    def seq(items, r):
+        cur = {""}
+        for op, av in items:
+            cur = {p if len(p) >= r else p + q for p in cur for q in ([""] if len(p) >= r else item(op, av, r - len(p)))}
+            if len(cur) > cap:
+                raise _Unlisted
+        return cur
+
+    def item(op, av, r):
+        if op is C.LITERAL:
+            return {chr(av)}
+        if op is C.IN:
+            chars = set()
+            for o, a in av:
+                if o is C.LITERAL:
+                    chars.add(chr(a))
+                elif o is C.RANGE and a[1] - a[0] < 32:
+                    chars.update(map(chr, range(a[0], a[1] + 1)))
+                else:
+                    raise _Unlisted
+            return chars
+        if op is C.BRANCH:
+            return set().union(*(seq(alt, r) for alt in av[1]))
+        if op is C.SUBPATTERN:
+            if av[1] & C.SRE_FLAG_IGNORECASE:
+                raise _Unlisted
+            return seq(av[3], r)
+        if op in (C.MAX_REPEAT, C.MIN_REPEAT, C.POSSESSIVE_REPEAT):
+            lo, hi, sub = av
+            once = seq(sub, r)
+            out = {""} if lo == 0 else set()
+            cur, n = {""}, 0
+            while n < hi:
+                n += 1
+                grown = {(p + q)[:r] if len(p) < r else p for p in cur for q in once}
+                if len(grown) > cap:
+                    raise _Unlisted
+                if n >= lo or grown == cur:  # no longer growing: what more repeats give
+                    out |= grown
+                if grown == cur:
+                    break
+                cur = grown
+            return out
+        if op in (C.AT, C.ASSERT, C.ASSERT_NOT):
+            return {""}
+        raise _Unlisted  # any character, a category, a back reference …
+
+    try:
+        found = seq(_parser.parse(pattern.pattern, pattern.flags), reach)
+    except (_Unlisted, AttributeError, TypeError):
+        return None
+    return None if "" in found else found
+
+
 @dataclass
 class SymbolMatch:
     """A symbol found in normalised text (offsets are normalised)."""

@@ -61,3 +61,27 @@ def test_short_forms_from_the_numbers_back_are_the_left_to_right_scan(text):
     plain = list(find.short_form_lower().finditer(lower))
     assert [(m.span(), m.group("word"), m.group("num")) for m in fast] == \
         [(m.span(), m.group("word"), m.group("num")) for m in plain]
+
+
+_CUE_BITS = st.sampled_from(["thực hiện", "tiếp tục", "triển khai", "sơ kết", "tổng kết", "5 năm", "12 năm", "căn cứ",
+                             "vào", "sửa đổi", "bổ sung", "bởi", "được", "đã", "bị", "hết hiệu lực", "thay thế", "cho",
+                             "bãi bỏ", "hướng dẫn", "quy định chi tiết", "luật", "nghị định", "đánh giá", "việc",
+                             " ", ",", "x", "thi hành", "cụ thể hóa", "\n", "hủy bỏ", "của", "một số điều"])
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.lists(_CUE_BITS, max_size=14).map("".join), st.integers(0, 5), st.integers(0, 5))
+def test_cue_scan_finds_what_finditer_finds(text, lo, cut):
+    from kg import relate
+    end = max(lo, len(text) - cut)
+    fast = [(m.span(), m.lastgroup) for m in relate._cue_scan().finditer(text, lo, end)]
+    assert fast == [(m.span(), m.lastgroup) for m in relate.CUE_LOWER.finditer(text, lo, end)]
+
+
+@pytest.mark.parametrize("pattern", [r"a{3}b", r"(?:ab)?c|d{2,}", r"(?P<x>xy|z)(?!w)", r"q?r*s", r"\bxy", r"(?i)ab",
+                                     r"\d+x", r"x*"])
+@settings(max_examples=150, deadline=None)
+@given(text=st.text(alphabet="abcdqrsxyzw 1", max_size=30))
+def test_scan_is_finditer(pattern, text):
+    p = re.compile(pattern)
+    assert [m.span() for m in find.Scan(p, reach=3).finditer(text)] == [m.span() for m in p.finditer(text)]
