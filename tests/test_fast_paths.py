@@ -85,3 +85,11 @@ def test_cue_scan_finds_what_finditer_finds(text, lo, cut):
 def test_scan_is_finditer(pattern, text):
     p = re.compile(pattern)
     assert [m.span() for m in find.Scan(p, reach=3).finditer(text)] == [m.span() for m in p.finditer(text)]
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.text(alphabet=" \t\r\n.!?aB;,-", max_size=40), st.integers(0, 6))
+def test_boundaries_are_the_boundary_scan(text, pos):
+    from kg import tokenizer
+    plain = [(m.start(), m.end(), bool(m.lastindex)) for m in tokenizer._BOUNDARY.finditer(text, pos)]
+    assert list(tokenizer._boundaries(text, pos)) == plain
