@@ -281,9 +281,10 @@ class Scan:
     at every character. ``Scan`` works out every string of ``reach`` characters a match can open
     with (from the parsed pattern), finds where one stands (a class of their first characters,
     each with a look-ahead of the rest: one character consumed, so no place is stepped over),
-    and matches only there: the same matches as ``pattern.finditer``. A pattern whose openings
-    cannot be listed (a category or a large class among its first characters, (?i), a match
-    that may be empty) is scanned as it is."""
+    and matches only there: the same matches as ``pattern.finditer``. An opening is cut short
+    where the pattern goes on with what cannot be listed (a category such as \\s, a large class);
+    a pattern with (?i), or that may match nothing, or whose openings are cut to nothing, is
+    scanned as it is."""
 
     def __init__(self, pattern: re.Pattern, reach: int = 6):
         self.pattern = pattern
@@ -292,6 +293,7 @@ class Scan:
         if openings:
             by_first: dict[str, set[str]] = {}
             for o in openings:
+                o = o.rstrip(_CUT)
                 by_first.setdefault(o[0], set()).add(o[1:])
             self.places = re.compile("|".join(
                 re.escape(f) if "" in rest else f"{re.escape(f)}(?={trie_alternation(rest)})"
@@ -318,6 +320,9 @@ class _Unlisted(Exception):
     pass
 
 
+_CUT = "\0"  # fills an opening cut short (a pattern that matches NUL only gets more places tried)
+
+
 def _openings(pattern: re.Pattern, reach: int, cap: int = 400) -> set[str] | None:
     """Every string of ``reach`` characters (or fewer, if the match may end sooner) that a match
     of ``pattern`` can open with; None if they cannot be listed. Look-arounds and anchors count
@@ -338,6 +343,12 @@ def _openings(pattern: re.Pattern, reach: int, cap: int = 400) -> set[str] | Non
         return cur
 
     def item(op, av, r):
+        try:
+            return listed(op, av, r)
+        except _Unlisted:
+            return {_CUT * r}
+
+    def listed(op, av, r):
         if op is C.LITERAL:
             return {chr(av)}
         if op is C.IN:
@@ -380,7 +391,7 @@ def _openings(pattern: re.Pattern, reach: int, cap: int = 400) -> set[str] | Non
         found = seq(_parser.parse(pattern.pattern, pattern.flags), reach)
     except (_Unlisted, AttributeError, TypeError):
         return None
-    return None if "" in found else found
+    return None if any(not o.rstrip(_CUT) for o in found) else found
 
 
 @dataclass

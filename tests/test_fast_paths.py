@@ -78,7 +78,7 @@ def test_cue_scan_finds_what_finditer_finds(text, lo, cut):
     assert fast == [(m.span(), m.lastgroup) for m in relate.CUE_LOWER.finditer(text, lo, end)]
 
 
-@pytest.mark.parametrize("pattern", [r"a{3}b", r"(?:ab)?c|d{2,}", r"(?P<x>xy|z)(?!w)", r"q?r*s", r"\bxy", r"(?i)ab",
+@pytest.mark.parametrize("pattern", [r"a{3}b", r"ab\s+c|a\d", r"(?i:ab)c|d", r"[^a]bc|ab", r"(?:ab)?c|d{2,}", r"(?P<x>xy|z)(?!w)", r"q?r*s", r"\bxy", r"(?i)ab",
                                      r"\d+x", r"x*"])
 @settings(max_examples=150, deadline=None)
 @given(text=st.text(alphabet="abcdqrsxyzw 1", max_size=30))
