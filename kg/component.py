@@ -226,9 +226,10 @@ class PartyCitations:
             from_word = dtype is not None
         if dtype is None:
             dtype = type_from_code(m)
-        elif from_word and (not dtype.codes or _generic_word(text, start, m_start)):
+        elif from_word and ((not dtype.codes and not dtype.own_symbol) or _generic_word(text, start, m_start)):
             # "văn bản số 213-KL/TW" is a Kết luận, "quyết định Quy hoạch số 241/QĐ-TTg" a Quyết định:
-            # a word that names no code (or any document) yields to a code that names a type
+            # a word that names no code (or any document) yields to a code that names a type; a
+            # Công văn has its own symbol and stays one ("Công văn 3830/QĐ-BTC": the word decides)
             coded = type_from_code(m)
             if coded is not None and (m.type_code or m.system == "party"):
                 dtype = coded
@@ -279,6 +280,9 @@ class PartyCitations:
             if body is None:
                 body = parse.issuer_of_list(text, start, by_end)
             before = body is not None
+            if body is None and not (dtype and dtype.vi.startswith("Thông báo")):
+                # (a Thông báo conveys another's words: "Tại Thông báo …-VPCP, Thủ tướng yêu cầu …")
+                body = parse.issuer_acting_in(text, start, title_end if title else tail_end, by_start)
             if body is not None and date is None:
                 date = parse.date_before_issuer(text, body.start)
         issuer = canonical(text[body.start:body.end]) if body else None
@@ -348,6 +352,9 @@ def type_from_code(m: find.SymbolMatch):
     code = m.type_code or ("".join(ch for ch in (m.issuer_code or "") if not ch.isdigit()) if m.system == "state" else None)
     if not code:
         return None
+    if (m.system == "state" and m.type_code and m.type_code in tables.issuer_codes()
+            and not tables.types_for_code(m.type_code, "state")):
+        return None  # "227/TTg-CN", "4912/UBND-NC": number/issuer-unit, a letter's symbol names no type
     for i in range(len(code), 1, -1):
         options = tables.types_for_code(code[:i], m.system)
         if options:

@@ -117,12 +117,45 @@ def _body_names() -> dict[str, str]:
 
 
 def _heading_body(lines: list[str]) -> str | None:
-    """A header line that is a body's name ("BAN CHẤP HÀNH TRUNG ƯƠNG", "ĐẢNG ỦY KHỐI")."""
+    """A header line that is a body's name ("BAN CHẤP HÀNH TRUNG ƯƠNG", "ĐẢNG ỦY KHỐI"); a People's
+    Committee or Council with the place its header names ("ỦY BAN NHÂN\nDÂN / TỈNH BẮC NINH" →
+    "Ủy ban nhân dân tỉnh Bắc Ninh"): the level belongs to its name."""
+    placed = _placed_heading_body(lines)
+    if placed:
+        return placed
     names = _body_names()
     for line in lines:
         hit = names.get(canonical(line.strip(" #*_")).lower())
         if hit:
             return hit
+    return None
+
+
+#: The level and place under a local State body's name in a header ("TỈNH BẮC NINH", "THÀNH PHỐ HÀ NỘI").
+_HEADER_PLACE = re.compile(r"(?P<level>TỈNH|THÀNH PHỐ|HUYỆN|QUẬN|THỊ XÃ|XÃ|PHƯỜNG|THỊ TRẤN|ĐẶC KHU)"
+                           r" (?P<place>[A-ZĐÀ-Ỹ][A-ZĐÀ-Ỹ\- ]{1,40})")
+#: Where a header's left column (the issuer) ends: the motto or the symbol.
+_HEADER_COLUMN_END = re.compile(r"CỘNG HÒA|ĐẢNG CỘNG SẢN|Số\b|SỐ\b")
+
+
+def _placed_heading_body(lines: list[str]) -> str | None:
+    column = []
+    for line in lines:
+        if _HEADER_COLUMN_END.search(line):
+            break
+        words = line.strip(" #*_|-–")
+        if words:
+            column.append(words)
+    block = " ".join(canonical(" ".join(column)).replace("*", " ").split())
+    if not block:
+        return None
+    for body_id in sorted(parse.PLACED_STATE_BODIES):
+        body = tables.bodies()[body_id]
+        for name in (body.vi, *body.variants):
+            if block.lower().startswith(canonical(name).lower() + " "):
+                place = _HEADER_PLACE.fullmatch(block[len(name) + 1:])
+                if place:
+                    return f"{body.vi} {place.group('level').lower()} {place.group('place').title()}"
     return None
 
 
@@ -163,8 +196,13 @@ def _own_from_layout(nt: NormalisedText, citations: list[Citation], lay: Layout)
             continue
         # before the header, only the page naming the document itself: its title line, or the
         # site's summary around a "Số hiệu" table (a page the site keeps for that document)
-        if any(not o.short_form and not (_same_document(o, c) and (
-                lay.meta_number is not None or _title_line(norm, nt.to_norm(o.start)))) for o in citations[:i]):
+        meta = lay.meta_number
+        site_page = header and meta is not None and any(
+            meta[0] <= nt.to_norm(o.symbol_start) < meta[1] and _same_document(o, c) for o in citations[:i])
+        # a site's page of this very document ("Số hiệu" table above its header): what stands between
+        # the table and the header is the site's summary of it, not other text reproducing it
+        if not site_page and any(not o.short_form and not (_same_document(o, c) and (
+                meta is not None or _title_line(norm, nt.to_norm(o.start)))) for o in citations[:i]):
             # a page that cites other documents before reproducing this one (news above a
             # reproduced text): the document stays a citation; its layout speaks for it
             return SourceDocument(None, None, None, None, reproduced=c), citations  # see extract_chunks
@@ -174,6 +212,10 @@ def _own_from_layout(nt: NormalisedText, citations: list[Citation], lay: Layout)
             before = norm[head[0] if head else max(0, span[0] - 600):span[0]].splitlines()
             type_lines = norm[lay.doc_type_line[0]:lay.doc_type_line[1]].split(" SỐ")[:1] if lay.doc_type_line else []
             doc_type, issuer = _heading_type(type_lines), _heading_body(before)
+            if doc_type is None and site_page:  # a Công văn prints no type line: the site's table names it
+                t = _META_TYPE.search(norm, meta[0], meta[0] + 1500)
+                word = t and tables.type_by_word(c.system).get(t.group(1).strip().lower())
+                doc_type = word.vi if word else None
         else:
             m = _META_DATE.search(norm, span[0], span[0] + 1500)
             date = parse.iso_date(*m.groups()) if m else None

@@ -64,8 +64,8 @@ DATE_AFTER = re.compile(
     r"(?:(?:(?i:ban hành|ký)\s{1,3})?(?i:ngày|ngay)\s{1,3}(?:" + _DATE_NUM + "|" + _DATE_WORDS + r")"
     r"|(?P<d3>\d{1,2})(?P<sep>[/\-])(?P<m3>\d{1,2})(?P=sep)(?P<y3>\d{4})(?!\d))\)?"
 )
-#: "của" / "do" introducing the issuing body after the citation.
-OF_BODY = re.compile(r"\s{0,3},?\s{0,3}(?i:của|do)\s{1,3}")
+#: "của" / "do" / "(được) ban hành bởi" introducing the issuing body after the citation.
+OF_BODY = re.compile(r"\s{0,3},?\s{0,3}(?i:của|do|(?:được\s{1,3})?(?:ban hành|ký)\s{1,3}bởi)\s{1,3}")
 #: "Hội nghị lần thứ sáu " before a body: the plenum of that body issued it.
 PLENUM = re.compile(r"(?i:hội nghị)\s{1,2}(?:lần thứ\s{1,2}\w{1,6}\s{1,3})?")
 #: "<body> ban hành / có / đã ký / đã kịp thời ban hành" right before a citation: that body issued it.
@@ -75,6 +75,15 @@ ISSUED_BY_BEFORE = re.compile(
 )
 #: "… do <body> ban hành": after an unquoted title, only a body that issued it closes the citation.
 ISSUING_VERB = re.compile(r"\s{1,3}(?:(?:đã|vừa)\s{1,3})?(?:ký ban hành|ban hành|ký)(?![\w])")
+#: "tại Quyết định số 1210/QĐ-TTg, Thủ tướng Chính phủ đã công nhận …": "in <document>, <body> did …" — the
+#: body acting in the document is its issuer. Only "tại" (in it): "Thực hiện Quyết định …, UBND tỉnh đã …"
+#: names who carries it out.
+IN_DOCUMENT_BEFORE = re.compile(r"(?:^|[\s(])(?i:tại)\s{1,3}$")
+ACTS_IN_DOCUMENT = re.compile(
+    r"\s{1,3}(?:(?:đã|vừa|cũng|chính thức)\s{1,3}){0,2}(?:công nhận|thông qua|quyết định|phê duyệt|ban hành|giao|quy định"
+    r"|yêu cầu|chỉ đạo|đồng ý|cho phép|thành lập|kết luận|xác định|đề ra|nêu rõ|nhấn mạnh|sáp nhập|điều chỉnh)(?!\w)")
+#: ", " between a citation and the body that acts in it.
+COMMA_BEFORE_BODY = re.compile(r"\s{0,2},\s{1,3}")
 #: "Theo đề nghị của Sở Nội vụ tại Tờ trình số …": the body whose paper it is.
 OF_BODY_AT = re.compile(r"\s{1,3}tại\s{1,3}$")
 #: "04 Nghị quyết của Bộ Chính trị, gồm: Nghị quyết số …", "[1] Các văn bản của Văn phòng Trung ương
@@ -89,13 +98,16 @@ BODY_TO_VERB = re.compile(
 )
 #: An official's title before the body whose documents they sign: "của Bộ trưởng Bộ Y tế" is Bộ Y tế's.
 OFFICIAL = re.compile(
-    r"(?:Bộ trưởng,\s{1,2}|Bộ trưởng\s{1,2}-\s{1,2})?(?:Bộ trưởng|Thủ trưởng|Chủ nhiệm|Thống đốc|Tổng Thanh tra|Tổng Kiểm toán|Chánh án|Viện trưởng|Trưởng ban"
+    r"(?:Bộ trưởng,\s{1,2}|Bộ trưởng\s{1,2}-\s{1,2})?(?:(?:Bộ trưởng|Thủ trưởng|Chủ nhiệm|Thống đốc|Chánh án|Viện trưởng|Trưởng ban"
     r"|Cục trưởng|Giám đốc|Chánh Văn phòng)\s{1,2}"
+    # "Tổng Kiểm toán nhà nước" heads Kiểm toán nhà nước, "Tổng Thanh tra Chính phủ" Thanh tra Chính phủ
+    r"|Tổng(?=\s{1,2}(?:Kiểm toán|Thanh tra)\s)\s{1,2})"
 )
 #: "ngày 09/11/2022 Hội nghị lần thứ sáu Ban Chấp hành Trung ương": the plenum issued it, "của" left out.
 PLENUM_DIRECT = re.compile(r"\s{0,3},?\s{0,3}(?i:hội nghị)\s{1,2}(?i:lần thứ)\s{1,2}\w{1,6}\s{1,3}")
-#: Footnote marks after a symbol ("19/NQ[19]", "694/QĐ-TTg,[34] ngày …", "^2^"): skipped to read what follows.
-FOOTNOTE = re.compile(r",?(?:\[[0-9]{1,3}\]|\^[0-9]{1,3}\^?){1,4}")
+#: Footnote marks and closing emphasis after a symbol ("19/NQ[19]", "694/QĐ-TTg,[34] ngày …", "^2^",
+#: "*Quy định số 191-QĐ/TW* ngày …"): skipped to read what follows.
+FOOTNOTE = re.compile(r",?(?:\[[0-9]{1,3}\]|\^[0-9]{1,3}\^?|\*|_(?!\w)){1,4}")
 #: "… và ra Quyết định số …": a second act of the body named before the first.
 AND_VERB_BEFORE = re.compile(r"\s(?:và|,)\s{1,2}(?:(?:đã|cũng|tiếp tục)\s{1,2})?(?:ra|ban hành|ký|ký ban hành|thông qua)\s{1,2}$")
 #: "văn bản số A, số B": a list member named by "số" alone.
@@ -116,7 +128,7 @@ DATE_OPENS = re.compile(r"(?:^|[.;:!?]\s{1,3}|\n\s{0,3})(?i:ngày)\s{1,3}(?:(?P<
                         r"\s{0,2}[/.\-]\s{0,2}(?P<y>\d{4})|" + _DATE_WORDS + r"),?\s{1,3}$")
 #: Words that may stand between a type word and its number: "Quy chế phối hợp số", "Kế hoạch liên tịch số".
 TYPE_QUALIFIERS = ("phối hợp", "liên tịch", "làm việc", "kiểm tra", "giám sát", "công tác", "toàn khóa", "thẩm định",
-                   "tổng kết", "sơ kết", "chuyên đề", "liên ngành")
+                   "tổng kết", "sơ kết", "chuyên đề", "liên ngành", "hành động")
 #: Qualifiers that belong to a body's name: "… các cơ quan thành phố", "Ban Chấp hành Đảng bộ thành phố".
 BODY_QUALIFIER = re.compile(
     r" {1,2}(?:(?:khối )?(?:các )?cơ quan(?: {1,2}(?:thành phố|tỉnh|Trung ương))?|[tT]hành phố|[tT]ỉnh|Trung ương Đảng)"

@@ -23,6 +23,7 @@ import bisect
 import re
 from dataclasses import dataclass, field
 
+from . import tables
 from .models import Part
 
 #: Markdown and table decoration around a line's words.
@@ -50,13 +51,8 @@ _SIGNATURE = re.compile(
     r"(?:T/M|TM\.|TM |K/T|KT\.|KT |Q\.|TL\.|TUQ\.|T/L|(?:PHÓ )?CHỦ TỊCH\b|(?:PHÓ )?BÍ THƯ\b|(?:PHÓ )?THỦ TƯỚNG\b|BỘ TRƯỞNG\b"
     r"|(?:PHÓ )?CHÁNH VĂN PHÒNG\b|(?:PHÓ )?TRƯỞNG BAN\b|\((?:Đã ký|đã ký|Đã ký và đóng dấu)\))")
 _ANNEX = re.compile(r"(?:PHỤ LỤC|Phụ lục|MẪU\b|Mẫu số|\((?:Ban hành |ban hành )?[Kk]èm theo|BIỂU MẪU|Biểu mẫu)")
-TYPE_WORDS_CAPS = (
-    "NGHỊ QUYẾT", "QUYẾT ĐỊNH", "QUY ĐỊNH", "CHỈ THỊ", "KẾT LUẬN", "HƯỚNG DẪN", "KẾ HOẠCH", "BÁO CÁO",
-    "CHƯƠNG TRÌNH", "ĐỀ ÁN", "THÔNG BÁO", "THÔNG TRI", "QUY CHẾ", "CÔNG VĂN", "TỜ TRÌNH", "NGHỊ ĐỊNH",
-    "THÔNG TƯ", "THÔNG TƯ LIÊN TỊCH", "LUẬT", "PHÁP LỆNH", "CÔNG ĐIỆN", "LỆNH", "SẮC LỆNH", "CHỈ THỊ",
-    "PHƯƠNG ÁN", "DỰ ÁN", "BIÊN BẢN", "THÔNG CÁO", "TUYÊN BỐ", "LỜI KÊU GỌI", "ĐIỀU LỆ", "CƯƠNG LĨNH",
-    "CHIẾN LƯỢC", "QUY HOẠCH", "HIẾN PHÁP", "NGHỊ QUYẾT LIÊN TỊCH",
-)
+#: The type words as a header prints them ("NGHỊ QUYẾT", "CÔNG ĐIỆN"): every type of kg/data/doc_types.tsv.
+TYPE_WORDS_CAPS = tuple(sorted({t.vi.upper() for t in tables.doc_types().values()}))
 _TYPE_LINE = re.compile(r"(?:%s)(?:\s{1,3}(?:SỐ|Số)\b[^\n]{0,40})?(?:\s{1,2}[A-ZĐÀ-Ỹ][^\n]{0,300})?" % "|".join(
     sorted({re.escape(w) for w in TYPE_WORDS_CAPS}, key=len, reverse=True)))
 

@@ -301,3 +301,30 @@ def test_what_a_basis_is_about_is_no_basis():
             "Thông báo kết luận số 196-TB/TW ngày 10/1/2025 của Bộ Chính trị;\n\nI. MỤC ĐÍCH\n1. Triển khai.\n")
     rel = _by_symbol(kg.extract(text))
     assert ("OWN", "based_on", "178/QĐ-TTg") in rel and ("OWN", "based_on", "196-TB/TW") not in rel
+
+
+def test_a_law_named_by_its_name_after_the_text_gave_its_symbol():
+    text = ("CHÍNH PHỦ\n-------\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\nSố: 41/2026/NĐ-CP\n"
+            "Hà Nội, ngày 02 tháng 3 năm 2026\n\nNGHỊ ĐỊNH\nQuy định chi tiết một số điều của Luật Đường sắt\n\n"
+            "Căn cứ Luật Tổ chức Chính phủ số 63/2025/QH15;\nCăn cứ Luật Đường sắt số 95/2025/QH15;\n"
+            "Căn cứ Nghị định số 12/2026/NĐ-CP ngày 5 tháng 1 năm 2026 của Chính phủ quy định chi tiết thi hành "
+            "một số điều của Luật Tổ chức Chính phủ;\n\nChính phủ ban hành Nghị định quy định chi tiết.\n\n"
+            "Điều 1. Phạm vi điều chỉnh\n")
+    rel = _by_symbol(kg.extract(text))
+    assert ("OWN", "guides", "95/2025/QH15") in rel          # its title names the law
+    assert ("12/2026/NĐ-CP", "guides", "63/2025/QH15") in rel  # a basis's words name another
+    assert ("OWN", "guides", "63/2025/QH15") not in rel
+
+
+def test_a_name_given_to_two_symbols_names_neither():
+    text = ("Căn cứ Luật Đất đai số 45/2013/QH13 và Luật Đất đai số 31/2024/QH15; Nghị định số 88/2024/NĐ-CP "
+            "của Chính phủ quy định chi tiết thi hành một số điều của Luật Đất đai.")
+    assert not any(p == "guides" for _, p, _ in _by_symbol(kg.extract(text)))
+
+
+def test_the_own_issuer_keeps_the_level_and_place_its_header_names():
+    text = ("|\n**ỦY BAN NHÂN\nDÂN **\nTỈNH LÂM ĐỒNG\n-------\n|\n**CỘNG HÒA XÃ HỘI\nCHỦ NGHĨA VIỆT NAM**\n"
+            "Độc lập - Tự do - Hạnh phúc\n|\n|\nSố: 77/KH-UBND\n|\n*Lâm Đồng, ngày 3\ntháng 2 năm 2026*\n|\n\n"
+            "**KẾ HOẠCH**\n\nTRIỂN KHAI CÔNG TÁC NĂM 2026\n\nThực hiện Chỉ thị số 05/CT-TTg ngày 1/1/2026 của Thủ tướng.\n")
+    own = kg.extract(text).source_document
+    assert (own.symbol, own.issuer) == ("77/KH-UBND", "Ủy ban nhân dân tỉnh Lâm Đồng")
