@@ -226,36 +226,32 @@ def short_forms(text: str, lower: str | None = None):
     return short_form().finditer(text)
 
 
-#: The number a short form ends with: at most four digits after whitespace, not part of a
-#: longer number, a date or a symbol (`short_form`'s end); the first digit first, a fast scan.
-_BARE_NUMBER = re.compile(r"\d(?<=\s\d)\d{0,3}(?![\w/\-.,]\d|[\w/\-])")
-
-
 @lru_cache(maxsize=None)
-def _short_form_head() -> tuple[re.Pattern, int]:
-    """What stands before a short form's number, ending where it starts, and how far back it
-    may begin."""
+def _short_form_reversed() -> re.Pattern:
+    """`short_form_lower` read backwards, over the reversed text: the number first (the engine
+    skips to digits), then "số", then the type word spelt backwards (a trie, the longer word
+    first, so a match reaches as far back as it can: "bộ luật 5", not "luật 5"). The number's
+    look-ahead becomes look-behinds."""
     words = sorted(tables.type_by_word("party"), key=len, reverse=True)
-    pattern = re.compile(rf"(?<!\w)(?:{trie_alternation(words)})\s{{1,3}}(?:số\s{{1,2}})?\Z")
-    return pattern, max(map(len, words)) + 8
+    alt = trie_alternation([w[::-1] for w in words])
+    return re.compile(rf"\d(?<![\w/\-]\d)(?<!\d[\w/\-.,]\d)\d{{0,3}}(?:\s{{1,2}}ốs)?\s{{1,3}}(?:{alt})(?!\w)")
 
 
 def _short_forms_by_number(lower: str) -> list[re.Match] | None:
     """`short_form_lower().finditer(lower)` found from the numbers back: type words are
-    everywhere in a report, bare numbers after a space far fewer. For each number, the leftmost
-    type word that leads to it (where a left-to-right scan starts that match: two short forms
-    never overlap), matched again from there. None if one did not come out the same."""
-    head, reach = _short_form_head()
+    everywhere in a report, bare numbers after a space far fewer. One scan of the reversed text
+    finds, for each number, the leftmost type word that leads to it (where a left-to-right scan
+    starts that match: two short forms never overlap); the match is then made again from there.
+    None if one did not come out the same."""
     whole = short_form_lower()
+    n = len(lower)
     out = []
-    for n in _BARE_NUMBER.finditer(lower):
-        h = head.search(lower, max(0, n.start() - reach), n.start())
-        if h is None:
-            continue
-        m = whole.match(lower, h.start())
-        if m is None or m.end() != n.end():
+    for r in _short_form_reversed().finditer(lower[::-1]):
+        m = whole.match(lower, n - r.end())
+        if m is None or m.end() != n - r.start():
             return None
         out.append(m)
+    out.reverse()
     return out
 
 
@@ -288,6 +284,126 @@ def trie_alternation(words, after_first: str = "", gap: str | None = None) -> st
         body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
         return f"(?:{body})?" if "" in node else body
     return emit(trie, 0)
+
+
+class Scan:
+    """``pattern.finditer`` with the places a match may start found first by a pattern the
+    regex engine scans for fast. `re` skips ahead only when a pattern opens with a literal or a
+    character class; an alternation of groups ("(?P<a>…)|(?P<b>…)", the relation cues) is tried
+    at every character. ``Scan`` works out every string of ``reach`` characters a match can open
+    with (from the parsed pattern), finds where one stands (a class of their first characters,
+    each with a look-ahead of the rest: one character consumed, so no place is stepped over),
+    and matches only there: the same matches as ``pattern.finditer``. An opening is cut short
+    where the pattern goes on with what cannot be listed (a category such as \\s, a large class);
+    a pattern with (?i), or that may match nothing, or whose openings are cut to nothing, is
+    scanned as it is."""
+
+    def __init__(self, pattern: re.Pattern, reach: int = 6):
+        self.pattern = pattern
+        openings = _openings(pattern, reach)
+        self.places = None
+        if openings:
+            by_first: dict[str, set[str]] = {}
+            for o in openings:
+                o = o.rstrip(_CUT)
+                by_first.setdefault(o[0], set()).add(o[1:])
+            self.places = re.compile("|".join(
+                re.escape(f) if "" in rest else f"{re.escape(f)}(?={trie_alternation(rest)})"
+                for f, rest in sorted(by_first.items())))
+
+    def finditer(self, text: str, pos: int = 0, endpos: int | None = None):
+        endpos = len(text) if endpos is None else endpos
+        if self.places is None:
+            yield from self.pattern.finditer(text, pos, endpos)
+            return
+        match = self.pattern.match
+        done = pos
+        for p in self.places.finditer(text, pos, endpos):
+            start = p.start()
+            if start < done:
+                continue  # inside the last match: finditer goes on from its end
+            m = match(text, start, endpos)
+            if m is not None:
+                yield m
+                done = m.end()
+
+
+class _Unlisted(Exception):
+    pass
+
+
+_CUT = "\0"  # fills an opening cut short (a pattern that matches NUL only gets more places tried)
+
+
+def _openings(pattern: re.Pattern, reach: int, cap: int = 400) -> set[str] | None:
+    """Every string of ``reach`` characters (or fewer, if the match may end sooner) that a match
+    of ``pattern`` can open with; None if they cannot be listed. Look-arounds and anchors count
+    as nothing (more places are tried, never fewer)."""
+    try:
+        from re import _constants as C, _parser
+    except ImportError:  # another Python's internals
+        return None
+    if pattern.flags & re.IGNORECASE:
+        return None
+
+    def seq(items, r):
+        cur = {""}
+        for op, av in items:
+            cur = {p if len(p) >= r else p + q for p in cur for q in ([""] if len(p) >= r else item(op, av, r - len(p)))}
+            if len(cur) > cap:
+                raise _Unlisted
+        return cur
+
+    def item(op, av, r):
+        try:
+            return listed(op, av, r)
+        except _Unlisted:
+            return {_CUT * r}
+
+    def listed(op, av, r):
+        if op is C.LITERAL:
+            return {chr(av)}
+        if op is C.IN:
+            chars = set()
+            for o, a in av:
+                if o is C.LITERAL:
+                    chars.add(chr(a))
+                elif o is C.RANGE and a[1] - a[0] < 32:
+                    chars.update(map(chr, range(a[0], a[1] + 1)))
+                else:
+                    raise _Unlisted
+            return chars
+        if op is C.BRANCH:
+            return set().union(*(seq(alt, r) for alt in av[1]))
+        if op is C.SUBPATTERN:
+            if av[1] & C.SRE_FLAG_IGNORECASE:
+                raise _Unlisted
+            return seq(av[3], r)
+        if op in (C.MAX_REPEAT, C.MIN_REPEAT, C.POSSESSIVE_REPEAT):
+            lo, hi, sub = av
+            once = seq(sub, r)
+            out = {""} if lo == 0 else set()
+            cur, n = {""}, 0
+            while n < hi:
+                n += 1
+                grown = {(p + q)[:r] if len(p) < r else p for p in cur for q in once}
+                if len(grown) > cap:
+                    raise _Unlisted
+                if n >= lo or grown == cur:  # no longer growing: what more repeats give
+                    out |= grown
+                if grown == cur:
+                    break
+                cur = grown
+            return out
+        if op in (C.AT, C.ASSERT, C.ASSERT_NOT):
+            return {""}
+        raise _Unlisted  # any character, a category, a back reference …
+
+    try:
+        found = seq(_parser.parse(pattern.pattern, pattern.flags), reach)
+    except (_Unlisted, AttributeError, TypeError):
+        return None
+    return None if any(not o.rstrip(_CUT) for o in found) else found
 
 
 @dataclass

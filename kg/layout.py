@@ -27,7 +27,7 @@ from . import tables
 from .models import Part
 
 #: Markdown and table decoration around a line's words.
-_DECOR = re.compile(r"[|*_#>`]+")
+_DECOR = re.compile(r"[|*_#>`][|*_#>`]*")  # not "[…]+": `re` scans fast only for a pattern opening with a class
 _MOTTO = re.compile(r"(?:CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM|ĐẢNG CỘNG SẢN VIỆT NAM|Độc lập\s?-\s?Tự do\s?-\s?Hạnh phúc)",
                     re.I)
 #: "Số: 55/2025/NQ-HĐND", "Số 41-HD/ĐUK", "Số:" alone (the symbol on the next line), "Số hiệu: …".
@@ -108,13 +108,21 @@ class Layout:
 
 def lines(norm: str) -> list[Line]:
     """The text's lines with their normalised offsets and their words without decoration."""
+    if not norm:
+        return []
+    raw = norm.split("\n")
+    # decoration never holds a line break: stripped from the whole text at once, the same lines
+    bare = _DECOR.sub(" ", norm).split("\n") if _DECOR.search(norm) else raw
+    if norm.endswith("\n"):
+        raw.pop()
     out: list[Line] = []
-    pos, n = 0, len(norm)
-    while pos < n:
-        end = norm.find("\n", pos)
-        end = len(norm) if end < 0 else end
-        words = " ".join(_DECOR.sub(" ", norm[pos:end]).split())
-        out.append(Line(pos, end, words))
+    pos = 0
+    for line, words in zip(raw, bare):
+        end = pos + len(line)
+        # spaces folded; a line whose only whitespace is single spaces (most, after normalise)
+        # needs no split (every other whitespace character is unprintable)
+        out.append(Line(pos, end, words.strip(" ") if words.isprintable() and "  " not in words
+                        else " ".join(words.split())))
         pos = end + 1
     return out
 

@@ -50,6 +50,13 @@ _CUE = (
 #: the same pattern without (?i), which the regex engine scans three times faster.
 CUE = re.compile(_CUE, re.I)
 CUE_LOWER = re.compile(_CUE)
+
+
+@lru_cache(maxsize=1)
+def _cue_scan() -> find.Scan:
+    """`CUE_LOWER.finditer`, the places where a cue may open found first (an alternation of
+    named groups is otherwise tried at every character: a third of `links`' time)."""
+    return find.Scan(CUE_LOWER)
 #: Between the subject's own date/issuer/title and the cue: nothing, or "về", "về việc", "để".
 ATTACH_GAP = re.compile(r"[*_]{0,3}\s{0,3}[,:]?\s{0,3}[*_“\"]{0,3}(?:(?:về|về việc|nhằm|để)\s{1,3})?"
                         r"(?:(?:kế hoạch|chương trình|đề án)(?: hành động)?\s{1,3})?(?:(?:việc|tiếp tục)\s{1,3})?", re.I)
@@ -217,7 +224,7 @@ def links(nt: NormalisedText, citations: list[Citation], own: Own | None = None)
     npos = nt.to_norm
     names = lru_cache(maxsize=1)(lambda: law_names(text, citations, npos))
     lower = text.lower()
-    cues, scan = (CUE_LOWER, lower) if len(lower) == len(text) else (CUE, text)
+    cues, scan = (_cue_scan(), lower) if len(lower) == len(text) else (CUE, text)
     out: list[Link] = []
     ordered = sorted(citations, key=lambda c: (c.sentence_start, c.start))
     seen: list[Citation] = []  # citations of earlier sentences, in text order
