@@ -318,12 +318,12 @@ def _page_topic(nt: NormalisedText, citations: list[Citation]) -> Citation | Non
         if named and all(_same_document(c, first) for c in named):
             return first
     web = _web_page(norm)
-    # a plain text: only a news lede ("Chính phủ ban hành Nghị định số … ngày …") in its first
-    # sentence; a report of one's own names what it carries out there, never what it reports on
+    # a plain text: only a news lede ("Chính phủ ban hành Nghị định số … ngày …"), the first
+    # citation of its first sentence; a report of one's own names what it carries out there
     reach = TOPIC_CHARS if web else min(TOPIC_CHARS, nt.to_norm(first.sentence_end), norm.find("\n") % (len(norm) + 1))
     if not web and norm[:nt.to_norm(first.start)].count(" ") > LEDE_WORDS:
         return None
-    for c in citations:
+    for c in (citations if web else [first]):
         p = nt.to_norm(c.start)
         if p >= reach:
             break
