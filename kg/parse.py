@@ -141,7 +141,10 @@ def issuer_after(text: str, pos: int, by_start) -> tuple[BodyMatch | None, int, 
     sep = find.BODY_LIST_SEP.match(text, end)
     if sep and sep.end() in by_start:
         other = body_at(text, sep.end(), by_start)
-        return None, other.end, True
+        if not find.ISSUING_VERB.match(text, other.end):
+            return None, other.end, True
+        # "… của Ban Chỉ đạo Trung ương, Ủy ban nhân dân tỉnh ban hành Kế hoạch …": the second body
+        # opens the main clause, it issues the text's own document
     return body, end, False
 
 
@@ -206,9 +209,24 @@ def issuer_before(text: str, start: int, by_end: dict[int, BodyMatch]) -> BodyMa
     m = find.OF_BODY_AT.search(text, window, start)
     if m is not None:
         body = by_end.get(m.start())
-        if body is not None and find.OF_BEFORE.search(text, max(0, body.start - 8), body.start):
-            return body
+        if body is not None and find.OF_BEFORE.search(text, max(0, body.start - 8), body.start) \
+                and find.WORD_OF_BODY.search(text, max(0, body.start - 32), body.start):
+            return body  # "đề nghị của Sở Nội vụ tại Tờ trình số …", never "nhiệm vụ của Bộ … tại Nghị quyết …"
     return None
+
+
+def issuer_acting_in(text: str, start: int, end: int, by_start: dict[int, BodyMatch]) -> BodyMatch | None:
+    """"Tại Quyết định số 1210/QĐ-TTg, Thủ tướng Chính phủ đã công nhận …": the body that acts in the
+    document cited after "tại" (``start``–``end``) is its issuer."""
+    if not find.IN_DOCUMENT_BEFORE.search(text, max(0, start - 8), start):
+        return None
+    comma = find.COMMA_BEFORE_BODY.match(text, end)
+    if comma is None:
+        return None
+    body = body_at(text, comma.end(), by_start)
+    if body is None or not find.ACTS_IN_DOCUMENT.match(text, body.end):
+        return None
+    return body
 
 
 def _body_across(text: str, verb: int, by_end: dict[int, BodyMatch]) -> BodyMatch | None:

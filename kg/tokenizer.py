@@ -123,6 +123,24 @@ def create_symbol_tokenizer():
 # . ! ? and spaces before a capital or a list marker.
 _BOUNDARY = re.compile(r"([ \t\r]*\n\s*)|[.!?][ \t]+")  # each starts with a character class: a fast scan; group 1: a line break
 _LIST_ITEM = re.compile(r"[-+*•#<>]|\(\d|\d{1,2}[.)] ")
+# `_BOUNDARY` opening with one character class, which the engine scans for (a pattern opening
+# with a group or with "[ \t\r]*" is tried at every character); `_boundaries` puts the spaces
+# before a line break back into its run.
+_BOUNDARY_AT = re.compile(r"[\n.!?](?:(?<=\n)\s*|(?<=[.!?])[ \t]+)")
+
+
+def _boundaries(text: str, pos: int):
+    """(start, end, a line break?) of each match of ``_BOUNDARY.finditer(text, pos)``."""
+    done = pos
+    for m in _BOUNDARY_AT.finditer(text, pos):
+        s, e = m.span()
+        if text[s] == "\n":
+            while s > done and text[s - 1] in " \t\r":
+                s -= 1
+            yield s, e, True
+        else:
+            yield s, e, False
+        done = e
 
 
 def sentence_starts(text: str, near: list[int] | None = None, reach: int = 0) -> list[int]:
@@ -148,14 +166,13 @@ def sentence_starts(text: str, near: list[int] | None = None, reach: int = 0) ->
         q = max(lo, done)
         while q > done and (text[q].isspace() or text[q - 1].isspace()):
             q -= 1
-        for m in _BOUNDARY.finditer(text, q):
-            if m.start() >= hi:
-                done = m.start()
+        for b, e, line_break in _boundaries(text, q):
+            if b >= hi:
+                done = b
                 break
-            b, e = m.span()
             if e >= n:
                 return starts
-            if m.lastindex:  # a line break
+            if line_break:
                 if b and text[b - 1] in ";," and text.count("\n", b, e) < 2 and not _LIST_ITEM.match(text, e):
                     continue  # a list of citations runs on across ";" and ","
             elif not (text[e].isupper() or text[e] in "-+*•<(" or text[e].isdigit()):

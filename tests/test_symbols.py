@@ -236,3 +236,113 @@ def test_a_party_committee_of_a_state_body():
 def test_two_officials_titles():
     d = docs("Thông tư số 05/2020/TT-VPCP ngày 1/6/2020 của Bộ trưởng, Chủ nhiệm Văn phòng Chính phủ hướng dẫn.")
     assert d["05/2020/TT-VPCP"].issuer == "Văn phòng Chính phủ"
+
+
+# --- issue 19, pool audit round 2: types, dates and issuers the words around a citation give ----
+
+def test_the_word_cong_van_decides_over_the_code_in_its_symbol():
+    d = docs("Sở Y tế đã có Công văn 512/QĐ-SYT năm 2024 về tiêm chủng; Văn phòng Chính phủ gửi "
+             "Công văn 88/TTg-KGVX về phòng dịch và Quy hoạch số 41/QĐ-TTg về vùng.")
+    assert d["512/QĐ-SYT"].doc_type == "Công văn"
+    assert d["88/TTg-KGVX"].doc_type == "Công văn"
+    assert d["41/QĐ-TTg"].doc_type == "Quyết định"   # a plan is issued under its decision's symbol
+
+
+def test_a_letter_symbol_without_a_type_word_names_no_type():
+    # number/issuer-unit: "TTg" is the Prime Minister, not the "TT" of a Thông tư
+    assert docs("Thực hiện văn bản chỉ đạo 3021/TTg-NN của Thủ tướng.")["3021/TTg-NN"].doc_type != "Thông tư"
+
+
+def test_cong_dien_is_a_type():
+    d = docs("Thủ tướng Chính phủ vừa ký Công điện số 77/CĐ-TTg ngày 02/8/2024 về ứng phó bão.")
+    assert d["77/CĐ-TTg"].doc_type == "Công điện"
+    assert d["77/CĐ-TTg"].issuer == "Thủ tướng Chính phủ"
+
+
+def test_emphasis_between_the_symbol_and_its_date():
+    d = docs("Theo **Chỉ thị số 09-CT/TU** ngày 14/3/2022 và *Kết luận số 12-KL/TU*, ngày 5/5/2023 của Ban Thường vụ Tỉnh ủy.")
+    assert d["09-CT/TU"].date == "2022-03-14"
+    assert d["12-KL/TU"].date == "2023-05-05"
+
+
+@pytest.mark.parametrize("text, symbol, issuer", [
+    ("Tại Quyết định số 640/QĐ-TTg ngày 2/6/2019, Thủ tướng Chính phủ đã phê duyệt đề án.", "640/QĐ-TTg",
+     "Thủ tướng Chính phủ"),
+    ("Cũng tại Nghị quyết số 30/NQ-CP, Chính phủ giao các bộ rà soát.", "30/NQ-CP", "Chính phủ"),
+])
+def test_the_body_acting_in_a_document_cited_with_tai_is_its_issuer(text, symbol, issuer):
+    assert docs(text)[symbol].issuer == issuer
+
+
+def test_a_body_carrying_a_document_out_is_not_its_issuer():
+    d = docs("Thực hiện Quyết định số 640/QĐ-TTg, Ủy ban nhân dân tỉnh đã ban hành kế hoạch.")
+    assert d["640/QĐ-TTg"].issuer is None
+
+
+def test_issued_by_in_the_passive_and_a_chief_auditors_title():
+    d = docs("Kế hoạch kèm theo Quyết định 215/QĐ-UBND năm 2023 được ban hành bởi Ủy ban nhân dân tỉnh Nam Định; "
+             "Quy chế kèm theo Quyết định 903/QĐ-KTNN của Tổng Kiểm toán nhà nước; Quyết định 11/QĐ-TTCP "
+             "của Tổng Thanh tra Chính phủ.")
+    assert d["215/QĐ-UBND"].issuer == "Ủy ban nhân dân tỉnh Nam Định"
+    assert d["903/QĐ-KTNN"].issuer == "Kiểm toán nhà nước"
+    assert d["11/QĐ-TTCP"].issuer == "Thanh tra Chính phủ"
+
+
+def test_a_notice_conveys_another_bodys_words():
+    d = docs("Văn phòng Chính phủ ban hành Thông báo 402/TB-VPCP. Tại Thông báo 402/TB-VPCP, Thủ tướng yêu cầu các bộ khẩn trương.")
+    assert d["402/TB-VPCP"].issuer == "Văn phòng Chính phủ"
+
+
+def test_an_action_plan_and_a_body_that_opens_the_main_clause():
+    ex = kg.extract("Thực hiện Kế hoạch hành động số 41-KH/TU ngày 2/5/2025 của Ban Thường vụ Tỉnh ủy; Kế hoạch số "
+                    "09-KH/BCĐTW ngày 1/6/2025 của Ban Chỉ đạo Trung ương, Ủy ban nhân dân tỉnh ban hành Kế hoạch "
+                    "chuyển đổi số như sau:")
+    d = {x.symbol: x for x in ex.documents}
+    assert d["41-KH/TU"].doc_type == "Kế hoạch"
+    assert d["09-KH/BCĐTW"].issuer == "Ban Chỉ đạo Trung ương"
+    assert {r.object.rsplit("/", 1)[-1] for r in ex.relations if r.predicate == "implements"} >= {"41-KH-TU-2025"}
+
+
+def test_two_bodies_before_a_list_still_leave_the_issuer_null():
+    d = docs("Căn cứ Hướng dẫn số 12-HD/BTCTW của Ban Tổ chức Trung ương, Ủy ban Kiểm tra Trung ương về công tác cán bộ.")
+    assert d["12-HD/BTCTW"].issuer is None
+
+
+# --- issue 19, pool audit round 3 ----------------------------------------------------------------
+
+def test_the_place_after_a_local_council_symbol_names_its_issuer():
+    d = docs("Mức thu theo Nghị quyết 41/NQ-HĐND tỉnh Lào Cai năm 2021 và Quyết định 12/QĐ-UBND huyện Bảo Thắng.")
+    assert d["41/NQ-HĐND"].issuer == "Hội đồng nhân dân tỉnh Lào Cai"
+    assert d["12/QĐ-UBND"].issuer == "Ủy ban nhân dân huyện Bảo Thắng"
+
+
+def test_a_plenum_or_a_session_named_without_cua():
+    d = docs("Nghị quyết số 07-NQ/TW ngày 4/2/2019 Hội nghị lần thứ chín (lần 2) Ban Chấp hành Trung ương khóa XII; "
+             "Nghị quyết 88/NQ-CP phiên họp Chính phủ thường kỳ tháng 6 năm 2025.")
+    assert d["07-NQ/TW"].issuer == "Ban Chấp hành Trung ương"
+    assert d["88/NQ-CP"].issuer == "Chính phủ"
+
+
+def test_a_plenum_that_names_the_last_item_closes_no_list():
+    d = docs("Theo định hướng của Bộ Chính trị tại Kết luận 141-KL/TW ngày 2/4/2025 và Nghị quyết 61-NQ/TW "
+             "Hội nghị lần thứ 12 Ban Chấp hành Trung ương Đảng khóa XIII, Chính phủ đã trình.")
+    assert d["61-NQ/TW"].issuer == "Ban Chấp hành Trung ương Đảng"
+    assert d["141-KL/TW"].issuer != "Ban Chấp hành Trung ương Đảng"
+
+
+def test_a_document_inside_a_steering_committees_name_takes_no_issuer_from_it():
+    d = docs("Ban Chỉ đạo về tổng kết thực hiện Nghị quyết 26-NQ/TW năm 2018 của Chính phủ ban hành hướng dẫn.")
+    assert d["26-NQ/TW"].issuer is None
+
+
+def test_a_bodys_duty_under_a_document_is_no_authorship():
+    d = docs("Nhiệm vụ của Bộ Quốc phòng tại Nghị quyết 77/NQ-CP gồm bảo đảm an ninh. Theo đề nghị của Sở Nội vụ "
+             "tại Tờ trình số 15/TTr-SNV; quan điểm của Ban Chỉ đạo Trung ương tại Kế hoạch 9/KH-BCĐTW.")
+    assert d["77/NQ-CP"].issuer is None
+    assert d["15/TTr-SNV"].issuer == "Sở Nội vụ"
+    assert d["9/KH-BCĐTW"].issuer == "Ban Chỉ đạo Trung ương"
+
+
+def test_the_date_of_an_issuing_clause_when_the_issuer_follows_the_symbol():
+    d = docs("Ngày 10/6/2025, Chính phủ đã thông qua Nghị quyết 150/NQ-CP phiên họp Chính phủ thường kỳ tháng 5.")
+    assert (d["150/NQ-CP"].date, d["150/NQ-CP"].issuer) == ("2025-06-10", "Chính phủ")
