@@ -348,3 +348,29 @@ def test_a_rebuild_from_a_store_after_a_load_rewrites_only_the_changed_pages(tmp
     changed = {p for p in after if before.get(p) != after[p]}
     assert len(changed) == written and 0 < written < len(after) / 2
     assert page not in changed and "index.html" in changed
+
+
+def test_a_build_stopped_half_way_leaves_whole_pages_and_the_next_build_finishes_it(tmp_path, monkeypatch):
+    from kg.graph import from_extractions
+    from kg.site import build, pages as P
+    g = from_extractions([json.loads(kg("extract", str(SEED), "--format", "json").stdout)])
+    clean = tmp_path / "clean"
+    build(g, clean)
+    render, calls = P.document_page, []
+
+    def dies(*a, **k):
+        calls.append(1)
+        if len(calls) > 10:
+            raise KeyboardInterrupt  # the user's Ctrl-C, or a kill, in the middle of the documents
+        return render(*a, **k)
+    monkeypatch.setattr(P, "document_page", dies)
+    out = tmp_path / "site"
+    with pytest.raises(KeyboardInterrupt):
+        build(g, out)
+    half = pages(out)
+    assert 0 < len(half) < len(pages(clean)) and not [p for p in out.rglob("*.tmp")]
+    assert all((out / p).read_bytes() == (clean / p).read_bytes() for p in half)   # each page whole
+    monkeypatch.setattr(P, "document_page", render)
+    result = build(g, out)                                                          # not refused: resumed
+    assert pages(out) == pages(clean) and result.written >= len(pages(clean)) - len(half)
+    assert all((out / p).read_bytes() == (clean / p).read_bytes() for p in pages(clean))

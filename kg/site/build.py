@@ -102,6 +102,12 @@ def _open(out: Path) -> dict[str, str]:
     return {}
 
 
+def _save(out: Path, pages: dict[str, str]) -> None:
+    tmp = out / (MANIFEST + ".tmp")
+    tmp.write_text(json.dumps({"version": VERSION, "pages": pages}, ensure_ascii=False), encoding="utf-8")
+    os.replace(tmp, out / MANIFEST)
+
+
 def _paginate(rows: list, size: int) -> list[list]:
     return [rows[i:i + size] for i in range(0, len(rows), size)] or [[]]
 
@@ -114,6 +120,8 @@ def build(g: nx.MultiDiGraph, out: str | Path, *, texts: dict[str, tuple[str, st
     out = Path(out)
     old = _open(out)
     out.mkdir(parents=True, exist_ok=True)
+    if not (out / MANIFEST).is_file():  # ours from the first page on: a first build stopped half-way is resumed, not refused
+        _save(out, {})
     w = _Writer(out, old)
     texts = texts or {}
     docs = [n for n, a in g.nodes(data=True) if a.get("kind") == "document"]
@@ -160,9 +168,7 @@ def build(g: nx.MultiDiGraph, out: str | Path, *, texts: dict[str, tuple[str, st
         if path.is_file():
             path.unlink()
             result.removed += 1
-    tmp = out / (MANIFEST + ".tmp")
-    tmp.write_text(json.dumps({"version": VERSION, "pages": w.new}, ensure_ascii=False), encoding="utf-8")
-    os.replace(tmp, out / MANIFEST)
+    _save(out, w.new)
     result.documents, result.reports = len(docs), len(reports)
     return result
 
