@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import atexit
 import marshal
+from array import array
 import os
 import re
 import sys
@@ -38,7 +39,7 @@ def install() -> None:
     try:
         import _sre
         cache = re._cache  # type: ignore[attr-defined]
-        if not isinstance(cache, dict):
+        if not isinstance(cache, dict) or array("I").itemsize != 4:  # SRE_CODE: 32-bit words
             return
         path = _path()
         if path is None:
@@ -49,10 +50,10 @@ def install() -> None:
         except (OSError, EOFError, ValueError, TypeError):
             entries = []
         try:
-            for pattern, flags, args in entries:
+            for pattern, flags, (final_flags, code, *rest) in entries:
                 key = (type(pattern), pattern, flags)
                 if key not in cache:
-                    cache[key] = _sre.compile(pattern, *args)
+                    cache[key] = _sre.compile(pattern, final_flags, array("I", code).tolist(), *rest)
                 _loaded.add(key)
         except Exception:  # noqa: BLE001 — a damaged file: written anew at exit
             entries = []
@@ -68,13 +69,15 @@ def _compiled_form(pattern: str, flags: int, compiled: re.Pattern):
     import _sre
     from re import _compiler, _parser
     tree = _parser.parse(pattern, flags)
-    code = [int(c) for c in _compiler._code(tree, flags)]  # plain ints: marshal stores no int subclass
+    code = [int(c) for c in _compiler._code(tree, flags)]
     groupindex = dict(tree.state.groupdict)
     indexgroup = [None] * tree.state.groups
     for name, i in groupindex.items():
         indexgroup[i] = name
     args = (int(flags | tree.state.flags), code, tree.state.groups - 1, groupindex, tuple(indexgroup))
-    return args if _sre.compile(pattern, *args) == compiled else None
+    if _sre.compile(pattern, *args) != compiled:
+        return None
+    return (args[0], array("I", code).tobytes(), *args[2:])  # the code as bytes: read back at once
 
 
 def _save(path: str, entries: list) -> None:
