@@ -291,6 +291,7 @@ def _title_type(lines: list[str]) -> str | None:
 
 _ISSUED_BEFORE = re.compile(r"(?:có|ban hành|ký|thông qua|ra|vừa ban hành|đã ban hành)\s{1,3}$")
 TOPIC_CHARS = 800  # the opening of a page, where it names the document it reports on
+LEDE_WORDS = 12    # a news lede names the body that issued the document in its first words
 
 
 def _web_page(norm: str) -> bool:
@@ -316,15 +317,29 @@ def _page_topic(nt: NormalisedText, citations: list[Citation]) -> Citation | Non
         named = [c for c in citations if line_start <= nt.to_norm(c.start) < line_end]
         if named and all(_same_document(c, first) for c in named):
             return first
-    if not _web_page(norm):
-        return None  # a page as a site serves it, not a report of one's own
-    for c in citations:
+    web = _web_page(norm)
+    # a plain text: only a news lede ("Chính phủ ban hành Nghị định số … ngày …"), the first
+    # citation of its first sentence; a report of one's own names what it carries out there
+    reach = TOPIC_CHARS if web else min(TOPIC_CHARS, nt.to_norm(first.sentence_end), norm.find("\n") % (len(norm) + 1))
+    if not web and norm[:nt.to_norm(first.start)].count(" ") > LEDE_WORDS:
+        return None
+    for c in (citations if web else [first]):
         p = nt.to_norm(c.start)
-        if p >= TOPIC_CHARS:
+        if p >= reach:
             break
         if not c.short_form and _ISSUED_BEFORE.search(norm, max(0, p - 40), p):
-            return c
+            # "# Bộ Nội vụ chỉ đạo tạm dừng …" over "Ngày 20/5/2024, Hội đồng … đã ban hành Kế hoạch
+            # số 01/…": the heading's news is another body's act; the document is background
+            heading = _heading_bodies(norm[:norm.find("\n") % (len(norm) + 1)]) if web else set()
+            return None if heading and c.issuer_id not in heading else c
     return None
+
+
+def _heading_bodies(line: str) -> set[str]:
+    """The bodies a page's heading names (their ids)."""
+    words = f" {canonical(line).lower()} "
+    return {body.id for body in tables.bodies().values() for name in (body.vi, *body.variants)
+            if len(name) > 5 and re.search(rf"(?<!\w){re.escape(canonical(name).lower())}(?!\w)", words)}
 
 
 def _cited_as_own(src: SourceDocument, documents, found: list[Link]) -> str | None:

@@ -232,9 +232,13 @@ def layout(norm: str) -> Layout:
     return _after_title(ls, norm, out, parts, title_end)
 
 
-_TITLE_WORD = re.compile(r"(?:%s)\b" % "|".join(sorted({re.escape(w[0] + w[1:].lower()) for w in TYPE_WORDS_CAPS}
-                                                    | {re.escape(w) for w in TYPE_WORDS_CAPS}, key=lambda w: (-len(w), w))))
+_TITLE_WORDS = "|".join(sorted({re.escape(w[0] + w[1:].lower()) for w in TYPE_WORDS_CAPS}
+                               | {re.escape(w) for w in TYPE_WORDS_CAPS}, key=lambda w: (-len(w), w)))  # one order a run
+_TITLE_WORD = re.compile(r"(?:%s)\b" % _TITLE_WORDS)
 TOP_LINES = 6  # non-empty lines at the top in which a title without a header may stand
+#: A line that names a document by type and number ("Nghị quyết 68 xác định …", "… mẫu 2B Hướng dẫn
+#: 43") speaks about that document: it is a heading of a page about it, not a title.
+_NAMES_ANOTHER = re.compile(r"(?:%s) \d" % _TITLE_WORDS)
 
 
 def _top_title(ls: list[Line]) -> int | None:
@@ -246,9 +250,10 @@ def _top_title(ls: list[Line]) -> int | None:
         if not w:
             continue
         seen += 1
-        if seen > TOP_LINES:
-            return None
-        if _TITLE_WORD.match(w) and len(w) < 250 and not w.endswith((".", ";", ":", "?")) and not re.search(r"\d-[A-ZĐ]|/\d{4}/|/[A-ZĐ]", w):
+        if seen > TOP_LINES or (seen == 1 and w.rstrip(" *").endswith("?")):
+            return None  # a page whose heading asks a question answers it: no document's title
+        if _TITLE_WORD.match(w) and len(w) < 250 and not w.endswith((".", ";", ":", "?")) \
+                and not re.search(r"\d-[A-ZĐ]|/\d{4}/|/[A-ZĐ]", w) and not _NAMES_ANOTHER.search(w):
             j = _title_end(ls, i)
             while j < len(ls) and not ls[j].words:
                 j += 1

@@ -102,6 +102,7 @@ ISSUED = re.compile(r"(?:ban hành|ký ban hành|có|xây dựng|ra)\s{1,3}(?:c�
 #: Before a cue, a body that opens the sentence ("Ủy ban Kiểm tra Trung ương hướng dẫn thực hiện …").
 BODY_OPENING = re.compile(r"[\W\d_]{0,8}(?P<first>[^\W\d_])[^\W\d_]{0,11}(?: [^\W\d_]{1,12}){0,7} $")
 
+LOOKAHEAD = 16  # the longest lookahead of a cue (" pháp lệnh", " nghị quyết") must see past the scan's end
 PASSIVE_REACH = 320  # a passive cue may follow its object's unquoted description (see DESCRIPTION)
 MAX_OBJECTS = 50  # one cue names a short list; hostile text cannot make the work quadratic
 PREAMBLE_CHARS = 1500  # without a header, only a cue this close to the top speaks for the text itself
@@ -247,7 +248,8 @@ def links(nt: NormalisedText, citations: list[Citation], own: Own | None = None)
         # a cue needs an object after it, or (passive) one right before it: past that, nothing to scan
         tail = scan[starts[0]:s_end]
         passive = any(w in tail for w in PASSIVE_WORDS)
-        scan_end = min(s_end, max(starts[-1], max(ends) + PASSIVE_REACH if passive else 0))
+        # (past the last start by the reach of a cue's lookahead: "… biện pháp thi hành| Nghị quyết số …")
+        scan_end = min(s_end, max(starts[-1] + LOOKAHEAD, max(ends) + PASSIVE_REACH if passive else 0))
         if scan_end < s_end and names() and any(w in scan[scan_end:s_end] for w in ("luật", "pháp lệnh")):
             scan_end = s_end  # "… quy định chi tiết … Luật Đất đai": a law named by its name after the last symbol
         last = None  # (subject, end of its objects): a later cue joined by "và" / ";" may share it
@@ -317,7 +319,7 @@ def links(nt: NormalisedText, citations: list[Citation], own: Own | None = None)
                     subject = issued
                 elif predicate == "based_on":
                     subject = "own" if own.bases(cue.start()) else None
-                elif own.speaks(cue.start()):
+                elif own.speaks(cue.start()) and not _no_act_follows(text, npos(objects[-1].end), s_end):
                     subject = "own"
             elif subject is None and own.header and starts[0] >= cue.start() and _body_opens(text, s_start, cue.start()) \
                     and own.speaks(cue.start()):
@@ -338,6 +340,16 @@ def links(nt: NormalisedText, citations: list[Citation], own: Own | None = None)
     out += _preamble_bases(nt, citations, own, out)
     out += _title_guides(nt, citations, own, names)
     return out
+
+
+#: After an opening "Thực hiện X …", a clause that is no act of the text: a consequence ("…, thì hộ
+#: kinh doanh không phải …": under X, this follows) or a site speaking ("…, chúng tôi cập nhật …").
+NO_ACT_AFTER = re.compile(r"(?:^|[\s,])(?:thì|chúng tôi|Chúng tôi)(?!\w)")
+NO_ACT_REACH = 300
+
+
+def _no_act_follows(text: str, after: int, s_end: int) -> bool:
+    return NO_ACT_AFTER.search(text, after, min(s_end, after + NO_ACT_REACH)) is not None
 
 
 def _attached(text: str, cue_start: int, cits, starts, tails, ends) -> Citation | None:

@@ -328,3 +328,38 @@ def test_the_own_issuer_keeps_the_level_and_place_its_header_names():
             "**KẾ HOẠCH**\n\nTRIỂN KHAI CÔNG TÁC NĂM 2026\n\nThực hiện Chỉ thị số 05/CT-TTg ngày 1/1/2026 của Thủ tướng.\n")
     own = kg.extract(text).source_document
     assert (own.symbol, own.issuer) == ("77/KH-UBND", "Ủy ban nhân dân tỉnh Lâm Đồng")
+
+
+def test_headings_that_talk_about_a_document_are_no_title():
+    for text in ("# Chỉ thị 45 yêu cầu những gì? Ai tổ chức thực hiện Chỉ thị 45?\n\n**>>> Chỉ thị 45 nêu gì**\n\n"
+                 "Căn cứ Mục 2 Chỉ thị 45-CT/TW năm 2025 có quy định như sau:\n\n1. Nội dung.\n",
+                 "# Cách điền phiếu đánh giá theo mẫu 3A Hướng dẫn 21\n\nHướng dẫn điền phiếu mẫu 3A Hướng dẫn 21\n\n"
+                 "Căn cứ Phụ lục kèm theo Hướng dẫn 21-HD/BTCTW năm 2026, mẫu 3A dùng cho tập thể.\n"):
+        assert not any(p == "based_on" for _, p, _ in _by_symbol(kg.extract(text)))
+
+
+def test_a_consequence_and_a_site_speaking_are_no_acts():
+    ex = kg.extract("Số: 88/CT-CS\nHà Nội, ngày 2 tháng 3 năm 2026\n\nKính gửi: Ông A.\n\n"
+                    "Thực hiện Nghị quyết số 68-NQ/TW ngày 04/5/2025 của Bộ Chính trị thì hộ kinh doanh không phải nộp.\n\n"
+                    "Thực hiện Nghị định 13/2023/NĐ-CP, chúng tôi cập nhật chính sách dữ liệu.\n")
+    assert not {o for _, _, o in _by_symbol(ex)} & {"68-NQ/TW", "13/2023/NĐ-CP"}
+
+
+def test_a_news_lede_names_the_document_whose_articles_the_text_reports():
+    ex = kg.extract("Bộ Tài chính ban hành Thông tư số 12/2026/TT-BTC ngày 5/2/2026 hướng dẫn quản lý phí.\n\n"
+                    "Thông tư gồm 4 chương, có hiệu lực từ ngày 1/4/2026.\n\n"
+                    "Bãi bỏ Điều 5 Thông tư số 40/2021/TT-BTC ngày 1/6/2021 của Bộ Tài chính.\n")
+    assert ("12/2026/TT-BTC", "repeals", "40/2021/TT-BTC") in _by_symbol(ex)
+
+
+def test_a_heading_about_another_bodys_act_leaves_the_page_without_a_topic():
+    ex = kg.extract("# Bộ Nội vụ đề nghị tạm dừng hội nghị thi đua\n\nNgày 2/4/2024, Hội đồng Thi đua - Khen thưởng "
+                    "Trung ương đã ban hành Kế hoạch số 07/KH-HĐTĐKT về hội nghị.\n\nThực hiện Kết luận số 130-KL/TW "
+                    "ngày 3/3/2025 của Bộ Chính trị, Bộ Nội vụ đề nghị các địa phương tạm dừng.\n")
+    assert not any(o == "130-KL/TW" for _, _, o in _by_symbol(ex))
+
+
+def test_a_cue_whose_object_starts_the_last_citation_is_read_whole():
+    ex = kg.extract("Căn cứ Nghị định số 77/2026/NĐ-CP ngày 1/3/2026 của Chính phủ quy định chi tiết một số điều và "
+                    "biện pháp thi hành Nghị quyết số 210/2025/QH15 ngày 2/6/2025 của Quốc hội.")
+    assert ("77/2026/NĐ-CP", "guides", "210/2025/QH15") in _by_symbol(ex)
