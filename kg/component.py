@@ -237,12 +237,20 @@ class PartyCitations:
         foot = find.FOOTNOTE.match(text, pos)
         if foot:  # "19/NQ[19] về …", "694/QĐ-TTg,[34] ngày …": read past the footnote mark
             pos = foot.end()
+        placed = None
+        if body is None and m.system == "state" and m.issuer_code in CODE_BODIES:
+            placed = find.CODE_PLACE.match(text, pos)  # "23/NQ-HĐND tỉnh Khánh Hòa"
+            if placed:
+                body, pos = parse.BodyMatch(placed.start(), placed.end(), CODE_BODIES[m.issuer_code]), placed.end()
         date, pos, rejected = parse.stated_date_after(text, pos)
         if date is None and rejected is None:
             pos = parse.year_of_work_after(text, pos)
         ambiguous = False
         if body is None:
             body, pos, ambiguous = parse.issuer_after(text, pos, by_start)
+            if body is not None and find.ISSUING_VERB.match(text, body.end) \
+                    and find.STEERING_BEFORE.search(text, max(0, start - 80), start):
+                body = None  # "Ban Chỉ đạo về tổng kết Nghị quyết 18-NQ/TW của Chính phủ ban hành …"
             if body is not None and date is None and rejected is None:
                 # "của Chính phủ ngày 09 tháng 5 năm 2025": the date after the issuer
                 date, pos, rejected = parse.stated_date_after(text, pos)
@@ -285,7 +293,13 @@ class PartyCitations:
                 body = parse.issuer_acting_in(text, start, title_end if title else tail_end, by_start)
             if body is not None and date is None:
                 date = parse.date_before_issuer(text, body.start)
+        if date is None and rejected is None and body is not None and not before:
+            # "Ngày 08/5/2025, Chính phủ đã thông qua Nghị quyết 124/NQ-CP phiên họp Chính phủ …"
+            named = parse.issuer_before(text, start, by_end)
+            date = parse.date_before_issuer(text, named.start) if named is not None else None
         issuer = canonical(text[body.start:body.end]) if body else None
+        if placed:
+            issuer = f"{tables.bodies()[body.body_id].vi} {canonical(text[placed.start('level'):placed.end()])}"
         if issuer and (issuer.isupper() or issuer.lower().startswith("hội nghị")):
             # a heading in capitals, or "Hội nghị Trung ương" (the plenum): the body's own name
             issuer = tables.bodies()[body.body_id].vi
@@ -381,6 +395,11 @@ def trim_titles(citations: list[Citation], text: str) -> None:
         c.title = c.title or None
 
 
+#: Issuer codes of local State bodies whose symbol may be followed by their place.
+CODE_BODIES = {"UBND": "ubnd", "HĐND": "hdnd"}
+_OF_WORD = re.compile(r"(?i)\s(?:của|do)\s")
+
+
 def share_list_attributes(citations: list[Citation], text: str) -> None:
     """A date or issuer closing a list belongs to the earlier members too ("Quyết định số
     217-QĐ/TW, Quyết định số 218-QĐ/TW, ngày 12/12/2013 của Bộ Chính trị"). It is weak evidence:
@@ -401,7 +420,10 @@ def share_list_attributes(citations: list[Citation], text: str) -> None:
             if c.issuer is None and c.shared_issuer is None and c.date and not c.title_quoted:
                 # "Kết luận số 09-KL/BCĐ ngày … và Công văn số 21-CV/BCĐ ngày … của Ban Chỉ đạo Trung
                 # ương": a dated member takes the closing issuer only when its symbol names the same issuer
-                if last.issuer and not c.issuer_ambiguous and c.issuer_code and c.issuer_code == last.issuer_code:
+                # ("… và Nghị quyết 60-NQ/TW Hội nghị lần thứ 11 Ban Chấp hành Trung ương": a plenum named
+                # without "của" is that resolution's own, no issuer closing the list)
+                if last.issuer and not c.issuer_ambiguous and c.issuer_code and c.issuer_code == last.issuer_code \
+                        and _OF_WORD.search(last.text):
                     c.shared_issuer, c.shared_issuer_id = last.issuer, last.issuer_id
                     continue
                 break

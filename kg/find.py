@@ -86,6 +86,11 @@ ACTS_IN_DOCUMENT = re.compile(
 COMMA_BEFORE_BODY = re.compile(r"\s{0,2},\s{1,3}")
 #: "Theo đề nghị của Sở Nội vụ tại Tờ trình số …": the body whose paper it is.
 OF_BODY_AT = re.compile(r"\s{1,3}tại\s{1,3}$")
+#: … the body's own word in that paper: a proposal, an opinion, a report, guidance, a direction.
+WORD_OF_BODY = re.compile(r"(?i:đề nghị|ý kiến|kiến nghị|đề xuất|báo cáo|thẩm định|thẩm tra|trình|chỉ đạo|hướng dẫn|yêu cầu"
+                          r"|kết luận|thông báo|văn bản|công văn|quyết định|phê duyệt|góp ý|quan điểm|chủ trương|định hướng"
+                          r"|tinh thần)\s{1,3}(?i:của)\s{1,3}$"
+                          r"|(?:,|\svà)\s{0,2}(?i:của)\s{1,3}$")  # "… của Bộ Chính trị tại A, của Ban Bí thư tại B"
 #: "04 Nghị quyết của Bộ Chính trị, gồm: Nghị quyết số …", "[1] Các văn bản của Văn phòng Trung ương
 #: Đảng: Quy định số …; Văn bản số …": an issuer named before a list (or in a footnote's heading).
 LIST_INTRO = re.compile(r"(?:\s{0,2},?\s{0,2}(?:gồm|bao gồm|gồm có|như sau|sau đây)\s{0,2}:?|\s{0,2}:)\s{0,3}$")
@@ -103,8 +108,17 @@ OFFICIAL = re.compile(
     # "Tổng Kiểm toán nhà nước" heads Kiểm toán nhà nước, "Tổng Thanh tra Chính phủ" Thanh tra Chính phủ
     r"|Tổng(?=\s{1,2}(?:Kiểm toán|Thanh tra)\s)\s{1,2})"
 )
-#: "ngày 09/11/2022 Hội nghị lần thứ sáu Ban Chấp hành Trung ương": the plenum issued it, "của" left out.
-PLENUM_DIRECT = re.compile(r"\s{0,3},?\s{0,3}(?i:hội nghị)\s{1,2}(?i:lần thứ)\s{1,2}\w{1,6}\s{1,3}")
+#: "ngày 09/11/2022 Hội nghị lần thứ sáu (lần 1) Ban Chấp hành Trung ương", "124/NQ-CP phiên họp Chính phủ
+#: thường kỳ": the plenum or session issued it, "của" left out.
+PLENUM_DIRECT = re.compile(r"\s{0,3},?\s{0,3}(?:(?i:hội nghị)\s{1,2}(?i:lần thứ)\s{1,2}\w{1,6}(?:\s{1,2}\((?i:lần)\s{1,2}\d{1,2}\))?"
+                           r"|(?i:phiên họp)(?:\s{1,2}(?:thường kỳ|chuyên đề|thứ \w{1,6}))?)\s{1,3}")
+#: "Ban Chỉ đạo về tổng kết thực hiện " right before a citation: the citation is part of a steering
+#: committee's name, and "… của Chính phủ ban hành …" after it is the committee's.
+STEERING_BEFORE = re.compile(r"(?i:ban chỉ đạo)(?:\s{1,2}[^\W\d_]{1,12}){0,8}\s{1,2}$")
+#: "Nghị quyết 23/NQ-HĐND tỉnh Khánh Hòa": the place after a local council's or committee's symbol
+#: names the issuer its code stands for.
+CODE_PLACE = re.compile(r" {1,2}(?P<level>tỉnh|thành phố|Thành phố|TP\.?|huyện|quận|thị xã|xã|phường)"
+                        r"(?P<name>(?: {1,2}[A-ZĐ][a-zà-ỹđ]{0,9}){1,3})(?!\w)")
 #: Footnote marks and closing emphasis after a symbol ("19/NQ[19]", "694/QĐ-TTg,[34] ngày …", "^2^",
 #: "*Quy định số 191-QĐ/TW* ngày …"): skipped to read what follows.
 FOOTNOTE = re.compile(r",?(?:\[[0-9]{1,3}\]|\^[0-9]{1,3}\^?|\*|_(?!\w)){1,4}")

@@ -209,8 +209,9 @@ def issuer_before(text: str, start: int, by_end: dict[int, BodyMatch]) -> BodyMa
     m = find.OF_BODY_AT.search(text, window, start)
     if m is not None:
         body = by_end.get(m.start())
-        if body is not None and find.OF_BEFORE.search(text, max(0, body.start - 8), body.start):
-            return body
+        if body is not None and find.OF_BEFORE.search(text, max(0, body.start - 8), body.start) \
+                and find.WORD_OF_BODY.search(text, max(0, body.start - 32), body.start):
+            return body  # "đề nghị của Sở Nội vụ tại Tờ trình số …", never "nhiệm vụ của Bộ … tại Nghị quyết …"
     return None
 
 

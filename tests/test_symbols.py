@@ -306,3 +306,43 @@ def test_an_action_plan_and_a_body_that_opens_the_main_clause():
 def test_two_bodies_before_a_list_still_leave_the_issuer_null():
     d = docs("Căn cứ Hướng dẫn số 12-HD/BTCTW của Ban Tổ chức Trung ương, Ủy ban Kiểm tra Trung ương về công tác cán bộ.")
     assert d["12-HD/BTCTW"].issuer is None
+
+
+# --- issue 19, pool audit round 3 ----------------------------------------------------------------
+
+def test_the_place_after_a_local_council_symbol_names_its_issuer():
+    d = docs("Mức thu theo Nghị quyết 41/NQ-HĐND tỉnh Lào Cai năm 2021 và Quyết định 12/QĐ-UBND huyện Bảo Thắng.")
+    assert d["41/NQ-HĐND"].issuer == "Hội đồng nhân dân tỉnh Lào Cai"
+    assert d["12/QĐ-UBND"].issuer == "Ủy ban nhân dân huyện Bảo Thắng"
+
+
+def test_a_plenum_or_a_session_named_without_cua():
+    d = docs("Nghị quyết số 07-NQ/TW ngày 4/2/2019 Hội nghị lần thứ chín (lần 2) Ban Chấp hành Trung ương khóa XII; "
+             "Nghị quyết 88/NQ-CP phiên họp Chính phủ thường kỳ tháng 6 năm 2025.")
+    assert d["07-NQ/TW"].issuer == "Ban Chấp hành Trung ương"
+    assert d["88/NQ-CP"].issuer == "Chính phủ"
+
+
+def test_a_plenum_that_names_the_last_item_closes_no_list():
+    d = docs("Theo định hướng của Bộ Chính trị tại Kết luận 141-KL/TW ngày 2/4/2025 và Nghị quyết 61-NQ/TW "
+             "Hội nghị lần thứ 12 Ban Chấp hành Trung ương Đảng khóa XIII, Chính phủ đã trình.")
+    assert d["61-NQ/TW"].issuer == "Ban Chấp hành Trung ương Đảng"
+    assert d["141-KL/TW"].issuer != "Ban Chấp hành Trung ương Đảng"
+
+
+def test_a_document_inside_a_steering_committees_name_takes_no_issuer_from_it():
+    d = docs("Ban Chỉ đạo về tổng kết thực hiện Nghị quyết 26-NQ/TW năm 2018 của Chính phủ ban hành hướng dẫn.")
+    assert d["26-NQ/TW"].issuer is None
+
+
+def test_a_bodys_duty_under_a_document_is_no_authorship():
+    d = docs("Nhiệm vụ của Bộ Quốc phòng tại Nghị quyết 77/NQ-CP gồm bảo đảm an ninh. Theo đề nghị của Sở Nội vụ "
+             "tại Tờ trình số 15/TTr-SNV; quan điểm của Ban Chỉ đạo Trung ương tại Kế hoạch 9/KH-BCĐTW.")
+    assert d["77/NQ-CP"].issuer is None
+    assert d["15/TTr-SNV"].issuer == "Sở Nội vụ"
+    assert d["9/KH-BCĐTW"].issuer == "Ban Chỉ đạo Trung ương"
+
+
+def test_the_date_of_an_issuing_clause_when_the_issuer_follows_the_symbol():
+    d = docs("Ngày 10/6/2025, Chính phủ đã thông qua Nghị quyết 150/NQ-CP phiên họp Chính phủ thường kỳ tháng 5.")
+    assert (d["150/NQ-CP"].date, d["150/NQ-CP"].issuer) == ("2025-06-10", "Chính phủ")
