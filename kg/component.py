@@ -26,7 +26,7 @@ from spacy.tokens import Doc, Span
 from . import find, parse, tables
 from .models import Citation
 from .normalise import canonical
-from .tokenizer import GLUED, doc_text, glued_pieces, token_spans, words_and_spaces
+from .tokenizer import GLUED, doc_text, glued_pieces, has_glued, token_spans, words_and_spaces
 
 if not Span.has_extension("citation"):
     Span.set_extension("citation", default=None)
@@ -102,7 +102,7 @@ def find_bodies(text: str) -> list[parse.BodyMatch]:
         places = index.lower.finditer(lower)
     else:
         places, lower = index.anycase.finditer(text), None
-    glued = GLUED.search(text) is not None
+    glued = has_glued(text)
     trie = index.trie
     found = []   # (tokens, start, end, body id, token starts)
     toks: list[tuple[int, int]] = []  # tokens generated so far, from a place where one starts

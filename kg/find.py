@@ -274,6 +274,12 @@ def _short_forms_by_number(lower: str) -> list[re.Match] | None:
 _CASE_ODD = re.compile("[\u00b5\u0130\u0131\u017f\u0345\u0390\u03b0\u03b2\u03b5\u03b8\u03b9\u03ba\u03bc\u03c0\u03c1\u03c2\u03c3\u03c6\u03d0\u03d1\u03d5\u03d6\u03f0\u03f1\u03f5\u0432\u0434\u043e\u0441\u0442\u044a\u0463\u1c80\u1c81\u1c82\u1c83\u1c84\u1c85\u1c86\u1c87\u1c88\u1e61\u1e9b\u1fbe\u1fd3\u1fe3\ua64b\ufb05\ufb06]")
 
 
+def case_odd(text: str, start: int = 0, end: int | None = None) -> bool:
+    """Whether ``text[start:end]`` holds a character `_CASE_ODD` names (where a lower-cased copy
+    of the text may miss what (?i) finds)."""
+    return _CASE_ODD.search(text, start, len(text) if end is None else end) is not None
+
+
 def trie_alternation(words, after_first: str = "", gap: str | None = None) -> str:
     """One alternation of ``words`` with their shared prefixes factored out ("b(?:an …|ộ …)"):
     the engine tries each place once, not once per word, and, each branch opening with a

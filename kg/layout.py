@@ -54,7 +54,7 @@ _ANNEX = re.compile(r"(?:PHỤ LỤC|Phụ lục|MẪU\b|Mẫu số|\((?:Ban hà
 #: The type words as a header prints them ("NGHỊ QUYẾT", "CÔNG ĐIỆN"): every type of kg/data/doc_types.tsv.
 TYPE_WORDS_CAPS = tuple(sorted({t.vi.upper() for t in tables.doc_types().values()}))
 _TYPE_LINE = re.compile(r"(?:%s)(?:\s{1,3}(?:SỐ|Số)\b[^\n]{0,40})?(?:\s{1,2}[A-ZĐÀ-Ỹ][^\n]{0,300})?" % "|".join(
-    sorted({re.escape(w) for w in TYPE_WORDS_CAPS}, key=len, reverse=True)))
+    sorted({re.escape(w) for w in TYPE_WORDS_CAPS}, key=lambda w: (-len(w), w))))  # one pattern a run: cached (kg.recache)
 
 HEADER_REACH = 14   # lines between the header's first line and its "Số" line, or after it to the title
 TITLE_LINES = 8     # lines a trích yếu may run over
@@ -233,7 +233,7 @@ def layout(norm: str) -> Layout:
 
 
 _TITLE_WORDS = "|".join(sorted({re.escape(w[0] + w[1:].lower()) for w in TYPE_WORDS_CAPS}
-                               | {re.escape(w) for w in TYPE_WORDS_CAPS}, key=len, reverse=True))
+                               | {re.escape(w) for w in TYPE_WORDS_CAPS}, key=lambda w: (-len(w), w)))  # one order a run
 _TITLE_WORD = re.compile(r"(?:%s)\b" % _TITLE_WORDS)
 TOP_LINES = 6  # non-empty lines at the top in which a title without a header may stand
 #: A line that names a document by type and number ("Nghị quyết 68 xác định …", "… mẫu 2B Hướng dẫn

@@ -255,7 +255,7 @@ def links(nt: NormalisedText, citations: list[Citation], own: Own | None = None)
         last = None  # (subject, end of its objects): a later cue joined by "và" / ";" may share it
         for cue in cues.finditer(scan, s_start, scan_end):
             predicate = cue.lastgroup
-            if NOT_AN_ACT.search(text, max(s_start, cue.start() - 60), cue.start()):
+            if _not_an_act(text, scan if scan is lower else None, max(s_start, cue.start() - 60), cue.start()):
                 continue  # "Ban Chỉ đạo … về tổng kết Nghị quyết 18", "Đề nghị sửa đổi Nghị định …"
             if predicate == "repealed":  # "Quy định số 102-QĐ/TW … hết hiệu lực": objects before
                 objects = _passive_objects(text, cue.start(), cits, starts, ends, npos)
@@ -445,8 +445,19 @@ def _title_guides(nt: NormalisedText, citations: list[Citation], own: Own, names
 #: Right before a cue that is no act of a document: the name of a steering committee ("Ban Chỉ
 #: đạo Trung ương về tổng kết …", "Ban chỉ đạo thực hiện …"), a proposal or a plan ("đề nghị
 #: sửa đổi", "dự kiến bãi bỏ").
-NOT_AN_ACT = re.compile(r"(?:(?i:ban chỉ đạo)(?: [^\W\d_]{1,12}){0,6}(?: về(?: việc)?)?|(?i:đề nghị|kiến nghị|đề xuất|dự kiến|dự thảo)"
-                        r"(?: (?:việc|xem xét))?) $")
+_NOT_AN_ACT_HEADS = ("ban chỉ đạo", "đề nghị", "kiến nghị", "đề xuất", "dự kiến", "dự thảo")
+NOT_AN_ACT = re.compile(rf"(?:(?i:{_NOT_AN_ACT_HEADS[0]})(?: [^\W\d_]{{1,12}}){{0,6}}(?: về(?: việc)?)?"
+                        rf"|(?i:{'|'.join(_NOT_AN_ACT_HEADS[1:])})(?: (?:việc|xem xét))?) $")
+
+
+def _not_an_act(text: str, lower: str | None, start: int, end: int) -> bool:
+    """`NOT_AN_ACT.search(text, start, end)`, skipped where the lower-cased text holds none of
+    its head words there (``lower``: text.lower(), as long as text, or None) and no character
+    that (?i) matches to a letter it does not lower-case to."""
+    if lower is not None and not any(w in lower[start:end] for w in _NOT_AN_ACT_HEADS) \
+            and not find.case_odd(text, start, end):
+        return False
+    return NOT_AN_ACT.search(text, start, end) is not None
 #: What a document does to the text of another: one list may mix them.
 CHANGES = ("amends", "replaces", "repeals")
 #: Between one cue's objects and the next cue that shares its subject.

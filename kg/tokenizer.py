@@ -30,6 +30,14 @@ def _letters(pred) -> str:
 
 #: A lower-case letter right before a capital: words a scrape glued together ("BộChính trị").
 GLUED = re.compile(f"[{_letters(str.islower)}][{_letters(str.isupper)}]")
+#: The same pairs found from the capital (rarer than a lower-case letter: three times faster),
+#: for asking whether a text has one; a match is the capital alone.
+_GLUED_CAPITAL = re.compile(f"[{_letters(str.isupper)}](?<=[{_letters(str.islower)}].)")
+
+
+def has_glued(text: str, start: int = 0, end: int | None = None) -> bool:
+    """Whether ``text[start:end]`` holds a lower-case letter right before a capital (GLUED)."""
+    return _GLUED_CAPITAL.search(text, start + 1, len(text) if end is None else end) is not None
 
 
 def glued_pieces(word: str) -> list[str]:
@@ -55,7 +63,7 @@ def words_and_spaces(text: str) -> tuple[list[str], list[bool]]:
     found = _TOKEN_SPACE.findall(text)
     words = [w or g for w, _, g in found]
     spaces = [s == " " for _, s, _ in found]
-    if GLUED.search(text) is None:  # the rare text with glued words pays for the check
+    if not has_glued(text):  # the rare text with glued words pays for the check
         return words, spaces
     out_w: list[str] = []
     out_s: list[bool] = []
@@ -76,7 +84,7 @@ def token_spans(text: str, pos: int = 0, glued: bool = True):
     ``glued``: False when the text has no glued words (no check per token then)."""
     for m in _TOKEN.finditer(text, pos):
         start, end = m.span()
-        if not glued or GLUED.search(text, start, end) is None:
+        if not glued or not has_glued(text, start, end):
             yield start, end
             continue
         for piece in glued_pieces(m.group()):

@@ -93,3 +93,25 @@ def test_boundaries_are_the_boundary_scan(text, pos):
     from kg import tokenizer
     plain = [(m.start(), m.end(), bool(m.lastindex)) for m in tokenizer._BOUNDARY.finditer(text, pos)]
     assert list(tokenizer._boundaries(text, pos)) == plain
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet="aBđĐxYỷỶ 1-", max_size=20), st.integers(0, 4), st.integers(0, 4))
+def test_has_glued_is_a_glued_search(text, start, cut):
+    from kg import tokenizer
+    end = max(start, len(text) - cut)
+    assert tokenizer.has_glued(text, start, end) == (tokenizer.GLUED.search(text, start, end) is not None)
+
+
+_ACT_BITS = st.sampled_from(["Ban Chỉ đạo", "ban chỉ đạo", "BAN CHỈ ĐẠO", "đề nghị", "Đề nghị", "kiến nghị", "dự thảo",
+                             "DỰ KIẾN", "về", "việc", "xem xét", "tỉnh", " ", "ı", "ſ", "İ", "K", "Σ", ",", "x"])
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.lists(_ACT_BITS, max_size=10).map("".join), st.integers(0, 3), st.integers(0, 3))
+def test_not_an_act_check_is_the_search(text, start, cut):
+    from kg import relate
+    end = max(start, len(text) - cut)
+    lower = text.lower()
+    fast = relate._not_an_act(text, lower if len(lower) == len(text) else None, start, end)
+    assert fast == (relate.NOT_AN_ACT.search(text, start, end) is not None)

@@ -346,3 +346,10 @@ def test_a_bodys_duty_under_a_document_is_no_authorship():
 def test_the_date_of_an_issuing_clause_when_the_issuer_follows_the_symbol():
     d = docs("Ngày 10/6/2025, Chính phủ đã thông qua Nghị quyết 150/NQ-CP phiên họp Chính phủ thường kỳ tháng 5.")
     assert (d["150/NQ-CP"].date, d["150/NQ-CP"].issuer) == ("2025-06-10", "Chính phủ")
+
+
+def test_a_state_symbol_without_its_year_is_one_document_a_year():
+    ex = kg.extract("Giấy phép số 04/GP-UBND ngày 3/3/2013 của UBND tỉnh đã hết hạn; Giấy phép số 04/GP-UBND ngày "
+                    "5/5/2019 của UBND tỉnh cấp mới; Nghị định số 15/2020/NĐ-CP ngày 3/2/2020.")
+    ids = sorted(d.id.rsplit("/", 1)[-1] for d in ex.documents)
+    assert ids == ["04-GP-UBND-2013", "04-GP-UBND-2019", "15-2020-ND-CP"]
