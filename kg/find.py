@@ -84,6 +84,16 @@ ACTS_IN_DOCUMENT = re.compile(
     r"|yêu cầu|chỉ đạo|đồng ý|cho phép|thành lập|kết luận|xác định|đề ra|nêu rõ|nhấn mạnh|sáp nhập|điều chỉnh)(?!\w)")
 #: ", " between a citation and the body that acts in it.
 COMMA_BEFORE_BODY = re.compile(r"\s{0,2},\s{1,3}")
+#: "Thay mặt Ủy ban Thường vụ Quốc hội, Chủ tịch Quốc hội … ký ban hành …": the body a signer acts for.
+ON_BEHALF = re.compile(r"(?i:thay mặt)\s{1,3}(?P<body>[^,;\n]{3,80}),")
+#: "… được Thủ tướng Chính phủ phê duyệt tại Quyết định …": the body that approved it by that document.
+APPROVED_BY_AT = re.compile(r"\s{1,3}(?:phê duyệt|ban hành|thông qua|ký ban hành|ký)\s{1,3}(?:tại|theo|bằng)\s{1,3}$")
+PASSIVE_BEFORE_BODY = re.compile(r"(?i:được|bị)\s{1,3}$")
+#: "… của Trung ương" after a Central symbol: the Central Committee, named short ("Trung ương Đoàn",
+#: "Trung ương Hội …" are other bodies).
+OF_CENTRAL = re.compile(r"\s{0,3},?\s{0,3}(?i:của)\s{1,3}(?P<body>Trung ương(?: Đảng)?)(?!\w)(?!\s{1,2}[A-ZĐ])")
+#: "(ví dụ: Số: 89/2017/QĐXXST-KDTM)": a form's instructions show what a symbol looks like; no citation.
+EXAMPLE_BEFORE = re.compile(r"(?i:ví dụ|chẳng hạn|vd)\s{0,2}[:,]?\s{0,3}(?:(?i:số)\s{0,2}:?\s{0,2})?$")
 #: "Theo đề nghị của Sở Nội vụ tại Tờ trình số …": the body whose paper it is.
 OF_BODY_AT = re.compile(r"\s{1,3}tại\s{1,3}$")
 #: … the body's own word in that paper: a proposal, an opinion, a report, guidance, a direction.
