@@ -293,6 +293,9 @@ class PartyCitations:
                 body = parse.issuer_named_before(text, m_start, start, by_start, by_end)
             if body is None:
                 body = parse.issuer_of_list(text, start, by_end)
+            if body is None:  # "HĐND tỉnh Cà Mau (ngày 28 tháng 4 năm 2025). "Nghị quyết số …""
+                body, cited_on = parse.reference_author(text, start, by_end)
+                date = date or cited_on
             before = body is not None
             if body is None and not (dtype and dtype.vi.startswith("Thông báo")):
                 # (a Thông báo conveys another's words: "Tại Thông báo …-VPCP, Thủ tướng yêu cầu …")

@@ -237,6 +237,19 @@ def issuer_acting_in(text: str, start: int, end: int, by_start: dict[int, BodyMa
     return body
 
 
+def reference_author(text: str, start: int, by_end: dict[int, BodyMatch]) -> tuple[BodyMatch | None, str | None]:
+    """The author and date of a bibliography entry whose quoted title opens with the citation at ``start``."""
+    m = find.REFERENCE_BEFORE.search(text, max(0, start - 48), start)
+    if m is None:
+        return None, None
+    body = by_end.get(m.start()) or by_end.get(m.start() - 1)
+    if body is None:
+        return None, None
+    g = m.groupdict()
+    date = iso_date(g["d"], g["m"], g["y"]) if g["d"] else iso_date(g["d2"], g["m2"], g["y2"])
+    return body, date
+
+
 def _body_across(text: str, verb: int, by_end: dict[int, BodyMatch]) -> BodyMatch | None:
     """The nearest body before ``verb`` separated from it only by its place, term or an abbreviation
     (`find.BODY_TO_VERB`)."""

@@ -385,3 +385,10 @@ def test_a_national_assembly_committee_and_an_abbreviated_ministry():
              "Bộ LĐTBXH có Thông báo 1201/TB-BLĐTBXH về nghỉ lễ.")
     assert d["431/BC-UBPLTP15"].issuer == "Ủy ban Pháp luật và Tư pháp"
     assert d["1201/TB-BLĐTBXH"].issuer == "Bộ LĐTBXH"
+
+
+def test_a_bibliography_entry_gives_its_author_and_date():
+    d = docs('^ HĐND tỉnh Sóc Trăng (ngày 2 tháng 5 năm 2025). "Nghị quyết số 31/NQ-HĐND về sắp xếp đơn vị hành chính" (PDF). '
+             'Bộ Nội vụ (12/3/2024). “Quyết định số 202/QĐ-BNV về công nhận” (PDF).')
+    assert (d["31/NQ-HĐND"].issuer, d["31/NQ-HĐND"].date) == ("HĐND tỉnh Sóc Trăng", "2025-05-02")
+    assert (d["202/QĐ-BNV"].issuer, d["202/QĐ-BNV"].date) == ("Bộ Nội vụ", "2024-03-12")
