@@ -203,6 +203,8 @@ class PartyCitations:
         matches = symbols if symbols is not None else list(find.symbols(text))
         citations = [self._citation(text, m, by_start, by_end, matches[i - 1].end - shift if i else None, shift)
                      for i, m in enumerate(matches)]
+        # "(ví dụ: Số: 89/2017/QĐXXST-KDTM)": a form showing what a symbol looks like cites nothing
+        citations = [c for c in citations if not find.EXAMPLE_BEFORE.search(text, max(0, c.start - 16), c.start)]
         citations += self._short_forms(text, citations)
         citations.sort(key=lambda c: c.start)
         trim_titles(citations, text)
@@ -246,6 +248,10 @@ class PartyCitations:
         if date is None and rejected is None:
             pos = parse.year_of_work_after(text, pos)
         ambiguous = False
+        if body is None and m.issuer_code in ("TW", "TƯ") and m.system == "party":
+            central = find.OF_CENTRAL.match(text, pos)  # "Nghị quyết 60-NQ/TW ngày 12/4/2025 của Trung ương"
+            if central:
+                body, pos = parse.BodyMatch(central.start("body"), central.end("body"), "bch-tw"), central.end()
         if body is None:
             body, pos, ambiguous = parse.issuer_after(text, pos, by_start)
             if body is not None and find.ISSUING_VERB.match(text, body.end) \
@@ -287,6 +293,9 @@ class PartyCitations:
                 body = parse.issuer_named_before(text, m_start, start, by_start, by_end)
             if body is None:
                 body = parse.issuer_of_list(text, start, by_end)
+            if body is None:  # "HĐND tỉnh Cà Mau (ngày 28 tháng 4 năm 2025). "Nghị quyết số …""
+                body, cited_on = parse.reference_author(text, start, by_end)
+                date = date or cited_on
             before = body is not None
             if body is None and not (dtype and dtype.vi.startswith("Thông báo")):
                 # (a Thông báo conveys another's words: "Tại Thông báo …-VPCP, Thủ tướng yêu cầu …")

@@ -124,6 +124,15 @@ def _heading_body(lines: list[str]) -> str | None:
     if placed:
         return placed
     names = _body_names()
+    column = _header_column(lines)
+    whole = names.get(canonical(" ".join(" ".join(column).replace("*", " ").split())).lower())
+    if whole:
+        return whole  # "VĂN PHÒNG / CHÍNH PHỦ": one name over two lines
+    # "BỘ TÀI CHÍNH / CỤC THUẾ": the issuing body stands under the body it belongs to
+    for line in reversed(column):
+        hit = names.get(canonical(line.strip(" #*_")).lower())
+        if hit:
+            return hit
     for line in lines:
         hit = names.get(canonical(line.strip(" #*_")).lower())
         if hit:
@@ -138,14 +147,36 @@ _HEADER_PLACE = re.compile(r"(?P<level>TỈNH|THÀNH PHỐ|HUYỆN|QUẬN|THỊ 
 _HEADER_COLUMN_END = re.compile(r"CỘNG HÒA|ĐẢNG CỘNG SẢN|Số\b|SỐ\b")
 
 
-def _placed_heading_body(lines: list[str]) -> str | None:
+def _enacting_authority(norm: str, lay: Layout) -> str | None:
+    """The authority line in capitals between a State document's title and its preamble ("ỦY BAN
+    THƯỜNG VỤ QUỐC HỘI / Căn cứ …"), when the header names no body."""
+    title = lay.span("title")
+    if title is None:
+        return None
+    end = norm.find("Căn cứ", title[0], title[0] + 1500)
+    lines = [ln.replace("*", "").strip(" #_|") for ln in norm[title[0]:end if end > 0 else title[1]].splitlines()]
+    names = _body_names()
+    for line in reversed([ln for ln in lines if ln]):
+        if line.isupper():
+            return names.get(canonical(line).lower()) or _placed_heading_body([line])
+        break
+    return None
+
+
+def _header_column(lines: list[str]) -> list[str]:
+    """The header's left column: its lines before the motto or the symbol, decoration stripped."""
     column = []
     for line in lines:
         if _HEADER_COLUMN_END.search(line):
             break
-        words = line.strip(" #*_|-–")
+        words = line.replace("*", "").strip(" #_|-–")  # "C**ỤC THUẾ**": emphasis even inside a word
         if words:
             column.append(words)
+    return column
+
+
+def _placed_heading_body(lines: list[str]) -> str | None:
+    column = _header_column(lines)
     block = " ".join(canonical(" ".join(column)).replace("*", " ").split())
     if not block:
         return None
@@ -179,6 +210,26 @@ def _title_line(norm: str, pos: int) -> bool:
 
 _META_DATE = re.compile(r"Ngày ban hành\W{0,12}(\d{1,2})/(\d{1,2})/(\d{4})")
 _META_TYPE = re.compile(r"Loại văn bản\W{0,12}([^\W\d_][^\n|*]{1,30})")
+_META_ISSUER = re.compile(r"(?:Nơi|Cơ quan) ban hành\W{0,12}([^\W\d_][^\n|*]{1,80})")
+_META_PLACE = re.compile(r"(?P<level>[Tt]ỉnh|[Tt]hành phố|[Hh]uyện|[Qq]uận|[Tt]hị xã|[Xx]ã|[Pp]hường) (?P<name>[^\W\d_][\w ]{1,40})")
+
+
+def _meta_issuer(norm: str, at: int, c: Citation) -> str | None:
+    """A site's "Nơi ban hành" field: a body ("Bộ Nội vụ"), or for a local council or committee the
+    place ("Thành phố Hà Nội" under a …/NQ-HĐND symbol: Hội đồng nhân dân thành phố Hà Nội)."""
+    m = _META_ISSUER.search(norm, at, at + 1500)
+    if m is None:
+        return None
+    value = " ".join(m.group(1).split()).strip(" .")
+    body = _body_names().get(canonical(value).lower())
+    if body:
+        return value
+    place = _META_PLACE.fullmatch(value)
+    code = (c.issuer_code or "").upper()
+    for key, body_id in (("HĐND", "hdnd"), ("UBND", "ubnd")):
+        if place and key in code:
+            return f"{tables.bodies()[body_id].vi} {place.group('level').lower()} {place.group('name')}"
+    return None
 
 
 def _own_from_layout(nt: NormalisedText, citations: list[Citation], lay: Layout):
@@ -221,7 +272,14 @@ def _own_from_layout(nt: NormalisedText, citations: list[Citation], lay: Layout)
             date = parse.iso_date(*m.groups()) if m else None
             t = _META_TYPE.search(norm, span[0], span[0] + 1500)
             word = t and tables.type_by_word(c.system).get(t.group(1).strip().lower())
-            doc_type, issuer = (word.vi if word else None), None
+            doc_type, issuer = (word.vi if word else None), _meta_issuer(norm, span[0], c)
+        if issuer is None and header:
+            issuer = _enacting_authority(norm, lay)
+        if header and site_page:  # what the header's own lines leave open, the site's table states
+            issuer = issuer or _meta_issuer(norm, meta[0], c)
+            if date is None:
+                m = _META_DATE.search(norm, meta[0], meta[0] + 1500)
+                date = parse.iso_date(*m.groups()) if m else None
         doc = SourceDocument(canonical_symbol(c), doc_type or c.doc_type, date, issuer, c.symbol_start, c.symbol_end)
         doc.system, doc.number, doc.type_code, doc.issuer_code = c.system, c.number, c.type_code, c.issuer_code
         return doc, [o for o in citations if not _same_document(o, c)]

@@ -84,6 +84,20 @@ ACTS_IN_DOCUMENT = re.compile(
     r"|yêu cầu|chỉ đạo|đồng ý|cho phép|thành lập|kết luận|xác định|đề ra|nêu rõ|nhấn mạnh|sáp nhập|điều chỉnh)(?!\w)")
 #: ", " between a citation and the body that acts in it.
 COMMA_BEFORE_BODY = re.compile(r"\s{0,2},\s{1,3}")
+#: "Thay mặt Ủy ban Thường vụ Quốc hội, Chủ tịch Quốc hội … ký ban hành …": the body a signer acts for.
+ON_BEHALF = re.compile(r"(?i:thay mặt)\s{1,3}(?P<body>[^,;\n]{3,80}),")
+#: "… được Thủ tướng Chính phủ phê duyệt tại Quyết định …": the body that approved it by that document.
+APPROVED_BY_AT = re.compile(r"\s{1,3}(?:phê duyệt|ban hành|thông qua|ký ban hành|ký)\s{1,3}(?:tại|theo|bằng)\s{1,3}$")
+PASSIVE_BEFORE_BODY = re.compile(r"(?i:được|bị)\s{1,3}$")
+#: "… của Trung ương" after a Central symbol: the Central Committee, named short ("Trung ương Đoàn",
+#: "Trung ương Hội …" are other bodies).
+OF_CENTRAL = re.compile(r"\s{0,3},?\s{0,3}(?i:của)\s{1,3}(?P<body>Trung ương(?: Đảng)?)(?!\w)(?!\s{1,2}[A-ZĐ])")
+#: A bibliography entry: "HĐND tỉnh Cà Mau (ngày 28 tháng 4 năm 2025). "Nghị quyết số 15/NQ-HĐND …"": the
+#: author is the issuer and the date in brackets its date.
+REFERENCE_BEFORE = re.compile(r"\s{0,2}\((?:(?i:ngày)\s{1,3})?(?:(?P<d>\d{1,2})\s{1,3}tháng\s{1,3}(?P<m>\d{1,2})(?:\s{1,3}năm|,)\s{1,3}"
+                              r"(?P<y>\d{4})|(?P<d2>\d{1,2})[/.\-](?P<m2>\d{1,2})[/.\-](?P<y2>\d{4}))\)\.\s{0,2}[*_]{0,2}[\"“]$")
+#: "(ví dụ: Số: 89/2017/QĐXXST-KDTM)": a form's instructions show what a symbol looks like; no citation.
+EXAMPLE_BEFORE = re.compile(r"(?i:ví dụ|chẳng hạn|vd)\s{0,2}[:,]?\s{0,3}(?:(?i:số)\s{0,2}:?\s{0,2})?$")
 #: "Theo đề nghị của Sở Nội vụ tại Tờ trình số …": the body whose paper it is.
 OF_BODY_AT = re.compile(r"\s{1,3}tại\s{1,3}$")
 #: … the body's own word in that paper: a proposal, an opinion, a report, guidance, a direction.

@@ -203,9 +203,17 @@ def issuer_before(text: str, start: int, by_end: dict[int, BodyMatch]) -> BodyMa
         if body is None:  # "HĐND tỉnh Bạc Liêu ban hành", "Ban Bí thư (khóa XI) đã ban hành"
             body = _body_across(text, m.start(), by_end)
         if body is not None:
+            behalf = _on_behalf_of(text, body.start, by_end)
+            if behalf is not None:  # "Thay mặt Ủy ban Thường vụ Quốc hội, Chủ tịch Quốc hội … ký ban hành"
+                return behalf
             if _one_of_two(text, body, by_end):
                 return None  # "Ban Tổ chức Tỉnh ủy và Ban Dân vận Tỉnh ủy ban hành …": two bodies, no one issuer
             return _narrower_before(text, body, by_end)
+    m = find.APPROVED_BY_AT.search(text, window, start)
+    if m is not None:  # "… đã được Thủ tướng Chính phủ phê duyệt tại Quyết định …"
+        body = by_end.get(m.start()) or _body_across(text, m.start(), by_end)
+        if body is not None and find.PASSIVE_BEFORE_BODY.search(text, max(0, body.start - 12), body.start):
+            return body
     m = find.OF_BODY_AT.search(text, window, start)
     if m is not None:
         body = by_end.get(m.start())
@@ -229,6 +237,19 @@ def issuer_acting_in(text: str, start: int, end: int, by_start: dict[int, BodyMa
     return body
 
 
+def reference_author(text: str, start: int, by_end: dict[int, BodyMatch]) -> tuple[BodyMatch | None, str | None]:
+    """The author and date of a bibliography entry whose quoted title opens with the citation at ``start``."""
+    m = find.REFERENCE_BEFORE.search(text, max(0, start - 48), start)
+    if m is None:
+        return None, None
+    body = by_end.get(m.start()) or by_end.get(m.start() - 1)
+    if body is None:
+        return None, None
+    g = m.groupdict()
+    date = iso_date(g["d"], g["m"], g["y"]) if g["d"] else iso_date(g["d2"], g["m2"], g["y2"])
+    return body, date
+
+
 def _body_across(text: str, verb: int, by_end: dict[int, BodyMatch]) -> BodyMatch | None:
     """The nearest body before ``verb`` separated from it only by its place, term or an abbreviation
     (`find.BODY_TO_VERB`)."""
@@ -240,9 +261,20 @@ def _body_across(text: str, verb: int, by_end: dict[int, BodyMatch]) -> BodyMatc
 
 
 def _one_of_two(text: str, body: BodyMatch, by_end: dict[int, BodyMatch]) -> bool:
-    """A body that is the last of two or more named together ("X và Y", "X, Y")."""
+    """A body that is the last of two or more named together ("X và Y", "X, Y"); "Bộ Chính trị, Ban
+    Chấp hành Trung ương Đảng" names one body and the body it belongs to."""
     sep = find.BODY_LIST_SEP_BEFORE.search(text, max(0, body.start - 6), body.start)
-    return sep is not None and sep.start() in by_end
+    if sep is None or sep.start() not in by_end:
+        return False
+    return tables.bodies()[by_end[sep.start()].body_id].broader != body.body_id
+
+
+def _on_behalf_of(text: str, pos: int, by_end: dict[int, BodyMatch]) -> BodyMatch | None:
+    """"Thay mặt <body>, <signer> …" opening the clause before ``pos``: the body the signer acts for."""
+    m = find.ON_BEHALF.search(text, max(0, pos - 160), pos)
+    if m is None:
+        return None
+    return by_end.get(m.end("body")) if m.end("body") in by_end else None
 
 
 def _narrower_before(text: str, body: BodyMatch, by_end: dict[int, BodyMatch]) -> BodyMatch:
@@ -250,9 +282,10 @@ def _narrower_before(text: str, body: BodyMatch, by_end: dict[int, BodyMatch]) -
     is the narrower one (the Politburo of the Central Committee)."""
     for gap in (1, 2):
         before = by_end.get(body.start - gap)
-        if before is not None and text[before.end:body.start].strip() == "":
+        if before is not None and text[before.end:body.start].strip(" ,") == "":
             if tables.bodies()[before.body_id].broader == body.body_id:
-                return before
+                return before  # ("Bộ Chính trị, Ban Chấp hành Trung ương Đảng đã ra …" too)
+        if before is not None and text[before.end:body.start].strip() == "":
             if before.body_id in PARTY_CELLS and tables.bodies()[body.body_id].level == "state":
                 # "Đảng ủy Sở Tư pháp tỉnh …": the Party committee of that State body
                 return BodyMatch(before.start, body.end, before.body_id)

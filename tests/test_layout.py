@@ -363,3 +363,17 @@ def test_a_cue_whose_object_starts_the_last_citation_is_read_whole():
     ex = kg.extract("Căn cứ Nghị định số 77/2026/NĐ-CP ngày 1/3/2026 của Chính phủ quy định chi tiết một số điều và "
                     "biện pháp thi hành Nghị quyết số 210/2025/QH15 ngày 2/6/2025 của Quốc hội.")
     assert ("77/2026/NĐ-CP", "guides", "210/2025/QH15") in _by_symbol(ex)
+
+
+def test_the_own_issuer_from_the_header_column_the_authority_line_and_the_sites_table():
+    column = kg.extract("BỘ TÀI CHÍNH\nC**ỤC THUẾ**\n-------\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n"
+                        "Số: 812/CT-CS\nHà Nội, ngày 2 tháng 3 năm 2026\n\nKính gửi: Ông A.\n\nCục Thuế trả lời như sau.\n")
+    assert column.source_document.issuer == "Cục Thuế"   # the issuing body stands under its parent
+    two_lines = kg.extract("**VĂN PHÒNG\nCHÍNH PHỦ**\n--------\n**CỘNG HÒA XÃ\nHỘI CHỦ NGHĨA VIỆT NAM**\n"
+                           "Độc lập - Tự do - Hạnh phúc\nSố: 701/TB-VPCP\n*Hà Nội, ngày 2 tháng 3 năm 2026*\n\n"
+                           "**THÔNG BÁO**\nKết luận của Phó Thủ tướng\n\nNgày 1/3/2026, Phó Thủ tướng chủ trì.\n")
+    assert two_lines.source_document.issuer == "Văn phòng Chính phủ"
+    authority = kg.extract("Số: 1702/NQ-UBTVQH15 |\n|\n\n**NGHỊ QUYẾT**\n\n**Về việc sắp xếp đơn vị hành chính**\n\n\n"
+                           "**ỦY BAN THƯỜNG VỤ QUỐC HỘI**\n\n*Căn cứ Luật Tổ chức chính quyền địa phương số 72/2025/QH15;*\n\n"
+                           "**QUYẾT NGHỊ:**\n\n**Điều 1.** Sắp xếp.\n")
+    assert authority.source_document.issuer == "Ủy ban Thường vụ Quốc hội"

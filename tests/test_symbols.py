@@ -346,3 +346,49 @@ def test_a_bodys_duty_under_a_document_is_no_authorship():
 def test_the_date_of_an_issuing_clause_when_the_issuer_follows_the_symbol():
     d = docs("Ngày 10/6/2025, Chính phủ đã thông qua Nghị quyết 150/NQ-CP phiên họp Chính phủ thường kỳ tháng 5.")
     assert (d["150/NQ-CP"].date, d["150/NQ-CP"].issuer) == ("2025-06-10", "Chính phủ")
+
+
+def test_a_state_symbol_without_its_year_is_one_document_a_year():
+    ex = kg.extract("Giấy phép số 04/GP-UBND ngày 3/3/2013 của UBND tỉnh đã hết hạn; Giấy phép số 04/GP-UBND ngày "
+                    "5/5/2019 của UBND tỉnh cấp mới; Nghị định số 15/2020/NĐ-CP ngày 3/2/2020.")
+    ids = sorted(d.id.rsplit("/", 1)[-1] for d in ex.documents)
+    assert ids == ["04-GP-UBND-2013", "04-GP-UBND-2019", "15-2020-ND-CP"]
+
+
+# --- issue 19, pool audit round 4 ----------------------------------------------------------------
+
+def test_a_body_named_with_the_body_it_belongs_to_before_the_verb():
+    d = docs("Ngày 5/5/1997, Bộ Chính trị, Ban Chấp hành Trung ương Đảng đã ra Quyết định số 118-QĐNS/TW thành lập.")
+    assert (d["118-QĐNS/TW"].issuer, d["118-QĐNS/TW"].date) == ("Bộ Chính trị", "1997-05-05")
+
+
+def test_the_central_committee_named_short():
+    d = docs("Theo Nghị quyết 57-NQ/TW ngày 22/12/2024 của Trung ương, tỉnh sẽ triển khai; "
+             "Chỉ thị số 09-CT/TW của Trung ương Đoàn về công tác.")
+    assert d["57-NQ/TW"].issuer == "Trung ương"
+    assert d["09-CT/TW"].issuer != "Trung ương"
+
+
+def test_a_signer_acting_for_a_body_and_an_approval_by_a_body():
+    d = docs("Thay mặt Ủy ban Thường vụ Quốc hội, Chủ tịch Quốc hội đã ký ban hành Nghị quyết số 95/2025/UBTVQH15 về lập pháp. "
+             "Quy hoạch đã được Thủ tướng Chính phủ phê duyệt tại Quyết định 1402/QĐ-TTg ngày 2/12/2024: khu vực phía Tây.")
+    assert d["95/2025/UBTVQH15"].issuer == "Ủy ban Thường vụ Quốc hội"
+    assert d["1402/QĐ-TTg"].issuer == "Thủ tướng Chính phủ"
+
+
+def test_an_example_in_a_forms_instructions_is_no_citation():
+    assert "55/2019/QĐXXST-DS" not in docs("(3) Ghi số và năm của quyết định (ví dụ: Số: 55/2019/QĐXXST-DS).")
+
+
+def test_a_national_assembly_committee_and_an_abbreviated_ministry():
+    d = docs("Báo cáo thẩm tra số 431/BC-UBPLTP15 ngày 3/6/2025 của Ủy ban Pháp luật và Tư pháp; ngày 2/4/2024 "
+             "Bộ LĐTBXH có Thông báo 1201/TB-BLĐTBXH về nghỉ lễ.")
+    assert d["431/BC-UBPLTP15"].issuer == "Ủy ban Pháp luật và Tư pháp"
+    assert d["1201/TB-BLĐTBXH"].issuer == "Bộ LĐTBXH"
+
+
+def test_a_bibliography_entry_gives_its_author_and_date():
+    d = docs('^ HĐND tỉnh Sóc Trăng (ngày 2 tháng 5 năm 2025). "Nghị quyết số 31/NQ-HĐND về sắp xếp đơn vị hành chính" (PDF). '
+             'Bộ Nội vụ (12/3/2024). “Quyết định số 202/QĐ-BNV về công nhận” (PDF).')
+    assert (d["31/NQ-HĐND"].issuer, d["31/NQ-HĐND"].date) == ("HĐND tỉnh Sóc Trăng", "2025-05-02")
+    assert (d["202/QĐ-BNV"].issuer, d["202/QĐ-BNV"].date) == ("Bộ Nội vụ", "2024-03-12")
