@@ -309,8 +309,9 @@ class PartyCitations:
         issuer = canonical(text[body.start:body.end]) if body else None
         if placed:
             issuer = f"{tables.bodies()[body.body_id].vi} {canonical(text[placed.start('level'):placed.end()])}"
-        if issuer and (issuer.isupper() or issuer.lower().startswith("hội nghị")):
-            # a heading in capitals, or "Hội nghị Trung ương" (the plenum): the body's own name
+        if issuer and (issuer.isupper() or issuer.islower() or issuer.lower().startswith("hội nghị")):
+            # a heading in capitals, a name in lower case ("chính phủ Việt Nam Dân chủ Cộng hòa ban hành"),
+            # or "Hội nghị Trung ương" (the plenum): the body's own name
             issuer = tables.bodies()[body.body_id].vi
         elif issuer and GLUED.search(issuer):
             issuer = " ".join(glued_pieces(issuer))  # "BộChính trị" in scraped text

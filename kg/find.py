@@ -113,7 +113,7 @@ LIST_INTRO = re.compile(r"(?:\s{0,2},?\s{0,2}(?:gồm|bao gồm|gồm có|như s
 #: hành", "Bộ Nội vụ Việt Nam Cộng hòa ban hành", "Thủ tướng chính quyền Việt Nam Cộng hòa Trần Thiện Khiêm ban hành").
 BODY_TO_VERB = re.compile(
     r"(?:\s{1,2}(?:\([^()\n]{1,40}\)|[A-ZĐ][^\W\d_]{0,12}|[0-9]{1,3}"
-    r"|(?:chính quyền|của|mới|miền|hòa|tỉnh|thành phố|huyện|quận|thị xã|xã|phường)(?!\w))){1,8}"
+    r"|(?:chính quyền|của|mới|miền|[Dd]ân chủ|hòa|tỉnh|thành phố|huyện|quận|thị xã|xã|phường)(?!\w))){1,8}"
 )
 #: An official's title before the body whose documents they sign: "của Bộ trưởng Bộ Y tế" is Bộ Y tế's.
 OFFICIAL = re.compile(

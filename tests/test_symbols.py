@@ -392,3 +392,8 @@ def test_a_bibliography_entry_gives_its_author_and_date():
              'Bộ Nội vụ (12/3/2024). “Quyết định số 202/QĐ-BNV về công nhận” (PDF).')
     assert (d["31/NQ-HĐND"].issuer, d["31/NQ-HĐND"].date) == ("HĐND tỉnh Sóc Trăng", "2025-05-02")
     assert (d["202/QĐ-BNV"].issuer, d["202/QĐ-BNV"].date) == ("Bộ Nội vụ", "2024-03-12")
+
+
+def test_an_old_government_named_in_lower_case_with_its_country():
+    d = docs("Ngày 2 tháng 9 năm 1968, chính phủ Việt Nam Dân chủ Cộng hòa ban hành quyết định số 150/CP về lịch.")
+    assert (d["150/CP"].issuer, d["150/CP"].date) == ("Chính phủ", "1968-09-02")
