@@ -293,6 +293,9 @@ class PartyCitations:
                 body = parse.issuer_named_before(text, m_start, start, by_start, by_end)
             if body is None:
                 body = parse.issuer_of_list(text, start, by_end)
+            if body is None:  # "HĐND tỉnh Cà Mau (ngày 28 tháng 4 năm 2025). "Nghị quyết số …""
+                body, cited_on = parse.reference_author(text, start, by_end)
+                date = date or cited_on
             before = body is not None
             if body is None and not (dtype and dtype.vi.startswith("Thông báo")):
                 # (a Thông báo conveys another's words: "Tại Thông báo …-VPCP, Thủ tướng yêu cầu …")
@@ -306,9 +309,11 @@ class PartyCitations:
         issuer = canonical(text[body.start:body.end]) if body else None
         if placed:
             issuer = f"{tables.bodies()[body.body_id].vi} {canonical(text[placed.start('level'):placed.end()])}"
-        if issuer and (issuer.isupper() or issuer.lower().startswith("hội nghị")):
-            # a heading in capitals, or "Hội nghị Trung ương" (the plenum): the body's own name
-            issuer = tables.bodies()[body.body_id].vi
+        if issuer and (issuer.isupper() or issuer.islower() or issuer.lower().startswith("hội nghị")):
+            # a heading in capitals, a name in lower case ("chính phủ Việt Nam Dân chủ Cộng hòa ban hành"),
+            # or "Hội nghị Trung ương" (the plenum): the body's own name
+            city = _CITY_IN_ISSUER.search(issuer)  # "UBND TP": its level stays, spelt out
+            issuer = tables.bodies()[body.body_id].vi + (f" Thành phố{city.group(1)}" if city else "")
         elif issuer and GLUED.search(issuer):
             issuer = " ".join(glued_pieces(issuer))  # "BộChính trị" in scraped text
         c = Citation(
@@ -401,6 +406,7 @@ def trim_titles(citations: list[Citation], text: str) -> None:
         c.title = c.title or None
 
 
+_CITY_IN_ISSUER = re.compile(r" (?:TP|Tp)\.?((?: [^\W\d_]+)*)$")
 #: Issuer codes of local State bodies whose symbol may be followed by their place.
 CODE_BODIES = {"UBND": "ubnd", "HĐND": "hdnd"}
 _OF_WORD = re.compile(r"(?i)\s(?:của|do)\s")

@@ -73,6 +73,8 @@ ISSUED_BY_BEFORE = re.compile(
     r"\s{1,3}(?:(?:đã|vừa|mới|cũng|lại|đã kịp thời|kịp thời|chính thức|thay mặt)\s{1,3}){0,2}"
     r"(?:ký ban hành|ban hành|ký|có|ra|thông qua)(?:\s{1,3}ban hành)?\s{1,3}(?:các\s{1,3}|(?:\d{1,2}|hai|ba|bốn)\s{1,3})?$"
 )
+#: "…, Chính phủ đã đề xuất …": a body followed by a tense word opens a clause of its own.
+CLAUSE_VERB = re.compile(r"\s{1,3}(?:đã|đang|sẽ|vừa|cũng|tiếp tục)\s")
 #: "… do <body> ban hành": after an unquoted title, only a body that issued it closes the citation.
 ISSUING_VERB = re.compile(r"\s{1,3}(?:(?:đã|vừa)\s{1,3})?(?:ký ban hành|ban hành|ký)(?![\w])")
 #: "tại Quyết định số 1210/QĐ-TTg, Thủ tướng Chính phủ đã công nhận …": "in <document>, <body> did …" — the
@@ -92,6 +94,10 @@ PASSIVE_BEFORE_BODY = re.compile(r"(?i:được|bị)\s{1,3}$")
 #: "… của Trung ương" after a Central symbol: the Central Committee, named short ("Trung ương Đoàn",
 #: "Trung ương Hội …" are other bodies).
 OF_CENTRAL = re.compile(r"\s{0,3},?\s{0,3}(?i:của)\s{1,3}(?P<body>Trung ương(?: Đảng)?)(?!\w)(?!\s{1,2}[A-ZĐ])")
+#: A bibliography entry: "HĐND tỉnh Cà Mau (ngày 28 tháng 4 năm 2025). "Nghị quyết số 15/NQ-HĐND …"": the
+#: author is the issuer and the date in brackets its date.
+REFERENCE_BEFORE = re.compile(r"\s{0,2}\((?:(?i:ngày)\s{1,3})?(?:(?P<d>\d{1,2})\s{1,3}tháng\s{1,3}(?P<m>\d{1,2})(?:\s{1,3}năm|,)\s{1,3}"
+                              r"(?P<y>\d{4})|(?P<d2>\d{1,2})[/.\-](?P<m2>\d{1,2})[/.\-](?P<y2>\d{4}))\)\.\s{0,2}[*_]{0,2}[\"“]$")
 #: "(ví dụ: Số: 89/2017/QĐXXST-KDTM)": a form's instructions show what a symbol looks like; no citation.
 EXAMPLE_BEFORE = re.compile(r"(?i:ví dụ|chẳng hạn|vd)\s{0,2}[:,]?\s{0,3}(?:(?i:số)\s{0,2}:?\s{0,2})?$")
 #: "Theo đề nghị của Sở Nội vụ tại Tờ trình số …": the body whose paper it is.
@@ -109,7 +115,7 @@ LIST_INTRO = re.compile(r"(?:\s{0,2},?\s{0,2}(?:gồm|bao gồm|gồm có|như s
 #: hành", "Bộ Nội vụ Việt Nam Cộng hòa ban hành", "Thủ tướng chính quyền Việt Nam Cộng hòa Trần Thiện Khiêm ban hành").
 BODY_TO_VERB = re.compile(
     r"(?:\s{1,2}(?:\([^()\n]{1,40}\)|[A-ZĐ][^\W\d_]{0,12}|[0-9]{1,3}"
-    r"|(?:chính quyền|của|mới|miền|hòa|tỉnh|thành phố|huyện|quận|thị xã|xã|phường)(?!\w))){1,8}"
+    r"|(?:chính quyền|của|mới|miền|[Dd]ân chủ|hòa|tỉnh|thành phố|huyện|quận|thị xã|xã|phường)(?!\w))){1,8}"
 )
 #: An official's title before the body whose documents they sign: "của Bộ trưởng Bộ Y tế" is Bộ Y tế's.
 OFFICIAL = re.compile(
@@ -161,6 +167,8 @@ BODY_QUALIFIER = re.compile(
 BODY_NUMBER = re.compile(r" {1,2}[0-9]{1,3}(?![\w/.,-])")
 #: A place after a local body ("Thành ủy Hà Nội", "tỉnh Bình Phước"); never the capitalised first word of
 #: the title that follows ("… tỉnh Bình Phước Thành lập …", "… Đồng Nai Sửa đổi …").
+#: "TP" / "TP." for "thành phố" after a local State body, with the city's name or alone.
+CITY_ABBREVIATION = re.compile(r" {1,2}(?:TP|Tp)\.?(?!\w)(?:(?: {1,2}[A-ZĐ][a-zà-ỹđ]{0,9}){1,3}(?!\w))?")
 PLACE_NAME = re.compile(r"(?: {1,2}(?!(?:Thành lập|Sửa đổi|Cho phép|Cho|Phê duyệt|Ban hành|Quy định|Bãi bỏ|Về|V/v|Hướng dẫn"
                         r"|Triển khai|Thực hiện|Công bố|Giao|Kiện toàn|Bổ sung)(?![\w]))[A-ZĐ][a-zà-ỹđ]{0,9}){1,3}(?![\w])")
 TITLE = re.compile(r"\s{0,3},?\s{0,3}(?i:về)\s{1,3}(?:việc\s{1,3})?")

@@ -93,7 +93,18 @@ def extend_body(text: str, body: BodyMatch, by_start: dict[int, BodyMatch]) -> B
     if body.body_id in NUMBERED_BODIES:  # "Thuế cơ sở 11 thành phố Hà Nội"
         n = find.BODY_NUMBER.match(text, end)
         end = n.end() if n else end
-    level = tables.bodies()[body.body_id].level
+    entry = tables.bodies()[body.body_id]
+    parent = by_start.get(end + 1)
+    if parent is not None and entry.broader == parent.body_id and text[end:end + 1] == " " \
+            and parent.body_id in PLACED_STATE_BODIES:
+        # "Ban Văn hóa - Xã hội Hội đồng nhân dân Thành phố": a council's committee named with its council
+        parent = extend_body(text, parent, by_start)
+        return BodyMatch(body.start, parent.end, body.body_id)
+    level = entry.level
+    if body.body_id in PLACED_STATE_BODIES:
+        city = find.CITY_ABBREVIATION.match(text, end)  # "của UBND TP", "UBND TP. Hồ Chí Minh"
+        if city:
+            return BodyMatch(body.start, city.end(), body.body_id)
     if (level in {"province", "district", "grassroots"} and end == body.end) or body.body_id in PLACED_STATE_BODIES:
         # "Thành ủy Hà Nội"; "Ủy ban nhân dân tỉnh Tuyên Quang", "HĐND Thành phố Hà Nội" (level and place)
         p = find.PLACE_NAME.match(text, end)
@@ -107,7 +118,7 @@ def extend_body(text: str, body: BodyMatch, by_start: dict[int, BodyMatch]) -> B
 #: Bodies numbered within their parent: the number belongs to the name.
 NUMBERED_BODIES = frozenset({"thue-co-so"})
 #: State bodies of every province or district: their level and place belong to the name.
-PLACED_STATE_BODIES = frozenset({"ubnd", "hdnd", "chu-tich-ubnd", "ub-mttq"})
+PLACED_STATE_BODIES = frozenset({"ubnd", "hdnd", "chu-tich-ubnd", "ub-mttq", "bhxh"})
 
 
 def body_at(text: str, pos: int, by_start: dict[int, BodyMatch]) -> BodyMatch | None:
@@ -141,7 +152,7 @@ def issuer_after(text: str, pos: int, by_start) -> tuple[BodyMatch | None, int, 
     sep = find.BODY_LIST_SEP.match(text, end)
     if sep and sep.end() in by_start:
         other = body_at(text, sep.end(), by_start)
-        if not find.ISSUING_VERB.match(text, other.end):
+        if not (find.ISSUING_VERB.match(text, other.end) or find.CLAUSE_VERB.match(text, other.end)):
             return None, other.end, True
         # "… của Ban Chỉ đạo Trung ương, Ủy ban nhân dân tỉnh ban hành Kế hoạch …": the second body
         # opens the main clause, it issues the text's own document
@@ -235,6 +246,19 @@ def issuer_acting_in(text: str, start: int, end: int, by_start: dict[int, BodyMa
     if body is None or not find.ACTS_IN_DOCUMENT.match(text, body.end):
         return None
     return body
+
+
+def reference_author(text: str, start: int, by_end: dict[int, BodyMatch]) -> tuple[BodyMatch | None, str | None]:
+    """The author and date of a bibliography entry whose quoted title opens with the citation at ``start``."""
+    m = find.REFERENCE_BEFORE.search(text, max(0, start - 48), start)
+    if m is None:
+        return None, None
+    body = by_end.get(m.start()) or by_end.get(m.start() - 1)
+    if body is None:
+        return None, None
+    g = m.groupdict()
+    date = iso_date(g["d"], g["m"], g["y"]) if g["d"] else iso_date(g["d2"], g["m2"], g["y2"])
+    return body, date
 
 
 def _body_across(text: str, verb: int, by_end: dict[int, BodyMatch]) -> BodyMatch | None:

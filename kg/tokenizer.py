@@ -130,6 +130,7 @@ def create_symbol_tokenizer():
 # item, a new paragraph) but not after ";" or "," (lists of citations run across them); after
 # . ! ? and spaces before a capital or a list marker.
 _BOUNDARY = re.compile(r"([ \t\r]*\n\s*)|[.!?][ \t]+")  # each starts with a character class: a fast scan; group 1: a line break
+_NUMBER_WORD_END = re.compile(r"(?<!\w)(?i:số)\s?:?$")
 _LIST_ITEM = re.compile(r"[-+*•#<>]|\(\d|\d{1,2}[.)] ")
 # `_BOUNDARY` opening with one character class, which the engine scans for (a pattern opening
 # with a group or with "[ \t\r]*" is tried at every character); `_boundaries` puts the spaces
@@ -183,6 +184,8 @@ def sentence_starts(text: str, near: list[int] | None = None, reach: int = 0) ->
             if line_break:
                 if b and text[b - 1] in ";," and text.count("\n", b, e) < 2 and not _LIST_ITEM.match(text, e):
                     continue  # a list of citations runs on across ";" and ","
+                if text.count("\n", b, e) < 2 and _NUMBER_WORD_END.search(text, max(0, b - 5), b) and text[e:e + 1].isdigit():
+                    continue  # "Tờ trình số:⏎421/TTr-STC": the number on the next line (a cell) is the same sentence
             elif not (text[e].isupper() or text[e] in "-+*•<(" or text[e].isdigit()):
                 continue  # ". và" after spaces: not a new sentence
             starts.append(e)

@@ -385,3 +385,36 @@ def test_a_national_assembly_committee_and_an_abbreviated_ministry():
              "Bộ LĐTBXH có Thông báo 1201/TB-BLĐTBXH về nghỉ lễ.")
     assert d["431/BC-UBPLTP15"].issuer == "Ủy ban Pháp luật và Tư pháp"
     assert d["1201/TB-BLĐTBXH"].issuer == "Bộ LĐTBXH"
+
+
+def test_a_bibliography_entry_gives_its_author_and_date():
+    d = docs('^ HĐND tỉnh Sóc Trăng (ngày 2 tháng 5 năm 2025). "Nghị quyết số 31/NQ-HĐND về sắp xếp đơn vị hành chính" (PDF). '
+             'Bộ Nội vụ (12/3/2024). “Quyết định số 202/QĐ-BNV về công nhận” (PDF).')
+    assert (d["31/NQ-HĐND"].issuer, d["31/NQ-HĐND"].date) == ("HĐND tỉnh Sóc Trăng", "2025-05-02")
+    assert (d["202/QĐ-BNV"].issuer, d["202/QĐ-BNV"].date) == ("Bộ Nội vụ", "2024-03-12")
+
+
+def test_an_old_government_named_in_lower_case_with_its_country():
+    d = docs("Ngày 2 tháng 9 năm 1968, chính phủ Việt Nam Dân chủ Cộng hòa ban hành quyết định số 150/CP về lịch.")
+    assert (d["150/CP"].issuer, d["150/CP"].date) == ("Chính phủ", "1968-09-02")
+
+
+# --- issue 19, pool audit round 5 ----------------------------------------------------------------
+
+def test_bodies_round_five_found_missing_and_a_citys_abbreviation():
+    d = docs("Chủ tịch nước đã ký Quyết định số 1601/QĐ-CTN về quốc tịch. BHXH tỉnh Nghệ An đã ban hành Thông báo "
+             "233/TB-BHXH về đóng phí. Thông tư số 07/TT-VH ngày 5/6/1994 của Bộ Văn hóa - Thông tin. Báo cáo thẩm tra "
+             "số 88/BC-BKTNS ngày 2/3/2026 của Ban Kinh tế - Ngân sách Hội đồng nhân dân tỉnh. Giấy phép số 09/GP-UBND "
+             "ngày 3/4/2008 của UBND TP, thời hạn 6 tháng.")
+    assert d["1601/QĐ-CTN"].issuer == "Chủ tịch nước"
+    assert d["233/TB-BHXH"].issuer == "BHXH tỉnh Nghệ An"
+    assert d["07/TT-VH"].issuer == "Bộ Văn hóa - Thông tin"
+    assert d["88/BC-BKTNS"].issuer == "Ban Kinh tế - Ngân sách Hội đồng nhân dân tỉnh"
+    assert d["09/GP-UBND"].issuer == "Ủy ban nhân dân Thành phố"
+
+
+def test_a_second_body_with_a_tense_word_opens_a_clause_and_a_number_on_the_next_line():
+    d = docs("Theo Kết luận 140-KL/TW ngày 2/4/2025 của Bộ Chính trị, Chính phủ đã đề xuất phương án. "
+             "Theo đề nghị của Sở Tài chính tại Tờ trình số:\n77/TTr-STC ngày 2/3/2026, 78/TTr-STC ngày 4/3/2026 và ý kiến.")
+    assert d["140-KL/TW"].issuer == "Bộ Chính trị"
+    assert d["77/TTr-STC"].issuer == "Sở Tài chính" and d["78/TTr-STC"].issuer == "Sở Tài chính"
