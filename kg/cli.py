@@ -509,7 +509,7 @@ def _which_store(store: Optional[str], paths) -> Optional[str]:
     _fail(f"give reports, JSON extractions, or --store (no store at {loc}; $KG_STORE names one)")
 
 
-def _graph_from(paths, store, encoding, base=None):
+def _graph_from(paths, store, encoding, base=None, progress=None):
     """A networkx graph from a store, JSON extractions or report files."""
     from .extract import extract_report
     from .formats import extraction_json
@@ -523,7 +523,7 @@ def _graph_from(paths, store, encoding, base=None):
         except StoreError as e:
             _fail(str(e))
         try:
-            return from_store(db)
+            return from_store(db, progress)
         finally:
             db.close()
     if not paths:
@@ -790,7 +790,8 @@ def site(
     with Progress(*columns, console=err, transient=True, disable=not err.is_terminal) as progress:
         if store:
             task = progress.add_task("reading the store", total=None)
-            g, texts = _graph_from(None, store, encoding), {}
+            g, texts = _graph_from(None, store, encoding,
+                                   progress=lambda done, total: progress.update(task, completed=done, total=total)), {}
         else:
             task = progress.add_task("reading reports", total=None)
             g, texts = _site_inputs(paths, encoding, lambda done, total: progress.update(task, completed=done, total=total))

@@ -26,7 +26,7 @@ from spacy.tokens import Doc, Span
 from . import find, parse, tables
 from .models import Citation
 from .normalise import canonical
-from .tokenizer import GLUED, doc_text, glued_pieces, token_spans, words_and_spaces
+from .tokenizer import GLUED, doc_text, glued_pieces, has_glued, token_spans, words_and_spaces
 
 if not Span.has_extension("citation"):
     Span.set_extension("citation", default=None)
@@ -102,7 +102,7 @@ def find_bodies(text: str) -> list[parse.BodyMatch]:
         places = index.lower.finditer(lower)
     else:
         places, lower = index.anycase.finditer(text), None
-    glued = GLUED.search(text) is not None
+    glued = has_glued(text)
     trie = index.trie
     found = []   # (tokens, start, end, body id, token starts)
     toks: list[tuple[int, int]] = []  # tokens generated so far, from a place where one starts
@@ -203,6 +203,8 @@ class PartyCitations:
         matches = symbols if symbols is not None else list(find.symbols(text))
         citations = [self._citation(text, m, by_start, by_end, matches[i - 1].end - shift if i else None, shift)
                      for i, m in enumerate(matches)]
+        # "(ví dụ: Số: 89/2017/QĐXXST-KDTM)": a form showing what a symbol looks like cites nothing
+        citations = [c for c in citations if not find.EXAMPLE_BEFORE.search(text, max(0, c.start - 16), c.start)]
         citations += self._short_forms(text, citations)
         citations.sort(key=lambda c: c.start)
         trim_titles(citations, text)
@@ -226,9 +228,10 @@ class PartyCitations:
             from_word = dtype is not None
         if dtype is None:
             dtype = type_from_code(m)
-        elif from_word and (not dtype.codes or _generic_word(text, start, m_start)):
+        elif from_word and ((not dtype.codes and not dtype.own_symbol) or _generic_word(text, start, m_start)):
             # "văn bản số 213-KL/TW" is a Kết luận, "quyết định Quy hoạch số 241/QĐ-TTg" a Quyết định:
-            # a word that names no code (or any document) yields to a code that names a type
+            # a word that names no code (or any document) yields to a code that names a type; a
+            # Công văn has its own symbol and stays one ("Công văn 3830/QĐ-BTC": the word decides)
             coded = type_from_code(m)
             if coded is not None and (m.type_code or m.system == "party"):
                 dtype = coded
@@ -236,12 +239,24 @@ class PartyCitations:
         foot = find.FOOTNOTE.match(text, pos)
         if foot:  # "19/NQ[19] về …", "694/QĐ-TTg,[34] ngày …": read past the footnote mark
             pos = foot.end()
+        placed = None
+        if body is None and m.system == "state" and m.issuer_code in CODE_BODIES:
+            placed = find.CODE_PLACE.match(text, pos)  # "23/NQ-HĐND tỉnh Khánh Hòa"
+            if placed:
+                body, pos = parse.BodyMatch(placed.start(), placed.end(), CODE_BODIES[m.issuer_code]), placed.end()
         date, pos, rejected = parse.stated_date_after(text, pos)
         if date is None and rejected is None:
             pos = parse.year_of_work_after(text, pos)
         ambiguous = False
+        if body is None and m.issuer_code in ("TW", "TƯ") and m.system == "party":
+            central = find.OF_CENTRAL.match(text, pos)  # "Nghị quyết 60-NQ/TW ngày 12/4/2025 của Trung ương"
+            if central:
+                body, pos = parse.BodyMatch(central.start("body"), central.end("body"), "bch-tw"), central.end()
         if body is None:
             body, pos, ambiguous = parse.issuer_after(text, pos, by_start)
+            if body is not None and find.ISSUING_VERB.match(text, body.end) \
+                    and find.STEERING_BEFORE.search(text, max(0, start - 80), start):
+                body = None  # "Ban Chỉ đạo về tổng kết Nghị quyết 18-NQ/TW của Chính phủ ban hành …"
             if body is not None and date is None and rejected is None:
                 # "của Chính phủ ngày 09 tháng 5 năm 2025": the date after the issuer
                 date, pos, rejected = parse.stated_date_after(text, pos)
@@ -278,13 +293,27 @@ class PartyCitations:
                 body = parse.issuer_named_before(text, m_start, start, by_start, by_end)
             if body is None:
                 body = parse.issuer_of_list(text, start, by_end)
+            if body is None:  # "HĐND tỉnh Cà Mau (ngày 28 tháng 4 năm 2025). "Nghị quyết số …""
+                body, cited_on = parse.reference_author(text, start, by_end)
+                date = date or cited_on
             before = body is not None
+            if body is None and not (dtype and dtype.vi.startswith("Thông báo")):
+                # (a Thông báo conveys another's words: "Tại Thông báo …-VPCP, Thủ tướng yêu cầu …")
+                body = parse.issuer_acting_in(text, start, title_end if title else tail_end, by_start)
             if body is not None and date is None:
                 date = parse.date_before_issuer(text, body.start)
+        if date is None and rejected is None and body is not None and not before:
+            # "Ngày 08/5/2025, Chính phủ đã thông qua Nghị quyết 124/NQ-CP phiên họp Chính phủ …"
+            named = parse.issuer_before(text, start, by_end)
+            date = parse.date_before_issuer(text, named.start) if named is not None else None
         issuer = canonical(text[body.start:body.end]) if body else None
-        if issuer and (issuer.isupper() or issuer.lower().startswith("hội nghị")):
-            # a heading in capitals, or "Hội nghị Trung ương" (the plenum): the body's own name
-            issuer = tables.bodies()[body.body_id].vi
+        if placed:
+            issuer = f"{tables.bodies()[body.body_id].vi} {canonical(text[placed.start('level'):placed.end()])}"
+        if issuer and (issuer.isupper() or issuer.islower() or issuer.lower().startswith("hội nghị")):
+            # a heading in capitals, a name in lower case ("chính phủ Việt Nam Dân chủ Cộng hòa ban hành"),
+            # or "Hội nghị Trung ương" (the plenum): the body's own name
+            city = _CITY_IN_ISSUER.search(issuer)  # "UBND TP": its level stays, spelt out
+            issuer = tables.bodies()[body.body_id].vi + (f" Thành phố{city.group(1)}" if city else "")
         elif issuer and GLUED.search(issuer):
             issuer = " ".join(glued_pieces(issuer))  # "BộChính trị" in scraped text
         c = Citation(
@@ -348,6 +377,9 @@ def type_from_code(m: find.SymbolMatch):
     code = m.type_code or ("".join(ch for ch in (m.issuer_code or "") if not ch.isdigit()) if m.system == "state" else None)
     if not code:
         return None
+    if (m.system == "state" and m.type_code and m.type_code in tables.issuer_codes()
+            and not tables.types_for_code(m.type_code, "state")):
+        return None  # "227/TTg-CN", "4912/UBND-NC": number/issuer-unit, a letter's symbol names no type
     for i in range(len(code), 1, -1):
         options = tables.types_for_code(code[:i], m.system)
         if options:
@@ -374,6 +406,12 @@ def trim_titles(citations: list[Citation], text: str) -> None:
         c.title = c.title or None
 
 
+_CITY_IN_ISSUER = re.compile(r" (?:TP|Tp)\.?((?: [^\W\d_]+)*)$")
+#: Issuer codes of local State bodies whose symbol may be followed by their place.
+CODE_BODIES = {"UBND": "ubnd", "HĐND": "hdnd"}
+_OF_WORD = re.compile(r"(?i)\s(?:của|do)\s")
+
+
 def share_list_attributes(citations: list[Citation], text: str) -> None:
     """A date or issuer closing a list belongs to the earlier members too ("Quyết định số
     217-QĐ/TW, Quyết định số 218-QĐ/TW, ngày 12/12/2013 của Bộ Chính trị"). It is weak evidence:
@@ -394,7 +432,10 @@ def share_list_attributes(citations: list[Citation], text: str) -> None:
             if c.issuer is None and c.shared_issuer is None and c.date and not c.title_quoted:
                 # "Kết luận số 09-KL/BCĐ ngày … và Công văn số 21-CV/BCĐ ngày … của Ban Chỉ đạo Trung
                 # ương": a dated member takes the closing issuer only when its symbol names the same issuer
-                if last.issuer and not c.issuer_ambiguous and c.issuer_code and c.issuer_code == last.issuer_code:
+                # ("… và Nghị quyết 60-NQ/TW Hội nghị lần thứ 11 Ban Chấp hành Trung ương": a plenum named
+                # without "của" is that resolution's own, no issuer closing the list)
+                if last.issuer and not c.issuer_ambiguous and c.issuer_code and c.issuer_code == last.issuer_code \
+                        and _OF_WORD.search(last.text):
                     c.shared_issuer, c.shared_issuer_id = last.issuer, last.issuer_id
                     continue
                 break

@@ -117,12 +117,76 @@ def _body_names() -> dict[str, str]:
 
 
 def _heading_body(lines: list[str]) -> str | None:
-    """A header line that is a body's name ("BAN CHẤP HÀNH TRUNG ƯƠNG", "ĐẢNG ỦY KHỐI")."""
+    """A header line that is a body's name ("BAN CHẤP HÀNH TRUNG ƯƠNG", "ĐẢNG ỦY KHỐI"); a People's
+    Committee or Council with the place its header names ("ỦY BAN NHÂN\nDÂN / TỈNH BẮC NINH" →
+    "Ủy ban nhân dân tỉnh Bắc Ninh"): the level belongs to its name."""
+    placed = _placed_heading_body(lines)
+    if placed:
+        return placed
     names = _body_names()
+    column = _header_column(lines)
+    whole = names.get(canonical(" ".join(" ".join(column).replace("*", " ").split())).lower())
+    if whole:
+        return whole  # "VĂN PHÒNG / CHÍNH PHỦ": one name over two lines
+    # "BỘ TÀI CHÍNH / CỤC THUẾ": the issuing body stands under the body it belongs to
+    for line in reversed(column):
+        hit = names.get(canonical(line.strip(" #*_")).lower())
+        if hit:
+            return hit
     for line in lines:
         hit = names.get(canonical(line.strip(" #*_")).lower())
         if hit:
             return hit
+    return None
+
+
+#: The level and place under a local State body's name in a header ("TỈNH BẮC NINH", "THÀNH PHỐ HÀ NỘI").
+_HEADER_PLACE = re.compile(r"(?P<level>TỈNH|THÀNH PHỐ|HUYỆN|QUẬN|THỊ XÃ|XÃ|PHƯỜNG|THỊ TRẤN|ĐẶC KHU)"
+                           r" (?P<place>[A-ZĐÀ-Ỹ][A-ZĐÀ-Ỹ\- ]{1,40})")
+#: Where a header's left column (the issuer) ends: the motto or the symbol.
+_HEADER_COLUMN_END = re.compile(r"CỘNG HÒA|ĐẢNG CỘNG SẢN|Số\b|SỐ\b")
+
+
+def _enacting_authority(norm: str, lay: Layout) -> str | None:
+    """The authority line in capitals between a State document's title and its preamble ("ỦY BAN
+    THƯỜNG VỤ QUỐC HỘI / Căn cứ …"), when the header names no body."""
+    title = lay.span("title")
+    if title is None:
+        return None
+    end = norm.find("Căn cứ", title[0], title[0] + 1500)
+    lines = [ln.replace("*", "").strip(" #_|") for ln in norm[title[0]:end if end > 0 else title[1]].splitlines()]
+    names = _body_names()
+    for line in reversed([ln for ln in lines if ln]):
+        if line.isupper():
+            return names.get(canonical(line).lower()) or _placed_heading_body([line])
+        break
+    return None
+
+
+def _header_column(lines: list[str]) -> list[str]:
+    """The header's left column: its lines before the motto or the symbol, decoration stripped."""
+    column = []
+    for line in lines:
+        if _HEADER_COLUMN_END.search(line):
+            break
+        words = line.replace("*", "").strip(" #_|-–")  # "C**ỤC THUẾ**": emphasis even inside a word
+        if words:
+            column.append(words)
+    return column
+
+
+def _placed_heading_body(lines: list[str]) -> str | None:
+    column = _header_column(lines)
+    block = " ".join(canonical(" ".join(column)).replace("*", " ").split())
+    if not block:
+        return None
+    for body_id in sorted(parse.PLACED_STATE_BODIES):
+        body = tables.bodies()[body_id]
+        for name in (body.vi, *body.variants):
+            if block.lower().startswith(canonical(name).lower() + " "):
+                place = _HEADER_PLACE.fullmatch(block[len(name) + 1:])
+                if place:
+                    return f"{body.vi} {place.group('level').lower()} {place.group('place').title()}"
     return None
 
 
@@ -146,6 +210,26 @@ def _title_line(norm: str, pos: int) -> bool:
 
 _META_DATE = re.compile(r"Ngày ban hành\W{0,12}(\d{1,2})/(\d{1,2})/(\d{4})")
 _META_TYPE = re.compile(r"Loại văn bản\W{0,12}([^\W\d_][^\n|*]{1,30})")
+_META_ISSUER = re.compile(r"(?:Nơi|Cơ quan) ban hành\W{0,12}([^\W\d_][^\n|*]{1,80})")
+_META_PLACE = re.compile(r"(?P<level>[Tt]ỉnh|[Tt]hành phố|[Hh]uyện|[Qq]uận|[Tt]hị xã|[Xx]ã|[Pp]hường) (?P<name>[^\W\d_][\w ]{1,40})")
+
+
+def _meta_issuer(norm: str, at: int, c: Citation) -> str | None:
+    """A site's "Nơi ban hành" field: a body ("Bộ Nội vụ"), or for a local council or committee the
+    place ("Thành phố Hà Nội" under a …/NQ-HĐND symbol: Hội đồng nhân dân thành phố Hà Nội)."""
+    m = _META_ISSUER.search(norm, at, at + 1500)
+    if m is None:
+        return None
+    value = " ".join(m.group(1).split()).strip(" .")
+    body = _body_names().get(canonical(value).lower())
+    if body:
+        return value
+    place = _META_PLACE.fullmatch(value)
+    code = (c.issuer_code or "").upper()
+    for key, body_id in (("HĐND", "hdnd"), ("UBND", "ubnd")):
+        if place and key in code:
+            return f"{tables.bodies()[body_id].vi} {place.group('level').lower()} {place.group('name')}"
+    return None
 
 
 def _own_from_layout(nt: NormalisedText, citations: list[Citation], lay: Layout):
@@ -163,8 +247,13 @@ def _own_from_layout(nt: NormalisedText, citations: list[Citation], lay: Layout)
             continue
         # before the header, only the page naming the document itself: its title line, or the
         # site's summary around a "Số hiệu" table (a page the site keeps for that document)
-        if any(not o.short_form and not (_same_document(o, c) and (
-                lay.meta_number is not None or _title_line(norm, nt.to_norm(o.start)))) for o in citations[:i]):
+        meta = lay.meta_number
+        site_page = header and meta is not None and any(
+            meta[0] <= nt.to_norm(o.symbol_start) < meta[1] and _same_document(o, c) for o in citations[:i])
+        # a site's page of this very document ("Số hiệu" table above its header): what stands between
+        # the table and the header is the site's summary of it, not other text reproducing it
+        if not site_page and any(not o.short_form and not (_same_document(o, c) and (
+                meta is not None or _title_line(norm, nt.to_norm(o.start)))) for o in citations[:i]):
             # a page that cites other documents before reproducing this one (news above a
             # reproduced text): the document stays a citation; its layout speaks for it
             return SourceDocument(None, None, None, None, reproduced=c), citations  # see extract_chunks
@@ -174,12 +263,23 @@ def _own_from_layout(nt: NormalisedText, citations: list[Citation], lay: Layout)
             before = norm[head[0] if head else max(0, span[0] - 600):span[0]].splitlines()
             type_lines = norm[lay.doc_type_line[0]:lay.doc_type_line[1]].split(" SỐ")[:1] if lay.doc_type_line else []
             doc_type, issuer = _heading_type(type_lines), _heading_body(before)
+            if doc_type is None and site_page:  # a Công văn prints no type line: the site's table names it
+                t = _META_TYPE.search(norm, meta[0], meta[0] + 1500)
+                word = t and tables.type_by_word(c.system).get(t.group(1).strip().lower())
+                doc_type = word.vi if word else None
         else:
             m = _META_DATE.search(norm, span[0], span[0] + 1500)
             date = parse.iso_date(*m.groups()) if m else None
             t = _META_TYPE.search(norm, span[0], span[0] + 1500)
             word = t and tables.type_by_word(c.system).get(t.group(1).strip().lower())
-            doc_type, issuer = (word.vi if word else None), None
+            doc_type, issuer = (word.vi if word else None), _meta_issuer(norm, span[0], c)
+        if issuer is None and header:
+            issuer = _enacting_authority(norm, lay)
+        if header and site_page:  # what the header's own lines leave open, the site's table states
+            issuer = issuer or _meta_issuer(norm, meta[0], c)
+            if date is None:
+                m = _META_DATE.search(norm, meta[0], meta[0] + 1500)
+                date = parse.iso_date(*m.groups()) if m else None
         doc = SourceDocument(canonical_symbol(c), doc_type or c.doc_type, date, issuer, c.symbol_start, c.symbol_end)
         doc.system, doc.number, doc.type_code, doc.issuer_code = c.system, c.number, c.type_code, c.issuer_code
         return doc, [o for o in citations if not _same_document(o, c)]
@@ -249,6 +349,7 @@ def _title_type(lines: list[str]) -> str | None:
 
 _ISSUED_BEFORE = re.compile(r"(?:có|ban hành|ký|thông qua|ra|vừa ban hành|đã ban hành)\s{1,3}$")
 TOPIC_CHARS = 800  # the opening of a page, where it names the document it reports on
+LEDE_WORDS = 12    # a news lede names the body that issued the document in its first words
 
 
 def _web_page(norm: str) -> bool:
@@ -274,15 +375,29 @@ def _page_topic(nt: NormalisedText, citations: list[Citation]) -> Citation | Non
         named = [c for c in citations if line_start <= nt.to_norm(c.start) < line_end]
         if named and all(_same_document(c, first) for c in named):
             return first
-    if not _web_page(norm):
-        return None  # a page as a site serves it, not a report of one's own
-    for c in citations:
+    web = _web_page(norm)
+    # a plain text: only a news lede ("Chính phủ ban hành Nghị định số … ngày …"), the first
+    # citation of its first sentence; a report of one's own names what it carries out there
+    reach = TOPIC_CHARS if web else min(TOPIC_CHARS, nt.to_norm(first.sentence_end), norm.find("\n") % (len(norm) + 1))
+    if not web and norm[:nt.to_norm(first.start)].count(" ") > LEDE_WORDS:
+        return None
+    for c in (citations if web else [first]):
         p = nt.to_norm(c.start)
-        if p >= TOPIC_CHARS:
+        if p >= reach:
             break
         if not c.short_form and _ISSUED_BEFORE.search(norm, max(0, p - 40), p):
-            return c
+            # "# Bộ Nội vụ chỉ đạo tạm dừng …" over "Ngày 20/5/2024, Hội đồng … đã ban hành Kế hoạch
+            # số 01/…": the heading's news is another body's act; the document is background
+            heading = _heading_bodies(norm[:norm.find("\n") % (len(norm) + 1)]) if web else set()
+            return None if heading and c.issuer_id not in heading else c
     return None
+
+
+def _heading_bodies(line: str) -> set[str]:
+    """The bodies a page's heading names (their ids)."""
+    words = f" {canonical(line).lower()} "
+    return {body.id for body in tables.bodies().values() for name in (body.vi, *body.variants)
+            if len(name) > 5 and re.search(rf"(?<!\w){re.escape(canonical(name).lower())}(?!\w)", words)}
 
 
 def _cited_as_own(src: SourceDocument, documents, found: list[Link]) -> str | None:
@@ -364,11 +479,12 @@ def find_citations(nt: NormalisedText) -> list[Citation]:
     doc = Doc(nlp.vocab, words=words, spaces=spaces)
     doc.user_data["kg.found"] = found
     citations: list[Citation] = []
-    with nlp.select_pipes(enable=["party_citations"]):  # the sentences are known: only the spans
-        for doc in nlp.pipe([doc]):
-            for span in doc.spans["citations"]:
-                c = span._.citation
-                citations.append(_to_original(nt, c, shift_of[id(c)]))
+    # the sentences are known: only the registered component runs (called as the pipeline calls
+    # it; `select_pipes` and `pipe` around it cost three times the component on a small Doc)
+    doc = component(doc)
+    for span in doc.spans["citations"]:
+        c = span._.citation
+        citations.append(_to_original(nt, c, shift_of[id(c)]))
     _sentence_texts(nt.original, citations)
     return citations
 

@@ -64,8 +64,8 @@ DATE_AFTER = re.compile(
     r"(?:(?:(?i:ban hành|ký)\s{1,3})?(?i:ngày|ngay)\s{1,3}(?:" + _DATE_NUM + "|" + _DATE_WORDS + r")"
     r"|(?P<d3>\d{1,2})(?P<sep>[/\-])(?P<m3>\d{1,2})(?P=sep)(?P<y3>\d{4})(?!\d))\)?"
 )
-#: "của" / "do" introducing the issuing body after the citation.
-OF_BODY = re.compile(r"\s{0,3},?\s{0,3}(?i:của|do)\s{1,3}")
+#: "của" / "do" / "(được) ban hành bởi" introducing the issuing body after the citation.
+OF_BODY = re.compile(r"\s{0,3},?\s{0,3}(?i:của|do|(?:được\s{1,3})?(?:ban hành|ký)\s{1,3}bởi)\s{1,3}")
 #: "Hội nghị lần thứ sáu " before a body: the plenum of that body issued it.
 PLENUM = re.compile(r"(?i:hội nghị)\s{1,2}(?:lần thứ\s{1,2}\w{1,6}\s{1,3})?")
 #: "<body> ban hành / có / đã ký / đã kịp thời ban hành" right before a citation: that body issued it.
@@ -73,10 +73,40 @@ ISSUED_BY_BEFORE = re.compile(
     r"\s{1,3}(?:(?:đã|vừa|mới|cũng|lại|đã kịp thời|kịp thời|chính thức|thay mặt)\s{1,3}){0,2}"
     r"(?:ký ban hành|ban hành|ký|có|ra|thông qua)(?:\s{1,3}ban hành)?\s{1,3}(?:các\s{1,3}|(?:\d{1,2}|hai|ba|bốn)\s{1,3})?$"
 )
+#: "…, Chính phủ đã đề xuất …": a body followed by a tense word opens a clause of its own.
+CLAUSE_VERB = re.compile(r"\s{1,3}(?:đã|đang|sẽ|vừa|cũng|tiếp tục)\s")
 #: "… do <body> ban hành": after an unquoted title, only a body that issued it closes the citation.
 ISSUING_VERB = re.compile(r"\s{1,3}(?:(?:đã|vừa)\s{1,3})?(?:ký ban hành|ban hành|ký)(?![\w])")
+#: "tại Quyết định số 1210/QĐ-TTg, Thủ tướng Chính phủ đã công nhận …": "in <document>, <body> did …" — the
+#: body acting in the document is its issuer. Only "tại" (in it): "Thực hiện Quyết định …, UBND tỉnh đã …"
+#: names who carries it out.
+IN_DOCUMENT_BEFORE = re.compile(r"(?:^|[\s(])(?i:tại)\s{1,3}$")
+ACTS_IN_DOCUMENT = re.compile(
+    r"\s{1,3}(?:(?:đã|vừa|cũng|chính thức)\s{1,3}){0,2}(?:công nhận|thông qua|quyết định|phê duyệt|ban hành|giao|quy định"
+    r"|yêu cầu|chỉ đạo|đồng ý|cho phép|thành lập|kết luận|xác định|đề ra|nêu rõ|nhấn mạnh|sáp nhập|điều chỉnh)(?!\w)")
+#: ", " between a citation and the body that acts in it.
+COMMA_BEFORE_BODY = re.compile(r"\s{0,2},\s{1,3}")
+#: "Thay mặt Ủy ban Thường vụ Quốc hội, Chủ tịch Quốc hội … ký ban hành …": the body a signer acts for.
+ON_BEHALF = re.compile(r"(?i:thay mặt)\s{1,3}(?P<body>[^,;\n]{3,80}),")
+#: "… được Thủ tướng Chính phủ phê duyệt tại Quyết định …": the body that approved it by that document.
+APPROVED_BY_AT = re.compile(r"\s{1,3}(?:phê duyệt|ban hành|thông qua|ký ban hành|ký)\s{1,3}(?:tại|theo|bằng)\s{1,3}$")
+PASSIVE_BEFORE_BODY = re.compile(r"(?i:được|bị)\s{1,3}$")
+#: "… của Trung ương" after a Central symbol: the Central Committee, named short ("Trung ương Đoàn",
+#: "Trung ương Hội …" are other bodies).
+OF_CENTRAL = re.compile(r"\s{0,3},?\s{0,3}(?i:của)\s{1,3}(?P<body>Trung ương(?: Đảng)?)(?!\w)(?!\s{1,2}[A-ZĐ])")
+#: A bibliography entry: "HĐND tỉnh Cà Mau (ngày 28 tháng 4 năm 2025). "Nghị quyết số 15/NQ-HĐND …"": the
+#: author is the issuer and the date in brackets its date.
+REFERENCE_BEFORE = re.compile(r"\s{0,2}\((?:(?i:ngày)\s{1,3})?(?:(?P<d>\d{1,2})\s{1,3}tháng\s{1,3}(?P<m>\d{1,2})(?:\s{1,3}năm|,)\s{1,3}"
+                              r"(?P<y>\d{4})|(?P<d2>\d{1,2})[/.\-](?P<m2>\d{1,2})[/.\-](?P<y2>\d{4}))\)\.\s{0,2}[*_]{0,2}[\"“]$")
+#: "(ví dụ: Số: 89/2017/QĐXXST-KDTM)": a form's instructions show what a symbol looks like; no citation.
+EXAMPLE_BEFORE = re.compile(r"(?i:ví dụ|chẳng hạn|vd)\s{0,2}[:,]?\s{0,3}(?:(?i:số)\s{0,2}:?\s{0,2})?$")
 #: "Theo đề nghị của Sở Nội vụ tại Tờ trình số …": the body whose paper it is.
 OF_BODY_AT = re.compile(r"\s{1,3}tại\s{1,3}$")
+#: … the body's own word in that paper: a proposal, an opinion, a report, guidance, a direction.
+WORD_OF_BODY = re.compile(r"(?i:đề nghị|ý kiến|kiến nghị|đề xuất|báo cáo|thẩm định|thẩm tra|trình|chỉ đạo|hướng dẫn|yêu cầu"
+                          r"|kết luận|thông báo|văn bản|công văn|quyết định|phê duyệt|góp ý|quan điểm|chủ trương|định hướng"
+                          r"|tinh thần)\s{1,3}(?i:của)\s{1,3}$"
+                          r"|(?:,|\svà)\s{0,2}(?i:của)\s{1,3}$")  # "… của Bộ Chính trị tại A, của Ban Bí thư tại B"
 #: "04 Nghị quyết của Bộ Chính trị, gồm: Nghị quyết số …", "[1] Các văn bản của Văn phòng Trung ương
 #: Đảng: Quy định số …; Văn bản số …": an issuer named before a list (or in a footnote's heading).
 LIST_INTRO = re.compile(r"(?:\s{0,2},?\s{0,2}(?:gồm|bao gồm|gồm có|như sau|sau đây)\s{0,2}:?|\s{0,2}:)\s{0,3}$")
@@ -85,17 +115,29 @@ LIST_INTRO = re.compile(r"(?:\s{0,2},?\s{0,2}(?:gồm|bao gồm|gồm có|như s
 #: hành", "Bộ Nội vụ Việt Nam Cộng hòa ban hành", "Thủ tướng chính quyền Việt Nam Cộng hòa Trần Thiện Khiêm ban hành").
 BODY_TO_VERB = re.compile(
     r"(?:\s{1,2}(?:\([^()\n]{1,40}\)|[A-ZĐ][^\W\d_]{0,12}|[0-9]{1,3}"
-    r"|(?:chính quyền|của|mới|miền|hòa|tỉnh|thành phố|huyện|quận|thị xã|xã|phường)(?!\w))){1,8}"
+    r"|(?:chính quyền|của|mới|miền|[Dd]ân chủ|hòa|tỉnh|thành phố|huyện|quận|thị xã|xã|phường)(?!\w))){1,8}"
 )
 #: An official's title before the body whose documents they sign: "của Bộ trưởng Bộ Y tế" is Bộ Y tế's.
 OFFICIAL = re.compile(
-    r"(?:Bộ trưởng,\s{1,2}|Bộ trưởng\s{1,2}-\s{1,2})?(?:Bộ trưởng|Thủ trưởng|Chủ nhiệm|Thống đốc|Tổng Thanh tra|Tổng Kiểm toán|Chánh án|Viện trưởng|Trưởng ban"
+    r"(?:Bộ trưởng,\s{1,2}|Bộ trưởng\s{1,2}-\s{1,2})?(?:(?:Bộ trưởng|Thủ trưởng|Chủ nhiệm|Thống đốc|Chánh án|Viện trưởng|Trưởng ban"
     r"|Cục trưởng|Giám đốc|Chánh Văn phòng)\s{1,2}"
+    # "Tổng Kiểm toán nhà nước" heads Kiểm toán nhà nước, "Tổng Thanh tra Chính phủ" Thanh tra Chính phủ
+    r"|Tổng(?=\s{1,2}(?:Kiểm toán|Thanh tra)\s)\s{1,2})"
 )
-#: "ngày 09/11/2022 Hội nghị lần thứ sáu Ban Chấp hành Trung ương": the plenum issued it, "của" left out.
-PLENUM_DIRECT = re.compile(r"\s{0,3},?\s{0,3}(?i:hội nghị)\s{1,2}(?i:lần thứ)\s{1,2}\w{1,6}\s{1,3}")
-#: Footnote marks after a symbol ("19/NQ[19]", "694/QĐ-TTg,[34] ngày …", "^2^"): skipped to read what follows.
-FOOTNOTE = re.compile(r",?(?:\[[0-9]{1,3}\]|\^[0-9]{1,3}\^?){1,4}")
+#: "ngày 09/11/2022 Hội nghị lần thứ sáu (lần 1) Ban Chấp hành Trung ương", "124/NQ-CP phiên họp Chính phủ
+#: thường kỳ": the plenum or session issued it, "của" left out.
+PLENUM_DIRECT = re.compile(r"\s{0,3},?\s{0,3}(?:(?i:hội nghị)\s{1,2}(?i:lần thứ)\s{1,2}\w{1,6}(?:\s{1,2}\((?i:lần)\s{1,2}\d{1,2}\))?"
+                           r"|(?i:phiên họp)(?:\s{1,2}(?:thường kỳ|chuyên đề|thứ \w{1,6}))?)\s{1,3}")
+#: "Ban Chỉ đạo về tổng kết thực hiện " right before a citation: the citation is part of a steering
+#: committee's name, and "… của Chính phủ ban hành …" after it is the committee's.
+STEERING_BEFORE = re.compile(r"(?i:ban chỉ đạo)(?:\s{1,2}[^\W\d_]{1,12}){0,8}\s{1,2}$")
+#: "Nghị quyết 23/NQ-HĐND tỉnh Khánh Hòa": the place after a local council's or committee's symbol
+#: names the issuer its code stands for.
+CODE_PLACE = re.compile(r" {1,2}(?P<level>tỉnh|thành phố|Thành phố|TP\.?|huyện|quận|thị xã|xã|phường)"
+                        r"(?P<name>(?: {1,2}[A-ZĐ][a-zà-ỹđ]{0,9}){1,3})(?!\w)")
+#: Footnote marks and closing emphasis after a symbol ("19/NQ[19]", "694/QĐ-TTg,[34] ngày …", "^2^",
+#: "*Quy định số 191-QĐ/TW* ngày …"): skipped to read what follows.
+FOOTNOTE = re.compile(r",?(?:\[[0-9]{1,3}\]|\^[0-9]{1,3}\^?|\*|_(?!\w)){1,4}")
 #: "… và ra Quyết định số …": a second act of the body named before the first.
 AND_VERB_BEFORE = re.compile(r"\s(?:và|,)\s{1,2}(?:(?:đã|cũng|tiếp tục)\s{1,2})?(?:ra|ban hành|ký|ký ban hành|thông qua)\s{1,2}$")
 #: "văn bản số A, số B": a list member named by "số" alone.
@@ -116,7 +158,7 @@ DATE_OPENS = re.compile(r"(?:^|[.;:!?]\s{1,3}|\n\s{0,3})(?i:ngày)\s{1,3}(?:(?P<
                         r"\s{0,2}[/.\-]\s{0,2}(?P<y>\d{4})|" + _DATE_WORDS + r"),?\s{1,3}$")
 #: Words that may stand between a type word and its number: "Quy chế phối hợp số", "Kế hoạch liên tịch số".
 TYPE_QUALIFIERS = ("phối hợp", "liên tịch", "làm việc", "kiểm tra", "giám sát", "công tác", "toàn khóa", "thẩm định",
-                   "tổng kết", "sơ kết", "chuyên đề", "liên ngành")
+                   "tổng kết", "sơ kết", "chuyên đề", "liên ngành", "hành động")
 #: Qualifiers that belong to a body's name: "… các cơ quan thành phố", "Ban Chấp hành Đảng bộ thành phố".
 BODY_QUALIFIER = re.compile(
     r" {1,2}(?:(?:khối )?(?:các )?cơ quan(?: {1,2}(?:thành phố|tỉnh|Trung ương))?|[tT]hành phố|[tT]ỉnh|Trung ương Đảng)"
@@ -125,6 +167,8 @@ BODY_QUALIFIER = re.compile(
 BODY_NUMBER = re.compile(r" {1,2}[0-9]{1,3}(?![\w/.,-])")
 #: A place after a local body ("Thành ủy Hà Nội", "tỉnh Bình Phước"); never the capitalised first word of
 #: the title that follows ("… tỉnh Bình Phước Thành lập …", "… Đồng Nai Sửa đổi …").
+#: "TP" / "TP." for "thành phố" after a local State body, with the city's name or alone.
+CITY_ABBREVIATION = re.compile(r" {1,2}(?:TP|Tp)\.?(?!\w)(?:(?: {1,2}[A-ZĐ][a-zà-ỹđ]{0,9}){1,3}(?!\w))?")
 PLACE_NAME = re.compile(r"(?: {1,2}(?!(?:Thành lập|Sửa đổi|Cho phép|Cho|Phê duyệt|Ban hành|Quy định|Bãi bỏ|Về|V/v|Hướng dẫn"
                         r"|Triển khai|Thực hiện|Công bố|Giao|Kiện toàn|Bổ sung)(?![\w]))[A-ZĐ][a-zà-ỹđ]{0,9}){1,3}(?![\w])")
 TITLE = re.compile(r"\s{0,3},?\s{0,3}(?i:về)\s{1,3}(?:việc\s{1,3})?")
@@ -214,42 +258,44 @@ def short_forms(text: str, lower: str | None = None):
     return short_form().finditer(text)
 
 
-#: The number a short form ends with: at most four digits after whitespace, not part of a
-#: longer number, a date or a symbol (`short_form`'s end); the first digit first, a fast scan.
-_BARE_NUMBER = re.compile(r"\d(?<=\s\d)\d{0,3}(?![\w/\-.,]\d|[\w/\-])")
-
-
 @lru_cache(maxsize=None)
-def _short_form_head() -> tuple[re.Pattern, int]:
-    """What stands before a short form's number, ending where it starts, and how far back it
-    may begin."""
+def _short_form_reversed() -> re.Pattern:
+    """`short_form_lower` read backwards, over the reversed text: the number first (the engine
+    skips to digits), then "số", then the type word spelt backwards (a trie, the longer word
+    first, so a match reaches as far back as it can: "bộ luật 5", not "luật 5"). The number's
+    look-ahead becomes look-behinds."""
     words = sorted(tables.type_by_word("party"), key=len, reverse=True)
-    pattern = re.compile(rf"(?<!\w)(?:{trie_alternation(words)})\s{{1,3}}(?:số\s{{1,2}})?\Z")
-    return pattern, max(map(len, words)) + 8
+    alt = trie_alternation([w[::-1] for w in words])
+    return re.compile(rf"\d(?<![\w/\-]\d)(?<!\d[\w/\-.,]\d)\d{{0,3}}(?:\s{{1,2}}ốs)?\s{{1,3}}(?:{alt})(?!\w)")
 
 
 def _short_forms_by_number(lower: str) -> list[re.Match] | None:
     """`short_form_lower().finditer(lower)` found from the numbers back: type words are
-    everywhere in a report, bare numbers after a space far fewer. For each number, the leftmost
-    type word that leads to it (where a left-to-right scan starts that match: two short forms
-    never overlap), matched again from there. None if one did not come out the same."""
-    head, reach = _short_form_head()
+    everywhere in a report, bare numbers after a space far fewer. One scan of the reversed text
+    finds, for each number, the leftmost type word that leads to it (where a left-to-right scan
+    starts that match: two short forms never overlap); the match is then made again from there.
+    None if one did not come out the same."""
     whole = short_form_lower()
+    n = len(lower)
     out = []
-    for n in _BARE_NUMBER.finditer(lower):
-        h = head.search(lower, max(0, n.start() - reach), n.start())
-        if h is None:
-            continue
-        m = whole.match(lower, h.start())
-        if m is None or m.end() != n.end():
+    for r in _short_form_reversed().finditer(lower[::-1]):
+        m = whole.match(lower, n - r.end())
+        if m is None or m.end() != n - r.start():
             return None
         out.append(m)
+    out.reverse()
     return out
 
 
 #: Characters that (?i) matches to a letter they do not lower-case to ("ı", "ſ", "ẛ" …: those of
 #: CPython's re/_casefix.py but ASCII "i" and "s"), and "İ", whose lower case is two characters.
 _CASE_ODD = re.compile("[\u00b5\u0130\u0131\u017f\u0345\u0390\u03b0\u03b2\u03b5\u03b8\u03b9\u03ba\u03bc\u03c0\u03c1\u03c2\u03c3\u03c6\u03d0\u03d1\u03d5\u03d6\u03f0\u03f1\u03f5\u0432\u0434\u043e\u0441\u0442\u044a\u0463\u1c80\u1c81\u1c82\u1c83\u1c84\u1c85\u1c86\u1c87\u1c88\u1e61\u1e9b\u1fbe\u1fd3\u1fe3\ua64b\ufb05\ufb06]")
+
+
+def case_odd(text: str, start: int = 0, end: int | None = None) -> bool:
+    """Whether ``text[start:end]`` holds a character `_CASE_ODD` names (where a lower-cased copy
+    of the text may miss what (?i) finds)."""
+    return _CASE_ODD.search(text, start, len(text) if end is None else end) is not None
 
 
 def trie_alternation(words, after_first: str = "", gap: str | None = None) -> str:
@@ -276,6 +322,126 @@ def trie_alternation(words, after_first: str = "", gap: str | None = None) -> st
         body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
         return f"(?:{body})?" if "" in node else body
     return emit(trie, 0)
+
+
+class Scan:
+    """``pattern.finditer`` with the places a match may start found first by a pattern the
+    regex engine scans for fast. `re` skips ahead only when a pattern opens with a literal or a
+    character class; an alternation of groups ("(?P<a>…)|(?P<b>…)", the relation cues) is tried
+    at every character. ``Scan`` works out every string of ``reach`` characters a match can open
+    with (from the parsed pattern), finds where one stands (a class of their first characters,
+    each with a look-ahead of the rest: one character consumed, so no place is stepped over),
+    and matches only there: the same matches as ``pattern.finditer``. An opening is cut short
+    where the pattern goes on with what cannot be listed (a category such as \\s, a large class);
+    a pattern with (?i), or that may match nothing, or whose openings are cut to nothing, is
+    scanned as it is."""
+
+    def __init__(self, pattern: re.Pattern, reach: int = 6):
+        self.pattern = pattern
+        openings = _openings(pattern, reach)
+        self.places = None
+        if openings:
+            by_first: dict[str, set[str]] = {}
+            for o in openings:
+                o = o.rstrip(_CUT)
+                by_first.setdefault(o[0], set()).add(o[1:])
+            self.places = re.compile("|".join(
+                re.escape(f) if "" in rest else f"{re.escape(f)}(?={trie_alternation(rest)})"
+                for f, rest in sorted(by_first.items())))
+
+    def finditer(self, text: str, pos: int = 0, endpos: int | None = None):
+        endpos = len(text) if endpos is None else endpos
+        if self.places is None:
+            yield from self.pattern.finditer(text, pos, endpos)
+            return
+        match = self.pattern.match
+        done = pos
+        for p in self.places.finditer(text, pos, endpos):
+            start = p.start()
+            if start < done:
+                continue  # inside the last match: finditer goes on from its end
+            m = match(text, start, endpos)
+            if m is not None:
+                yield m
+                done = m.end()
+
+
+class _Unlisted(Exception):
+    pass
+
+
+_CUT = "\0"  # fills an opening cut short (a pattern that matches NUL only gets more places tried)
+
+
+def _openings(pattern: re.Pattern, reach: int, cap: int = 400) -> set[str] | None:
+    """Every string of ``reach`` characters (or fewer, if the match may end sooner) that a match
+    of ``pattern`` can open with; None if they cannot be listed. Look-arounds and anchors count
+    as nothing (more places are tried, never fewer)."""
+    try:
+        from re import _constants as C, _parser
+    except ImportError:  # another Python's internals
+        return None
+    if pattern.flags & re.IGNORECASE:
+        return None
+
+    def seq(items, r):
+        cur = {""}
+        for op, av in items:
+            cur = {p if len(p) >= r else p + q for p in cur for q in ([""] if len(p) >= r else item(op, av, r - len(p)))}
+            if len(cur) > cap:
+                raise _Unlisted
+        return cur
+
+    def item(op, av, r):
+        try:
+            return listed(op, av, r)
+        except _Unlisted:
+            return {_CUT * r}
+
+    def listed(op, av, r):
+        if op is C.LITERAL:
+            return {chr(av)}
+        if op is C.IN:
+            chars = set()
+            for o, a in av:
+                if o is C.LITERAL:
+                    chars.add(chr(a))
+                elif o is C.RANGE and a[1] - a[0] < 32:
+                    chars.update(map(chr, range(a[0], a[1] + 1)))
+                else:
+                    raise _Unlisted
+            return chars
+        if op is C.BRANCH:
+            return set().union(*(seq(alt, r) for alt in av[1]))
+        if op is C.SUBPATTERN:
+            if av[1] & C.SRE_FLAG_IGNORECASE:
+                raise _Unlisted
+            return seq(av[3], r)
+        if op in (C.MAX_REPEAT, C.MIN_REPEAT, C.POSSESSIVE_REPEAT):
+            lo, hi, sub = av
+            once = seq(sub, r)
+            out = {""} if lo == 0 else set()
+            cur, n = {""}, 0
+            while n < hi:
+                n += 1
+                grown = {(p + q)[:r] if len(p) < r else p for p in cur for q in once}
+                if len(grown) > cap:
+                    raise _Unlisted
+                if n >= lo or grown == cur:  # no longer growing: what more repeats give
+                    out |= grown
+                if grown == cur:
+                    break
+                cur = grown
+            return out
+        if op in (C.AT, C.ASSERT, C.ASSERT_NOT):
+            return {""}
+        raise _Unlisted  # any character, a category, a back reference …
+
+    try:
+        found = seq(_parser.parse(pattern.pattern, pattern.flags), reach)
+    except (_Unlisted, AttributeError, TypeError):
+        return None
+    return None if any(not o.rstrip(_CUT) for o in found) else found
 
 
 @dataclass

@@ -23,10 +23,11 @@ import bisect
 import re
 from dataclasses import dataclass, field
 
+from . import tables
 from .models import Part
 
 #: Markdown and table decoration around a line's words.
-_DECOR = re.compile(r"[|*_#>`]+")
+_DECOR = re.compile(r"[|*_#>`][|*_#>`]*")  # not "[…]+": `re` scans fast only for a pattern opening with a class
 _MOTTO = re.compile(r"(?:CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM|ĐẢNG CỘNG SẢN VIỆT NAM|Độc lập\s?-\s?Tự do\s?-\s?Hạnh phúc)",
                     re.I)
 #: "Số: 55/2025/NQ-HĐND", "Số 41-HD/ĐUK", "Số:" alone (the symbol on the next line), "Số hiệu: …".
@@ -50,15 +51,10 @@ _SIGNATURE = re.compile(
     r"(?:T/M|TM\.|TM |K/T|KT\.|KT |Q\.|TL\.|TUQ\.|T/L|(?:PHÓ )?CHỦ TỊCH\b|(?:PHÓ )?BÍ THƯ\b|(?:PHÓ )?THỦ TƯỚNG\b|BỘ TRƯỞNG\b"
     r"|(?:PHÓ )?CHÁNH VĂN PHÒNG\b|(?:PHÓ )?TRƯỞNG BAN\b|\((?:Đã ký|đã ký|Đã ký và đóng dấu)\))")
 _ANNEX = re.compile(r"(?:PHỤ LỤC|Phụ lục|MẪU\b|Mẫu số|\((?:Ban hành |ban hành )?[Kk]èm theo|BIỂU MẪU|Biểu mẫu)")
-TYPE_WORDS_CAPS = (
-    "NGHỊ QUYẾT", "QUYẾT ĐỊNH", "QUY ĐỊNH", "CHỈ THỊ", "KẾT LUẬN", "HƯỚNG DẪN", "KẾ HOẠCH", "BÁO CÁO",
-    "CHƯƠNG TRÌNH", "ĐỀ ÁN", "THÔNG BÁO", "THÔNG TRI", "QUY CHẾ", "CÔNG VĂN", "TỜ TRÌNH", "NGHỊ ĐỊNH",
-    "THÔNG TƯ", "THÔNG TƯ LIÊN TỊCH", "LUẬT", "PHÁP LỆNH", "CÔNG ĐIỆN", "LỆNH", "SẮC LỆNH", "CHỈ THỊ",
-    "PHƯƠNG ÁN", "DỰ ÁN", "BIÊN BẢN", "THÔNG CÁO", "TUYÊN BỐ", "LỜI KÊU GỌI", "ĐIỀU LỆ", "CƯƠNG LĨNH",
-    "CHIẾN LƯỢC", "QUY HOẠCH", "HIẾN PHÁP", "NGHỊ QUYẾT LIÊN TỊCH",
-)
+#: The type words as a header prints them ("NGHỊ QUYẾT", "CÔNG ĐIỆN"): every type of kg/data/doc_types.tsv.
+TYPE_WORDS_CAPS = tuple(sorted({t.vi.upper() for t in tables.doc_types().values()}))
 _TYPE_LINE = re.compile(r"(?:%s)(?:\s{1,3}(?:SỐ|Số)\b[^\n]{0,40})?(?:\s{1,2}[A-ZĐÀ-Ỹ][^\n]{0,300})?" % "|".join(
-    sorted({re.escape(w) for w in TYPE_WORDS_CAPS}, key=len, reverse=True)))
+    sorted({re.escape(w) for w in TYPE_WORDS_CAPS}, key=lambda w: (-len(w), w))))  # one pattern a run: cached (kg.recache)
 
 HEADER_REACH = 14   # lines between the header's first line and its "Số" line, or after it to the title
 TITLE_LINES = 8     # lines a trích yếu may run over
@@ -112,13 +108,21 @@ class Layout:
 
 def lines(norm: str) -> list[Line]:
     """The text's lines with their normalised offsets and their words without decoration."""
+    if not norm:
+        return []
+    raw = norm.split("\n")
+    # decoration never holds a line break: stripped from the whole text at once, the same lines
+    bare = _DECOR.sub(" ", norm).split("\n") if _DECOR.search(norm) else raw
+    if norm.endswith("\n"):
+        raw.pop()
     out: list[Line] = []
-    pos, n = 0, len(norm)
-    while pos < n:
-        end = norm.find("\n", pos)
-        end = len(norm) if end < 0 else end
-        words = " ".join(_DECOR.sub(" ", norm[pos:end]).split())
-        out.append(Line(pos, end, words))
+    pos = 0
+    for line, words in zip(raw, bare):
+        end = pos + len(line)
+        # spaces folded; a line whose only whitespace is single spaces (most, after normalise)
+        # needs no split (every other whitespace character is unprintable)
+        out.append(Line(pos, end, words.strip(" ") if words.isprintable() and "  " not in words
+                        else " ".join(words.split())))
         pos = end + 1
     return out
 
@@ -228,9 +232,13 @@ def layout(norm: str) -> Layout:
     return _after_title(ls, norm, out, parts, title_end)
 
 
-_TITLE_WORD = re.compile(r"(?:%s)\b" % "|".join(sorted({re.escape(w[0] + w[1:].lower()) for w in TYPE_WORDS_CAPS}
-                                                    | {re.escape(w) for w in TYPE_WORDS_CAPS}, key=len, reverse=True)))
+_TITLE_WORDS = "|".join(sorted({re.escape(w[0] + w[1:].lower()) for w in TYPE_WORDS_CAPS}
+                               | {re.escape(w) for w in TYPE_WORDS_CAPS}, key=lambda w: (-len(w), w)))  # one order a run
+_TITLE_WORD = re.compile(r"(?:%s)\b" % _TITLE_WORDS)
 TOP_LINES = 6  # non-empty lines at the top in which a title without a header may stand
+#: A line that names a document by type and number ("Nghị quyết 68 xác định …", "… mẫu 2B Hướng dẫn
+#: 43") speaks about that document: it is a heading of a page about it, not a title.
+_NAMES_ANOTHER = re.compile(r"(?:%s) \d" % _TITLE_WORDS)
 
 
 def _top_title(ls: list[Line]) -> int | None:
@@ -242,9 +250,10 @@ def _top_title(ls: list[Line]) -> int | None:
         if not w:
             continue
         seen += 1
-        if seen > TOP_LINES:
-            return None
-        if _TITLE_WORD.match(w) and len(w) < 250 and not w.endswith((".", ";", ":", "?")) and not re.search(r"\d-[A-ZĐ]|/\d{4}/|/[A-ZĐ]", w):
+        if seen > TOP_LINES or (seen == 1 and w.rstrip(" *").endswith("?")):
+            return None  # a page whose heading asks a question answers it: no document's title
+        if _TITLE_WORD.match(w) and len(w) < 250 and not w.endswith((".", ";", ":", "?")) \
+                and not re.search(r"\d-[A-ZĐ]|/\d{4}/|/[A-ZĐ]", w) and not _NAMES_ANOTHER.search(w):
             j = _title_end(ls, i)
             while j < len(ls) and not ls[j].words:
                 j += 1

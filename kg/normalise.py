@@ -32,13 +32,29 @@ _FOLD = {
 }
 #: Characters folded for matching that make a citation suspect (look-alike letters, non-ASCII digits).
 LOOKALIKE = frozenset("АВЕКМНОРСТХУІЈЅаеорсхуіјѕΑΒΕΖΗΙΚΜΝΟΡΤΥΧο")
-# ... and every decimal digit that is not ASCII ("０１", "𝟎𝟏", "٠١" pose as "01"): `[^\D0-9]`.
-_FOLD_CHARS = re.compile("[" + "".join(re.escape(c) for c in _FOLD) + "]|[^\\D0-9]")
+
+
+def _bmp_digit_ranges() -> str:
+    """Class ranges of the decimal digits of the BMP that are not ASCII ("０１", "٠١" pose as
+    "01"): what `\\d` matches beyond 0-9 there. Unicode assigns them in runs of ten, 0 to 9 (a
+    stability policy), so one code point in ten is looked at."""
+    out = []
+    for c in range(0x80, 0x10000, 10):
+        if chr(c).isdecimal():
+            zero = c - unicodedata.decimal(chr(c))
+            out.append(f"{re.escape(chr(zero))}-{re.escape(chr(zero + 9))}")
+    return "".join(out)
+
+
+# ... and every decimal digit that is not ASCII, beyond the BMP too ("𝟎𝟏"): one character class
+# (with the rare astral character checked in `_fold_char`), which the engine scans for fast; an
+# alternation with `[^\\D0-9]` was three times slower.
+_FOLD_CHARS = re.compile("[" + "".join(re.escape(c) for c in _FOLD) + _bmp_digit_ranges() + "\U00010000-\U0010ffff]")
 
 
 def _fold_char(m: re.Match) -> str:
     ch = m.group()
-    return _FOLD.get(ch) or str(unicodedata.digit(ch))
+    return _FOLD.get(ch) or (str(unicodedata.digit(ch)) if ch.isdecimal() else ch)
 
 
 def suspect_chars(text: str) -> str:
@@ -98,7 +114,7 @@ _HARD_NEXT = re.compile(
 PAGE_NUMBER_WORDS = r"[ \t]{0,20}(?:[-–—] {0,2})?(?:(?i:trang) {1,2})?\d{1,3}(?: {0,2}/ {0,2}\d{1,3})?(?: {0,2}[-–—])?[ \t]{0,20}"
 _PAGE_NUMBER = re.compile(r"\n" + PAGE_NUMBER_WORDS + r"(?=\n|$)")
 _DIGITS = re.compile(r"\d+")
-_FORM_FEEDS = re.compile("\f+")
+_FORM_FEEDS = re.compile("\f\f*")  # not "\f+": `re` skips ahead only to a pattern opening with a literal
 MIN_PAGE_CHARS = 300  # a page of a report holds more text than this
 NEWLINE_END = ".!?:;"
 #: The end of a line that cannot end a sentence or a heading: a word that needs what follows

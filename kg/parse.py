@@ -93,7 +93,18 @@ def extend_body(text: str, body: BodyMatch, by_start: dict[int, BodyMatch]) -> B
     if body.body_id in NUMBERED_BODIES:  # "Thuế cơ sở 11 thành phố Hà Nội"
         n = find.BODY_NUMBER.match(text, end)
         end = n.end() if n else end
-    level = tables.bodies()[body.body_id].level
+    entry = tables.bodies()[body.body_id]
+    parent = by_start.get(end + 1)
+    if parent is not None and entry.broader == parent.body_id and text[end:end + 1] == " " \
+            and parent.body_id in PLACED_STATE_BODIES:
+        # "Ban Văn hóa - Xã hội Hội đồng nhân dân Thành phố": a council's committee named with its council
+        parent = extend_body(text, parent, by_start)
+        return BodyMatch(body.start, parent.end, body.body_id)
+    level = entry.level
+    if body.body_id in PLACED_STATE_BODIES:
+        city = find.CITY_ABBREVIATION.match(text, end)  # "của UBND TP", "UBND TP. Hồ Chí Minh"
+        if city:
+            return BodyMatch(body.start, city.end(), body.body_id)
     if (level in {"province", "district", "grassroots"} and end == body.end) or body.body_id in PLACED_STATE_BODIES:
         # "Thành ủy Hà Nội"; "Ủy ban nhân dân tỉnh Tuyên Quang", "HĐND Thành phố Hà Nội" (level and place)
         p = find.PLACE_NAME.match(text, end)
@@ -107,7 +118,7 @@ def extend_body(text: str, body: BodyMatch, by_start: dict[int, BodyMatch]) -> B
 #: Bodies numbered within their parent: the number belongs to the name.
 NUMBERED_BODIES = frozenset({"thue-co-so"})
 #: State bodies of every province or district: their level and place belong to the name.
-PLACED_STATE_BODIES = frozenset({"ubnd", "hdnd", "chu-tich-ubnd", "ub-mttq"})
+PLACED_STATE_BODIES = frozenset({"ubnd", "hdnd", "chu-tich-ubnd", "ub-mttq", "bhxh"})
 
 
 def body_at(text: str, pos: int, by_start: dict[int, BodyMatch]) -> BodyMatch | None:
@@ -141,7 +152,10 @@ def issuer_after(text: str, pos: int, by_start) -> tuple[BodyMatch | None, int, 
     sep = find.BODY_LIST_SEP.match(text, end)
     if sep and sep.end() in by_start:
         other = body_at(text, sep.end(), by_start)
-        return None, other.end, True
+        if not (find.ISSUING_VERB.match(text, other.end) or find.CLAUSE_VERB.match(text, other.end)):
+            return None, other.end, True
+        # "… của Ban Chỉ đạo Trung ương, Ủy ban nhân dân tỉnh ban hành Kế hoạch …": the second body
+        # opens the main clause, it issues the text's own document
     return body, end, False
 
 
@@ -200,15 +214,51 @@ def issuer_before(text: str, start: int, by_end: dict[int, BodyMatch]) -> BodyMa
         if body is None:  # "HĐND tỉnh Bạc Liêu ban hành", "Ban Bí thư (khóa XI) đã ban hành"
             body = _body_across(text, m.start(), by_end)
         if body is not None:
+            behalf = _on_behalf_of(text, body.start, by_end)
+            if behalf is not None:  # "Thay mặt Ủy ban Thường vụ Quốc hội, Chủ tịch Quốc hội … ký ban hành"
+                return behalf
             if _one_of_two(text, body, by_end):
                 return None  # "Ban Tổ chức Tỉnh ủy và Ban Dân vận Tỉnh ủy ban hành …": two bodies, no one issuer
             return _narrower_before(text, body, by_end)
+    m = find.APPROVED_BY_AT.search(text, window, start)
+    if m is not None:  # "… đã được Thủ tướng Chính phủ phê duyệt tại Quyết định …"
+        body = by_end.get(m.start()) or _body_across(text, m.start(), by_end)
+        if body is not None and find.PASSIVE_BEFORE_BODY.search(text, max(0, body.start - 12), body.start):
+            return body
     m = find.OF_BODY_AT.search(text, window, start)
     if m is not None:
         body = by_end.get(m.start())
-        if body is not None and find.OF_BEFORE.search(text, max(0, body.start - 8), body.start):
-            return body
+        if body is not None and find.OF_BEFORE.search(text, max(0, body.start - 8), body.start) \
+                and find.WORD_OF_BODY.search(text, max(0, body.start - 32), body.start):
+            return body  # "đề nghị của Sở Nội vụ tại Tờ trình số …", never "nhiệm vụ của Bộ … tại Nghị quyết …"
     return None
+
+
+def issuer_acting_in(text: str, start: int, end: int, by_start: dict[int, BodyMatch]) -> BodyMatch | None:
+    """"Tại Quyết định số 1210/QĐ-TTg, Thủ tướng Chính phủ đã công nhận …": the body that acts in the
+    document cited after "tại" (``start``–``end``) is its issuer."""
+    if not find.IN_DOCUMENT_BEFORE.search(text, max(0, start - 8), start):
+        return None
+    comma = find.COMMA_BEFORE_BODY.match(text, end)
+    if comma is None:
+        return None
+    body = body_at(text, comma.end(), by_start)
+    if body is None or not find.ACTS_IN_DOCUMENT.match(text, body.end):
+        return None
+    return body
+
+
+def reference_author(text: str, start: int, by_end: dict[int, BodyMatch]) -> tuple[BodyMatch | None, str | None]:
+    """The author and date of a bibliography entry whose quoted title opens with the citation at ``start``."""
+    m = find.REFERENCE_BEFORE.search(text, max(0, start - 48), start)
+    if m is None:
+        return None, None
+    body = by_end.get(m.start()) or by_end.get(m.start() - 1)
+    if body is None:
+        return None, None
+    g = m.groupdict()
+    date = iso_date(g["d"], g["m"], g["y"]) if g["d"] else iso_date(g["d2"], g["m2"], g["y2"])
+    return body, date
 
 
 def _body_across(text: str, verb: int, by_end: dict[int, BodyMatch]) -> BodyMatch | None:
@@ -222,9 +272,20 @@ def _body_across(text: str, verb: int, by_end: dict[int, BodyMatch]) -> BodyMatc
 
 
 def _one_of_two(text: str, body: BodyMatch, by_end: dict[int, BodyMatch]) -> bool:
-    """A body that is the last of two or more named together ("X và Y", "X, Y")."""
+    """A body that is the last of two or more named together ("X và Y", "X, Y"); "Bộ Chính trị, Ban
+    Chấp hành Trung ương Đảng" names one body and the body it belongs to."""
     sep = find.BODY_LIST_SEP_BEFORE.search(text, max(0, body.start - 6), body.start)
-    return sep is not None and sep.start() in by_end
+    if sep is None or sep.start() not in by_end:
+        return False
+    return tables.bodies()[by_end[sep.start()].body_id].broader != body.body_id
+
+
+def _on_behalf_of(text: str, pos: int, by_end: dict[int, BodyMatch]) -> BodyMatch | None:
+    """"Thay mặt <body>, <signer> …" opening the clause before ``pos``: the body the signer acts for."""
+    m = find.ON_BEHALF.search(text, max(0, pos - 160), pos)
+    if m is None:
+        return None
+    return by_end.get(m.end("body")) if m.end("body") in by_end else None
 
 
 def _narrower_before(text: str, body: BodyMatch, by_end: dict[int, BodyMatch]) -> BodyMatch:
@@ -232,9 +293,10 @@ def _narrower_before(text: str, body: BodyMatch, by_end: dict[int, BodyMatch]) -
     is the narrower one (the Politburo of the Central Committee)."""
     for gap in (1, 2):
         before = by_end.get(body.start - gap)
-        if before is not None and text[before.end:body.start].strip() == "":
+        if before is not None and text[before.end:body.start].strip(" ,") == "":
             if tables.bodies()[before.body_id].broader == body.body_id:
-                return before
+                return before  # ("Bộ Chính trị, Ban Chấp hành Trung ương Đảng đã ra …" too)
+        if before is not None and text[before.end:body.start].strip() == "":
             if before.body_id in PARTY_CELLS and tables.bodies()[body.body_id].level == "state":
                 # "Đảng ủy Sở Tư pháp tỉnh …": the Party committee of that State body
                 return BodyMatch(before.start, body.end, before.body_id)

@@ -15,6 +15,7 @@ pinpoint. Offsets are never changed; only `Citation.provisions` is filled.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from .models import Citation
 from .normalise import NormalisedText
@@ -48,6 +49,13 @@ RUN = rf"{_UNIT}\s{{1,2}}{_NUM}(?:{_SEP}{_ITEM}){{0,40}}"
 #: The same for other stages' patterns ("bãi bỏ Điều 16, 17 của Thông tư …": the object's pinpoints).
 PINPOINTS = rf"(?:(?:các|tại|từ)\s{{1,2}})?{RUN}"
 _RUN = re.compile(RUN)
+
+
+@lru_cache(maxsize=1)
+def _run_scan():
+    """`_RUN.finditer`, the places where a unit word stands found first (`find.Scan`)."""
+    from .find import Scan
+    return Scan(_RUN)
 _TOKEN = re.compile(rf"(?P<sep>{_SEP})?(?:(?P<unit>{_UNIT})\s{{1,2}})?(?P<num>{_NUM}|{_BARE})")
 #: Between a run and the citation after it: "của", "tại", "thuộc", "trong"; markdown marks.
 BEFORE_GAP = re.compile(r"[ *_\[“\"]{0,4}(?:(?:của|tại|thuộc|trong)[ *_\[“\"]{1,4})?")
@@ -136,7 +144,7 @@ def _pinpoints(nt: NormalisedText, citations: list[Citation]) -> list[tuple[list
         lo = max(prev_end, s - WINDOW)
         prev_end = max(prev_end, e)
         best = None
-        for m in _RUN.finditer(text, lo, s):
+        for m in _run_scan().finditer(text, lo, s):
             gap = BEFORE_GAP_COMMA if "," in m.group() and _chain_commas(m.group()) else BEFORE_GAP
             if gap.fullmatch(text, m.end(), s) and not _heading(text, m.start(), m.end()):
                 best = m

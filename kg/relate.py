@@ -50,6 +50,13 @@ _CUE = (
 #: the same pattern without (?i), which the regex engine scans three times faster.
 CUE = re.compile(_CUE, re.I)
 CUE_LOWER = re.compile(_CUE)
+
+
+@lru_cache(maxsize=1)
+def _cue_scan() -> find.Scan:
+    """`CUE_LOWER.finditer`, the places where a cue may open found first (an alternation of
+    named groups is otherwise tried at every character: a third of `links`' time)."""
+    return find.Scan(CUE_LOWER)
 #: Between the subject's own date/issuer/title and the cue: nothing, or "về", "về việc", "để".
 ATTACH_GAP = re.compile(r"[*_]{0,3}\s{0,3}[,:]?\s{0,3}[*_“\"]{0,3}(?:(?:về|về việc|nhằm|để)\s{1,3})?"
                         r"(?:(?:kế hoạch|chương trình|đề án)(?: hành động)?\s{1,3})?(?:(?:việc|tiếp tục)\s{1,3})?", re.I)
@@ -95,6 +102,7 @@ ISSUED = re.compile(r"(?:ban hành|ký ban hành|có|xây dựng|ra)\s{1,3}(?:c�
 #: Before a cue, a body that opens the sentence ("Ủy ban Kiểm tra Trung ương hướng dẫn thực hiện …").
 BODY_OPENING = re.compile(r"[\W\d_]{0,8}(?P<first>[^\W\d_])[^\W\d_]{0,11}(?: [^\W\d_]{1,12}){0,7} $")
 
+LOOKAHEAD = 16  # the longest lookahead of a cue (" pháp lệnh", " nghị quyết") must see past the scan's end
 PASSIVE_REACH = 320  # a passive cue may follow its object's unquoted description (see DESCRIPTION)
 MAX_OBJECTS = 50  # one cue names a short list; hostile text cannot make the work quadratic
 PREAMBLE_CHARS = 1500  # without a header, only a cue this close to the top speaks for the text itself
@@ -214,8 +222,9 @@ def links(nt: NormalisedText, citations: list[Citation], own: Own | None = None)
     own = own or Own()
     text = nt.norm
     npos = nt.to_norm
+    names = lru_cache(maxsize=1)(lambda: law_names(text, citations, npos))
     lower = text.lower()
-    cues, scan = (CUE_LOWER, lower) if len(lower) == len(text) else (CUE, text)
+    cues, scan = (_cue_scan(), lower) if len(lower) == len(text) else (CUE, text)
     out: list[Link] = []
     ordered = sorted(citations, key=lambda c: (c.sentence_start, c.start))
     seen: list[Citation] = []  # citations of earlier sentences, in text order
@@ -239,11 +248,14 @@ def links(nt: NormalisedText, citations: list[Citation], own: Own | None = None)
         # a cue needs an object after it, or (passive) one right before it: past that, nothing to scan
         tail = scan[starts[0]:s_end]
         passive = any(w in tail for w in PASSIVE_WORDS)
-        scan_end = min(s_end, max(starts[-1], max(ends) + PASSIVE_REACH if passive else 0))
+        # (past the last start by the reach of a cue's lookahead: "… biện pháp thi hành| Nghị quyết số …")
+        scan_end = min(s_end, max(starts[-1] + LOOKAHEAD, max(ends) + PASSIVE_REACH if passive else 0))
+        if scan_end < s_end and names() and any(w in scan[scan_end:s_end] for w in ("luật", "pháp lệnh")):
+            scan_end = s_end  # "… quy định chi tiết … Luật Đất đai": a law named by its name after the last symbol
         last = None  # (subject, end of its objects): a later cue joined by "và" / ";" may share it
         for cue in cues.finditer(scan, s_start, scan_end):
             predicate = cue.lastgroup
-            if NOT_AN_ACT.search(text, max(s_start, cue.start() - 60), cue.start()):
+            if _not_an_act(text, scan if scan is lower else None, max(s_start, cue.start() - 60), cue.start()):
                 continue  # "Ban Chỉ đạo … về tổng kết Nghị quyết 18", "Đề nghị sửa đổi Nghị định …"
             if predicate == "repealed":  # "Quy định số 102-QĐ/TW … hết hiệu lực": objects before
                 objects = _passive_objects(text, cue.start(), cits, starts, ends, npos)
@@ -264,6 +276,15 @@ def links(nt: NormalisedText, citations: list[Citation], own: Own | None = None)
                     add(None if subject == "own" else subject, "repeals", objects, cue)
                 continue
             first = bisect.bisect_left(starts, cue.end())
+            if predicate == "guides" and (first >= len(cits) or not _objects(text, cue.end(), cits, first, npos)):
+                # "… quy định chi tiết thi hành một số điều của Luật Ngân sách nhà nước": a law named by
+                # its name, whose symbol the text gave with that name elsewhere
+                named = _named(text, cue.end(), names())
+                if named is not None:
+                    subject = _attached(text, cue.start(), cits, starts, tails, ends)
+                    if subject is not None and subject is not named:
+                        add(subject, "guides", [named], cue)
+                continue
             if first >= len(cits):
                 continue  # no citation after the cue: no object
             # a cue inside a citation's title keeps its objects inside that title
@@ -282,15 +303,7 @@ def links(nt: NormalisedText, citations: list[Citation], own: Own | None = None)
                 if amended is not None:
                     add(amended, "amends", objects, cue, reverse=True)
                 continue
-            # the last mention that ends (with or without its title) right before the cue
-            i = bisect.bisect_right(starts, cue.start()) - 1
-            subject = None
-            while i >= 0 and subject is None:
-                if ATTACH_GAP.fullmatch(text, tails[i], cue.start()) or ATTACH_GAP.fullmatch(text, ends[i], cue.start()):
-                    subject = cits[i]
-                elif ends[i] <= cue.start() or tails[i] <= cue.start():
-                    break
-                i -= 1
+            subject = _attached(text, cue.start(), cits, starts, tails, ends)
             if subject is None and predicate != "based_on":
                 subject = _line_head(text, s_start, cue.start(), cits, starts)
             if subject is None and starts[0] < cue.start() and head_ok and predicate != "based_on":
@@ -306,7 +319,7 @@ def links(nt: NormalisedText, citations: list[Citation], own: Own | None = None)
                     subject = issued
                 elif predicate == "based_on":
                     subject = "own" if own.bases(cue.start()) else None
-                elif own.speaks(cue.start()):
+                elif own.speaks(cue.start()) and not _no_act_follows(text, npos(objects[-1].end), s_end):
                     subject = "own"
             elif subject is None and own.header and starts[0] >= cue.start() and _body_opens(text, s_start, cue.start()) \
                     and own.speaks(cue.start()):
@@ -325,14 +338,126 @@ def links(nt: NormalisedText, citations: list[Citation], own: Own | None = None)
         if len(seen) > 4 * MAX_OBJECTS:
             del seen[:-MAX_OBJECTS]
     out += _preamble_bases(nt, citations, own, out)
+    out += _title_guides(nt, citations, own, names)
+    return out
+
+
+#: After an opening "Thực hiện X …", a clause that is no act of the text: a consequence ("…, thì hộ
+#: kinh doanh không phải …": under X, this follows) or a site speaking ("…, chúng tôi cập nhật …").
+NO_ACT_AFTER = re.compile(r"(?:^|[\s,])(?:thì|chúng tôi|Chúng tôi)(?!\w)")
+NO_ACT_REACH = 300
+
+
+def _no_act_follows(text: str, after: int, s_end: int) -> bool:
+    return NO_ACT_AFTER.search(text, after, min(s_end, after + NO_ACT_REACH)) is not None
+
+
+def _attached(text: str, cue_start: int, cits, starts, tails, ends) -> Citation | None:
+    """The last mention that ends (with or without its title) right before the cue."""
+    i = bisect.bisect_right(starts, cue_start) - 1
+    while i >= 0:
+        if ATTACH_GAP.fullmatch(text, tails[i], cue_start) or ATTACH_GAP.fullmatch(text, ends[i], cue_start):
+            return cits[i]
+        if ends[i] <= cue_start or tails[i] <= cue_start:
+            return None
+        i -= 1
+    return None
+
+
+#: Types a text may name by their name alone once it gave the name with the symbol ("Luật Ngân
+#: sách nhà nước số 83/2015/QH13" … "Luật Ngân sách nhà nước"): laws and ordinances have names.
+NAMED_TYPES = ("Luật", "Bộ luật", "Pháp lệnh")
+NAME_WORDS = 14  # a law's name is short; a longer run is a sentence
+
+
+#: A law's type word, and the "số" that closes its name before the symbol.
+NAME_WORD = re.compile(r"(?<!\w)(?i:bộ luật|luật|pháp lệnh)\s")
+NAME_END = re.compile(r"\s{1,3}(?i:số)\s{0,2}:?\s{0,2}$")
+NOT_IN_NAME = re.compile(r"[;:()“”\"\d.!?]|\n[ \t]{0,3}\n")
+
+
+def law_names(text: str, citations: list[Citation], npos) -> list[tuple[str, Citation]]:
+    """The names the text gives its laws with their symbols, longest first: ("luật ngân sách nhà
+    nước", the citation of 83/2015/QH13). A name given to two symbols names neither."""
+    names: dict[str, Citation | None] = {}
+    for c in citations:
+        if c.doc_type not in NAMED_TYPES or c.short_form:
+            continue
+        s = npos(c.start)
+        k = text.find(c.number, s, npos(c.end))
+        end = NAME_END.search(text, max(0, k - 12), k) if k >= 0 else None
+        if end is None:
+            continue
+        lo = max(0, k - 180)
+        words = [w.start() for w in NAME_WORD.finditer(text, lo, end.start())]
+        # the last type word, unless it is the law an amending law's name names ("Luật sửa đổi,
+        # bổ sung một số điều của Luật Đất đai số …" is the amending law's)
+        while len(words) > 1 and text[max(lo, words[-1] - 4):words[-1]].lower().strip() == "của":
+            words.pop()
+        if not words or NOT_IN_NAME.search(text, words[-1], end.start()):
+            continue
+        name = " ".join(text[words[-1]:end.start()].lower().split())
+        if not 2 <= len(name.split()) <= NAME_WORDS:
+            continue
+        known = names.get(name, c)
+        names[name] = c if known is c or (known is not None and known.symbol == c.symbol) else None
+    return sorted(((n, c) for n, c in names.items() if c is not None), key=lambda nc: -len(nc[0]))
+
+
+def _named(text: str, pos: int, names: list[tuple[str, Citation]]) -> Citation | None:
+    """The law the words at ``pos`` name by its name ("của Luật Ngân sách Nhà nước được …")."""
+    if not names:
+        return None
+    head = text[pos:pos + 12].lstrip().lower()
+    if head.startswith("của "):
+        pos = text.lower().index("của", pos) + 3
+    seg = " ".join(text[pos:pos + 40 * NAME_WORDS].lower().split())
+    for name, c in names:
+        if seg.startswith(name) and (len(seg) == len(name) or not seg[len(name)].isalnum()):
+            rest = seg[len(name):len(name) + 8].lstrip(" ,")
+            if rest.startswith("số") and any(ch.isdigit() for ch in rest):
+                return None  # "Luật X số …" again: a citation of its own
+            return c
+    return None
+
+
+def _title_guides(nt: NormalisedText, citations: list[Citation], own: Own, names) -> list[Link]:
+    """"NGHỊ ĐỊNH / Quy định chi tiết một số điều của Luật Đất đai": the own document's title guides
+    the law it names, when the text gives that law's symbol with its name (in the preamble)."""
+    if own.layout is None or not own.document or "title" not in {p.kind for p in own.layout.parts}:
+        return []
+    text = nt.norm
+    ts, te = own.layout.span("title")
+    inside = [c for c in citations if ts <= nt.to_norm(c.start) < te]
+    out: list[Link] = []
+    for cue in CUE.finditer(text, ts, te):
+        if cue.lastgroup != "guides" or not own.speaks(cue.start()):
+            continue
+        if any(nt.to_norm(c.start) >= cue.end() for c in inside):
+            continue  # a symbol follows: the sentence loop has read it
+        named = _named(text, cue.end(), names())
+        if named is not None:
+            cs, ce = nt.span(cue.start(), cue.end())
+            out.append(Link(None, "guides", named, nt.original[cs:ce], cs, ce))
     return out
 
 
 #: Right before a cue that is no act of a document: the name of a steering committee ("Ban Chỉ
 #: đạo Trung ương về tổng kết …", "Ban chỉ đạo thực hiện …"), a proposal or a plan ("đề nghị
 #: sửa đổi", "dự kiến bãi bỏ").
-NOT_AN_ACT = re.compile(r"(?:(?i:ban chỉ đạo)(?: [^\W\d_]{1,12}){0,6}(?: về(?: việc)?)?|(?i:đề nghị|kiến nghị|đề xuất|dự kiến|dự thảo)"
-                        r"(?: (?:việc|xem xét))?) $")
+_NOT_AN_ACT_HEADS = ("ban chỉ đạo", "đề nghị", "kiến nghị", "đề xuất", "dự kiến", "dự thảo")
+NOT_AN_ACT = re.compile(rf"(?:(?i:{_NOT_AN_ACT_HEADS[0]})(?: [^\W\d_]{{1,12}}){{0,6}}(?: về(?: việc)?)?"
+                        rf"|(?i:{'|'.join(_NOT_AN_ACT_HEADS[1:])})(?: (?:việc|xem xét))?) $")
+
+
+def _not_an_act(text: str, lower: str | None, start: int, end: int) -> bool:
+    """`NOT_AN_ACT.search(text, start, end)`, skipped where the lower-cased text holds none of
+    its head words there (``lower``: text.lower(), as long as text, or None) and no character
+    that (?i) matches to a letter it does not lower-case to."""
+    if lower is not None and not any(w in lower[start:end] for w in _NOT_AN_ACT_HEADS) \
+            and not find.case_odd(text, start, end):
+        return False
+    return NOT_AN_ACT.search(text, start, end) is not None
 #: What a document does to the text of another: one list may mix them.
 CHANGES = ("amends", "replaces", "repeals")
 #: Between one cue's objects and the next cue that shares its subject.

@@ -49,7 +49,10 @@ def _known_codes() -> frozenset:
 
 def document_iri(base: str, c: Citation, year: int | None) -> str:
     if c.system == "state":
-        return f"{base}doc/state/{ascii_slug(c.symbol.replace('/', '-'))}"
+        # a symbol without its year ("130/CĐ-TTg", "04/GP-UBND") is numbered afresh each year: its
+        # year (from the date) belongs to its identity, as a Party document's does
+        suffix = f"-{year}" if year and c.year is None else ""
+        return f"{base}doc/state/{ascii_slug(c.symbol.replace('/', '-'))}{suffix}"
     digits = "".join(ch for ch in c.number if ch.isdigit())
     number = f"{int(digits):02d}" if digits else c.number
     slug = ascii_slug(f"{number}-{canonical_code(c.type_code)}-{c.issuer_code}")

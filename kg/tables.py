@@ -19,6 +19,7 @@ class DocType:
     en: str
     codes: tuple[str, ...]
     words: tuple[str, ...] = ()   # other words naming the type ("văn bản" for a Công văn)
+    own_symbol: bool = False      # issued under its own symbol though no code names it (a Công văn)
 
 
 @dataclass(frozen=True)
@@ -60,7 +61,8 @@ def doc_types() -> dict[str, DocType]:
     return {
         r["id"]: DocType(r["id"], r["system"], r["vi"], r["en"],
                          tuple(c for c in r["codes"].split("|") if c),
-                         tuple(w for w in (r.get("words") or "").split("|") if w))
+                         tuple(w for w in (r.get("words") or "").split("|") if w),
+                         (r.get("own_symbol") or "").strip() == "yes")
         for r in _rows("doc_types.tsv")
     }
 

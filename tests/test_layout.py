@@ -301,3 +301,79 @@ def test_what_a_basis_is_about_is_no_basis():
             "Thông báo kết luận số 196-TB/TW ngày 10/1/2025 của Bộ Chính trị;\n\nI. MỤC ĐÍCH\n1. Triển khai.\n")
     rel = _by_symbol(kg.extract(text))
     assert ("OWN", "based_on", "178/QĐ-TTg") in rel and ("OWN", "based_on", "196-TB/TW") not in rel
+
+
+def test_a_law_named_by_its_name_after_the_text_gave_its_symbol():
+    text = ("CHÍNH PHỦ\n-------\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\nSố: 41/2026/NĐ-CP\n"
+            "Hà Nội, ngày 02 tháng 3 năm 2026\n\nNGHỊ ĐỊNH\nQuy định chi tiết một số điều của Luật Đường sắt\n\n"
+            "Căn cứ Luật Tổ chức Chính phủ số 63/2025/QH15;\nCăn cứ Luật Đường sắt số 95/2025/QH15;\n"
+            "Căn cứ Nghị định số 12/2026/NĐ-CP ngày 5 tháng 1 năm 2026 của Chính phủ quy định chi tiết thi hành "
+            "một số điều của Luật Tổ chức Chính phủ;\n\nChính phủ ban hành Nghị định quy định chi tiết.\n\n"
+            "Điều 1. Phạm vi điều chỉnh\n")
+    rel = _by_symbol(kg.extract(text))
+    assert ("OWN", "guides", "95/2025/QH15") in rel          # its title names the law
+    assert ("12/2026/NĐ-CP", "guides", "63/2025/QH15") in rel  # a basis's words name another
+    assert ("OWN", "guides", "63/2025/QH15") not in rel
+
+
+def test_a_name_given_to_two_symbols_names_neither():
+    text = ("Căn cứ Luật Đất đai số 45/2013/QH13 và Luật Đất đai số 31/2024/QH15; Nghị định số 88/2024/NĐ-CP "
+            "của Chính phủ quy định chi tiết thi hành một số điều của Luật Đất đai.")
+    assert not any(p == "guides" for _, p, _ in _by_symbol(kg.extract(text)))
+
+
+def test_the_own_issuer_keeps_the_level_and_place_its_header_names():
+    text = ("|\n**ỦY BAN NHÂN\nDÂN **\nTỈNH LÂM ĐỒNG\n-------\n|\n**CỘNG HÒA XÃ HỘI\nCHỦ NGHĨA VIỆT NAM**\n"
+            "Độc lập - Tự do - Hạnh phúc\n|\n|\nSố: 77/KH-UBND\n|\n*Lâm Đồng, ngày 3\ntháng 2 năm 2026*\n|\n\n"
+            "**KẾ HOẠCH**\n\nTRIỂN KHAI CÔNG TÁC NĂM 2026\n\nThực hiện Chỉ thị số 05/CT-TTg ngày 1/1/2026 của Thủ tướng.\n")
+    own = kg.extract(text).source_document
+    assert (own.symbol, own.issuer) == ("77/KH-UBND", "Ủy ban nhân dân tỉnh Lâm Đồng")
+
+
+def test_headings_that_talk_about_a_document_are_no_title():
+    for text in ("# Chỉ thị 45 yêu cầu những gì? Ai tổ chức thực hiện Chỉ thị 45?\n\n**>>> Chỉ thị 45 nêu gì**\n\n"
+                 "Căn cứ Mục 2 Chỉ thị 45-CT/TW năm 2025 có quy định như sau:\n\n1. Nội dung.\n",
+                 "# Cách điền phiếu đánh giá theo mẫu 3A Hướng dẫn 21\n\nHướng dẫn điền phiếu mẫu 3A Hướng dẫn 21\n\n"
+                 "Căn cứ Phụ lục kèm theo Hướng dẫn 21-HD/BTCTW năm 2026, mẫu 3A dùng cho tập thể.\n"):
+        assert not any(p == "based_on" for _, p, _ in _by_symbol(kg.extract(text)))
+
+
+def test_a_consequence_and_a_site_speaking_are_no_acts():
+    ex = kg.extract("Số: 88/CT-CS\nHà Nội, ngày 2 tháng 3 năm 2026\n\nKính gửi: Ông A.\n\n"
+                    "Thực hiện Nghị quyết số 68-NQ/TW ngày 04/5/2025 của Bộ Chính trị thì hộ kinh doanh không phải nộp.\n\n"
+                    "Thực hiện Nghị định 13/2023/NĐ-CP, chúng tôi cập nhật chính sách dữ liệu.\n")
+    assert not {o for _, _, o in _by_symbol(ex)} & {"68-NQ/TW", "13/2023/NĐ-CP"}
+
+
+def test_a_news_lede_names_the_document_whose_articles_the_text_reports():
+    ex = kg.extract("Bộ Tài chính ban hành Thông tư số 12/2026/TT-BTC ngày 5/2/2026 hướng dẫn quản lý phí.\n\n"
+                    "Thông tư gồm 4 chương, có hiệu lực từ ngày 1/4/2026.\n\n"
+                    "Bãi bỏ Điều 5 Thông tư số 40/2021/TT-BTC ngày 1/6/2021 của Bộ Tài chính.\n")
+    assert ("12/2026/TT-BTC", "repeals", "40/2021/TT-BTC") in _by_symbol(ex)
+
+
+def test_a_heading_about_another_bodys_act_leaves_the_page_without_a_topic():
+    ex = kg.extract("# Bộ Nội vụ đề nghị tạm dừng hội nghị thi đua\n\nNgày 2/4/2024, Hội đồng Thi đua - Khen thưởng "
+                    "Trung ương đã ban hành Kế hoạch số 07/KH-HĐTĐKT về hội nghị.\n\nThực hiện Kết luận số 130-KL/TW "
+                    "ngày 3/3/2025 của Bộ Chính trị, Bộ Nội vụ đề nghị các địa phương tạm dừng.\n")
+    assert not any(o == "130-KL/TW" for _, _, o in _by_symbol(ex))
+
+
+def test_a_cue_whose_object_starts_the_last_citation_is_read_whole():
+    ex = kg.extract("Căn cứ Nghị định số 77/2026/NĐ-CP ngày 1/3/2026 của Chính phủ quy định chi tiết một số điều và "
+                    "biện pháp thi hành Nghị quyết số 210/2025/QH15 ngày 2/6/2025 của Quốc hội.")
+    assert ("77/2026/NĐ-CP", "guides", "210/2025/QH15") in _by_symbol(ex)
+
+
+def test_the_own_issuer_from_the_header_column_the_authority_line_and_the_sites_table():
+    column = kg.extract("BỘ TÀI CHÍNH\nC**ỤC THUẾ**\n-------\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n"
+                        "Số: 812/CT-CS\nHà Nội, ngày 2 tháng 3 năm 2026\n\nKính gửi: Ông A.\n\nCục Thuế trả lời như sau.\n")
+    assert column.source_document.issuer == "Cục Thuế"   # the issuing body stands under its parent
+    two_lines = kg.extract("**VĂN PHÒNG\nCHÍNH PHỦ**\n--------\n**CỘNG HÒA XÃ\nHỘI CHỦ NGHĨA VIỆT NAM**\n"
+                           "Độc lập - Tự do - Hạnh phúc\nSố: 701/TB-VPCP\n*Hà Nội, ngày 2 tháng 3 năm 2026*\n\n"
+                           "**THÔNG BÁO**\nKết luận của Phó Thủ tướng\n\nNgày 1/3/2026, Phó Thủ tướng chủ trì.\n")
+    assert two_lines.source_document.issuer == "Văn phòng Chính phủ"
+    authority = kg.extract("Số: 1702/NQ-UBTVQH15 |\n|\n\n**NGHỊ QUYẾT**\n\n**Về việc sắp xếp đơn vị hành chính**\n\n\n"
+                           "**ỦY BAN THƯỜNG VỤ QUỐC HỘI**\n\n*Căn cứ Luật Tổ chức chính quyền địa phương số 72/2025/QH15;*\n\n"
+                           "**QUYẾT NGHỊ:**\n\n**Điều 1.** Sắp xếp.\n")
+    assert authority.source_document.issuer == "Ủy ban Thường vụ Quốc hội"

@@ -321,3 +321,54 @@ def test_a_long_report_page_stays_under_200_kb(tmp_path):
     page = next((tmp_path / "s" / "bao-cao").glob("*.html"))
     text = page.read_text(encoding="utf-8")
     assert len(text.encode()) < 200_000 and "quá dài" in text and "01-KL/TW" in text
+
+
+def test_a_rebuild_from_a_store_after_a_load_rewrites_only_the_changed_pages(tmp_path, shared):
+    """From a store: the graph is read again each time (mentions grouped and ordered by kg, not by
+    the engine), so an unchanged store writes nothing; a load rewrites only what it touched. The
+    lược đồ from the store states each relation with the sentence the files give."""
+    store, out, files = tmp_path / "st", tmp_path / "site", tmp_path / "files"
+    kg("load", str(SEED), "--store", str(store))
+    kg("site", "--store", str(store), "--out", str(out))
+    again = kg("site", "--store", str(store), "--out", str(out)).stderr.decode()
+    assert re.search(r"\(0 written, \d+ unchanged, 0 removed\)", again), again
+    kg("site", str(SEED), "--out", str(files))
+    luoc = re.compile(r'<div class="luoc">.*?</section></div>', re.S)
+    page = "van-ban/01-KL-TW-2021.html"
+    from_store = luoc.search((out / page).read_text(encoding="utf-8")).group(0)
+    assert from_store == luoc.search((files / page).read_text(encoding="utf-8")).group(0)
+    assert from_store.count('class="sent"') >= 4
+    before = {p: (out / p).stat().st_mtime_ns for p in pages(out)}
+    kg("load", str(shared / "devset/docs/sonv_ninhthuan_69-QD-TW.txt"), "--store", str(store))
+    third = kg("site", "--store", str(store), "--out", str(out)).stderr.decode()
+    written = int(re.search(r"\((\d+) written", third).group(1))
+    after = {p: (out / p).stat().st_mtime_ns for p in pages(out)}
+    changed = {p for p in after if before.get(p) != after[p]}
+    assert len(changed) == written and 0 < written < len(after) / 2
+    assert page not in changed and "index.html" in changed
+
+
+def test_a_build_stopped_half_way_leaves_whole_pages_and_the_next_build_finishes_it(tmp_path, monkeypatch):
+    from kg.graph import from_extractions
+    from kg.site import build, pages as P
+    g = from_extractions([json.loads(kg("extract", str(SEED), "--format", "json").stdout)])
+    clean = tmp_path / "clean"
+    build(g, clean)
+    render, calls = P.document_page, []
+
+    def dies(*a, **k):
+        calls.append(1)
+        if len(calls) > 10:
+            raise KeyboardInterrupt  # the user's Ctrl-C, or a kill, in the middle of the documents
+        return render(*a, **k)
+    monkeypatch.setattr(P, "document_page", dies)
+    out = tmp_path / "site"
+    with pytest.raises(KeyboardInterrupt):
+        build(g, out)
+    half = pages(out)
+    assert 0 < len(half) < len(pages(clean)) and not [p for p in out.rglob("*.tmp")]
+    assert all((out / p).read_bytes() == (clean / p).read_bytes() for p in half)   # each page whole
+    monkeypatch.setattr(P, "document_page", render)
+    result = build(g, out)                                                          # not refused: resumed
+    assert pages(out) == pages(clean) and result.written >= len(pages(clean)) - len(half)
+    assert all((out / p).read_bytes() == (clean / p).read_bytes() for p in pages(clean))

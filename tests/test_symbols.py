@@ -236,3 +236,185 @@ def test_a_party_committee_of_a_state_body():
 def test_two_officials_titles():
     d = docs("Thông tư số 05/2020/TT-VPCP ngày 1/6/2020 của Bộ trưởng, Chủ nhiệm Văn phòng Chính phủ hướng dẫn.")
     assert d["05/2020/TT-VPCP"].issuer == "Văn phòng Chính phủ"
+
+
+# --- issue 19, pool audit round 2: types, dates and issuers the words around a citation give ----
+
+def test_the_word_cong_van_decides_over_the_code_in_its_symbol():
+    d = docs("Sở Y tế đã có Công văn 512/QĐ-SYT năm 2024 về tiêm chủng; Văn phòng Chính phủ gửi "
+             "Công văn 88/TTg-KGVX về phòng dịch và Quy hoạch số 41/QĐ-TTg về vùng.")
+    assert d["512/QĐ-SYT"].doc_type == "Công văn"
+    assert d["88/TTg-KGVX"].doc_type == "Công văn"
+    assert d["41/QĐ-TTg"].doc_type == "Quyết định"   # a plan is issued under its decision's symbol
+
+
+def test_a_letter_symbol_without_a_type_word_names_no_type():
+    # number/issuer-unit: "TTg" is the Prime Minister, not the "TT" of a Thông tư
+    assert docs("Thực hiện văn bản chỉ đạo 3021/TTg-NN của Thủ tướng.")["3021/TTg-NN"].doc_type != "Thông tư"
+
+
+def test_cong_dien_is_a_type():
+    d = docs("Thủ tướng Chính phủ vừa ký Công điện số 77/CĐ-TTg ngày 02/8/2024 về ứng phó bão.")
+    assert d["77/CĐ-TTg"].doc_type == "Công điện"
+    assert d["77/CĐ-TTg"].issuer == "Thủ tướng Chính phủ"
+
+
+def test_emphasis_between_the_symbol_and_its_date():
+    d = docs("Theo **Chỉ thị số 09-CT/TU** ngày 14/3/2022 và *Kết luận số 12-KL/TU*, ngày 5/5/2023 của Ban Thường vụ Tỉnh ủy.")
+    assert d["09-CT/TU"].date == "2022-03-14"
+    assert d["12-KL/TU"].date == "2023-05-05"
+
+
+@pytest.mark.parametrize("text, symbol, issuer", [
+    ("Tại Quyết định số 640/QĐ-TTg ngày 2/6/2019, Thủ tướng Chính phủ đã phê duyệt đề án.", "640/QĐ-TTg",
+     "Thủ tướng Chính phủ"),
+    ("Cũng tại Nghị quyết số 30/NQ-CP, Chính phủ giao các bộ rà soát.", "30/NQ-CP", "Chính phủ"),
+])
+def test_the_body_acting_in_a_document_cited_with_tai_is_its_issuer(text, symbol, issuer):
+    assert docs(text)[symbol].issuer == issuer
+
+
+def test_a_body_carrying_a_document_out_is_not_its_issuer():
+    d = docs("Thực hiện Quyết định số 640/QĐ-TTg, Ủy ban nhân dân tỉnh đã ban hành kế hoạch.")
+    assert d["640/QĐ-TTg"].issuer is None
+
+
+def test_issued_by_in_the_passive_and_a_chief_auditors_title():
+    d = docs("Kế hoạch kèm theo Quyết định 215/QĐ-UBND năm 2023 được ban hành bởi Ủy ban nhân dân tỉnh Nam Định; "
+             "Quy chế kèm theo Quyết định 903/QĐ-KTNN của Tổng Kiểm toán nhà nước; Quyết định 11/QĐ-TTCP "
+             "của Tổng Thanh tra Chính phủ.")
+    assert d["215/QĐ-UBND"].issuer == "Ủy ban nhân dân tỉnh Nam Định"
+    assert d["903/QĐ-KTNN"].issuer == "Kiểm toán nhà nước"
+    assert d["11/QĐ-TTCP"].issuer == "Thanh tra Chính phủ"
+
+
+def test_a_notice_conveys_another_bodys_words():
+    d = docs("Văn phòng Chính phủ ban hành Thông báo 402/TB-VPCP. Tại Thông báo 402/TB-VPCP, Thủ tướng yêu cầu các bộ khẩn trương.")
+    assert d["402/TB-VPCP"].issuer == "Văn phòng Chính phủ"
+
+
+def test_an_action_plan_and_a_body_that_opens_the_main_clause():
+    ex = kg.extract("Thực hiện Kế hoạch hành động số 41-KH/TU ngày 2/5/2025 của Ban Thường vụ Tỉnh ủy; Kế hoạch số "
+                    "09-KH/BCĐTW ngày 1/6/2025 của Ban Chỉ đạo Trung ương, Ủy ban nhân dân tỉnh ban hành Kế hoạch "
+                    "chuyển đổi số như sau:")
+    d = {x.symbol: x for x in ex.documents}
+    assert d["41-KH/TU"].doc_type == "Kế hoạch"
+    assert d["09-KH/BCĐTW"].issuer == "Ban Chỉ đạo Trung ương"
+    assert {r.object.rsplit("/", 1)[-1] for r in ex.relations if r.predicate == "implements"} >= {"41-KH-TU-2025"}
+
+
+def test_two_bodies_before_a_list_still_leave_the_issuer_null():
+    d = docs("Căn cứ Hướng dẫn số 12-HD/BTCTW của Ban Tổ chức Trung ương, Ủy ban Kiểm tra Trung ương về công tác cán bộ.")
+    assert d["12-HD/BTCTW"].issuer is None
+
+
+# --- issue 19, pool audit round 3 ----------------------------------------------------------------
+
+def test_the_place_after_a_local_council_symbol_names_its_issuer():
+    d = docs("Mức thu theo Nghị quyết 41/NQ-HĐND tỉnh Lào Cai năm 2021 và Quyết định 12/QĐ-UBND huyện Bảo Thắng.")
+    assert d["41/NQ-HĐND"].issuer == "Hội đồng nhân dân tỉnh Lào Cai"
+    assert d["12/QĐ-UBND"].issuer == "Ủy ban nhân dân huyện Bảo Thắng"
+
+
+def test_a_plenum_or_a_session_named_without_cua():
+    d = docs("Nghị quyết số 07-NQ/TW ngày 4/2/2019 Hội nghị lần thứ chín (lần 2) Ban Chấp hành Trung ương khóa XII; "
+             "Nghị quyết 88/NQ-CP phiên họp Chính phủ thường kỳ tháng 6 năm 2025.")
+    assert d["07-NQ/TW"].issuer == "Ban Chấp hành Trung ương"
+    assert d["88/NQ-CP"].issuer == "Chính phủ"
+
+
+def test_a_plenum_that_names_the_last_item_closes_no_list():
+    d = docs("Theo định hướng của Bộ Chính trị tại Kết luận 141-KL/TW ngày 2/4/2025 và Nghị quyết 61-NQ/TW "
+             "Hội nghị lần thứ 12 Ban Chấp hành Trung ương Đảng khóa XIII, Chính phủ đã trình.")
+    assert d["61-NQ/TW"].issuer == "Ban Chấp hành Trung ương Đảng"
+    assert d["141-KL/TW"].issuer != "Ban Chấp hành Trung ương Đảng"
+
+
+def test_a_document_inside_a_steering_committees_name_takes_no_issuer_from_it():
+    d = docs("Ban Chỉ đạo về tổng kết thực hiện Nghị quyết 26-NQ/TW năm 2018 của Chính phủ ban hành hướng dẫn.")
+    assert d["26-NQ/TW"].issuer is None
+
+
+def test_a_bodys_duty_under_a_document_is_no_authorship():
+    d = docs("Nhiệm vụ của Bộ Quốc phòng tại Nghị quyết 77/NQ-CP gồm bảo đảm an ninh. Theo đề nghị của Sở Nội vụ "
+             "tại Tờ trình số 15/TTr-SNV; quan điểm của Ban Chỉ đạo Trung ương tại Kế hoạch 9/KH-BCĐTW.")
+    assert d["77/NQ-CP"].issuer is None
+    assert d["15/TTr-SNV"].issuer == "Sở Nội vụ"
+    assert d["9/KH-BCĐTW"].issuer == "Ban Chỉ đạo Trung ương"
+
+
+def test_the_date_of_an_issuing_clause_when_the_issuer_follows_the_symbol():
+    d = docs("Ngày 10/6/2025, Chính phủ đã thông qua Nghị quyết 150/NQ-CP phiên họp Chính phủ thường kỳ tháng 5.")
+    assert (d["150/NQ-CP"].date, d["150/NQ-CP"].issuer) == ("2025-06-10", "Chính phủ")
+
+
+def test_a_state_symbol_without_its_year_is_one_document_a_year():
+    ex = kg.extract("Giấy phép số 04/GP-UBND ngày 3/3/2013 của UBND tỉnh đã hết hạn; Giấy phép số 04/GP-UBND ngày "
+                    "5/5/2019 của UBND tỉnh cấp mới; Nghị định số 15/2020/NĐ-CP ngày 3/2/2020.")
+    ids = sorted(d.id.rsplit("/", 1)[-1] for d in ex.documents)
+    assert ids == ["04-GP-UBND-2013", "04-GP-UBND-2019", "15-2020-ND-CP"]
+
+
+# --- issue 19, pool audit round 4 ----------------------------------------------------------------
+
+def test_a_body_named_with_the_body_it_belongs_to_before_the_verb():
+    d = docs("Ngày 5/5/1997, Bộ Chính trị, Ban Chấp hành Trung ương Đảng đã ra Quyết định số 118-QĐNS/TW thành lập.")
+    assert (d["118-QĐNS/TW"].issuer, d["118-QĐNS/TW"].date) == ("Bộ Chính trị", "1997-05-05")
+
+
+def test_the_central_committee_named_short():
+    d = docs("Theo Nghị quyết 57-NQ/TW ngày 22/12/2024 của Trung ương, tỉnh sẽ triển khai; "
+             "Chỉ thị số 09-CT/TW của Trung ương Đoàn về công tác.")
+    assert d["57-NQ/TW"].issuer == "Trung ương"
+    assert d["09-CT/TW"].issuer != "Trung ương"
+
+
+def test_a_signer_acting_for_a_body_and_an_approval_by_a_body():
+    d = docs("Thay mặt Ủy ban Thường vụ Quốc hội, Chủ tịch Quốc hội đã ký ban hành Nghị quyết số 95/2025/UBTVQH15 về lập pháp. "
+             "Quy hoạch đã được Thủ tướng Chính phủ phê duyệt tại Quyết định 1402/QĐ-TTg ngày 2/12/2024: khu vực phía Tây.")
+    assert d["95/2025/UBTVQH15"].issuer == "Ủy ban Thường vụ Quốc hội"
+    assert d["1402/QĐ-TTg"].issuer == "Thủ tướng Chính phủ"
+
+
+def test_an_example_in_a_forms_instructions_is_no_citation():
+    assert "55/2019/QĐXXST-DS" not in docs("(3) Ghi số và năm của quyết định (ví dụ: Số: 55/2019/QĐXXST-DS).")
+
+
+def test_a_national_assembly_committee_and_an_abbreviated_ministry():
+    d = docs("Báo cáo thẩm tra số 431/BC-UBPLTP15 ngày 3/6/2025 của Ủy ban Pháp luật và Tư pháp; ngày 2/4/2024 "
+             "Bộ LĐTBXH có Thông báo 1201/TB-BLĐTBXH về nghỉ lễ.")
+    assert d["431/BC-UBPLTP15"].issuer == "Ủy ban Pháp luật và Tư pháp"
+    assert d["1201/TB-BLĐTBXH"].issuer == "Bộ LĐTBXH"
+
+
+def test_a_bibliography_entry_gives_its_author_and_date():
+    d = docs('^ HĐND tỉnh Sóc Trăng (ngày 2 tháng 5 năm 2025). "Nghị quyết số 31/NQ-HĐND về sắp xếp đơn vị hành chính" (PDF). '
+             'Bộ Nội vụ (12/3/2024). “Quyết định số 202/QĐ-BNV về công nhận” (PDF).')
+    assert (d["31/NQ-HĐND"].issuer, d["31/NQ-HĐND"].date) == ("HĐND tỉnh Sóc Trăng", "2025-05-02")
+    assert (d["202/QĐ-BNV"].issuer, d["202/QĐ-BNV"].date) == ("Bộ Nội vụ", "2024-03-12")
+
+
+def test_an_old_government_named_in_lower_case_with_its_country():
+    d = docs("Ngày 2 tháng 9 năm 1968, chính phủ Việt Nam Dân chủ Cộng hòa ban hành quyết định số 150/CP về lịch.")
+    assert (d["150/CP"].issuer, d["150/CP"].date) == ("Chính phủ", "1968-09-02")
+
+
+# --- issue 19, pool audit round 5 ----------------------------------------------------------------
+
+def test_bodies_round_five_found_missing_and_a_citys_abbreviation():
+    d = docs("Chủ tịch nước đã ký Quyết định số 1601/QĐ-CTN về quốc tịch. BHXH tỉnh Nghệ An đã ban hành Thông báo "
+             "233/TB-BHXH về đóng phí. Thông tư số 07/TT-VH ngày 5/6/1994 của Bộ Văn hóa - Thông tin. Báo cáo thẩm tra "
+             "số 88/BC-BKTNS ngày 2/3/2026 của Ban Kinh tế - Ngân sách Hội đồng nhân dân tỉnh. Giấy phép số 09/GP-UBND "
+             "ngày 3/4/2008 của UBND TP, thời hạn 6 tháng.")
+    assert d["1601/QĐ-CTN"].issuer == "Chủ tịch nước"
+    assert d["233/TB-BHXH"].issuer == "BHXH tỉnh Nghệ An"
+    assert d["07/TT-VH"].issuer == "Bộ Văn hóa - Thông tin"
+    assert d["88/BC-BKTNS"].issuer == "Ban Kinh tế - Ngân sách Hội đồng nhân dân tỉnh"
+    assert d["09/GP-UBND"].issuer == "Ủy ban nhân dân Thành phố"
+
+
+def test_a_second_body_with_a_tense_word_opens_a_clause_and_a_number_on_the_next_line():
+    d = docs("Theo Kết luận 140-KL/TW ngày 2/4/2025 của Bộ Chính trị, Chính phủ đã đề xuất phương án. "
+             "Theo đề nghị của Sở Tài chính tại Tờ trình số:\n77/TTr-STC ngày 2/3/2026, 78/TTr-STC ngày 4/3/2026 và ý kiến.")
+    assert d["140-KL/TW"].issuer == "Bộ Chính trị"
+    assert d["77/TTr-STC"].issuer == "Sở Tài chính" and d["78/TTr-STC"].issuer == "Sở Tài chính"

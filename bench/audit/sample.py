@@ -51,11 +51,16 @@ def read_text(path: str) -> str:
 def label(iri: str, record: dict) -> str:
     """A readable name for a relation end: the symbol of the document, or the page itself."""
     own = record.get("source_document") or {}
+    cited = next((doc for doc in record.get("documents", []) if doc["id"] == iri), None)
     if iri == own.get("id"):
-        return f"OWN({own.get('symbol') or 'page'})"
-    for doc in record.get("documents", []):
-        if doc["id"] == iri:
-            return doc.get("symbol") or doc.get("title") or iri
+        if own.get("symbol"):
+            return f"OWN({own['symbol']})"
+        # A page that discusses a document it names as its topic: the page's IRI is that document's.
+        if cited is not None:
+            return f"TOPIC({cited.get('symbol') or cited.get('title') or iri})"
+        return "OWN(page)"
+    if cited is not None:
+        return cited.get("symbol") or cited.get("title") or iri
     return iri.rsplit("/", 1)[-1]
 
 

@@ -23,7 +23,7 @@ from . import facts as F
 from . import pages as P
 
 MANIFEST = ".kg-site.json"
-VERSION = 1          # bump when pages change shape: every page is then rewritten
+VERSION = 2          # bump when pages change shape: every page is then rewritten
 SHARD_SIZE = 1000    # search records a shard (about 190 KB): the index page itself stays small
 LIST_PAGE = 500      # documents a timeline page
 TOP = 25
@@ -102,6 +102,12 @@ def _open(out: Path) -> dict[str, str]:
     return {}
 
 
+def _save(out: Path, pages: dict[str, str]) -> None:
+    tmp = out / (MANIFEST + ".tmp")
+    tmp.write_text(json.dumps({"version": VERSION, "pages": pages}, ensure_ascii=False), encoding="utf-8")
+    os.replace(tmp, out / MANIFEST)
+
+
 def _paginate(rows: list, size: int) -> list[list]:
     return [rows[i:i + size] for i in range(0, len(rows), size)] or [[]]
 
@@ -114,6 +120,8 @@ def build(g: nx.MultiDiGraph, out: str | Path, *, texts: dict[str, tuple[str, st
     out = Path(out)
     old = _open(out)
     out.mkdir(parents=True, exist_ok=True)
+    if not (out / MANIFEST).is_file():  # ours from the first page on: a first build stopped half-way is resumed, not refused
+        _save(out, {})
     w = _Writer(out, old)
     texts = texts or {}
     docs = [n for n, a in g.nodes(data=True) if a.get("kind") == "document"]
@@ -121,6 +129,7 @@ def build(g: nx.MultiDiGraph, out: str | Path, *, texts: dict[str, tuple[str, st
     total = len(docs) + len(reports) + 1
     done = 0
     dgraph = document_graph(g)
+    adj = F.Adjacency(g, dgraph)
     statuses: dict[str, str] = {}
 
     def tick():
@@ -130,7 +139,7 @@ def build(g: nx.MultiDiGraph, out: str | Path, *, texts: dict[str, tuple[str, st
             progress(done, total)
 
     for n in sorted(docs):
-        f = F.document(g, dgraph, n)
+        f = F.document(g, dgraph, n, adj)
         slug = f["slug"]
         statuses[n] = f["status"]["key"]
         cited = f.pop("cited_by")
@@ -143,8 +152,9 @@ def build(g: nx.MultiDiGraph, out: str | Path, *, texts: dict[str, tuple[str, st
         tick()
 
     stated = F.statements_by_report(g)
+    excerpts = F.excerpts_by_report(g)
     for r in sorted(reports):
-        f = F.report(g, r, stated.get(r, []))
+        f = F.report(g, r, stated.get(r, []), excerpts)
         body = texts.get(r)
         w.page(f"bao-cao/{f['slug']}.html", [f, body], lambda f=f, body=body: P.report_page(f, *(body or (None, ""))))
         tick()
@@ -158,9 +168,7 @@ def build(g: nx.MultiDiGraph, out: str | Path, *, texts: dict[str, tuple[str, st
         if path.is_file():
             path.unlink()
             result.removed += 1
-    tmp = out / (MANIFEST + ".tmp")
-    tmp.write_text(json.dumps({"version": VERSION, "pages": w.new}, ensure_ascii=False), encoding="utf-8")
-    os.replace(tmp, out / MANIFEST)
+    _save(out, w.new)
     result.documents, result.reports = len(docs), len(reports)
     return result
 

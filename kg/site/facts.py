@@ -8,6 +8,7 @@ only the pages whose facts changed (kg.site.build).
 from __future__ import annotations
 
 import functools
+import heapq
 import hashlib
 import re
 from collections import defaultdict
@@ -117,10 +118,30 @@ def status(incoming: list[dict]) -> dict:
             "evidence": [{**r, "label": RELATION_VI[r["predicate"]][1]} for r in by + others]}
 
 
-def tree(g: nx.MultiDiGraph, n: str, limit: int = TREE_MAX) -> tuple[list[dict], list[dict], int]:
+class Adjacency:
+    """What every document page looks up, gathered in one pass over the graph's edges rather than
+    per page: a document's in-edges include every report that cites it (thousands, for the most
+    cited), and the tree and the neighbourhood only want the relations between documents."""
+
+    def __init__(self, g: nx.MultiDiGraph, docs: nx.DiGraph):
+        below: dict[str, list[tuple[str, str]]] = defaultdict(list)
+        for a, b, d in g.edges(data=True):
+            p = d["relation"]
+            if p in lineage.TREE_RELATIONS and g.nodes[a].get("kind") == "document":
+                below[b].append((a, p))
+        order = lambda e: (g.nodes[e[0]].get("date") or "", e[0])  # noqa: E731
+        self.below = {b: sorted(rows, key=order) for b, rows in below.items()}
+        self.around = {x: set(docs.successors(x)) | set(docs.predecessors(x)) for x in docs}
+        # most cited first, then by symbol: the order a crowded neighbourhood keeps its nodes in
+        self.weight = {x: (-(g.nodes[x].get("mentions") or 0), g.nodes[x].get("symbol") or "") for x in docs}
+        self.docs = docs
+
+
+def tree(g: nx.MultiDiGraph, n: str, limit: int = TREE_MAX, adj: Adjacency | None = None) -> tuple[list[dict], list[dict], int]:
     """The implementation tree (documents that implement, guide or review it, recursively, with
     their lag in days after the root, as `kg show` walks it), at most ``limit`` documents on the
     page; the lags summed up by level; and how many documents the cap left out."""
+    below_of = (adj or Adjacency(g, nx.DiGraph())).below
     by_level: dict[str, list[int]] = defaultdict(list)
     root_date = g.nodes[n].get("date")
     seen, shown, left = {n}, 0, 0
@@ -130,9 +151,7 @@ def tree(g: nx.MultiDiGraph, n: str, limit: int = TREE_MAX) -> tuple[list[dict],
         if depth >= lineage.MAX_DEPTH:
             return []
         out = []
-        below = [(a, d["relation"]) for a, _, d in g.in_edges(of, data=True)
-                 if d["relation"] in lineage.TREE_RELATIONS and a not in seen and g.nodes[a].get("kind") == "document"]
-        for a, p in sorted(below, key=lambda e: (g.nodes[e[0]].get("date") or "", e[0])):
+        for a, p in below_of.get(of, ()):
             if a in seen:
                 continue
             seen.add(a)
@@ -175,36 +194,44 @@ def cited_by(g: nx.MultiDiGraph, n: str) -> list[dict]:
     return out
 
 
-def neighbourhood(g: nx.MultiDiGraph, docs: nx.DiGraph, n: str, limit: int = NEIGHBOURS_MAX) -> dict:
+def neighbourhood(g: nx.MultiDiGraph, docs: nx.DiGraph, n: str, limit: int = NEIGHBOURS_MAX,
+                  adj: Adjacency | None = None) -> dict:
     """The documents one or two relations away (two when they fit in ``limit`` nodes; else the
     nearest ones, most cited first), and the relations between them: never the whole graph."""
     if n not in docs:
         return {"center": doc_slug(n), "nodes": [], "edges": []}
-
-    def around(x):
-        return set(docs.successors(x)) | set(docs.predecessors(x))
-    ring1 = sorted(around(n) - {n})
-    near = {x: around(x) for x in ring1}
-    ring2 = sorted(set().union(*near.values()) - set(ring1) - {n}) if near else []
-    weight = lambda x: (-(g.nodes[x].get("mentions") or 0), g.nodes[x].get("symbol") or "")  # noqa: E731
+    adj = adj or Adjacency(g, docs)
+    around, weight = adj.around, adj.weight.__getitem__
+    ring1 = sorted(around[n] - {n})
+    near = {x: around[x] for x in ring1}
+    ring2 = set().union(*near.values()) - set(ring1) - {n} if near else set()
     if 1 + len(ring1) + len(ring2) > limit:
-        ring1 = sorted(ring1, key=weight)[:limit - 1]
-        ring2 = sorted(ring2, key=weight)[:max(0, limit - 1 - len(ring1))]
+        ring1 = heapq.nsmallest(limit - 1, ring1, key=weight)
+        ring2 = heapq.nsmallest(max(0, limit - 1 - len(ring1)), ring2, key=weight)
+    ring2 = sorted(ring2)
     keep = [n] + ring1 + ring2
     kept = set(keep)
     parent = {y: next((x for x in ring1 if y in near[x]), None) for y in ring2}
     nodes = [{"id": doc_slug(x), "symbol": g.nodes[x].get("symbol") or "", "type_id": g.nodes[x].get("type_id"),
               "year": year_of(g.nodes[x]), "ring": 0 if x == n else (1 if x in near else 2),
               "parent": doc_slug(parent[x]) if parent.get(x) else None} for x in keep]
-    edges = sorted({(doc_slug(a), doc_slug(b), d["relation"]) for a in keep for b, d in docs[a].items() if b in kept})
+    # each kept node's relations to the others, from whichever side is shorter (a hub has thousands)
+    pairs = set()
+    for a in keep:
+        out = docs[a]
+        for b in (kept if len(out) > len(kept) else out):
+            if b in kept and b in out:
+                pairs.add((doc_slug(a), doc_slug(b), out[b]["relation"]))
+    edges = sorted(pairs)
     return {"center": doc_slug(n), "nodes": nodes, "edges": [list(e) for e in edges]}
 
 
-def document(g: nx.MultiDiGraph, docs: nx.DiGraph, n: str) -> dict:
-    """Everything a document's page shows."""
+def document(g: nx.MultiDiGraph, docs: nx.DiGraph, n: str, adj: Adjacency | None = None) -> dict:
+    """Everything a document's page shows. ``adj``: the build's `Adjacency` (made here if not given)."""
+    adj = adj or Adjacency(g, docs)
     a = g.nodes[n]
     out, inn = relations(g, n)
-    rows, lags, left = tree(g, n)
+    rows, lags, left = tree(g, n, adj=adj)
     lvl = lineage.level(a)
     return {
         "id": n, "slug": doc_slug(n), "symbol": a.get("symbol") or "", "doc_type": a.get("doc_type"),
@@ -213,20 +240,34 @@ def document(g: nx.MultiDiGraph, docs: nx.DiGraph, n: str) -> dict:
         "title": a.get("title"), "system": a.get("system"), "term": a.get("term"), "mentions": a.get("mentions") or 0,
         "status": status(inn), "upstream": out, "downstream": inn, "tree": rows, "lags": lags, "tree_left": left,
         "cited_by": cited_by(g, n), "conflicts": [dict(c) for c in a.get("conflicts") or []],
-        "neighbourhood": neighbourhood(g, docs, n),
+        "neighbourhood": neighbourhood(g, docs, n, adj=adj),
     }
 
 
-def report(g: nx.MultiDiGraph, r: str, stated: list[dict]) -> dict:
+def excerpts_by_report(g: nx.MultiDiGraph) -> dict[tuple[str, str], list[str]]:
+    """(document, report) → the report's sentences citing it, in one pass: a report page looking
+    them up in the document's list would read all of a much-cited document's sentences again for
+    each report citing it."""
+    out: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for n, a in g.nodes(data=True):
+        for s in a.get("sentences") or ():
+            if s.get("report_id") and s.get("text"):
+                out[(n, s["report_id"])].append(s["text"])
+    return out
+
+
+def report(g: nx.MultiDiGraph, r: str, stated: list[dict], excerpts: dict | None = None) -> dict:
     """A report's page: its own document, what it cites (with its sentences) and the relations it
-    states. ``stated`` are its relation statements (`statements_by_report`)."""
+    states. ``stated`` are its relation statements (`statements_by_report`); ``excerpts``:
+    `excerpts_by_report` (made here if not given)."""
+    excerpts = excerpts if excerpts is not None else excerpts_by_report(g)
     a = g.nodes[r]
     cites = []
     for _, d, e in g.out_edges(r, data=True):
         if e["relation"] != "cites":
             continue
         node = g.nodes[d]
-        sentences = [s["text"] for s in node.get("sentences") or [] if s.get("report_id") == r and s.get("text")]
+        sentences = excerpts.get((d, r), ())
         cites.append({**ref(g, d), "mentions": (node.get("report_mentions") or {}).get(r),
                       "excerpts": list(dict.fromkeys(sentences))[:EXCERPTS_PER_REPORT]})
     cites.sort(key=lambda x: (x["date"] or "", x["symbol"]))

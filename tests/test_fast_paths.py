@@ -1,0 +1,117 @@
+"""The fast paths of issue 22 find exactly what the plain code they replace finds.
+
+Each test holds the plain version (a per-line loop, an alternation, a left-to-right scan) and
+compares it with the library's on generated text built from the words that matter there."""
+from __future__ import annotations
+
+import re
+import sys
+import unicodedata
+
+import pytest
+
+pytest.importorskip("hypothesis")
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+from kg import find, layout, normalise  # noqa: E402
+
+
+def test_fold_class_is_the_alternation_it_replaced():
+    """One character class (non-ASCII decimal digits as ranges, astral characters checked in the
+    callback) folds every code point as `[fold chars]|[^\\D0-9]` did."""
+    plain = re.compile("[" + "".join(re.escape(c) for c in normalise._FOLD) + "]|[^\\D0-9]")
+
+    def plain_char(m):
+        return normalise._FOLD.get(m.group()) or str(unicodedata.digit(m.group()))
+    every = "".join(chr(c) for c in range(sys.maxunicode + 1) if not 0xD800 <= c < 0xE000)
+    assert normalise._FOLD_CHARS.sub(normalise._fold_char, every) == plain.sub(plain_char, every)
+
+
+def _lines_plain(norm: str) -> list[layout.Line]:
+    out, pos = [], 0
+    while pos < len(norm):
+        end = norm.find("\n", pos)
+        end = len(norm) if end < 0 else end
+        out.append(layout.Line(pos, end, " ".join(layout._DECOR.sub(" ", norm[pos:end]).split())))
+        pos = end + 1
+    return out
+
+
+_LINE_BITS = st.sampled_from(["Số", " ", "  ", "\n", "\n\n", "|", "**", "# ", "\t", "\u2028", "\x1c", "\xa0",
+                              "ĐẢNG", "ngày 5", "_x_", "`", ">"])
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(_LINE_BITS, max_size=30).map("".join))
+def test_lines_fold_each_line_as_the_plain_loop(text):
+    assert layout.lines(text) == _lines_plain(text)
+
+
+_SHORT_BITS = st.sampled_from(["luật", "bộ luật", "bộ", "quyết định", "số", "nghị quyết", "kết luận",
+                               "thông báo kết luận", "chương trình hành động", " ", "  ", "   ", "\n", "5", "12",
+                               "2024", "12345", "x", "-", "/", ".", ",", "a1", "số5", "Đ"])
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.lists(_SHORT_BITS, max_size=16).map("".join))
+def test_short_forms_from_the_numbers_back_are_the_left_to_right_scan(text):
+    lower = text.lower()
+    fast = find._short_forms_by_number(lower)
+    assert fast is not None
+    plain = list(find.short_form_lower().finditer(lower))
+    assert [(m.span(), m.group("word"), m.group("num")) for m in fast] == \
+        [(m.span(), m.group("word"), m.group("num")) for m in plain]
+
+
+_CUE_BITS = st.sampled_from(["thực hiện", "tiếp tục", "triển khai", "sơ kết", "tổng kết", "5 năm", "12 năm", "căn cứ",
+                             "vào", "sửa đổi", "bổ sung", "bởi", "được", "đã", "bị", "hết hiệu lực", "thay thế", "cho",
+                             "bãi bỏ", "hướng dẫn", "quy định chi tiết", "luật", "nghị định", "đánh giá", "việc",
+                             " ", ",", "x", "thi hành", "cụ thể hóa", "\n", "hủy bỏ", "của", "một số điều"])
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.lists(_CUE_BITS, max_size=14).map("".join), st.integers(0, 5), st.integers(0, 5))
+def test_cue_scan_finds_what_finditer_finds(text, lo, cut):
+    from kg import relate
+    end = max(lo, len(text) - cut)
+    fast = [(m.span(), m.lastgroup) for m in relate._cue_scan().finditer(text, lo, end)]
+    assert fast == [(m.span(), m.lastgroup) for m in relate.CUE_LOWER.finditer(text, lo, end)]
+
+
+@pytest.mark.parametrize("pattern", [r"a{3}b", r"ab\s+c|a\d", r"(?i:ab)c|d", r"[^a]bc|ab", r"(?:ab)?c|d{2,}", r"(?P<x>xy|z)(?!w)", r"q?r*s", r"\bxy", r"(?i)ab",
+                                     r"\d+x", r"x*"])
+@settings(max_examples=150, deadline=None)
+@given(text=st.text(alphabet="abcdqrsxyzw 1", max_size=30))
+def test_scan_is_finditer(pattern, text):
+    p = re.compile(pattern)
+    assert [m.span() for m in find.Scan(p, reach=3).finditer(text)] == [m.span() for m in p.finditer(text)]
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.text(alphabet=" \t\r\n.!?aB;,-", max_size=40), st.integers(0, 6))
+def test_boundaries_are_the_boundary_scan(text, pos):
+    from kg import tokenizer
+    plain = [(m.start(), m.end(), bool(m.lastindex)) for m in tokenizer._BOUNDARY.finditer(text, pos)]
+    assert list(tokenizer._boundaries(text, pos)) == plain
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet="aBđĐxYỷỶ 1-", max_size=20), st.integers(0, 4), st.integers(0, 4))
+def test_has_glued_is_a_glued_search(text, start, cut):
+    from kg import tokenizer
+    end = max(start, len(text) - cut)
+    assert tokenizer.has_glued(text, start, end) == (tokenizer.GLUED.search(text, start, end) is not None)
+
+
+_ACT_BITS = st.sampled_from(["Ban Chỉ đạo", "ban chỉ đạo", "BAN CHỈ ĐẠO", "đề nghị", "Đề nghị", "kiến nghị", "dự thảo",
+                             "DỰ KIẾN", "về", "việc", "xem xét", "tỉnh", " ", "ı", "ſ", "İ", "K", "Σ", ",", "x"])
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.lists(_ACT_BITS, max_size=10).map("".join), st.integers(0, 3), st.integers(0, 3))
+def test_not_an_act_check_is_the_search(text, start, cut):
+    from kg import relate
+    end = max(start, len(text) - cut)
+    lower = text.lower()
+    fast = relate._not_an_act(text, lower if len(lower) == len(text) else None, start, end)
+    assert fast == (relate.NOT_AN_ACT.search(text, start, end) is not None)
