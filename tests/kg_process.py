@@ -44,8 +44,21 @@ _CONTEXT = None
 def _context():
     global _CONTEXT
     if _CONTEXT is None:
-        _CONTEXT = multiprocessing.get_context("forkserver")
-        _CONTEXT.set_forkserver_preload([__name__])
+        from multiprocessing import forkserver
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload([__name__])
+        # Python 3.11's fork server imports what it preloads before it takes this process's
+        # sys.path: it finds this module on PYTHONPATH (without it, every child would import it)
+        before = os.environ.get("PYTHONPATH")
+        os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(Path(__file__).resolve().parent), before]))
+        try:
+            forkserver.ensure_running()
+        finally:
+            if before is None:
+                del os.environ["PYTHONPATH"]
+            else:
+                os.environ["PYTHONPATH"] = before
+        _CONTEXT = context
     return _CONTEXT
 
 
