@@ -8,7 +8,8 @@ move with its load, ratios far less).
 - against, in the same run: ``bare``, a `re.finditer` of the symbol pattern alone (the scan's
   limit), and ``naive``, a one-regex extractor (NFC, then one pattern: optional type word and
   "số", the symbol, an optional ", ngày d/m/y", an optional "của <body>"; a dict a match);
-- ``cold``: `kg extract <seed> --format json` against `python -c 'import spacy'`, interleaved;
+- ``cold``: `kg extract <seed> --format json` against `python -c 'import spacy'`, interleaved (also
+  without the regex cache, and the ``--against`` checkout's);
 - ``--against DIR``: also the kg of another checkout (``git worktree add --detach DIR main``),
   run in a worker process (PYTHONPATH=DIR) in turn with the others: ``kg@DIR``, the speed-up
   against it measured in the same run.
@@ -175,18 +176,25 @@ def main() -> None:
         other.close()
 
     if args.cold:
-        kg_cmd = [str(ROOT / ".venv/bin/kg"), "extract", str(SEED), "--format", "json"]
-        spacy_cmd = [sys.executable, "-c", "import spacy"]
-        times: dict[str, list[float]] = {"kg": [], "spacy": []}
+        # every kg as `python -m kg` from a neutral folder, its checkout first on the path
+        def kg_run(folder: Path, **env):
+            return ([sys.executable, "-m", "kg", "extract", str(SEED), "--format", "json"],
+                    dict(os.environ, PYTHONPATH=str(folder), **env))
+        runs = {"spacy": ([sys.executable, "-c", "import spacy"], dict(os.environ)), "kg": kg_run(ROOT),
+                "kg, no regex cache": kg_run(ROOT, KG_REGEX_CACHE="0")}
+        if args.against:
+            runs[tag] = kg_run(Path(args.against).resolve())
+        times: dict[str, list[float]] = {name: [] for name in runs}
         for _ in range(args.cold):
-            for name, cmd in (("kg", kg_cmd), ("spacy", spacy_cmd)):
+            for name, (cmd, env) in runs.items():
                 t0 = time.perf_counter()
-                subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
+                subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, env=env, cwd="/")
                 times[name].append(time.perf_counter() - t0)
-        k, s = statistics.median(times["kg"]), statistics.median(times["spacy"])
-        print(f"cold `kg extract <seed> --format json`: median {k:.2f} s (best {min(times['kg']):.2f}); "
-              f"`import spacy`: median {s:.2f} s (best {min(times['spacy']):.2f}); kg − spacy: {k - s:+.2f} s "
-              f"(best − best {min(times['kg']) - min(times['spacy']):+.2f} s)")
+        floor = min(times["spacy"])
+        print(f"cold, {args.cold} interleaved runs (`kg extract <seed> --format json` against `import spacy`):")
+        for name, ts in times.items():
+            print(f"  {name:20s} best {min(ts):.2f} s, median {statistics.median(ts):.2f} s; best / spacy's "
+                  f"{min(ts) / floor:.3f} ({min(ts) - floor:+.2f} s)")
 
 
 if __name__ == "__main__":

@@ -48,10 +48,20 @@ from kg.normalise import canonical  # noqa: E402
 _NLP = blank_vietnamese()
 _MATCHER = PhraseMatcher(_NLP.vocab, attr="LOWER")
 _NAMES = []
+_TAKEN = set()  # token sequences (lower case) already given to a body
 for _body in tables.bodies().values():
-    _names = sorted({canonical(n) for n in (_body.vi, *_body.variants)})
-    _NAMES += _names
-    _MATCHER.add(_body.id, [_NLP.make_doc(n) for n in _names])
+    # a name two bodies share (the same tokens) is the first one's, as in find_bodies; the matcher
+    # would return both, and filter_spans keep either
+    _docs = []
+    for _n in sorted({canonical(n) for n in (_body.vi, *_body.variants)}):
+        _NAMES.append(_n)
+        _doc = _NLP.make_doc(_n)
+        _key = tuple(t.lower_ for t in _doc if not t.is_space)
+        if _key not in _TAKEN:
+            _TAKEN.add(_key)
+            _docs.append(_doc)
+    if _docs:
+        _MATCHER.add(_body.id, _docs)
 
 
 def phrase_matcher_bodies(text):
