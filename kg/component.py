@@ -48,6 +48,8 @@ class _BodyIndex:
         self.trie: dict = {}
         sequences = []
         for body in tables.bodies().values():
+            if body.id in parse.NAMED_IN_FULL:
+                continue
             for name in sorted({canonical(n) for n in (body.vi, *body.variants)}):
                 words, _ = words_and_spaces(name)
                 tokens = tuple(w.lower() for w in words if not w.isspace())
@@ -246,6 +248,10 @@ class PartyCitations:
                 body, pos = parse.BodyMatch(placed.start(), placed.end(), CODE_BODIES[m.issuer_code]), placed.end()
         date, pos, rejected = parse.stated_date_after(text, pos)
         if date is None and rejected is None:
+            broken = find.MALFORMED_DATE.match(text, pos)
+            if broken:  # "ngày 04/7/025 của Bộ Công Thương": no date, the issuer still read
+                rejected = broken.group("d")
+        if date is None and rejected is None:
             pos = parse.year_of_work_after(text, pos)
         ambiguous = False
         if body is None and m.issuer_code in ("TW", "TƯ") and m.system == "party":
@@ -262,7 +268,7 @@ class PartyCitations:
                 date, pos, rejected = parse.stated_date_after(text, pos)
         if rejected is not None and body is None and not ambiguous:
             # "ngày 31/02/2020 của Bộ Chính trị": the date is dropped, the issuer after it still read
-            skip = find.DATE_AFTER.match(text, pos)
+            skip = find.DATE_AFTER.match(text, pos) or find.MALFORMED_DATE.match(text, pos)
             if skip:
                 body, end, ambiguous = parse.issuer_after(text, skip.end(), by_start)
                 pos = end if (body or ambiguous) else pos

@@ -222,7 +222,7 @@ def _meta_issuer(norm: str, at: int, c: Citation) -> str | None:
         return None
     value = " ".join(m.group(1).split()).strip(" .")
     body = _body_names().get(canonical(value).lower())
-    if body:
+    if body or find.STEERING_NAME.match(value):  # a body, or a steering committee by its whole name
         return value
     place = _META_PLACE.fullmatch(value)
     code = (c.issuer_code or "").upper()

@@ -64,8 +64,13 @@ DATE_AFTER = re.compile(
     r"(?:(?:(?i:ban hành|ký)\s{1,3})?(?i:ngày|ngay)\s{1,3}(?:" + _DATE_NUM + "|" + _DATE_WORDS + r")"
     r"|(?P<d3>\d{1,2})(?P<sep>[/\-])(?P<m3>\d{1,2})(?P=sep)(?P<y3>\d{4})(?!\d))\)?"
 )
-#: "của" / "do" / "(được) ban hành bởi" introducing the issuing body after the citation.
-OF_BODY = re.compile(r"\s{0,3},?\s{0,3}(?i:của|do|(?:được\s{1,3})?(?:ban hành|ký)\s{1,3}bởi)\s{1,3}")
+#: A date a typist broke ("ngày 04/7/025"): skipped (and reported) to read the issuer after it.
+MALFORMED_DATE = re.compile(r"[ \t]{0,3},?\s{0,3}(?i:ngày)\s{1,3}(?P<d>\d{1,2}[/.\-]\d{1,2}[/.\-]\d{1,3})(?![\d/.\-])")
+#: "Ban Chỉ đạo … (của Chính phủ) ban hành": a steering committee's name runs up to its verb.
+STEERING_NAME = re.compile(r"(?i:ban chỉ đạo)(?![\w])")
+#: "của" / "do" / "(được) ban hành bởi" introducing the issuing body after the citation (emphasis marks
+#: around the space too: "của* *Chính phủ").
+OF_BODY = re.compile(r"\s{0,3},?\s{0,3}(?i:của|do|(?:được\s{1,3})?(?:ban hành|ký)\s{1,3}bởi)(?:\s{1,3}|[*_]{1,2}\s{1,3}[*_]{1,2})")
 #: "Hội nghị lần thứ sáu " before a body: the plenum of that body issued it.
 PLENUM = re.compile(r"(?i:hội nghị)\s{1,2}(?:lần thứ\s{1,2}\w{1,6}\s{1,3})?")
 #: "<body> ban hành / có / đã ký / đã kịp thời ban hành" right before a citation: that body issued it.

@@ -210,6 +210,9 @@ def issuer_before(text: str, start: int, by_end: dict[int, BodyMatch]) -> BodyMa
     window = max(0, start - 60)
     m = find.ISSUED_BY_BEFORE.search(text, window, start)
     if m is not None:
+        committee = _steering_committee(text, m.start())
+        if committee is not None:
+            return committee
         body = by_end.get(m.start())
         if body is None:  # "HĐND tỉnh Bạc Liêu ban hành", "Ban Bí thư (khóa XI) đã ban hành"
             body = _body_across(text, m.start(), by_end)
@@ -259,6 +262,25 @@ def reference_author(text: str, start: int, by_end: dict[int, BodyMatch]) -> tup
     g = m.groupdict()
     date = iso_date(g["d"], g["m"], g["y"]) if g["d"] else iso_date(g["d2"], g["m2"], g["y2"])
     return body, date
+
+
+#: Kinds of body that are no name by themselves ("Ban Chỉ đạo" is the committee of whatever its name goes on to
+#: say): never matched alone, only with their whole name (`_steering_committee`).
+NAMED_IN_FULL = frozenset({"ban-chi-dao"})
+STEERING_REACH = 200  # a steering committee's name ("Ban Chỉ đạo về tổng kết thực hiện Nghị quyết 18-NQ/TW …")
+
+
+def _steering_committee(text: str, verb: int) -> BodyMatch | None:
+    """"Ban Chỉ đạo về tổng kết thực hiện Nghị quyết 18-NQ/TW năm 2017 của Chính phủ ban hành …": a
+    steering committee named up to its verb, whatever its name holds (a body, a citation)."""
+    lo = max(0, verb - STEERING_REACH)
+    last = None
+    for m in find.STEERING_NAME.finditer(text, lo, verb):
+        last = m
+    if last is None or any(ch in ".;:\n" for ch in text[last.start():verb]):
+        return None
+    body_id = "bcd-tw" if text[last.start():verb].lower().startswith("ban chỉ đạo trung ương") else "ban-chi-dao"
+    return BodyMatch(last.start(), len(text[:verb].rstrip()), body_id)
 
 
 def _body_across(text: str, verb: int, by_end: dict[int, BodyMatch]) -> BodyMatch | None:

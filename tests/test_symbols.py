@@ -418,3 +418,23 @@ def test_a_second_body_with_a_tense_word_opens_a_clause_and_a_number_on_the_next
              "Theo đề nghị của Sở Tài chính tại Tờ trình số:\n77/TTr-STC ngày 2/3/2026, 78/TTr-STC ngày 4/3/2026 và ý kiến.")
     assert d["140-KL/TW"].issuer == "Bộ Chính trị"
     assert d["77/TTr-STC"].issuer == "Sở Tài chính" and d["78/TTr-STC"].issuer == "Sở Tài chính"
+
+
+# --- issue 19, pool audit round 6 ----------------------------------------------------------------
+
+def test_a_steering_committee_named_up_to_its_verb_issues_the_plan():
+    d = docs("Ngày 2/3/2026, Ban Chỉ đạo về tổng kết thực hiện Nghị quyết 19-NQ/TW năm 2018 của Chính phủ ban hành "
+             "Kế hoạch 88/KH-BCĐ về sắp xếp. Phó Trưởng Ban Chỉ đạo Trung ương về tổng kết Nghị quyết số 19-NQ/TW "
+             "đã ký Kế hoạch 89/KH-BCĐ về sắp xếp.")
+    assert d["88/KH-BCĐ"].issuer == "Ban Chỉ đạo về tổng kết thực hiện Nghị quyết 19-NQ/TW năm 2018 của Chính phủ"
+    assert d["89/KH-BCĐ"].issuer == "Ban Chỉ đạo Trung ương về tổng kết Nghị quyết số 19-NQ/TW"
+    assert d["19-NQ/TW"].issuer is None
+
+
+def test_emphasis_inside_cua_and_a_broken_date_before_the_issuer():
+    ex = kg.extract("Căn cứ Nghị định số 210/2025/NĐ-CP ngày 9 tháng 7 năm 2025 của* *Chính phủ quy định; Thông tư "
+                    "44/2025/TT-BCT ngày 04/7/025 của Bộ Công Thương quy định kỹ thuật.")
+    d = {x.symbol: x for x in ex.documents}
+    assert d["210/2025/NĐ-CP"].issuer == "Chính phủ"
+    assert (d["44/2025/TT-BCT"].date, d["44/2025/TT-BCT"].issuer) == (None, "Bộ Công Thương")
+    assert any("04/7/025" in w for w in ex.warnings)
