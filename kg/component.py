@@ -253,6 +253,8 @@ class PartyCitations:
                 rejected = broken.group("d")
         if date is None and rejected is None:
             pos = parse.year_of_work_after(text, pos)
+            if pos > m_end:  # "Chỉ thị 23-CT/TW năm 2023 ngày 25 tháng 5 năm 2023 của Ban Bí thư": the date after the year
+                date, pos, rejected = parse.stated_date_after(text, pos)
         ambiguous = False
         if body is None and m.issuer_code in ("TW", "TƯ") and m.system == "party":
             central = find.OF_CENTRAL.match(text, pos)  # "Nghị quyết 60-NQ/TW ngày 12/4/2025 của Trung ương"

@@ -61,7 +61,7 @@ _DATE_WORDS = (r"(?P<d2>\d{1,2})\s{1,3}(?i:tháng|thang)\s{1,3}(?P<m2>\d{1,2})\s
 #: A date stated right after a symbol: ", ngày 18/5/2021", " ngày 20 tháng 7 năm 2022", " (18-2-2019)".
 DATE_AFTER = re.compile(
     r"[ \t]{0,3}(?:\r?\n[ \t]{0,3})?[,(]?\s{0,3}"
-    r"(?:(?:(?i:ban hành|ký)\s{1,3})?(?i:ngày|ngay)\s{1,3}(?:" + _DATE_NUM + "|" + _DATE_WORDS + r")"
+    r"(?:(?:(?i:ban hành|ký|kí)\s{1,3})?(?i:ngày|ngay)\s{1,3}(?:" + _DATE_NUM + "|" + _DATE_WORDS + r")"
     r"|(?P<d3>\d{1,2})(?P<sep>[/\-])(?P<m3>\d{1,2})(?P=sep)(?P<y3>\d{4})(?!\d))\)?"
 )
 #: A date a typist broke ("ngày 04/7/025"): skipped (and reported) to read the issuer after it.

@@ -289,6 +289,8 @@ def _body_across(text: str, verb: int, by_end: dict[int, BodyMatch]) -> BodyMatc
     for k in range(verb - 1, max(0, verb - 80), -1):
         body = by_end.get(k)
         if body is not None:
+            if text[body.start - 1:body.start] == "(" and text[k:k + 1] == ")":
+                continue  # "Ngân hàng Nhà nước Việt Nam (NHNN) đã ban hành": the abbreviation of the body before
             return body if find.BODY_TO_VERB.fullmatch(text, k, verb) else None
     return None
 

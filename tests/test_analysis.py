@@ -1,19 +1,18 @@
 """`kg stats`, `kg export`, `kg annotate` and the notebook."""
 import csv
 import json
-import subprocess
-import sys
 import xml.etree.ElementTree as ET
 
 import networkx as nx
 
 from conftest import ROOT, SEED
+from conftest import kg as run_kg
 
 XSS = "</script><img src=x onerror=alert(1)>"
 
 
 def kg(*args):
-    run = subprocess.run([sys.executable, "-m", "kg", *args], capture_output=True)
+    run = run_kg(*args)
     assert run.returncode == 0, run.stderr
     return run
 

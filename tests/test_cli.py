@@ -1,18 +1,12 @@
 """`kg extract` as an analyst runs it: formats, files, standard input, and bad input."""
 import codecs
 import json
-import subprocess
-import sys
 
 import pytest
 
-from conftest import SEED
+from conftest import SEED, kg
 
 SAMPLE = "Thực hiện Kết luận số 01-KL/TW, ngày 18/5/2021 của Bộ Chính trị về tiếp tục thực hiện Chỉ thị số 05-CT/TW.\n"
-
-
-def kg(*args, input=None):
-    return subprocess.run([sys.executable, "-m", "kg", *args], capture_output=True, input=input)
 
 
 def test_table_shows_documents_and_relations():

@@ -3,20 +3,18 @@ meaning per short option, named parameters are required, validate shows the ment
 of a conflict, relation names are the JSON ones, and the small ones."""
 import json
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from conftest import ROOT, SEED
+from conftest import kg as run_kg
 
 SHARED_SEED = ROOT.parent / "shared" / "corpus" / "bao-cao-so-ket-3-nam-kl01-cbdv-2024.md"
 
 
 def kg(*args, cwd=None, env=None, timeout=180):
-    return subprocess.run([sys.executable, "-m", "kg", *args], capture_output=True, cwd=cwd, timeout=timeout,
-                          env={**os.environ, **(env or {})})
+    return run_kg(*args, cwd=cwd, timeout=timeout, env={**os.environ, **(env or {})})
 
 
 @pytest.fixture(scope="module")

@@ -13,12 +13,13 @@ from pathlib import Path
 import pytest
 
 from conftest import SEED
+from conftest import kg as run_kg
 
 KG = [sys.executable, "-m", "kg"]
 
 
 def kg(*args, timeout=120):
-    return subprocess.run(KG + list(args), capture_output=True, timeout=timeout)
+    return run_kg(*args, timeout=timeout)
 
 
 class Listener:
@@ -280,25 +281,21 @@ def test_a_runaway_query_is_stopped_at_the_limit(store):
         proc.wait(20)
 
 
-def test_the_query_page_runs_a_query_pasted_without_prefixes(server):
+def test_the_query_page_runs_a_query_pasted_without_prefixes(server, browser):
     """In Chromium: the page's own request (Origin and Sec-Fetch-Site as a browser sends them)
     passes the gate, and a query without PREFIX lines runs on kg's predeclared prefixes."""
-    from playwright.sync_api import sync_playwright
-    from test_viz import ARGS, CHROMIUM
     _, url, _ = server
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        try:
-            page = b.new_page()
-            page.goto(url + "/")
-            assert "PREFIX eli:" in page.locator("#prefixes").text_content()
-            page.fill("#query", "SELECT ?s WHERE { ?d eli:id_local ?s } ORDER BY ?s LIMIT 3")
-            page.click("#run")
-            page.wait_for_selector("#results table")
-            assert page.locator("#results tr").count() == 4
-            page.fill("#query", "SELECT ?s WHERE { ?d foaf:name ?s }")
-            page.click("#run")
-            page.wait_for_selector("#results .error")
-            assert "unknown prefix foaf:" in page.locator("#results").text_content()
-        finally:
-            b.close()
+    page = browser.new_page()
+    try:
+        page.goto(url + "/")
+        assert "PREFIX eli:" in page.locator("#prefixes").text_content()
+        page.fill("#query", "SELECT ?s WHERE { ?d eli:id_local ?s } ORDER BY ?s LIMIT 3")
+        page.click("#run")
+        page.wait_for_selector("#results table")
+        assert page.locator("#results tr").count() == 4
+        page.fill("#query", "SELECT ?s WHERE { ?d foaf:name ?s }")
+        page.click("#run")
+        page.wait_for_selector("#results .error")
+        assert "unknown prefix foaf:" in page.locator("#results").text_content()
+    finally:
+        page.close()

@@ -1,7 +1,5 @@
 """The graph contract (../shared/spec/graph.md), the ontology, SHACL and `kg validate`."""
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -9,6 +7,7 @@ import rdflib
 import pytest
 
 import kg
+from conftest import kg as run_kg
 from kg.rdf import ELI, KG, SKOS, extraction_quads, scheme_quads, serialise, write_schemes
 from kg.validate import memory_store, validate_store
 
@@ -111,11 +110,10 @@ def test_validate_cli_strict_and_json(tmp_path):
     bad = tmp_path / "bad.txt"
     bad.write_text("Chỉ thị số 07-CT/TU, ngày 07/12/2021 về điểm nóng. Chỉ thị số 07-CT/TU, ngày 08/9/2021 về điểm nóng.",
                    encoding="utf-8")
-    run = subprocess.run([sys.executable, "-m", "kg", "validate", str(bad), "--format", "json", "--strict"],
-                         capture_output=True)
+    run = run_kg("validate", str(bad), "--format", "json", "--strict")
     assert run.returncode == 1
     out = json.loads(run.stdout)
     assert out[0]["check"] == "date-conflict" and "07-CT/TU" in out[0]["sentence"]
     good = tmp_path / "good.txt"
     good.write_text(SAMPLE, encoding="utf-8")
-    assert subprocess.run([sys.executable, "-m", "kg", "validate", str(good), "--strict"], capture_output=True).returncode == 0
+    assert run_kg("validate", str(good), "--strict").returncode == 0

@@ -13,6 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import kg
+from conftest import kg as run_kg
 from kg import read as kg_read
 from kg.extract import extract_report
 
@@ -129,22 +130,23 @@ def test_streamed_file_with_bad_bytes_fails_cleanly(tmp_path):
         extract_report(kg_read.read_report(str(f), stream_bytes=1000))
 
 
-def run_kg(*args, **kw):
+def fresh_kg(*args, **kw):
+    """`python -m kg` in a new interpreter (conftest's `kg` forks this one)."""
     return subprocess.run(KG + list(args), capture_output=True, **kw)
 
 
 def test_utf16_without_bom_fifo_and_symlink_loop(tmp_path):
     nobom = tmp_path / "utf16.txt"
     nobom.write_bytes("Kết luận số 01-KL/TW".encode("utf-16-le"))
-    run = run_kg("extract", str(nobom))
+    run = fresh_kg("extract", str(nobom))
     assert run.returncode != 0 and b"utf-16" in run.stderr and b"Traceback" not in run.stderr
     fifo = tmp_path / "pipe.txt"
     os.mkfifo(fifo)
-    run = run_kg("extract", str(fifo), timeout=30)
+    run = fresh_kg("extract", str(fifo), timeout=30)
     assert run.returncode != 0 and b"not a regular file" in run.stderr
     (tmp_path / "a.txt").symlink_to(tmp_path / "b.txt")
     (tmp_path / "b.txt").symlink_to(tmp_path / "a.txt")
-    run = run_kg("extract", str(tmp_path / "a.txt"))
+    run = fresh_kg("extract", str(tmp_path / "a.txt"))
     assert run.returncode != 0 and len(run.stderr.splitlines()) == 1 and b"Traceback" not in run.stderr
 
 
@@ -251,18 +253,25 @@ def test_a_batch_left_by_a_killed_load_is_undone_and_loaded_again(tmp_path):
 
 
 def test_two_loads_on_one_store(tmp_path):
-    _synthetic(tmp_path / "reports", 250)
+    _synthetic(tmp_path / "reports", 40)
     store_dir = tmp_path / "st"
     first = subprocess.Popen(KG + ["load", str(tmp_path / "reports"), "--store", str(store_dir), "-j", "1"],
                              stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    deadline = time.time() + 60
-    while not (store_dir / "LOCK").exists() and time.time() < deadline:
+    deadline = time.monotonic() + 120
+    while not (store_dir / "LOCK").exists() and first.poll() is None and time.monotonic() < deadline:
         time.sleep(0.05)
-    second = run_kg("load", str(tmp_path / "reports"), "--store", str(store_dir))
+    # the store is open (kg.lock is taken before RocksDB's LOCK appears): held still, the first
+    # load keeps it while the second tries, however fast or slow the machine is
+    first.send_signal(signal.SIGSTOP)
+    try:
+        assert first.poll() is None, "the first load ended before the second could try"
+        second = run_kg("load", str(tmp_path / "reports"), "--store", str(store_dir))
+    finally:
+        first.send_signal(signal.SIGCONT)
     assert second.returncode != 0 and b"in use by another kg process" in second.stderr
     out, err = first.communicate(timeout=300)
     assert first.returncode == 0, err
-    assert len(_graph_sizes(store_dir)) == 250
+    assert len(_graph_sizes(store_dir)) == 40
 
 
 XSS_PAYLOADS = [
@@ -293,8 +302,7 @@ def test_annotate_is_inert_for_every_payload(tmp_path):
         assert "<" not in data and ">" not in data
 
 
-def test_viz_is_inert_for_every_payload(tmp_path):
-    from playwright.sync_api import sync_playwright
+def test_viz_is_inert_for_every_payload(tmp_path, browser):
     docs, cits = [], []
     for i, p in enumerate(XSS_PAYLOADS):
         iri = f"https://kg.example.org/doc/{i:02d}-CT-TW"
@@ -307,22 +315,20 @@ def test_viz_is_inert_for_every_payload(tmp_path):
     src.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
     out = tmp_path / "evil.html"
     assert run_kg("viz", str(src), "--out", str(out), "--title", XSS_PAYLOADS[0]).returncode == 0
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
-        page = b.new_page()
-        dialogs, errors = [], []
-        page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-        page.on("pageerror", lambda e: errors.append(str(e)))
-        page.goto(out.as_uri())
-        page.wait_for_function("window.kgNetwork !== undefined")
-        for i in range(len(XSS_PAYLOADS)):
-            page.fill("#search", f"{i:02d}-CT")
-            page.click("#results button")
-            assert XSS_PAYLOADS[i].strip() in page.locator("#panel").text_content()
-        page.hover("#network")
-        assert page.evaluate("document.querySelectorAll('img, svg, iframe, style:not(head style)').length") == 0
-        assert dialogs == [] and errors == []
-        b.close()
+    page = browser.new_page()
+    dialogs, errors = [], []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(out.as_uri())
+    page.wait_for_function("window.kgNetwork !== undefined")
+    for i in range(len(XSS_PAYLOADS)):
+        page.fill("#search", f"{i:02d}-CT")
+        page.click("#results button")
+        assert XSS_PAYLOADS[i].strip() in page.locator("#panel").text_content()
+    page.hover("#network")
+    assert page.evaluate("document.querySelectorAll('img, svg, iframe, style:not(head style)').length") == 0
+    assert dialogs == [] and errors == []
+    page.close()
 
 
 def test_fuzz_target_runs_without_atheris():

@@ -1,19 +1,18 @@
 """`kg show` and the implementation lag (issue 13): a document's relations, status, tree and reports."""
 import json
-import subprocess
-import sys
 
 import pytest
 
 import kg
 from conftest import SEED
+from conftest import kg as run_kg
 from kg.formats import extraction_json
 from kg.graph import from_extractions
 from kg.lineage import find, lag_table, show
 
 
 def kg_cli(*args):
-    return subprocess.run([sys.executable, "-m", "kg", *args], capture_output=True)
+    return run_kg(*args)
 
 
 def shown(*args):

@@ -3,12 +3,12 @@ PDF backend), read by PDFium. Citations broken across lines and pages, with runn
 footers and page numbers between the halves, are found whole."""
 import json
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 import kg
+from conftest import kg as run_kg
 from kg.read import read_report
 from kg.extract import extract_report
 
@@ -92,12 +92,12 @@ def test_matplotlib_pdf_page_numbers_and_running_header_between_the_halves(tmp_p
 
 def test_page_without_text_layer_is_a_warning_and_a_scan_an_error(tmp_path):
     pdf = matplotlib_pdf(tmp_path, [[(0.5, "Thực hiện Kết luận số 01-KL/TW, ngày 18/5/2021 của Bộ Chính trị.")], []])
-    run = subprocess.run([sys.executable, "-m", "kg", "extract", str(pdf), "--format", "json"], capture_output=True)
+    run = run_kg("extract", str(pdf), "--format", "json")
     data = json.loads(run.stdout)
     assert run.returncode == 0 and [d["symbol"] for d in data["documents"]] == ["01-KL/TW"]
     assert any("page 2 of 2 has no text layer" in w for w in data["warnings"])
     scan = matplotlib_pdf(tmp_path, [[], []])
-    run = subprocess.run([sys.executable, "-m", "kg", "extract", str(scan)], capture_output=True)
+    run = run_kg("extract", str(scan))
     assert run.returncode == 1 and b"no text layer" in run.stderr and b"Traceback" not in run.stderr
 
 

@@ -3,12 +3,11 @@ them, relations the provisions of the object they act on, and the RDF, the store
 lineage graph and the status say "partly repealed (Điều 16–18, by …)", never just "repealed".
 Every sentence here is written for these tests."""
 import json
-import subprocess
-import sys
 
 import pytest
 
 import kg
+from conftest import kg as run_kg
 from kg.formats import extraction_json
 from kg.graph import from_extractions
 from kg.lineage import status
@@ -144,7 +143,7 @@ Thông tư này có hiệu lực từ ngày 01 tháng 10 năm 2025 và thay th�
 
 
 def kg_cli(*args):
-    return subprocess.run([sys.executable, "-m", "kg", *args], capture_output=True, text=True)
+    return run_kg(*args, text=True)
 
 
 @pytest.fixture(scope="module")

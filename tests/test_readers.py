@@ -3,12 +3,11 @@ read in linear time under a per-file limit, entities are never expanded, .odt/.r
 .doc says how to convert, and no file in a folder is left out without a word."""
 import io
 import json
-import subprocess
-import sys
 import zipfile
 
 import pytest
 
+from conftest import kg as run_kg
 from kg import read
 from kg.read import ReadError, decode_report
 
@@ -16,7 +15,7 @@ SENTENCE = "Thực hiện Quyết định số 1155-QĐ/TU, ngày 20/10/2023 c�
 
 
 def kg(*args, timeout=120):
-    return subprocess.run([sys.executable, "-m", "kg", *args], capture_output=True, timeout=timeout)
+    return run_kg(*args, timeout=timeout)
 
 
 def one_line_error(run, code=1):

@@ -3,9 +3,7 @@ import re
 import subprocess
 import sys
 
-from conftest import SEED
-
-KG = [sys.executable, "-m", "kg"]
+from conftest import SEED, kg
 
 
 def summary(output: str) -> dict:
@@ -15,7 +13,7 @@ def summary(output: str) -> dict:
 
 def test_seed_report_scores(shared, tmp_path):
     out = tmp_path / "seed.json"
-    subprocess.run(KG + ["extract", str(SEED), "--format", "json", "--out", str(out)], check=True)
+    assert kg("extract", str(SEED), "--format", "json", "--out", str(out)).returncode == 0
     run = subprocess.run([sys.executable, str(shared / "tools/score_extraction.py"),
                           str(shared / "gold/bao-cao-so-ket-3-nam-kl01-cbdv-2024.gold.json"), str(out), str(SEED)],
                          capture_output=True, text=True, check=True)
@@ -29,8 +27,10 @@ def test_seed_report_scores(shared, tmp_path):
 
 
 def score_folder(shared, gold: str, texts: str) -> tuple[dict, str]:
+    """The scorer's --batch mode: one `kg extract FOLDER --format json` (a new interpreter, as
+    installed) writes a JSON line per file."""
     cmd = f"{sys.executable} -m kg extract {{}} --format json"
-    run = subprocess.run([sys.executable, str(shared / "tools/score_extraction.py"), "--run", cmd,
+    run = subprocess.run([sys.executable, str(shared / "tools/score_extraction.py"), "--batch", cmd,
                           str(shared / gold), str(shared / texts)], capture_output=True, text=True, check=True)
     return summary(run.stdout), run.stdout
 

@@ -7,7 +7,6 @@ import http.server
 import json
 import os
 import re
-import subprocess
 import sys
 import threading
 from pathlib import Path
@@ -15,7 +14,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from test_store import KG, corpus, kg  # noqa: F401  (corpus: a fixture)
+from conftest import kg as run_kg
+from test_store import corpus, kg  # noqa: F401  (corpus: a fixture)
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
 import servers  # noqa: E402  (bench/servers.py: how kg's benchmarks and tests start real servers)
@@ -39,7 +39,7 @@ class Engine:
 
     def run(self, *args):
         env = {**os.environ, "PYTHONUNBUFFERED": "1", **self.env}
-        return subprocess.run(KG + list(args), capture_output=True, env=env)
+        return run_kg(*args, env=env)
 
 
 def start_virtuoso(folder):

@@ -3,21 +3,19 @@ file:// in Debian's Chromium (Playwright)."""
 import json
 import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from conftest import ROOT, SEED
+from conftest import kg as run_kg
 from test_hardening import XSS_PAYLOADS
-from test_viz import browser  # noqa: F401  (the module's Chromium)
 
 SHOTS = Path(os.environ.get("KG_SITE_SHOTS", "")) if os.environ.get("KG_SITE_SHOTS") else None
 
 
 def kg(*args, ok=True):
-    run = subprocess.run([sys.executable, "-m", "kg", *args], capture_output=True)
+    run = run_kg(*args)
     if ok:
         assert run.returncode == 0, run.stderr
     return run
@@ -70,7 +68,7 @@ def test_every_page_is_small_vietnamese_and_self_contained(site):
         assert english not in shown, english
 
 
-def open_page(browser, url, width=1400):  # noqa: F811
+def open_page(browser, url, width=1400):
     page = browser.new_page(viewport={"width": width, "height": 900})
     log = {"errors": [], "requests": [], "dialogs": []}
     page.on("console", lambda m: log["errors"].append(m.text) if m.type == "error" else None)
@@ -97,7 +95,7 @@ def search(page, query):
     return page.locator("#results li")
 
 
-def test_search_without_diacritics_finds_documents_with_their_year(browser, site):  # noqa: F811
+def test_search_without_diacritics_finds_documents_with_their_year(browser, site):
     page, log = open_page(browser, (site / "index.html").as_uri())
     for query in ("ket luan 01", "01-kl/tw", "KẾT LUẬN 01-KL/TW"):
         first = search(page, query).first.text_content()
@@ -113,7 +111,7 @@ def test_search_without_diacritics_finds_documents_with_their_year(browser, site
     page.close()
 
 
-def test_index_to_document_to_report_and_back_without_leaving_the_folder(browser, site):  # noqa: F811
+def test_index_to_document_to_report_and_back_without_leaving_the_folder(browser, site):
     root = site.as_uri()
     page, log = open_page(browser, (site / "index.html").as_uri())
     search(page, "01-kl/tw").first.locator("a").click()
@@ -138,7 +136,7 @@ def test_index_to_document_to_report_and_back_without_leaving_the_folder(browser
     page.close()
 
 
-def test_the_neighbourhood_graph_draws(browser, site):  # noqa: F811
+def test_the_neighbourhood_graph_draws(browser, site):
     page, log = open_page(browser, (site / "van-ban/01-KL-TW-2021.html").as_uri())
     graph = page.locator("#lan-can + .graph svg")
     graph.scroll_into_view_if_needed()
@@ -155,7 +153,7 @@ def test_the_neighbourhood_graph_draws(browser, site):  # noqa: F811
     page.close()
 
 
-def test_keyboard_navigation(browser, site):  # noqa: F811
+def test_keyboard_navigation(browser, site):
     page, _ = open_page(browser, (site / "index.html").as_uri())
     search_ready(page)
     page.keyboard.press("/")
@@ -188,7 +186,7 @@ def _overlaps(page, selector):
 
 
 @pytest.mark.parametrize("width", [1024, 1400])
-def test_nothing_overlaps_in_the_luoc_do_and_the_tree(browser, site, width):  # noqa: F811
+def test_nothing_overlaps_in_the_luoc_do_and_the_tree(browser, site, width):
     for doc in ("01-KL-TW-2021", "05-CT-TW-2016", "102-QD-TW-2017"):
         path = site / f"van-ban/{doc}.html"
         if not path.exists():
@@ -206,7 +204,7 @@ def test_nothing_overlaps_in_the_luoc_do_and_the_tree(browser, site, width):  # 
         page.close()
 
 
-def test_every_report_string_is_escaped(browser, tmp_path):  # noqa: F811
+def test_every_report_string_is_escaped(browser, tmp_path):
     """Payloads in symbols, titles, issuers, sentences, conflicts and the file name: inert on every page."""
     docs, cits, rels = [], [], []
     for i, p in enumerate(XSS_PAYLOADS):

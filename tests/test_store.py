@@ -14,13 +14,14 @@ import httpx
 import pytest
 
 from conftest import SEED
+from conftest import kg as run_kg
 
 KG = [sys.executable, "-m", "kg"]
 ENV = {**os.environ, "PYTHONUNBUFFERED": "1"}
 
 
 def kg(*args, input=None, cwd=None):
-    return subprocess.run(KG + list(args), capture_output=True, input=input, cwd=cwd, env=ENV)
+    return run_kg(*args, input=input, cwd=cwd, env=ENV)
 
 
 @pytest.fixture(scope="module")

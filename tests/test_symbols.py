@@ -438,3 +438,18 @@ def test_emphasis_inside_cua_and_a_broken_date_before_the_issuer():
     assert d["210/2025/NĐ-CP"].issuer == "Chính phủ"
     assert (d["44/2025/TT-BCT"].date, d["44/2025/TT-BCT"].issuer) == (None, "Bộ Công Thương")
     assert any("04/7/025" in w for w in ex.warnings)
+
+
+# --- issue 19, pool audit round 7 ----------------------------------------------------------------
+
+def test_the_date_after_the_year_of_the_work_and_after_ki_ngay():
+    d = docs("Thực hiện Chỉ thị 31-CT/TW năm 2024 ngày 2 tháng 4 năm 2024 của Ban Bí thư; thay thế Quyết định "
+             "1601/QĐ-NHNN năm 2022 ngày 3/8/2022 của Thống đốc NHNN; Quyết định số 46/QĐ-UBND kí ngày 5/6/2024.")
+    assert (d["31-CT/TW"].date, d["31-CT/TW"].issuer) == ("2024-04-02", "Ban Bí thư")
+    assert (d["1601/QĐ-NHNN"].date, d["1601/QĐ-NHNN"].issuer) == ("2022-08-03", "Ngân hàng Nhà nước Việt Nam")
+    assert d["46/QĐ-UBND"].date == "2024-06-05"
+
+
+def test_a_body_with_its_abbreviation_in_brackets_before_the_verb():
+    d = docs("Thống đốc Ngân hàng Nhà nước Việt Nam (NHNN) đã ban hành Quyết định 2801/QĐ-NHNN năm 2025 về lãi suất.")
+    assert d["2801/QĐ-NHNN"].issuer == "Ngân hàng Nhà nước Việt Nam"

@@ -1,4 +1,4 @@
-"""The HTML graph in a real headless Chromium (Debian's, driven by Playwright)."""
+"""The HTML graph in a real headless Chromium (Debian's, driven by Playwright: conftest's `browser`)."""
 import json
 import subprocess
 import sys
@@ -7,22 +7,9 @@ from pathlib import Path
 import pytest
 
 from conftest import SEED
+from conftest import kg as run_kg
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run", "--disable-quic"]
 XSS = "</script><img src=x onerror=alert(1)>"
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-    if not Path(CHROMIUM).exists():
-        pytest.fail("Debian's chromium is missing: run ./setup")
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield b
-        b.close()
 
 
 def open_page(browser, html: Path):
@@ -38,7 +25,7 @@ def open_page(browser, html: Path):
 
 
 def kg(*args):
-    run = subprocess.run([sys.executable, "-m", "kg", *args], capture_output=True)
+    run = run_kg(*args)
     assert run.returncode == 0, run.stderr
     return run
 
