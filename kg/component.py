@@ -242,10 +242,10 @@ class PartyCitations:
         if foot:  # "19/NQ[19] về …", "694/QĐ-TTg,[34] ngày …": read past the footnote mark
             pos = foot.end()
         placed = None
-        if body is None and m.system == "state" and m.issuer_code in CODE_BODIES:
+        if body is None and m.system == "state" and m.issuer_code in parse.CODE_BODIES:
             placed = find.CODE_PLACE.match(text, pos)  # "23/NQ-HĐND tỉnh Khánh Hòa"
             if placed:
-                body, pos = parse.BodyMatch(placed.start(), placed.end(), CODE_BODIES[m.issuer_code]), placed.end()
+                body, pos = parse.BodyMatch(placed.start(), placed.end(), parse.CODE_BODIES[m.issuer_code]), placed.end()
         date, pos, rejected = parse.stated_date_after(text, pos)
         if date is None and rejected is None:
             broken = find.MALFORMED_DATE.match(text, pos)
@@ -415,8 +415,6 @@ def trim_titles(citations: list[Citation], text: str) -> None:
 
 
 _CITY_IN_ISSUER = re.compile(r" (?:TP|Tp)\.?((?: [^\W\d_]+)*)$")
-#: Issuer codes of local State bodies whose symbol may be followed by their place.
-CODE_BODIES = {"UBND": "ubnd", "HĐND": "hdnd"}
 _OF_WORD = re.compile(r"(?i)\s(?:của|do)\s")
 
 

@@ -120,11 +120,11 @@ def _heading_body(lines: list[str]) -> str | None:
     """A header line that is a body's name ("BAN CHẤP HÀNH TRUNG ƯƠNG", "ĐẢNG ỦY KHỐI"); a People's
     Committee or Council with the place its header names ("ỦY BAN NHÂN\nDÂN / TỈNH BẮC NINH" →
     "Ủy ban nhân dân tỉnh Bắc Ninh"): the level belongs to its name."""
-    placed = _placed_heading_body(lines)
+    column = _header_column(lines)
+    placed = _placed_heading_body(column)
     if placed:
         return placed
     names = _body_names()
-    column = _header_column(lines)
     whole = names.get(canonical(" ".join(" ".join(column).replace("*", " ").split())).lower())
     if whole:
         return whole  # "VĂN PHÒNG / CHÍNH PHỦ": one name over two lines
@@ -175,8 +175,8 @@ def _header_column(lines: list[str]) -> list[str]:
     return column
 
 
-def _placed_heading_body(lines: list[str]) -> str | None:
-    column = _header_column(lines)
+def _placed_heading_body(column: list[str]) -> str | None:
+    """A local State body with its level and place over the lines of a header's column."""
     block = " ".join(canonical(" ".join(column)).replace("*", " ").split())
     if not block:
         return None
@@ -226,7 +226,7 @@ def _meta_issuer(norm: str, at: int, c: Citation) -> str | None:
         return value
     place = _META_PLACE.fullmatch(value)
     code = (c.issuer_code or "").upper()
-    for key, body_id in (("HĐND", "hdnd"), ("UBND", "ubnd")):
+    for key, body_id in parse.CODE_BODIES.items():
         if place and key in code:
             return f"{tables.bodies()[body_id].vi} {place.group('level').lower()} {place.group('name')}"
     return None
@@ -376,9 +376,11 @@ def _page_topic(nt: NormalisedText, citations: list[Citation]) -> Citation | Non
         if named and all(_same_document(c, first) for c in named):
             return first
     web = _web_page(norm)
+    heading_end = norm.find("\n")
+    heading_end = len(norm) if heading_end < 0 else heading_end
     # a plain text: only a news lede ("Chính phủ ban hành Nghị định số … ngày …"), the first
     # citation of its first sentence; a report of one's own names what it carries out there
-    reach = TOPIC_CHARS if web else min(TOPIC_CHARS, nt.to_norm(first.sentence_end), norm.find("\n") % (len(norm) + 1))
+    reach = TOPIC_CHARS if web else min(TOPIC_CHARS, nt.to_norm(first.sentence_end), heading_end)
     if not web and norm[:nt.to_norm(first.start)].count(" ") > LEDE_WORDS:
         return None
     for c in (citations if web else [first]):
@@ -388,16 +390,15 @@ def _page_topic(nt: NormalisedText, citations: list[Citation]) -> Citation | Non
         if not c.short_form and _ISSUED_BEFORE.search(norm, max(0, p - 40), p):
             # "# Bộ Nội vụ chỉ đạo tạm dừng …" over "Ngày 20/5/2024, Hội đồng … đã ban hành Kế hoạch
             # số 01/…": the heading's news is another body's act; the document is background
-            heading = _heading_bodies(norm[:norm.find("\n") % (len(norm) + 1)]) if web else set()
+            heading = _heading_bodies(norm[:heading_end]) if web else set()
             return None if heading and c.issuer_id not in heading else c
     return None
 
 
 def _heading_bodies(line: str) -> set[str]:
-    """The bodies a page's heading names (their ids)."""
-    words = f" {canonical(line).lower()} "
-    return {body.id for body in tables.bodies().values() for name in (body.vi, *body.variants)
-            if len(name) > 5 and re.search(rf"(?<!\w){re.escape(canonical(name).lower())}(?!\w)", words)}
+    """The bodies a page's heading names (their ids), by name (no short abbreviation like "BCT")."""
+    from .component import find_bodies
+    return {b.body_id for b in find_bodies(canonical(line)) if b.end - b.start > 5}
 
 
 def _cited_as_own(src: SourceDocument, documents, found: list[Link]) -> str | None:

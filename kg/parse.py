@@ -119,6 +119,8 @@ def extend_body(text: str, body: BodyMatch, by_start: dict[int, BodyMatch]) -> B
 NUMBERED_BODIES = frozenset({"thue-co-so"})
 #: State bodies of every province or district: their level and place belong to the name.
 PLACED_STATE_BODIES = frozenset({"ubnd", "hdnd", "chu-tich-ubnd", "ub-mttq", "bhxh"})
+#: Issuer codes of local State bodies whose symbol may be followed by their place ("23/NQ-HĐND tỉnh Khánh Hòa").
+CODE_BODIES = {"UBND": "ubnd", "HĐND": "hdnd"}
 
 
 def body_at(text: str, pos: int, by_start: dict[int, BodyMatch]) -> BodyMatch | None:
@@ -280,7 +282,10 @@ def _steering_committee(text: str, verb: int) -> BodyMatch | None:
     if last is None or any(ch in ".;:\n" for ch in text[last.start():verb]):
         return None
     body_id = "bcd-tw" if text[last.start():verb].lower().startswith("ban chỉ đạo trung ương") else "ban-chi-dao"
-    return BodyMatch(last.start(), len(text[:verb].rstrip()), body_id)
+    end = verb
+    while end > last.end() and text[end - 1].isspace():
+        end -= 1
+    return BodyMatch(last.start(), end, body_id)
 
 
 def _body_across(text: str, verb: int, by_end: dict[int, BodyMatch]) -> BodyMatch | None:
