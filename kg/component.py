@@ -251,6 +251,11 @@ class PartyCitations:
             broken = find.MALFORMED_DATE.match(text, pos)
             if broken:  # "ngày 04/7/025 của Bộ Công Thương": no date, the issuer still read
                 rejected = broken.group("d")
+        if date is None and rejected is None and find.ISSUED_JUST_BEFORE.search(text, max(0, start - 16), start):
+            on_day = find.ON_DAY_AFTER.match(text, pos)
+            if on_day:  # "… đã ban hành Nghị quyết 27-NQ/TW vào ngày 21 tháng 5 năm 2018"
+                date, pos, rejected = parse.stated_date_after(text, on_day.end())
+                pos = pos if date or rejected else m_end
         if date is None and rejected is None:
             pos = parse.year_of_work_after(text, pos)
             if pos > m_end:  # "Chỉ thị 23-CT/TW năm 2023 ngày 25 tháng 5 năm 2023 của Ban Bí thư": the date after the year
@@ -317,7 +322,7 @@ class PartyCitations:
         issuer = canonical(text[body.start:body.end]) if body else None
         if placed:
             issuer = f"{tables.bodies()[body.body_id].vi} {canonical(text[placed.start('level'):placed.end()])}"
-        if issuer and (issuer.isupper() or issuer.islower() or issuer.lower().startswith("hội nghị")):
+        if issuer and body.body_id and (issuer.isupper() or issuer.islower() or issuer.lower().startswith("hội nghị")):
             # a heading in capitals, a name in lower case ("chính phủ Việt Nam Dân chủ Cộng hòa ban hành"),
             # or "Hội nghị Trung ương" (the plenum): the body's own name
             city = _CITY_IN_ISSUER.search(issuer)  # "UBND TP": its level stays, spelt out

@@ -60,10 +60,14 @@ _DATE_WORDS = (r"(?P<d2>\d{1,2})\s{1,3}(?i:tháng|thang)\s{1,3}(?P<m2>\d{1,2})\s
                r"(?P<y2>\d{4})(?!\d)")
 #: A date stated right after a symbol: ", ngày 18/5/2021", " ngày 20 tháng 7 năm 2022", " (18-2-2019)".
 DATE_AFTER = re.compile(
-    r"[ \t]{0,3}(?:\r?\n[ \t]{0,3})?[,(]?\s{0,3}"
-    r"(?:(?:(?i:ban hành|ký|kí)\s{1,3})?(?i:ngày|ngay)\s{1,3}(?:" + _DATE_NUM + "|" + _DATE_WORDS + r")"
+    r"[ \t]{0,3}(?:[*_]{1,3}(?=[ \t]{0,2}[,(]))?(?:\r?\n[ \t]{0,3})?[,(]?\s{0,3}"
+    r"(?:(?:(?:(?i:được)\s{1,3})?(?i:ban hành|ký|kí|thông qua)(?:\s{1,3}(?i:vào))?\s{1,3})?(?i:ngày|ngay)\s{1,3}(?:" + _DATE_NUM + "|" + _DATE_WORDS + r")"
     r"|(?P<d3>\d{1,2})(?P<sep>[/\-])(?P<m3>\d{1,2})(?P=sep)(?P<y3>\d{4})(?!\d))\)?"
 )
+#: "<body> đã ban hành Nghị quyết 27-NQ/TW vào ngày 21 tháng 5 năm 2018": "vào ngày" after a citation is its
+#: date only when the words before say it was issued then ("thực hiện Nghị định … vào ngày …" is not).
+ON_DAY_AFTER = re.compile(r"[ \t]{0,3},?\s{0,3}(?i:vào)\s{1,3}(?=(?i:ngày)\s)")
+ISSUED_JUST_BEFORE = re.compile(r"(?:^|\s)(?i:ban hành|ký|kí|ra|công bố|thông qua)\s{1,3}$")
 #: A date a typist broke ("ngày 04/7/025"): skipped (and reported) to read the issuer after it.
 MALFORMED_DATE = re.compile(r"[ \t]{0,3},?\s{0,3}(?i:ngày)\s{1,3}(?P<d>\d{1,2}[/.\-]\d{1,2}[/.\-]\d{1,3})(?![\d/.\-])")
 #: "Ban Chỉ đạo … (của Chính phủ) ban hành": a steering committee's name runs up to its verb.
@@ -75,7 +79,7 @@ OF_BODY = re.compile(r"\s{0,3},?\s{0,3}(?i:của|do|(?:được\s{1,3})?(?:ban h
 PLENUM = re.compile(r"(?i:hội nghị)\s{1,2}(?:lần thứ\s{1,2}\w{1,6}\s{1,3})?")
 #: "<body> ban hành / có / đã ký / đã kịp thời ban hành" right before a citation: that body issued it.
 ISSUED_BY_BEFORE = re.compile(
-    r"\s{1,3}(?:(?:đã|vừa|mới|cũng|lại|đã kịp thời|kịp thời|chính thức|thay mặt)\s{1,3}){0,2}"
+    r"\s{1,3}(?:(?:đã|vừa|mới đây|gần đây|vừa qua|mới|cũng|lại|đã kịp thời|kịp thời|chính thức|thay mặt)\s{1,3}){0,2}"
     r"(?:ký ban hành|ban hành|ký|có|ra|thông qua)(?:\s{1,3}ban hành)?\s{1,3}(?:các\s{1,3}|(?:\d{1,2}|hai|ba|bốn)\s{1,3})?$"
 )
 #: "…, Chính phủ đã đề xuất …": a body followed by a tense word opens a clause of its own.
@@ -119,9 +123,26 @@ LIST_INTRO = re.compile(r"(?:\s{0,2},?\s{0,2}(?:gồm|bao gồm|gồm có|như s
 #: abbreviation in brackets ("HĐND tỉnh Bạc Liêu ban hành", "Ban Bí thư Trung ương Đảng (khóa XI) đã ban
 #: hành", "Bộ Nội vụ Việt Nam Cộng hòa ban hành", "Thủ tướng chính quyền Việt Nam Cộng hòa Trần Thiện Khiêm ban hành").
 BODY_TO_VERB = re.compile(
-    r"(?:\s{1,2}(?:\([^()\n]{1,40}\)|[A-ZĐ][^\W\d_]{0,12}|[0-9]{1,3}"
+    r"(?:\s{1,2}(?:\([^()\n]{1,40}\)|Cộng sản|(?i:khóa)\s{1,2}[IVXLC]{1,6}(?![\w])|[A-ZĐ][^\W\d_]{0,12}|[0-9]{1,3}"
     r"|(?:chính quyền|của|mới|miền|[Dd]ân chủ|hòa|tỉnh|thành phố|huyện|quận|thị xã|xã|phường)(?!\w))){1,8}"
 )
+@lru_cache(maxsize=1)
+def body_kind():
+    """A kind of organisation opening a proper name ("Sở GD&ĐT", "Hội đồng Thi đua - Khen thưởng Trung ương"), from
+    kg/data/body_kinds.tsv: the kind, then a capitalised word."""
+    kinds = "|".join(re.escape(k) for k in tables.body_kinds())
+    return re.compile(r"(?<![\w&])(?:" + kinds + r")(?=[ \t]{1,2}[^\W\d_])")
+
+
+#: One word of a body's proper name: a space or two, then letters (with "&" as in "GD&ĐT", a dot inside as in
+#: "TP.HCM") or a dash joining two names ("Thi đua - Khen thưởng").
+NAME_WORD = re.compile(r"[ \t]{1,2}(?P<w>[-–&]|[^\W\d_](?:[^\W_]|&){0,15}(?:\.[^\W\d_]{1,8})?)(?![\w&])")
+#: An official's title right before a body's name: "(đề nghị của) Giám đốc Sở …", "Chủ tịch Viện …", "Bộ trưởng Bộ …".
+OFFICIAL_TITLE_BEFORE = re.compile(
+    r"(?:Bộ trưởng|Thủ trưởng|Chủ nhiệm|Chủ tịch|Thống đốc|Chánh án|Viện trưởng|Trưởng ban|Cục trưởng|Tổng cục trưởng"
+    r"|Vụ trưởng|Giám đốc|Tổng Giám đốc|Chánh Văn phòng|Chánh Thanh tra|Hiệu trưởng|Trưởng phòng)[ \t]{1,2}$")
+
+
 #: An official's title before the body whose documents they sign: "của Bộ trưởng Bộ Y tế" is Bộ Y tế's.
 OFFICIAL = re.compile(
     r"(?:Bộ trưởng,\s{1,2}|Bộ trưởng\s{1,2}-\s{1,2})?(?:(?:Bộ trưởng|Thủ trưởng|Chủ nhiệm|Thống đốc|Chánh án|Viện trưởng|Trưởng ban"

@@ -146,6 +146,12 @@ def issuer_after(text: str, pos: int, by_start) -> tuple[BodyMatch | None, int, 
         if not body:  # "của Bộ trưởng Bộ Y tế": the ministry
             o = find.OFFICIAL.match(text, m.end())
             body = body_at(text, o.end(), by_start) if o else None
+        if not body:  # "của Hội đồng Thi đua - Khen thưởng Trung ương": a body the tables lack; after "do", only
+            # one that issued it ("do Ban Vận động Cứu trợ phối hợp …" says who does something)
+            body = unlisted_body_at(text, m.end())
+            if body is not None and m.group().strip(" ,").lower().startswith("do") \
+                    and not find.ISSUING_VERB.match(text, body.end):
+                body = None
     if not body:
         return None, pos, False
     end = body.end
@@ -218,6 +224,18 @@ def issuer_before(text: str, start: int, by_end: dict[int, BodyMatch]) -> BodyMa
         body = by_end.get(m.start())
         if body is None:  # "HĐND tỉnh Bạc Liêu ban hành", "Ban Bí thư (khóa XI) đã ban hành"
             body = _body_across(text, m.start(), by_end)
+        if body is None:  # "Hội đồng Thi đua - Khen thưởng Trung ương đã ban hành": a body the tables lack
+            unlisted = unlisted_body_ending(text, m.start())
+            if unlisted is not None:
+                return unlisted
+            # "Thay mặt Ban Chấp hành Trung ương Đảng, Tổng Bí thư Tô Lâm đã ký ban hành": the signer is no body
+            behalf = find.ON_BEHALF.search(text, max(0, m.start() - 160), m.start())
+            if behalf is not None and behalf.end("body") in by_end \
+                    and not any(ch in ".;:\n" for ch in text[behalf.end():m.start()]):
+                return by_end[behalf.end("body")]
+        owner = _unlisted_owner(text, body) if body is not None else None
+        if owner is not None:  # "Ban Tổ chức – Cán bộ của Chính phủ ban hành": the board, not the government
+            return owner
         if body is not None:
             behalf = _on_behalf_of(text, body.start, by_end)
             if behalf is not None:  # "Thay mặt Ủy ban Thường vụ Quốc hội, Chủ tịch Quốc hội … ký ban hành"
@@ -232,10 +250,14 @@ def issuer_before(text: str, start: int, by_end: dict[int, BodyMatch]) -> BodyMa
             return body
     m = find.OF_BODY_AT.search(text, window, start)
     if m is not None:
-        body = by_end.get(m.start())
-        if body is not None and find.OF_BEFORE.search(text, max(0, body.start - 8), body.start) \
-                and find.WORD_OF_BODY.search(text, max(0, body.start - 32), body.start):
-            return body  # "đề nghị của Sở Nội vụ tại Tờ trình số …", never "nhiệm vụ của Bộ … tại Nghị quyết …"
+        # "đề nghị của Sở Nội vụ tại Tờ trình số …", "đề nghị của Giám đốc Sở Nông nghiệp và Môi trường tại Tờ trình …"
+        # (an official's title: the body), never "nhiệm vụ của Bộ … tại Nghị quyết …"
+        body = by_end.get(m.start()) or unlisted_body_ending(text, m.start())
+        if body is not None:
+            title = find.OFFICIAL_TITLE_BEFORE.search(text, max(0, body.start - 24), body.start)
+            of_at = title.start() if title else body.start
+            if find.OF_BEFORE.search(text, max(0, of_at - 8), of_at) and find.WORD_OF_BODY.search(text, max(0, of_at - 32), of_at):
+                return body
     return None
 
 
@@ -266,6 +288,95 @@ def reference_author(text: str, start: int, by_end: dict[int, BodyMatch]) -> tup
     return body, date
 
 
+#: Lower-case words that may stand inside an unlisted body's name after a place word ("Sở Y tế tỉnh Cao Bằng") or
+#: as a two-word unit ("Viện Khoa học xã hội Việt Nam", "Bảo hiểm xã hội").
+_PLACE_WORDS = frozenset({"tỉnh", "thành phố", "huyện", "quận", "thị xã", "xã", "phường", "thị trấn"})
+_NAME_UNITS = frozenset({"xã hội", "nhân dân", "nhà nước", "quốc gia", "trung ương", "cách mạng", "tối cao"})
+#: Words that end a name when nothing anchors its end (the function words and verbs of the clause after it).
+_NAME_STOPS = frozenset({
+    "của", "về", "do", "tại", "theo", "đã", "đang", "sẽ", "vừa", "mới", "cũng", "ban", "ký", "kí", "ra", "có", "là",
+    "và", "với", "cho", "để", "trong", "được", "bị", "này", "đó", "thì", "mà", "khi", "sau", "trước", "từ", "đến",
+    "ngày", "số", "năm", "các", "những", "một", "hướng", "quy", "chỉ", "yêu", "giao", "thông", "công", "phê", "trình",
+    "gửi", "đề", "tổ", "triển", "thực", "nêu", "nhằm", "như", "nay", "ở", "trên", "dưới", "vào", "lần", "khóa"})
+
+
+#: Capitalised words that open a clause or a link, never go on a name ("Xem", "Tải về", "Theo", "Căn cứ").
+_SENTENCE_WORDS = frozenset({"tải", "xem", "theo", "tại", "căn", "ngày", "điều", "khoản", "trong", "để", "về", "với",
+                             "do", "của", "và", "nghị", "quyết", "chỉ", "kế", "thông", "luật", "công", "văn"})
+
+
+def _name_ends(text: str, pos: int, limit: int, stop: bool) -> list[int]:
+    """Where the proper name that starts after a kind word ending at ``pos`` may end: after a capitalised word, after
+    one lower-case word following it ("Giáo dục", "Thi đua"), after a unit ("xã hội") or a place ("tỉnh Cao Bằng"),
+    never after a joining word ("và", "-", "&"). With ``stop``, a clause word ends the name (`_NAME_STOPS`)."""
+    ends: list[int] = []
+    i, lower_run, need_cap = pos, 0, True
+    for _ in range(16):
+        m = find.NAME_WORD.match(text, i, limit)
+        if m is None:
+            break
+        w = m.group("w")
+        if w[0].isupper():
+            if w.lower() in _SENTENCE_WORDS and not need_cap:
+                break  # "… Sở GD&ĐT Tiền Giang Tải về …": a word that opens the next clause
+            ends.append(m.end())
+            lower_run, need_cap = 0, False
+        elif w in ("-", "–", "&", "và"):
+            if need_cap:
+                break
+            need_cap = True
+        elif need_cap and w not in _PLACE_WORDS:
+            break
+        else:
+            nxt = find.NAME_WORD.match(text, m.end(), limit)
+            pair = f"{w} {nxt.group('w')}" if nxt else ""
+            if pair in _NAME_UNITS or pair in _PLACE_WORDS:
+                ends.append(nxt.end())
+                i, lower_run, need_cap = nxt.end(), 0, pair in _PLACE_WORDS
+                continue
+            if w in _PLACE_WORDS:
+                need_cap = True
+            elif lower_run or need_cap or (stop and w in _NAME_STOPS):
+                break
+            else:
+                ends.append(m.end())
+                lower_run = 1
+        i = m.end()
+    return ends
+
+
+def unlisted_body_ending(text: str, end: int) -> BodyMatch | None:
+    """A body that kg/data/bodies.tsv lacks, named by its kind and a proper name that ends at ``end`` (where the
+    verb or "tại" follows): "Hội đồng Thi đua - Khen thưởng Trung ương đã ban hành", "Sở GD&ĐT TPHCM ban hành".
+    The first kind word in the clause whose name can reach ``end`` ("Chủ tịch Viện Khoa học xã hội Việt Nam ký":
+    the institute)."""
+    while end > 0 and text[end - 1] in " \t":
+        end -= 1
+    lo = max(0, end - 120)
+    clause = max(text.rfind(ch, lo, end) for ch in ".;:\n,()\"“”")
+    for k in find.body_kind().finditer(text, max(lo, clause + 1), end):
+        if end in _name_ends(text, k.end(), end, stop=False):
+            return None if _named_in_full(text, k.start()) else BodyMatch(k.start(), end, None)
+    return None
+
+
+def _named_in_full(text: str, pos: int) -> bool:
+    """"Ban Chỉ đạo …" is named by what follows it, which `_steering_committee` reads (`NAMED_IN_FULL`)."""
+    return find.STEERING_NAME.match(text, pos) is not None
+
+
+def unlisted_body_at(text: str, pos: int) -> BodyMatch | None:
+    """A body that kg/data/bodies.tsv lacks, named at ``pos`` ("của Hội đồng Thi đua - Khen thưởng Trung ương"),
+    its name ended by the first clause word after it; an official's title before it names the body
+    ("của Giám đốc Sở Y tế")."""
+    o = find.OFFICIAL.match(text, pos)
+    k = find.body_kind().match(text, o.end() if o else pos)
+    if k is None or _named_in_full(text, k.start()):
+        return None
+    ends = _name_ends(text, k.end(), min(len(text), k.end() + 160), stop=True)
+    return BodyMatch(k.start(), ends[-1], None) if ends else None
+
+
 #: Kinds of body that are no name by themselves ("Ban Chỉ đạo" is the committee of whatever its name goes on to
 #: say): never matched alone, only with their whole name (`_steering_committee`).
 NAMED_IN_FULL = frozenset({"ban-chi-dao"})
@@ -286,6 +397,15 @@ def _steering_committee(text: str, verb: int) -> BodyMatch | None:
     while end > last.end() and text[end - 1].isspace():
         end -= 1
     return BodyMatch(last.start(), end, body_id)
+
+
+def _unlisted_owner(text: str, body: BodyMatch) -> BodyMatch | None:
+    """"Ban Tổ chức – Cán bộ của Chính phủ ban hành": a body the tables lack, named as the body of a listed one."""
+    of = find.OF_BEFORE.search(text, max(0, body.start - 8), body.start)
+    if of is None:
+        return None
+    owner = unlisted_body_ending(text, of.start())
+    return BodyMatch(owner.start, body.end, None) if owner is not None else None
 
 
 def _body_across(text: str, verb: int, by_end: dict[int, BodyMatch]) -> BodyMatch | None:

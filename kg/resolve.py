@@ -104,6 +104,14 @@ def _majority(values: list) -> tuple[object, list]:
     return top, distinct
 
 
+def issuer_key(issuer_id: str | None, issuer: str | None) -> str | None:
+    """What two mentions must share to name the same issuer: a listed body's id; for a body the tables lack
+    ("Hội đồng Thi đua - Khen thưởng Trung ương"), its name, case and spacing aside ("~hội đồng thi đua …")."""
+    if issuer_id:
+        return issuer_id
+    return "~" + " ".join(issuer.lower().split()) if issuer else None
+
+
 def _document(base: str, mentions: list[Citation]) -> Document:
     full = [c for c in mentions if not c.short_form] or mentions
     first = full[0]
@@ -125,19 +133,19 @@ def _document(base: str, mentions: list[Citation]) -> Document:
     doc_type = doc_type or (distinct[0] if distinct else None)
     type_id = next((c.doc_type_id for c in mentions if c.doc_type == doc_type), None)
 
-    stated = [c for c in mentions if c.issuer_id]
+    stated = [c for c in mentions if c.issuer]
     if stated:
-        issuer_id, distinct = _majority([c.issuer_id for c in stated])
+        key, distinct = _majority([issuer_key(c.issuer_id, c.issuer) for c in stated])
         if len(distinct) > 1:
-            names = [next(c.issuer for c in stated if c.issuer_id == i) for i in distinct]
+            names = [next(c.issuer for c in stated if issuer_key(c.issuer_id, c.issuer) == k) for k in distinct]
             conflicts.append(Conflict("issuer", names))
+        names = [c.issuer for c in stated if key and issuer_key(c.issuer_id, c.issuer) == key]
     else:
-        issuer_id, distinct = _majority([c.shared_issuer_id for c in mentions])
-        issuer_id = issuer_id if len(distinct) == 1 else None
-        stated = [c for c in mentions if c.shared_issuer_id]
-    names = [c.issuer if c.issuer_id == issuer_id else c.shared_issuer for c in stated
-             if issuer_id and (c.issuer_id == issuer_id or c.shared_issuer_id == issuer_id)]
+        key, distinct = _majority([issuer_key(c.shared_issuer_id, c.shared_issuer) for c in mentions])
+        key = key if len(distinct) == 1 else None
+        names = [c.shared_issuer for c in mentions if key and issuer_key(c.shared_issuer_id, c.shared_issuer) == key]
     issuer = max((n for n in names if n), key=len, default=None)
+    issuer_id = key if key and not key.startswith("~") else None
 
     years = sorted({_year(d) for d in dates} or ({_year(date)} if date else set()))
     iri = document_iri(base, first, years[0] if years else None)

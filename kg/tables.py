@@ -85,6 +85,12 @@ def bodies() -> dict[str, BodyEntry]:
 
 
 @lru_cache(maxsize=None)
+def body_kinds() -> tuple[str, ...]:
+    """Kinds of organisation that open a body's proper name ("Sở", "Hội đồng", "Viện"), longest first."""
+    return tuple(sorted((r["kind"] for r in _rows("body_kinds.tsv")), key=lambda k: (-len(k), k)))
+
+
+@lru_cache(maxsize=None)
 def type_by_word(system: str = "party") -> dict[str, DocType]:
     """Lower-cased Vietnamese type word → type; the State table only for words the Party lacks."""
     out: dict[str, DocType] = {}
