@@ -297,6 +297,12 @@ class PartyCitations:
                 if date is None and rejected is None:
                     date, pos2, rejected = parse.stated_date_after(text, pos2)
                 tail_end = title_end = pos2
+        if body is None and not ambiguous and not _inside_title(text, start, prev_end):
+            # "Nghị quyết 1669/NQ-UBTVQH15 năm 2025 sắp xếp các đơn vị … của thành phố Hải Phòng do Ủy ban Thường vụ
+            # Quốc hội ban hành": "do <body> ban hành" closing the sentence's words about this citation
+            body = parse.issuer_closing(text, title_end if quoted else tail_end, by_start)
+            if body is not None and date is None and rejected is None:  # "… do Chính phủ ban hành ngày 9/5/2025"
+                date, _, rejected = parse.stated_date_after(text, find.ISSUING_VERB.match(text, body.end).start())
         if foot and tail_end == foot.end():
             tail_end = m_end  # the mark alone, nothing read after it
         before = False
@@ -306,6 +312,8 @@ class PartyCitations:
                 body = parse.issuer_named_before(text, m_start, start, by_start, by_end)
             if body is None:
                 body = parse.issuer_of_list(text, start, by_end)
+            if body is None:  # "Hội đồng Bộ trưởng cho phép thành lập Hội (Giấy phép số 528/NC)"
+                body = parse.issuer_of_bracketed_act(text, start, by_start)
             if body is None:  # "HĐND tỉnh Cà Mau (ngày 28 tháng 4 năm 2025). "Nghị quyết số …""
                 body, cited_on = parse.reference_author(text, start, by_end)
                 date = date or cited_on

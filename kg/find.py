@@ -86,13 +86,25 @@ ISSUED_BY_BEFORE = re.compile(
 CLAUSE_VERB = re.compile(r"\s{1,3}(?:đã|đang|sẽ|vừa|cũng|tiếp tục)\s")
 #: "… do <body> ban hành": after an unquoted title, only a body that issued it closes the citation.
 ISSUING_VERB = re.compile(r"\s{1,3}(?:(?:đã|vừa)\s{1,3})?(?:ký ban hành|ban hành|ký)(?![\w])")
+#: "Bộ Nội vụ đã có Quy chế ban hành kèm theo Quyết định …": the document a regulation was issued with.
+ATTACHED_TO_BEFORE = re.compile(r"\s{1,3}(?i:ban hành kèm theo|kèm theo)\s{1,3}$")
+#: "Ngày 24/02/1990 " or "- " opening a clause before its subject.
+CLAUSE_OPENER = re.compile(r"[ \t]{0,3}(?:[-–•*+][ \t]{1,3})?(?:(?i:ngày|năm|tháng)[ \t]{1,3}[\d/.\-]{1,10}"
+                           r"(?:[ \t]{1,3}(?:tháng|năm)[ \t]{1,3}\d{1,4}){0,2},?[ \t]{1,3})?")
+#: "(nay là Chính phủ)": a bracket after a body's name.
+BRACKET_AFTER_BODY = re.compile(r"[ \t]{0,2}\([^()\n]{1,40}\)")
+#: "… <trích yếu> do " later in the same clause: a body that issued the citation may follow.
+DO_ISSUED_LATER = re.compile(r"[^.,;:\n()\"“”]{0,240}?\s(?:do|được)\s{1,3}(?=[^\W\d_])")
+#: Something like a symbol (a number joined to letters by "/" or "-"): another citation in between.
+SYMBOL_LIKE = re.compile(r"\d\s?[/\-]\s?[^\W\d_]|[^\W\d_][/\-]\d")
 #: "tại Quyết định số 1210/QĐ-TTg, Thủ tướng Chính phủ đã công nhận …": "in <document>, <body> did …" — the
 #: body acting in the document is its issuer. Only "tại" (in it): "Thực hiện Quyết định …, UBND tỉnh đã …"
 #: names who carries it out.
 IN_DOCUMENT_BEFORE = re.compile(r"(?:^|[\s(])(?i:tại)\s{1,3}$")
 ACTS_IN_DOCUMENT = re.compile(
     r"\s{1,3}(?:(?:đã|vừa|cũng|chính thức)\s{1,3}){0,2}(?:công nhận|thông qua|quyết định|phê duyệt|ban hành|giao|quy định"
-    r"|yêu cầu|chỉ đạo|đồng ý|cho phép|thành lập|kết luận|xác định|đề ra|nêu rõ|nhấn mạnh|sáp nhập|điều chỉnh)(?!\w)")
+    r"|yêu cầu|chỉ đạo|đồng ý|cho phép|thành lập|kết luận|xác định|đề ra|nêu rõ|nhấn mạnh|sáp nhập|điều chỉnh"
+    r"|phân công|bổ nhiệm|chỉ định|chuẩn y|điều động|công bố|giải thể|phong|tặng|truy tặng|khen thưởng|kỷ luật)(?!\w)")
 #: ", " between a citation and the body that acts in it.
 COMMA_BEFORE_BODY = re.compile(r"\s{0,2},\s{1,3}")
 #: "Thay mặt Ủy ban Thường vụ Quốc hội, Chủ tịch Quốc hội … ký ban hành …": the body a signer acts for.
@@ -137,6 +149,8 @@ def body_kind():
 #: One word of a body's proper name: a space or two, then letters (with "&" as in "GD&ĐT", a dot inside as in
 #: "TP.HCM") or a dash joining two names ("Thi đua - Khen thưởng").
 NAME_WORD = re.compile(r"[ \t]{1,2}(?P<w>[-–&]|[^\W\d_](?:[^\W_]|&){0,15}(?:\.[^\W\d_]{1,8})?)(?![\w&])")
+#: A line or page break, then a capitalised word, or the end of the text read (a segment): a name may go on there.
+NAME_GOES_ON = re.compile(r"[ \t]{0,2}(?:[\r\n\f][ \t]{0,2}(?=[^\W\d_])(?=[^a-zđà-ỹ])|[\r\n\f]?\Z)")
 #: An official's title right before a body's name: "(đề nghị của) Giám đốc Sở …", "Chủ tịch Viện …", "Bộ trưởng Bộ …".
 OFFICIAL_TITLE_BEFORE = re.compile(
     r"(?:Bộ trưởng|Thủ trưởng|Chủ nhiệm|Chủ tịch|Thống đốc|Chánh án|Viện trưởng|Trưởng ban|Cục trưởng|Tổng cục trưởng"

@@ -167,6 +167,18 @@ def issuer_after(text: str, pos: int, by_start) -> tuple[BodyMatch | None, int, 
     return body, end, False
 
 
+def issuer_closing(text: str, pos: int, by_start) -> BodyMatch | None:
+    """"… do <body> ban hành" later in the clause after a citation (its trích yếu between, unquoted, with no other
+    symbol): that body issued it."""
+    m = find.DO_ISSUED_LATER.match(text, pos)
+    if m is None or find.SYMBOL_LIKE.search(text, pos, m.end()):
+        return None
+    body = body_at(text, m.end(), by_start) or unlisted_body_at(text, m.end())
+    if body is None or not find.ISSUING_VERB.match(text, body.end):
+        return None
+    return body
+
+
 def term_after(text: str, pos: int) -> tuple[str | None, int]:
     m = find.TERM.match(text, pos)
     return (m.group("term"), m.end()) if m else (None, pos)
@@ -211,7 +223,7 @@ def date_before_issuer(text: str, body_start: int) -> str | None:
     return iso_date(m.group("d"), m.group("m"), m.group("y")) if m.group("d") else iso_date(m.group("d2"), m.group("m2"), m.group("y2"))
 
 
-def issuer_before(text: str, start: int, by_end: dict[int, BodyMatch]) -> BodyMatch | None:
+def issuer_before(text: str, start: int, by_end: dict[int, BodyMatch], attached: bool = True) -> BodyMatch | None:
     """The body that the words before a citation say issued it: "Ban Thường vụ Thành ủy ban hành
     Chỉ thị số …", "BTV Tỉnh ủy có Kế hoạch số …", "Bộ Chính trị đã ký …", "đề nghị của Sở Nội vụ
     tại Tờ trình số …"."""
@@ -258,7 +270,41 @@ def issuer_before(text: str, start: int, by_end: dict[int, BodyMatch]) -> BodyMa
             of_at = title.start() if title else body.start
             if find.OF_BEFORE.search(text, max(0, of_at - 8), of_at) and find.WORD_OF_BODY.search(text, max(0, of_at - 32), of_at):
                 return body
+    if attached:
+        return issuer_attached_to(text, start, by_end)
     return None
+
+
+def issuer_attached_to(text: str, start: int, by_end: dict[int, BodyMatch], system: str = "party") -> BodyMatch | None:
+    """"Bộ Nội vụ đã có Quy chế ban hành kèm theo Quyết định 786/QĐ-BNV": the body that issued a regulation
+    issued the decision it came with."""
+    k = find.ATTACHED_TO_BEFORE.search(text, max(0, start - 24), start)
+    if k is None:
+        return None
+    word_start, dtype = type_before(text, k.start(), system)
+    if dtype is None:
+        return None
+    return issuer_before(text, word_start, by_end, attached=False)
+
+
+def issuer_of_bracketed_act(text: str, word_start: int, by_start: dict[int, BodyMatch]) -> BodyMatch | None:
+    """"Ngày 24/02/1990 Hội đồng Bộ trưởng (nay là Chính phủ) cho phép thành lập Hội (Giấy phép số 528/NC)": a
+    citation in brackets closing a clause whose subject is a body doing an act: that body's act is the document."""
+    if not find.BRACKET_BEFORE.search(text, max(0, word_start - 4), word_start):
+        return None
+    lo = max(0, word_start - 300)
+    clause = max(text.rfind(ch, lo, word_start - 1) for ch in ".;:!?\n")
+    if clause < 0 and lo > 0:
+        return None
+    opener = find.CLAUSE_OPENER.match(text, clause + 1)
+    pos = opener.end() if opener else clause + 1
+    body = body_at(text, pos, by_start) or unlisted_body_at(text, pos)
+    if body is None:
+        return None
+    after = find.BRACKET_AFTER_BODY.match(text, body.end)
+    if not find.ACTS_IN_DOCUMENT.match(text, after.end() if after else body.end):
+        return None
+    return body
 
 
 def issuer_acting_in(text: str, start: int, end: int, by_start: dict[int, BodyMatch]) -> BodyMatch | None:
@@ -355,8 +401,12 @@ def unlisted_body_ending(text: str, end: int) -> BodyMatch | None:
     lo = max(0, end - 120)
     clause = max(text.rfind(ch, lo, end) for ch in ".;:\n,()\"“”")
     for k in find.body_kind().finditer(text, max(lo, clause + 1), end):
-        if end in _name_ends(text, k.end(), end, stop=False):
-            return None if _named_in_full(text, k.start()) else BodyMatch(k.start(), end, None)
+        ends = _name_ends(text, k.end(), end, stop=False)
+        # the name up to the verb, or up to what may stand between a body and its verb ("Tổng trưởng Nội vụ chính
+        # quyền Việt Nam Cộng hòa lại ban hành")
+        reach = end if end in ends else next((e for e in reversed(ends) if find.BODY_TO_VERB.fullmatch(text, e, end)), None)
+        if reach is not None:
+            return None if _named_in_full(text, k.start()) else BodyMatch(k.start(), reach, None)
     return None
 
 
@@ -374,7 +424,9 @@ def unlisted_body_at(text: str, pos: int) -> BodyMatch | None:
     if k is None or _named_in_full(text, k.start()):
         return None
     ends = _name_ends(text, k.end(), min(len(text), k.end() + 160), stop=True)
-    return BodyMatch(k.start(), ends[-1], None) if ends else None
+    if not ends or find.NAME_GOES_ON.match(text, ends[-1]):
+        return None  # "của Ban Thường vụ⏎Thành ủy": a name a line break cuts may go on; where it ends is unsure
+    return BodyMatch(k.start(), ends[-1], None)
 
 
 #: Kinds of body that are no name by themselves ("Ban Chỉ đạo" is the committee of whatever its name goes on to

@@ -524,3 +524,36 @@ def test_emphasis_closed_before_the_comma_of_a_date():
     d = docs("Hướng dẫn này **thay thế Hướng dẫn 09-HD/TW năm 2017**, ngày 3/5/2017 của Ban Bí thư khóa XII.")
     assert d["09-HD/TW"].date == "2017-05-03"
     assert d["09-HD/TW"].issuer == "Ban Bí thư"
+
+
+@pytest.mark.parametrize("text, symbol, issuer", [
+    # "do <body> ban hành" closing the words about a citation (a site's title line)
+    ("Nghị định 31/2019/NĐ-CP quy định chi tiết một số điều của Luật Tố cáo do Chính phủ ban hành.",
+     "31/2019/NĐ-CP", "Chính phủ"),
+    ("Nghị quyết 40-NQ/TW năm 2019 được Bộ Chính trị ban hành về công tác phòng chống.", "40-NQ/TW", "Bộ Chính trị"),
+    # a body acting in a document cited with "tại", with an appointing verb
+    ("Ngày 2/3/2016, tại Quyết định số 07-QĐNS/TW ngày 2/3/2016, Bộ Chính trị phân công đồng chí B làm Bí thư.",
+     "07-QĐNS/TW", "Bộ Chính trị"),
+    # a regulation issued with a decision: the body that has the regulation issued the decision
+    ("Đồng thời, Bộ Tài chính đã có Quy chế ban hành kèm theo Quyết định 512/QĐ-BTC năm 2023 quy định về thưởng.",
+     "512/QĐ-BTC", "Bộ Tài chính"),
+    # a bracketed citation closing a clause whose subject is a body doing an act
+    ("Ngày 12/5/1991 Hội đồng Bộ trưởng (nay là Chính phủ) cho phép thành lập Hội Nhà báo (Giấy phép số 112/NC).",
+     "112/NC", "Hội đồng Bộ trưởng"),
+    # an official of the Republic of Vietnam, the regime named between him and the verb
+    ("Ngày 2 tháng 3 năm 1970, Tổng trưởng Nội vụ chính quyền Việt Nam Cộng hòa ban hành Nghị định số 120BNV/NĐ, đổi tên.",
+     "120BNV/NĐ", "Tổng trưởng Nội vụ"),
+])
+def test_issuers_named_later_in_the_clause_or_by_the_act_they_did(text, symbol, issuer):
+    assert docs(text)[symbol].issuer == issuer
+
+
+@pytest.mark.parametrize("text, symbol", [
+    ("Quyết định 366/QĐ-TTg về kế hoạch triển khai Nghị quyết 45-NQ/TW về giai cấp công nhân do Thủ tướng ban hành.",
+     "45-NQ/TW"),  # the body closes the title this citation stands in
+    ("Theo Nghị định 20/2021/NĐ-CP, khoản kinh phí do Bộ Tài chính ban hành hướng dẫn.", "20/2021/NĐ-CP"),
+    ("Nhiều hộ dân đã được hỗ trợ (Quyết định số 12/QĐ-UBND).", "12/QĐ-UBND"),
+    ("Phụ lục II ban hành kèm theo Nghị định 135/2020/NĐ-CP quy định tuổi nghỉ hưu.", "135/2020/NĐ-CP"),
+])
+def test_no_issuer_from_a_clause_about_something_else(text, symbol):
+    assert docs(text)[symbol].issuer is None
