@@ -314,6 +314,8 @@ class PartyCitations:
                 body = parse.issuer_of_list(text, start, by_end)
             if body is None:  # "Hội đồng Bộ trưởng cho phép thành lập Hội (Giấy phép số 528/NC)"
                 body = parse.issuer_of_bracketed_act(text, start, by_start)
+            if body is None:  # "Xét đề nghị của Ban Tổ chức Trung ương (Tờ trình số …, Báo cáo số …)"
+                body = parse.issuer_of_proposal(text, start, by_start)
             if body is None:  # "HĐND tỉnh Cà Mau (ngày 28 tháng 4 năm 2025). "Nghị quyết số …""
                 body, cited_on = parse.reference_author(text, start, by_end)
                 date = date or cited_on

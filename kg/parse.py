@@ -90,6 +90,10 @@ def extend_body(text: str, body: BodyMatch, by_start: dict[int, BodyMatch]) -> B
         nested = by_start.get(end + 1) or by_start.get(end + 2)
         if nested and text[q.start():q.end()].strip().endswith("cơ quan"):
             end = nested.end
+    if end > body.end and text[body.end:end].strip().lower() in ("tỉnh", "thành phố"):
+        p = find.PLACE_NAME.match(text, end)  # "Sở Giáo dục và Đào tạo tỉnh An Giang": the level and its place
+        if p and not any(k in by_start for k in range(end + 1, p.end())):
+            end = p.end()
     if body.body_id in NUMBERED_BODIES:  # "Thuế cơ sở 11 thành phố Hà Nội"
         n = find.BODY_NUMBER.match(text, end)
         end = n.end() if n else end
@@ -154,6 +158,8 @@ def issuer_after(text: str, pos: int, by_start) -> tuple[BodyMatch | None, int, 
                 body = None
     if not body:
         return None, pos, False
+    if m is not None and m.group().strip(" ,").lower().startswith("do") and find.NOT_ISSUING_AFTER_DO.match(text, body.end):
+        return None, pos, False  # "Nghị quyết số 19-NQ/TW do Đảng ủy Chính phủ báo cáo": who reported on it
     end = body.end
     if find.at_type_word().match(text, end):
         return None, pos, False  # "…, của Ban Bí thư tại văn bản số …": the next citation's issuer
@@ -218,6 +224,9 @@ def date_before_issuer(text: str, body_start: int) -> str | None:
     """"Ngày 12/12/2013, Bộ Chính trị ban hành Quyết định số …": the sentence opens with the date
     of issue. Only there: "Hội nghị tổ chức vào ngày 30/3/2023, … ban hành" dates a meeting."""
     m = find.DATE_OPENS.search(text, max(0, body_start - 48), body_start)
+    if not m:  # "Ngày 11/10/2025, Bộ trưởng Bộ Nội vụ ban hành": the official's title before the body
+        title = find.OFFICIAL_TITLE_BEFORE.search(text, max(0, body_start - 24), body_start)
+        m = find.DATE_OPENS.search(text, max(0, title.start() - 48), title.start()) if title else None
     if not m:
         return None
     return iso_date(m.group("d"), m.group("m"), m.group("y")) if m.group("d") else iso_date(m.group("d2"), m.group("m2"), m.group("y2"))
@@ -229,6 +238,10 @@ def issuer_before(text: str, start: int, by_end: dict[int, BodyMatch], attached:
     tại Tờ trình số …"."""
     window = max(0, start - 60)
     m = find.ISSUED_BY_BEFORE.search(text, window, start)
+    if m is None:  # "Quốc hội đã thông qua Luật Tổ chức chính quyền địa phương số 72/2025/QH15"
+        law = find.LAW_TITLE_BEFORE.search(text, max(0, start - 140), start)
+        if law is not None:
+            m = find.ISSUED_BY_BEFORE.search(text, max(0, law.start() - 60), law.start())
     if m is not None:
         committee = _steering_committee(text, m.start())
         if committee is not None:
@@ -307,16 +320,41 @@ def issuer_of_bracketed_act(text: str, word_start: int, by_start: dict[int, Body
     return body
 
 
+def issuer_of_proposal(text: str, word_start: int, by_start: dict[int, BodyMatch]) -> BodyMatch | None:
+    """"Xét đề nghị của Ban Tổ chức Trung ương (Tờ trình số 224-TTr/BTCTW, ngày … và Báo cáo số 60-BC/BTCTW …)": the
+    papers a bracket lists after a body's proposal are that body's."""
+    lo = max(0, word_start - 300)
+    paren = text.rfind("(", lo, word_start)
+    if paren < 0 or any(ch in ").;\n" for ch in text[paren:word_start]):
+        return None
+    clause = max(text.rfind(ch, lo, paren) for ch in ".;:\n")
+    last = None
+    for last in find.PROPOSAL_OF.finditer(text, clause + 1, paren):
+        pass
+    if last is None:
+        return None
+    o = find.OFFICIAL.match(text, last.end())  # "đề nghị của Bộ trưởng Bộ Y tế (Tờ trình …)"
+    pos = o.end() if o and o.end() in by_start else last.end()
+    return body_at(text, pos, by_start) or unlisted_body_at(text, pos)
+
+
 def issuer_acting_in(text: str, start: int, end: int, by_start: dict[int, BodyMatch]) -> BodyMatch | None:
-    """"Tại Quyết định số 1210/QĐ-TTg, Thủ tướng Chính phủ đã công nhận …": the body that acts in the
-    document cited after "tại" (``start``–``end``) is its issuer."""
-    if not find.IN_DOCUMENT_BEFORE.search(text, max(0, start - 8), start):
+    """"Tại Quyết định số 1210/QĐ-TTg, Thủ tướng Chính phủ đã công nhận …", "Theo tiểu mục 5.2 Mục 5 Kết luận 83-KL/TW
+    năm 2024, Bộ Chính trị yêu cầu …": the body that acts in the document located before the comma (``start``–
+    ``end``) is its issuer. Only a locator (in it, by it): "Thực hiện Quyết định …, UBND tỉnh đã …" names who
+    carries it out."""
+    if not find.LOCATED_IN_BEFORE.search(text, max(0, start - 90), start):
         return None
-    comma = find.COMMA_BEFORE_BODY.match(text, end)
-    if comma is None:
+    gap = find.COMMA_BEFORE_BODY.match(text, end)
+    if gap is None and text[end - 4:end].isdigit():  # after the year of the work, the comma may be left out
+        gap = find.SPACE_BEFORE_BODY.match(text, end)
+    if gap is None:
         return None
-    body = body_at(text, comma.end(), by_start)
-    if body is None or not find.ACTS_IN_DOCUMENT.match(text, body.end):
+    body = body_at(text, gap.end(), by_start) or unlisted_body_at(text, gap.end())
+    if body is None:
+        return None
+    name = find.PERSON_NAME.match(text, body.end)  # "Thủ tướng Nguyễn Xuân Phúc quyết định"
+    if not find.ACTS_IN_DOCUMENT.match(text, body.end) and not (name and find.ACTS_IN_DOCUMENT.match(text, name.end())):
         return None
     return body
 
@@ -484,8 +522,8 @@ def _one_of_two(text: str, body: BodyMatch, by_end: dict[int, BodyMatch]) -> boo
 def _on_behalf_of(text: str, pos: int, by_end: dict[int, BodyMatch]) -> BodyMatch | None:
     """"Thay mặt <body>, <signer> …" opening the clause before ``pos``: the body the signer acts for."""
     m = find.ON_BEHALF.search(text, max(0, pos - 160), pos)
-    if m is None:
-        return None
+    if m is None or any(ch in ".;:\n" for ch in text[m.end():pos]):
+        return None  # in another sentence, "Thay mặt …" is another signature's
     return by_end.get(m.end("body")) if m.end("body") in by_end else None
 
 

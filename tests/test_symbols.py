@@ -463,8 +463,8 @@ def test_a_body_with_its_abbreviation_in_brackets_before_the_verb():
     ("Sở GD&ĐT Hà Nội ban hành Kế hoạch 77/KH-SGDĐT về kỳ thi tuyển sinh.", "77/KH-SGDĐT", "Sở GD&ĐT Hà Nội"),
     ("Năm 2009, Chủ tịch Viện Hàn lâm Khoa học xã hội Việt Nam ký Quyết định số 215/QĐ-KHXH về việc thành lập phòng.",
      "215/QĐ-KHXH", "Viện Hàn lâm Khoa học xã hội Việt Nam"),
-    ("Xét đề nghị của Giám đốc Sở Xây dựng tỉnh Yên Bái tại Tờ trình số 90/TTr-SXD ngày 2/5/2025.",
-     "90/TTr-SXD", "Sở Xây dựng tỉnh Yên Bái"),
+    ("Xét đề nghị của Giám đốc Sở Ngoại vụ tỉnh Yên Bái tại Tờ trình số 90/TTr-SNgV ngày 2/5/2025.",
+     "90/TTr-SNgV", "Sở Ngoại vụ tỉnh Yên Bái"),
     ("Kế hoạch số 12/KH-HĐTĐKT ngày 3/3/2024 của Hội đồng Thi đua - Khen thưởng tỉnh Lào Cai về phát động thi đua.",
      "12/KH-HĐTĐKT", "Hội đồng Thi đua - Khen thưởng tỉnh Lào Cai"),
     ("Ban Tổ chức – Cán bộ của Chính phủ ban hành Quyết định số 77/QĐ-TCCP về việc điều chỉnh địa giới.",
@@ -557,3 +557,71 @@ def test_issuers_named_later_in_the_clause_or_by_the_act_they_did(text, symbol, 
 ])
 def test_no_issuer_from_a_clause_about_something_else(text, symbol):
     assert docs(text)[symbol].issuer is None
+
+
+@pytest.mark.parametrize("text, symbol, issuer", [
+    ("Theo tiểu mục 3.1 Mục 3 Kết luận 77-KL/TW năm 2024, Bộ Chính trị yêu cầu các cấp ủy rà soát.", "77-KL/TW", "Bộ Chính trị"),
+    ("Tại Mục 4 Kết luận 77-KL/TW năm 2024, Bộ Chính trị có kết luận như sau.", "77-KL/TW", "Bộ Chính trị"),
+    ("Năm 2019, tại Quyết định số 455/QĐ-TTg, Thủ tướng Trần Văn C quyết định bổ nhiệm lại ông A.", "455/QĐ-TTg", "Thủ tướng"),
+    ("Xem xét đề nghị của Ban Tổ chức Trung ương (Tờ trình số 300-TTr/BTCTW, ngày 09/01/2025 và Báo cáo số "
+     "61-BC/BTCTW, ngày 16/01/2025), Bộ Chính trị quyết định.", "61-BC/BTCTW", "Ban Tổ chức Trung ương"),
+    ("Ngày 16/6/2023, Quốc hội đã thông qua Luật Tổ chức chính quyền đô thị số 99/2023/QH15 với nhiều quy định mới.",
+     "99/2023/QH15", "Quốc hội"),
+    ("Hướng dẫn này thay thế Hướng dẫn 30-HD/BTCTW 2021 của Ban Tổ chức Trung ương.", "30-HD/BTCTW", "Ban Tổ chức Trung ương"),
+    ("Ngày 3/5/2025, Bộ Chính trị ban hành **Quyết định số 320-QĐ/TW** thành lập Đảng bộ.", "320-QĐ/TW", "Bộ Chính trị"),
+    ("Bộ Quy tắc ứng xử do Bộ trưởng Bộ Y tế ban hành kèm theo Quyết định 800/QĐ-BYT năm 2021 được áp dụng.",
+     "800/QĐ-BYT", "Bộ Y tế"),
+    ("Kế hoạch ban hành kèm theo Quyết định 150/QĐ-UBND năm 2025 Tải về được ban hành bởi UBND tỉnh Nam Định.",
+     "150/QĐ-UBND", "UBND tỉnh Nam Định"),
+    ("Giấy phép số 81/GP-BTTTT do Bộ Thông tin và Truyền thông cấp ngày 26/02/2021.", "81/GP-BTTTT",
+     "Bộ Thông tin và Truyền thông"),
+    ("Ngày 2/4/2024, Ủy ban Thường vụ Quốc hội nước Cộng hòa xã hội chủ nghĩa Việt Nam khóa 15 ban hành Nghị quyết "
+     "1500/NQ-UBTVQH15 năm 2024.", "1500/NQ-UBTVQH15", "Ủy ban Thường vụ Quốc hội"),
+    ("theo hướng dẫn của Tòa án nhân dân tối cao tại khoản 1 Điều 2 Nghị quyết 05/2022/NQ-HĐTP về án phí.",
+     "05/2022/NQ-HĐTP", "Tòa án nhân dân tối cao"),
+    ("Quyết định số 1200/QĐ-UBND ngày 3/4/2022 của Ủy ban nhân dân tỉnh Bà Rịa - Vũng Tàu về việc phê duyệt.",
+     "1200/QĐ-UBND", "Ủy ban nhân dân tỉnh Bà Rịa - Vũng Tàu"),
+    ("Quyết định số 80/2003/QĐ-UB ngày 6/10/2003 của Ủy ban nhân dân tỉnh Bình Phước Tách phòng tổ chức.",
+     "80/2003/QĐ-UB", "Ủy ban nhân dân tỉnh Bình Phước"),
+    ("Ngày 7/3/2025 Sở Giáo dục và đào tạo tỉnh An Giang ban hành Kế hoạch 800/KH-SGDĐT về tuyển sinh.",
+     "800/KH-SGDĐT", "Sở Giáo dục và đào tạo tỉnh An Giang"),
+])
+def test_issuers_after_a_locator_a_proposal_a_law_title_or_a_site_link(text, symbol, issuer):
+    assert docs(text)[symbol].issuer == issuer
+
+
+def test_a_body_that_only_reported_on_a_document_did_not_issue_it():
+    assert docs("Sửa đổi Nghị quyết số 20-NQ/TW do Đảng ủy Chính phủ báo cáo tại hội nghị.")["20-NQ/TW"].issuer is None
+
+
+def test_a_signature_for_a_body_stays_in_its_sentence():
+    d = docs("Thay mặt Bộ Chính trị, đồng chí Trần Văn D ký Kết luận số 150-KL/TW về triển khai.\n\n"
+             "Ngày 12/10/2025, Chính phủ ban hành Nghị định 301/2025/NĐ-CP quy định chi tiết.")
+    assert d["150-KL/TW"].issuer == "Bộ Chính trị"
+    assert (d["301/2025/NĐ-CP"].issuer, d["301/2025/NĐ-CP"].date) == ("Chính phủ", "2025-10-12")
+
+
+@pytest.mark.parametrize("text, symbol, date", [
+    ("• Ngày 15-12-1983, Bộ Chính trị ra Nghị quyết số 09-NQ/TW về việc đổi mới.", "09-NQ/TW", "1983-12-15"),
+    ("[sửa | sửa mã nguồn]Ngày 20 tháng 9 năm 1977, Bộ Chính trị ban hành Nghị quyết số 247-NQ/TW về việc hợp nhất.",
+     "247-NQ/TW", "1977-09-20"),
+    ("Vì vậy, ngày 10 tháng 9 năm 1974, Hội đồng Chính phủ ban hành Nghị định số 212/CP về việc.", "212/CP", "1974-09-10"),
+    ("Ngày 20/11/2025, Bộ trưởng Bộ Tư pháp đã ban hành Thông tư 33/2025/TT-BTP về phân cấp.", "33/2025/TT-BTP", "2025-11-20"),
+    ("Ngày 25/5/2025, thay mặt Bộ Chính trị, đồng chí Trần Văn D ký ban hành Kết luận số 158-KL/TW về triển khai.",
+     "158-KL/TW", "2025-05-25"),
+    ("**Trả lời:**Ngày 7 tháng 11 năm 2007 Bộ Chính trị ban hành Chỉ thị số 08-CT/TW về cuộc vận động.", "08-CT/TW",
+     "2007-11-07"),
+])
+def test_the_date_that_opens_an_issuing_sentence_after_a_bullet_a_link_a_comma_or_a_signer(text, symbol, date):
+    assert docs(text)[symbol].date == date
+
+
+def test_a_title_stops_where_another_bodys_word_opens_the_next_item():
+    ex = kg.extract("KẾ HOẠCH\nThực hiện Thông tri số 05-TT/TU ngày 3/10/2025 của Thành ủy Thành phố Hồ Chí Minh về lãnh đạo "
+                    "thực hiện phong trào và hướng dẫn của Bộ Nội vụ tại Công văn số 900/BNV-CTTN ngày 3/10/2025 về việc "
+                    "hướng dẫn triển khai.")
+    d = {x.symbol: x for x in ex.documents}
+    assert d["05-TT/TU"].title == "lãnh đạo thực hiện phong trào"
+    assert d["05-TT/TU"].issuer == "Thành ủy Thành phố Hồ Chí Minh"
+    implemented = {r.object for r in ex.relations if r.predicate == "implements"}
+    assert {d["05-TT/TU"].id, d["900/BNV-CTTN"].id} <= implemented
