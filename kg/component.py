@@ -201,7 +201,10 @@ class PartyCitations:
         bodies = find_bodies(text)
         by_start = {b.start: b for b in bodies}
         extended = [parse.extend_body(text, b, by_start) for b in by_start.values()]
-        by_end = {b.end: b for b in extended}
+        by_end: dict[int, parse.BodyMatch] = {}
+        for b in extended:  # two names ending together ("Đảng ủy Sở Tư pháp", "Sở Tư pháp"): the longer one
+            if b.end not in by_end or b.start < by_end[b.end].start:
+                by_end[b.end] = b
         matches = symbols if symbols is not None else list(find.symbols(text))
         citations = [self._citation(text, m, by_start, by_end, matches[i - 1].end - shift if i else None, shift)
                      for i, m in enumerate(matches)]
@@ -336,7 +339,7 @@ class PartyCitations:
             # a heading in capitals, a name in lower case ("chính phủ Việt Nam Dân chủ Cộng hòa ban hành"),
             # or "Hội nghị Trung ương" (the plenum): the body's own name
             city = _CITY_IN_ISSUER.search(issuer)  # "UBND TP": its level stays, spelt out
-            issuer = tables.bodies()[body.body_id].vi + (f" Thành phố{city.group(1)}" if city else "")
+            issuer = tables.bodies()[body.body_id].vi + (_city_name(city) if city else "")
         elif issuer and GLUED.search(issuer):
             issuer = " ".join(glued_pieces(issuer))  # "BộChính trị" in scraped text
         c = Citation(
@@ -429,7 +432,12 @@ def trim_titles(citations: list[Citation], text: str) -> None:
         c.title = c.title or None
 
 
-_CITY_IN_ISSUER = re.compile(r" (?:TP|Tp)\.?((?: [^\W\d_]+)*)$")
+_CITY_IN_ISSUER = re.compile(r" (?:TP\.? ?(HCM)|(?:TP|Tp)\.?((?: [^\W\d_]+)*))$")
+def _city_name(city: re.Match) -> str:
+    """" Thành phố Hồ Chí Minh" for "TPHCM", " Thành phố Hà Nội" for "TP Hà Nội", " Thành phố" for "TP"."""
+    return " Thành phố Hồ Chí Minh" if city.group(1) else f" Thành phố{city.group(2)}"
+
+
 _OF_WORD = re.compile(r"(?i)\s(?:của|do)\s")
 
 

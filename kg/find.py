@@ -85,7 +85,7 @@ ISSUED_BY_BEFORE = re.compile(
 #: "…, Chính phủ đã đề xuất …": a body followed by a tense word opens a clause of its own.
 CLAUSE_VERB = re.compile(r"\s{1,3}(?:đã|đang|sẽ|vừa|cũng|tiếp tục)\s")
 #: "… do <body> ban hành": after an unquoted title, only a body that issued it closes the citation.
-ISSUING_VERB = re.compile(r"\s{1,3}(?:(?:đã|vừa)\s{1,3})?(?:ký ban hành|ban hành|ký|cấp(?=\s{1,3}ngày))(?![\w])")
+ISSUING_VERB = re.compile(r"\s{1,3}(?:(?:đã|vừa)\s{1,3})?(?:ký ban hành|ban hành|ký|thông qua|cấp(?=\s{1,3}ngày))(?![\w])")
 #: "Bộ Nội vụ đã có Quy chế ban hành kèm theo Quyết định …": the document a regulation was issued with.
 ATTACHED_TO_BEFORE = re.compile(r"\s{1,3}(?i:ban hành kèm theo|kèm theo)\s{1,3}$")
 #: "Ngày 24/02/1990 " or "- " opening a clause before its subject.
@@ -155,7 +155,8 @@ LIST_INTRO = re.compile(r"(?:\s{0,2},?\s{0,2}(?:gồm|bao gồm|gồm có|như s
 #: abbreviation in brackets ("HĐND tỉnh Bạc Liêu ban hành", "Ban Bí thư Trung ương Đảng (khóa XI) đã ban
 #: hành", "Bộ Nội vụ Việt Nam Cộng hòa ban hành", "Thủ tướng chính quyền Việt Nam Cộng hòa Trần Thiện Khiêm ban hành").
 BODY_TO_VERB = re.compile(
-    r"(?:\s{1,2}(?:\([^()\n]{1,40}\)|Cộng sản|Thường trực|xã hội chủ nghĩa|(?i:khóa)\s{1,2}(?:[IVXLC]{1,6}|\d{1,2})(?![\w])"
+    r"(?:\s{1,2}(?:\([^()\n]{1,40}\)|Cộng sản|Thường trực|xã hội chủ nghĩa|(?i:khóa|khoá)\s{1,2}(?:[IVXLC]{1,6}|\d{1,2})(?![\w]),?"
+    r"|(?i:kỳ họp)(?:\s{1,2}(?:thứ|bất thường))?\s{1,2}\w{1,6}(?![\w])"
     r"|[A-ZĐ][^\W\d_]{0,12}|[0-9]{1,3}"
     r"|(?:chính quyền|của|mới|miền|nước|[Dd]ân chủ|hòa|tỉnh|thành phố|huyện|quận|thị xã|xã|phường)(?!\w))){1,10}"
 )
@@ -169,13 +170,14 @@ def body_kind():
 
 #: One word of a body's proper name: a space or two, then letters (with "&" as in "GD&ĐT", a dot inside as in
 #: "TP.HCM") or a dash joining two names ("Thi đua - Khen thưởng").
+NAME_WORD_ACROSS_LINES = re.compile(r"(?:[ \t]{1,2}|[ \t]?\r?\n[ \t]{0,2})(?P<w>[-–&]|[^\W\d_](?:[^\W_]|&){0,15}(?:\.[^\W\d_]{1,8})?)(?![\w&])")
 NAME_WORD = re.compile(r"[ \t]{1,2}(?P<w>[-–&]|[^\W\d_](?:[^\W_]|&){0,15}(?:\.[^\W\d_]{1,8})?)(?![\w&])")
 #: A line or page break, then a capitalised word, or the end of the text read (a segment): a name may go on there.
 NAME_GOES_ON = re.compile(r"[ \t]{0,2}(?:[\r\n\f][ \t]{0,2}(?=[^\W\d_])(?=[^a-zđà-ỹ])|[\r\n\f]?\Z)")
 #: An official's title right before a body's name: "(đề nghị của) Giám đốc Sở …", "Chủ tịch Viện …", "Bộ trưởng Bộ …".
 OFFICIAL_TITLE_BEFORE = re.compile(
     r"(?:Bộ trưởng|Thủ trưởng|Chủ nhiệm|Chủ tịch|Thống đốc|Chánh án|Viện trưởng|Trưởng ban|Cục trưởng|Tổng cục trưởng"
-    r"|Vụ trưởng|Giám đốc|Tổng Giám đốc|Chánh Văn phòng|Chánh Thanh tra|Hiệu trưởng|Trưởng phòng)[ \t]{1,2}$")
+    r"|Vụ trưởng|Giám đốc|Tổng Giám đốc|Chánh Văn phòng|Chánh Thanh tra|Hiệu trưởng|Trưởng phòng)\s{1,3}$")
 
 
 #: An official's title before the body whose documents they sign: "của Bộ trưởng Bộ Y tế" is Bộ Y tế's.
@@ -224,14 +226,15 @@ TYPE_QUALIFIERS = ("phối hợp", "liên tịch", "làm việc", "kiểm tra", 
                    "tổng kết", "sơ kết", "chuyên đề", "liên ngành", "hành động")
 #: Qualifiers that belong to a body's name: "… các cơ quan thành phố", "Ban Chấp hành Đảng bộ thành phố".
 BODY_QUALIFIER = re.compile(
-    r" {1,2}(?:(?:khối )?(?:các )?cơ quan(?: {1,2}(?:thành phố|tỉnh|Trung ương))?|[tT]hành phố|[tT]ỉnh|Trung ương Đảng)"
+    r" {1,2}(?:(?:khối )?(?:các )?cơ quan(?: {1,2}(?:thành phố|tỉnh|Trung ương))?|[tT]hành phố|[tT]ỉnh|Trung ương Đảng"
+    r"|(?:huyện|quận|thị xã|xã|phường|thị trấn)(?= {1,2}[A-ZĐ]))"
     r"(?![\w])"
 )
 BODY_NUMBER = re.compile(r" {1,2}[0-9]{1,3}(?![\w/.,-])")
 #: A place after a local body ("Thành ủy Hà Nội", "tỉnh Bình Phước"); never the capitalised first word of
 #: the title that follows ("… tỉnh Bình Phước Thành lập …", "… Đồng Nai Sửa đổi …").
 #: "TP" / "TP." for "thành phố" after a local State body, with the city's name or alone.
-CITY_ABBREVIATION = re.compile(r" {1,2}(?:TP|Tp)\.?(?!\w)(?:(?: {1,2}[A-ZĐ][a-zà-ỹđ]{0,9}){1,3}(?!\w))?")
+CITY_ABBREVIATION = re.compile(r" {1,2}(?:TP\.? ?HCM(?!\w)|(?:TP|Tp)\.?(?!\w)(?:(?: {1,2}[A-ZĐ][a-zà-ỹđ]{0,9}){1,3}(?!\w))?)")
 PLACE_NAME = re.compile(r"(?:(?: {1,2}[-–])? {1,2}(?!(?:Thành lập|Sửa đổi|Cho phép|Cho|Phê duyệt|Ban hành|Quy định|Bãi bỏ|Về|V/v"
                         r"|Hướng dẫn|Triển khai|Thực hiện|Công bố|Giao|Kiện toàn|Bổ sung|Tách|Sáp nhập|Điều chỉnh|Phân cấp|Giải thể"
                         r"|Chuyển|Đổi|Công nhận|Quy hoạch|Phân công|Thông qua|Tổ chức|Xếp|Nâng|Chia|Hợp nhất|Quyết định|Ủy quyền)(?![\w]))"

@@ -90,7 +90,7 @@ def extend_body(text: str, body: BodyMatch, by_start: dict[int, BodyMatch]) -> B
         nested = by_start.get(end + 1) or by_start.get(end + 2)
         if nested and text[q.start():q.end()].strip().endswith("cơ quan"):
             end = nested.end
-    if end > body.end and text[body.end:end].strip().lower() in ("tỉnh", "thành phố"):
+    if end > body.end and text[body.end:end].strip().lower() in ("tỉnh", "thành phố", "huyện", "quận", "thị xã", "xã", "phường", "thị trấn"):
         p = find.PLACE_NAME.match(text, end)  # "Sở Giáo dục và Đào tạo tỉnh An Giang": the level and its place
         if p and not any(k in by_start for k in range(end + 1, p.end())):
             end = p.end()
@@ -98,6 +98,10 @@ def extend_body(text: str, body: BodyMatch, by_start: dict[int, BodyMatch]) -> B
         n = find.BODY_NUMBER.match(text, end)
         end = n.end() if n else end
     entry = tables.bodies()[body.body_id]
+    cell_of = by_start.get(end + 1) if body.body_id in PARTY_CELLS and text[end:end + 1] in " \n" else None
+    if cell_of is not None and tables.bodies()[cell_of.body_id].level == "state":
+        # "Đảng ủy UBND tỉnh", "Chi bộ Sở Nội vụ": the Party organisation of that State body
+        return BodyMatch(body.start, extend_body(text, cell_of, by_start).end, body.body_id)
     parent = by_start.get(end + 1)
     if parent is not None and entry.broader == parent.body_id and text[end:end + 1] == " " \
             and parent.body_id in PLACED_STATE_BODIES:
@@ -389,14 +393,16 @@ _SENTENCE_WORDS = frozenset({"tải", "xem", "theo", "tại", "căn", "ngày", "
                              "do", "của", "và", "nghị", "quyết", "chỉ", "kế", "thông", "luật", "công", "văn"})
 
 
-def _name_ends(text: str, pos: int, limit: int, stop: bool) -> list[int]:
+def _name_ends(text: str, pos: int, limit: int, stop: bool, across_lines: bool = False) -> list[int]:
     """Where the proper name that starts after a kind word ending at ``pos`` may end: after a capitalised word, after
     one lower-case word following it ("Giáo dục", "Thi đua"), after a unit ("xã hội") or a place ("tỉnh Cao Bằng"),
-    never after a joining word ("và", "-", "&"). With ``stop``, a clause word ends the name (`_NAME_STOPS`)."""
+    never after a joining word ("và", "-", "&"). With ``stop``, a clause word ends the name (`_NAME_STOPS`); with
+    ``across_lines``, a line break inside it is a space (PDF text: "Giám đốc Sở⏎Y tế tại")."""
+    word = find.NAME_WORD_ACROSS_LINES if across_lines else find.NAME_WORD
     ends: list[int] = []
     i, lower_run, need_cap = pos, 0, True
     for _ in range(16):
-        m = find.NAME_WORD.match(text, i, limit)
+        m = word.match(text, i, limit)
         if m is None:
             break
         w = m.group("w")
@@ -412,14 +418,18 @@ def _name_ends(text: str, pos: int, limit: int, stop: bool) -> list[int]:
         elif need_cap and w not in _PLACE_WORDS:
             break
         else:
-            nxt = find.NAME_WORD.match(text, m.end(), limit)
+            nxt = word.match(text, m.end(), limit)
             pair = f"{w} {nxt.group('w')}" if nxt else ""
             if pair in _NAME_UNITS or pair in _PLACE_WORDS:
                 ends.append(nxt.end())
                 i, lower_run, need_cap = nxt.end(), 0, pair in _PLACE_WORDS
                 continue
             if w in _PLACE_WORDS:
+                if i == pos:
+                    ends.append(m.end())  # "Công an tỉnh": the body of the province, named by its level
                 need_cap = True
+            elif stop and lower_run and w not in _NAME_STOPS:
+                return []  # "Cục Thi hành án …": a name running on in lower case; where it ends is unsure
             elif lower_run or need_cap or (stop and w in _NAME_STOPS):
                 break
             else:
@@ -437,9 +447,10 @@ def unlisted_body_ending(text: str, end: int) -> BodyMatch | None:
     while end > 0 and text[end - 1] in " \t":
         end -= 1
     lo = max(0, end - 120)
-    clause = max(text.rfind(ch, lo, end) for ch in ".;:\n,()\"“”")
+    blank = text.rfind("\n\n", lo, end)  # a line break may fall inside a name, a blank line not
+    clause = max(max(text.rfind(ch, lo, end) for ch in ".;:,()\"“”"), blank + 1 if blank >= 0 else -1)
     for k in find.body_kind().finditer(text, max(lo, clause + 1), end):
-        ends = _name_ends(text, k.end(), end, stop=False)
+        ends = _name_ends(text, k.end(), end, stop=False, across_lines=True)
         # the name up to the verb, or up to what may stand between a body and its verb ("Tổng trưởng Nội vụ chính
         # quyền Việt Nam Cộng hòa lại ban hành")
         reach = end if end in ends else next((e for e in reversed(ends) if find.BODY_TO_VERB.fullmatch(text, e, end)), None)

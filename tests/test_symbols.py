@@ -625,3 +625,36 @@ def test_a_title_stops_where_another_bodys_word_opens_the_next_item():
     assert d["05-TT/TU"].issuer == "Thành ủy Thành phố Hồ Chí Minh"
     implemented = {r.object for r in ex.relations if r.predicate == "implements"}
     assert {d["05-TT/TU"].id, d["900/BNV-CTTN"].id} <= implemented
+
+
+@pytest.mark.parametrize("text, symbol, issuer", [
+    ("UBND TPHCM đã có Chỉ thị 08/CT-UBND về phòng cháy.", "08/CT-UBND", "Ủy ban nhân dân Thành phố Hồ Chí Minh"),
+    ("Quyết định 12/QĐ-UBND của UBND TP. Hồ Chí Minh về việc cấp phép.", "12/QĐ-UBND", "UBND TP. Hồ Chí Minh"),
+    ("Nghị quyết số 52/NQ-HĐND của HĐND huyện Thái Thụy về việc.", "52/NQ-HĐND", "HĐND huyện Thái Thụy"),
+    ("Kết luận số 90-KL/ĐU ngày 7/11/2025 của Đảng ủy UBND tỉnh về việc.", "90-KL/ĐU", "Đảng ủy UBND tỉnh"),
+    ("Đảng ủy Sở Tư pháp tỉnh Hà Giang ban hành Công văn 66-CV/ĐU về việc.", "66-CV/ĐU", "Đảng ủy Sở Tư pháp tỉnh Hà Giang"),
+])
+def test_a_bodys_level_place_and_party_cell_are_kept(text, symbol, issuer):
+    assert docs(text)[symbol].issuer == issuer
+
+
+@pytest.mark.parametrize("text, symbol, issuer", [
+    ("*Theo đề nghị của Giám đốc Sở Nội vụ và Đào\ntạo tại Tờ trình số 4400/TTr-SNVĐT ngày 17 tháng 11 năm 2025.*",
+     "4400/TTr-SNVĐT", "Sở Nội vụ và Đào tạo"),
+    ("Ngày 27/11/2024, Hội đồng nhân dân thành phố Hải Phòng khóa XVI, kỳ họp thứ 20 đã thông qua Nghị quyết "
+     "80/2024/NQ-HĐND về học phí.", "80/2024/NQ-HĐND", "Hội đồng nhân dân thành phố Hải Phòng"),
+    ("Ban Bí thư khoá III đã ban hành Nghị quyết số 12-NQ/TW về việc chuyển giao.", "12-NQ/TW", "Ban Bí thư"),
+    ("Nghị quyết 210/2025/QH15 được Quốc hội thông qua khóa XV, kỳ họp thứ 9.", "210/2025/QH15", "Quốc hội"),
+])
+def test_a_name_broken_by_a_line_a_session_between_body_and_verb_and_passing_by_a_vote(text, symbol, issuer):
+    assert docs(text)[symbol].issuer == issuer
+
+
+def test_an_unlisted_name_whose_end_is_unsure_is_not_read():
+    # after "của" nothing anchors the name's end: a capitalised word on the next line is another sentence
+    d = docs("Kế hoạch số 14/KH-CTHADS của Cục Thi hành án\nKhen thưởng các tập thể có thành tích.")
+    assert d["14/KH-CTHADS"].issuer is None
+    d = docs("Báo cáo số 3001/BC-CAT của Công an tỉnh về việc cấp căn cước. Kế hoạch số 15/KH-CTHADS của Cục Thi hành án "
+             "dân sự tỉnh Lào Cai về thi đua.")
+    assert d["3001/BC-CAT"].issuer == "Công an tỉnh"
+    assert d["15/KH-CTHADS"].issuer is None
