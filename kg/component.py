@@ -342,10 +342,15 @@ class PartyCitations:
             issuer = tables.bodies()[body.body_id].vi + (_city_name(city) if city else "")
         elif issuer and GLUED.search(issuer):
             issuer = " ".join(glued_pieces(issuer))  # "BộChính trị" in scraped text
+        symbol, issuer_code = find.symbol_text(m), m.issuer_code
+        if issuer_code == "TU" and text[m_end - 2:m_end] == "TƯ" and body is not None and body.body_id \
+                and tables.bodies()[body.body_id].level == "central":
+            # "09-NQ/TƯ … Ban Chấp hành Trung ương": "TƯ" is Trung ương when a central body issued it (else an OCR "TU")
+            symbol, issuer_code = symbol[:-2] + "TW", "TW"
         c = Citation(
             text=text[start:tail_end], start=start, end=tail_end, system=m.system,
-            symbol=find.symbol_text(m), number=m.number, type_code=m.type_code,
-            issuer_code=m.issuer_code, doc_type=dtype.vi if dtype else None,
+            symbol=symbol, number=m.number, type_code=m.type_code,
+            issuer_code=issuer_code, doc_type=dtype.vi if dtype else None,
             doc_type_id=dtype.id if dtype else None, date=date, issuer=issuer,
             issuer_id=body.body_id if body else None, term=term, title=title, year=m.year,
             issuer_ambiguous=ambiguous, rejected_date=rejected,
@@ -389,7 +394,8 @@ def _inside_title(text: str, start: int, prev_end: int | None) -> bool:
     if prev_end is None or start - prev_end > 300 or start < prev_end:
         return False
     gap = text[prev_end:start]
-    return find.TITLE_WORD.search(gap) is not None and not any(ch in gap for ch in ";.\n(")
+    # "**^**" separates a wiki page's reference entries
+    return find.TITLE_WORD.search(gap) is not None and not any(ch in gap for ch in ";.\n(^")
 
 
 def _generic_word(text: str, start: int, end: int) -> bool:

@@ -102,7 +102,7 @@ PROPOSAL_OF = re.compile(r"(?i:đề nghị|đề xuất|kiến nghị|tờ trì
 NOT_ISSUING_AFTER_DO = re.compile(r"\s{1,3}(?:(?:đã|sẽ|đang)\s{1,3})?(?:báo cáo|trình|chủ trì|đề xuất|phối hợp|thực hiện|tổ chức|soạn thảo"
                                   r"|xây dựng|dự thảo|đề nghị|quản lý|tham mưu|chuẩn bị|triển khai|theo dõi|giám sát|cung cấp)(?!\w)")
 #: "… <trích yếu> do " later in the same clause: a body that issued the citation may follow.
-DO_ISSUED_LATER = re.compile(r"[^.,;:\n()\"“”]{0,240}?\s(?:do|được)\s{1,3}(?=[^\W\d_])")
+DO_ISSUED_LATER = re.compile(r"[^.,;:\n()\"“”^]{0,240}?\s(?:do|được)\s{1,3}(?=[^\W\d_])")
 #: Something like a symbol (a number joined to letters by "/" or "-"): another citation in between.
 SYMBOL_LIKE = re.compile(r"\d\s?[/\-]\s?[^\W\d_]|[^\W\d_][/\-]\d")
 #: "tại Quyết định số 1210/QĐ-TTg, Thủ tướng Chính phủ đã công nhận …": "in <document>, <body> did …" — the
@@ -139,6 +139,8 @@ OF_CENTRAL = re.compile(r"\s{0,3},?\s{0,3}(?i:của)\s{1,3}(?P<body>Trung ương
 #: author is the issuer and the date in brackets its date.
 REFERENCE_BEFORE = re.compile(r"\s{0,2}\((?:(?i:ngày)\s{1,3})?(?:(?P<d>\d{1,2})\s{1,3}tháng\s{1,3}(?P<m>\d{1,2})(?:\s{1,3}năm|,)\s{1,3}"
                               r"(?P<y>\d{4})|(?P<d2>\d{1,2})[/.\-](?P<m2>\d{1,2})[/.\-](?P<y2>\d{4}))\)\.\s{0,2}[*_]{0,2}[\"“]$")
+#: " ĐCSVN" after an author's name in a bibliography entry.
+ABBREVIATION_AFTER_BODY = re.compile(r" [A-ZĐ]{2,8}$")
 #: "(ví dụ: Số: 89/2017/QĐXXST-KDTM)": a form's instructions show what a symbol looks like; no citation.
 EXAMPLE_BEFORE = re.compile(r"(?i:ví dụ|chẳng hạn|vd)\s{0,2}[:,]?\s{0,3}(?:(?i:số)\s{0,2}:?\s{0,2})?$")
 #: "Theo đề nghị của Sở Nội vụ tại Tờ trình số …": the body whose paper it is.
@@ -243,7 +245,7 @@ TITLE = re.compile(r"\s{0,3},?\s{0,3}(?i:về)\s{1,3}(?:việc\s{1,3})?")
 QUOTED = re.compile(r"\s{0,2}[“\"](?P<q>[^”\"\n]{1,400})[”\"]")
 #: An unquoted title runs to a clause break: ";", a line break, a bracket, or a full stop that ends
 #: the sentence ("1.2" and "v.v." go on).
-UNQUOTED_TITLE = re.compile(r"(?:[^;\n().]|\.(?=[\w,])){1,300}")
+UNQUOTED_TITLE = re.compile(r"(?:[^;\n().^]|\.(?=[\w,])){1,300}")  # ("**^**" ends a wiki page's reference entry)
 #: Where an unquoted title stops before its clause break: a cue that does something to another
 #: document ("… vi phạm thay thế Quy định số 07"), "do <Body>", "có hiệu lực", or the news
 #: sentence after it ("… Nhân dân diễn ra vào sáng 16/9"). Searched after the title's first word,
@@ -273,7 +275,9 @@ def type_word_before() -> re.Pattern:
     """A type word (and "số") ending exactly where a symbol starts: "Kết luận số ", "QUY ĐỊNH SỐ: "."""
     alt = type_words()
     qual = "|".join(re.escape(q) for q in TYPE_QUALIFIERS)
-    return re.compile(rf"(?i:(?P<word>{alt}))(?:\s{{1,2}}(?i:{qual}))?(?:\s{{1,3}}(?i:số|so)\s{{0,2}}:?)?\s{{0,3}}$")
+    # a bracketed qualifier after the word: "Quy định (Bổ sung) số 216-QĐ/TW", "Nghị định (sửa đổi) số …"
+    return re.compile(rf"(?i:(?P<word>{alt}))(?:\s{{1,2}}(?i:{qual}))?(?:\s{{1,2}}\((?i:bổ sung|sửa đổi|sửa đổi, bổ sung|mới)\))?"
+                      rf"(?:\s{{1,3}}(?i:số|so)\s{{0,2}}:?)?\s{{0,3}}$")
 
 
 @lru_cache(maxsize=None)

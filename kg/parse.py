@@ -369,6 +369,9 @@ def reference_author(text: str, start: int, by_end: dict[int, BodyMatch]) -> tup
     if m is None:
         return None, None
     body = by_end.get(m.start()) or by_end.get(m.start() - 1)
+    if body is None:  # "Bộ Chính trị ĐCSVN (28/4/2009). …": the body, then its party's abbreviation
+        ab = find.ABBREVIATION_AFTER_BODY.search(text, max(0, m.start() - 12), m.start())
+        body = by_end.get(ab.start()) if ab else None
     if body is None:
         return None, None
     g = m.groupdict()

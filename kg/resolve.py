@@ -114,7 +114,8 @@ def issuer_key(issuer_id: str | None, issuer: str | None) -> str | None:
 
 def _document(base: str, mentions: list[Citation]) -> Document:
     full = [c for c in mentions if not c.short_form] or mentions
-    first = full[0]
+    # of a symbol's spellings on the page, the one with "Đ" ("130/KH-BCĐTKNQ18", not "130/KH-BCDDTKNQ18")
+    first = next((c for c in full if c.symbol != full[0].symbol and "Đ" in c.symbol), full[0])
     conflicts: list[Conflict] = []
 
     dates = [c.date for c in mentions if c.date]
@@ -159,6 +160,23 @@ def _document(base: str, mentions: list[Citation]) -> Document:
     )
 
 
+def _typed_without_d_bar(symbol: str) -> str:
+    """A State symbol as typed on a keyboard without "Đ" ("BCDDTKNQ18" in Telex, "ND-CP" for "NĐ-CP")."""
+    return symbol.upper().replace("Đ", "D").replace("DD", "D")
+
+
+def _merge_typed_variants(by_key: dict[tuple, list[Citation]]) -> None:
+    """One page writing a State symbol once with "Đ" and once typed without it ("130/KH-BCĐTKNQ18",
+    "130/KH-BCDDTKNQ18") cites one document."""
+    seen: dict[str, tuple] = {}
+    for key in list(by_key):
+        if key[0] != "state":
+            continue
+        first = seen.setdefault(_typed_without_d_bar(key[1]), key)
+        if first != key:
+            by_key[first].extend(by_key.pop(key))
+
+
 def resolve(citations: list[Citation], base: str = DEFAULT_BASE) -> tuple[list[Citation], list[Document], list[str]]:
     """Group mentions into documents; returns the kept mentions (dropping short-form candidates
     that name no cited document), the documents in order of first mention, and warnings."""
@@ -167,6 +185,7 @@ def resolve(citations: list[Citation], base: str = DEFAULT_BASE) -> tuple[list[C
     for c in citations:
         if not c.short_form:
             by_key[c.key].append(c)
+    _merge_typed_variants(by_key)
     groups: list[list[Citation]] = []
     for mentions in by_key.values():
         parts = _clusters(mentions)

@@ -658,3 +658,29 @@ def test_an_unlisted_name_whose_end_is_unsure_is_not_read():
              "dân sự tỉnh Lào Cai về thi đua.")
     assert d["3001/BC-CAT"].issuer == "Công an tỉnh"
     assert d["15/KH-CTHADS"].issuer is None
+
+
+def test_tu_with_a_horn_is_the_centre_when_a_central_body_issued_it():
+    d = docs("Nghị quyết số 08-NQ/TƯ, ngày 02/02/1998 Hội nghị lần thứ năm BCHTW Đảng (khóa VIII) về việc. "
+             "Kết luận số 211-KL/TƯ ngày 3/2/2020 của Ban Thường vụ Tỉnh ủy về việc.")
+    assert "08-NQ/TW" in d and d["08-NQ/TW"].issuer_code == "TW"
+    assert "211-KL/TU" in d  # elsewhere an OCR "TU"
+
+
+def test_a_bracketed_qualifier_after_the_type_word_and_an_authors_party_abbreviation():
+    d = docs('Bộ Chính trị ĐCSVN (28/4/2010). "Quy định (Bổ sung) số 217-QĐ/TW ngày 01 tháng 4 năm 2010 về quan hệ".')
+    assert (d["217-QĐ/TW"].doc_type, d["217-QĐ/TW"].issuer) == ("Quy định", "Bộ Chính trị")
+
+
+def test_a_state_symbol_typed_without_d_bar_is_the_same_document():
+    d = docs("Ngày 15/12/2025, Chính phủ đã ban hành Nghị định 321/2025/ND-CP về thuế. Nghị định 321/2025/NĐ-CP có hiệu lực "
+             "từ ngày ký. Ban Chỉ đạo ban hành Kế hoạch 131/KH-BCĐTKNQ18. Theo Kế hoạch 131/KH-BCDDTKNQ18 các bộ rà soát.")
+    assert set(d) == {"321/2025/NĐ-CP", "131/KH-BCĐTKNQ18"}
+    assert d["321/2025/NĐ-CP"].mentions == 2 and d["321/2025/NĐ-CP"].issuer == "Chính phủ"
+
+
+def test_a_wiki_reference_separator_ends_an_entry_and_its_title():
+    d = docs("**^**Nghị định 140/2006/NĐ-CP về việc thành lập thành phố Vĩnh Yên**^**Nghị quyết số 16/2008/QH12 về việc "
+             "điều chỉnh địa giới hành chính do Quốc hội ban hành**^**")
+    assert d["140/2006/NĐ-CP"].issuer is None
+    assert d["16/2008/QH12"].issuer == "Quốc hội"
