@@ -684,3 +684,9 @@ def test_a_wiki_reference_separator_ends_an_entry_and_its_title():
              "điều chỉnh địa giới hành chính do Quốc hội ban hành**^**")
     assert d["140/2006/NĐ-CP"].issuer is None
     assert d["16/2008/QH12"].issuer == "Quốc hội"
+
+
+def test_a_footnote_mark_after_a_full_stop_ends_the_sentence():
+    ex = kg.extract("Chính phủ ban hành Nghị quyết số 70/NQ-CP về cải cách hành chính và Chính phủ số.[5] Đồng thời, "
+                    "năm 2024 đánh dấu 7 năm thực hiện Nghị quyết 19-NQ/TW của Ban Chấp hành Trung ương.")
+    assert not [r for r in ex.relations if r.predicate == "implements"]
