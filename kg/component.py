@@ -319,6 +319,8 @@ class PartyCitations:
                 body = parse.issuer_of_bracketed_act(text, start, by_start)
             if body is None:  # "Xét đề nghị của Ban Tổ chức Trung ương (Tờ trình số …, Báo cáo số …)"
                 body = parse.issuer_of_proposal(text, start, by_start)
+            if body is None:  # "Chủ tịch Hồ Chí Minh ký Sắc lệnh số 34/SL": the President
+                body = parse.issuer_signing(text, start, dtype)
             if body is None:  # "HĐND tỉnh Cà Mau (ngày 28 tháng 4 năm 2025). "Nghị quyết số …""
                 body, cited_on = parse.reference_author(text, start, by_end)
                 date = date or cited_on
@@ -332,7 +334,7 @@ class PartyCitations:
             # "Ngày 08/5/2025, Chính phủ đã thông qua Nghị quyết 124/NQ-CP phiên họp Chính phủ …"
             named = parse.issuer_before(text, start, by_end)
             date = parse.date_before_issuer(text, named.start) if named is not None else None
-        issuer = canonical(text[body.start:body.end]) if body else None
+        issuer = (body.name or canonical(text[body.start:body.end])) if body else None
         if placed:
             issuer = f"{tables.bodies()[body.body_id].vi} {canonical(text[placed.start('level'):placed.end()])}"
         if issuer and body.body_id and (issuer.isupper() or issuer.islower() or issuer.lower().startswith("hội nghị")):

@@ -125,6 +125,8 @@ ACTS_IN_DOCUMENT = re.compile(
 COMMA_BEFORE_BODY = re.compile(r"\s{0,2},\s{1,3}")
 #: … or no comma after the year of the work ("Quyết định 3389/QĐ-BTC năm 2025 Bộ Tài chính xác định").
 SPACE_BEFORE_BODY = re.compile(r"[ \t]{1,3}")
+#: An official's title and a person's name right before a signing verb: "Chủ tịch Hồ Chí Minh (ký)".
+TITLE_AND_PERSON_BEFORE = re.compile(r"(?<![\w])(?P<title>Chủ tịch|Thủ tướng|Bộ trưởng)(?:[ \t]{1,2}[A-ZĐ][^\W\d_]{0,7}){2,4}$")
 #: A person's name after an official ("Thủ tướng Nguyễn Xuân Phúc quyết định").
 PERSON_NAME = re.compile(r"(?:[ \t]{1,2}[A-ZĐ][^\W\d_]{0,7}){2,4}(?=[ \t])")
 #: "Thay mặt Ủy ban Thường vụ Quốc hội, Chủ tịch Quốc hội … ký ban hành …": the body a signer acts for.

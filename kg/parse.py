@@ -22,7 +22,8 @@ class BodyMatch:
 
     start: int
     end: int
-    body_id: str
+    body_id: str | None
+    name: str | None = None  # the body's own name where the text names it otherwise ("Chủ tịch Hồ Chí Minh ký Sắc lệnh")
 
 
 def type_before(text: str, start: int, system: str = "party") -> tuple[int, DocType | None]:
@@ -340,6 +341,21 @@ def issuer_of_proposal(text: str, word_start: int, by_start: dict[int, BodyMatch
     o = find.OFFICIAL.match(text, last.end())  # "đề nghị của Bộ trưởng Bộ Y tế (Tờ trình …)"
     pos = o.end() if o and o.end() in by_start else last.end()
     return body_at(text, pos, by_start) or unlisted_body_at(text, pos)
+
+
+def issuer_signing(text: str, start: int, dtype: DocType | None) -> BodyMatch | None:
+    """"Chủ tịch Hồ Chí Minh ký Sắc lệnh số 34/SL": an official named by title and person signing a type only one body
+    issues (kg/data/doc_types.tsv `issued_by`), whose name opens with that title, is that body."""
+    if dtype is None or dtype.issued_by is None:
+        return None
+    m = find.ISSUED_BY_BEFORE.search(text, max(0, start - 60), start)
+    signer = find.TITLE_AND_PERSON_BEFORE.search(text, max(0, m.start() - 60), m.start()) if m else None
+    if signer is None:
+        return None
+    body = tables.bodies()[dtype.issued_by]
+    if not body.vi.startswith(signer.group("title")):
+        return None
+    return BodyMatch(signer.start(), signer.end(), body.id, name=body.vi)
 
 
 def issuer_acting_in(text: str, start: int, end: int, by_start: dict[int, BodyMatch]) -> BodyMatch | None:

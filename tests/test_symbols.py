@@ -690,3 +690,10 @@ def test_a_footnote_mark_after_a_full_stop_ends_the_sentence():
     ex = kg.extract("Chính phủ ban hành Nghị quyết số 70/NQ-CP về cải cách hành chính và Chính phủ số.[5] Đồng thời, "
                     "năm 2024 đánh dấu 7 năm thực hiện Nghị quyết 19-NQ/TW của Ban Chấp hành Trung ương.")
     assert not [r for r in ex.relations if r.predicate == "implements"]
+
+
+def test_an_official_named_by_title_and_person_signing_a_type_only_one_body_issues():
+    d = docs("Ngày 25 tháng 3 năm 1947, Chủ tịch Hồ Chí Minh ký Sắc lệnh số 35/SL về việc thành lập. "
+             "Ngày 10/3/1958, Chủ tịch Hồ Chí Minh ký Quyết định số 12/QĐ về việc.")
+    assert (d["35/SL"].issuer, d["35/SL"].issuer_id, d["35/SL"].date) == ("Chủ tịch nước", "chu-tich-nuoc", "1947-03-25")
+    assert d["12/QĐ"].issuer is None  # a Quyết định has many issuers: "Chủ tịch" alone says not whose
