@@ -697,3 +697,11 @@ def test_an_official_named_by_title_and_person_signing_a_type_only_one_body_issu
              "Ngày 10/3/1958, Chủ tịch Hồ Chí Minh ký Quyết định số 12/QĐ về việc.")
     assert (d["35/SL"].issuer, d["35/SL"].issuer_id, d["35/SL"].date) == ("Chủ tịch nước", "chu-tich-nuoc", "1947-03-25")
     assert d["12/QĐ"].issuer is None  # a Quyết định has many issuers: "Chủ tịch" alone says not whose
+
+
+def test_a_wiki_reference_separator_starts_a_sentence():
+    ex = kg.extract("Truy cập ngày 29 tháng 3 năm 2024.**^**Quyết định 360/QĐ-TTg về kế hoạch triển khai tiếp Nghị quyết "
+                    "40-NQ/TW về xây dựng thành phố do Thủ tướng Chính phủ ban hành Lưu trữ ngày 10 tháng 1 năm 2021.**^**")
+    d = {x.symbol: x for x in ex.documents}
+    assert [(r.subject, r.predicate, r.object) for r in ex.relations] == \
+        [(d["360/QĐ-TTg"].id, "implements", d["40-NQ/TW"].id)]
