@@ -705,3 +705,11 @@ def test_a_wiki_reference_separator_starts_a_sentence():
     d = {x.symbol: x for x in ex.documents}
     assert [(r.subject, r.predicate, r.object) for r in ex.relations] == \
         [(d["360/QĐ-TTg"].id, "implements", d["40-NQ/TW"].id)]
+
+
+def test_a_cut_or_glued_state_symbol_is_the_whole_one_the_page_writes():
+    d = docs("Phụ lục IX ban hành kèm theo Nghị định số 176/2024/NĐ-CPngày 30 tháng 12 năm 2024 của Chính phủ. "
+             "Căn cứ Điều 79 Nghị định 176/2024/NĐ-CP thì điều kiện chung như sau.")
+    assert set(d) == {"176/2024/NĐ-CP"} and d["176/2024/NĐ-CP"].mentions == 2
+    two = docs("Theo Nghị định 12/2020/NĐ về việc. Nghị định 12/2020/NĐ-CP và Nghị định 12/2020/NĐ-TTg.")
+    assert set(two) == {"12/2020/NĐ", "12/2020/NĐ-CP", "12/2020/NĐ-TTg"}  # two whole ones: which is unsure
