@@ -180,14 +180,25 @@ def _placed_heading_body(column: list[str]) -> str | None:
     block = " ".join(canonical(" ".join(column)).replace("*", " ").split())
     if not block:
         return None
+    lowered = block.lower()
+    for vi, name, prefix in _placed_names():
+        if lowered.startswith(prefix):
+            place = _HEADER_PLACE.fullmatch(block[len(name) + 1:])
+            if place:
+                return f"{vi} {place.group('level').lower()} {place.group('place').title()}"
+    return None
+
+
+@lru_cache(maxsize=1)
+def _placed_names() -> list[tuple[str, str, str]]:
+    """(canonical name, name, its lower-cased canonical spelling and a space) of every local
+    State body, in the order `_placed_heading_body` tries them (computed once, not per header)."""
+    out = []
     for body_id in sorted(parse.PLACED_STATE_BODIES):
         body = tables.bodies()[body_id]
         for name in (body.vi, *body.variants):
-            if block.lower().startswith(canonical(name).lower() + " "):
-                place = _HEADER_PLACE.fullmatch(block[len(name) + 1:])
-                if place:
-                    return f"{body.vi} {place.group('level').lower()} {place.group('place').title()}"
-    return None
+            out.append((body.vi, name, canonical(name).lower() + " "))
+    return out
 
 
 def _same_document(a: Citation, b: Citation) -> bool:

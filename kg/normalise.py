@@ -15,6 +15,7 @@ import re
 import unicodedata
 from array import array
 from dataclasses import dataclass
+from functools import lru_cache
 
 # One character in, one character out, so offsets are kept. Applied with re.sub over the few
 # characters that need it: str.translate on a whole report is ten times slower.
@@ -359,5 +360,15 @@ def search_key(text: str | None) -> str:
 
 def canonical(text: str) -> str:
     """Canonical spelling of a short phrase: NFC, folded, single spaces."""
+    if len(text) <= _CANONICAL_CACHED:
+        return _canonical(text)
+    return " ".join(fold(unicodedata.normalize("NFC", text)).split())
+
+
+_CANONICAL_CACHED = 160  # phrases this short are remembered: body names, issuers, header lines repeat
+
+
+@lru_cache(maxsize=8192)
+def _canonical(text: str) -> str:
     return " ".join(fold(unicodedata.normalize("NFC", text)).split())
 
