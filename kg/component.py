@@ -118,36 +118,39 @@ def find_bodies(text: str) -> list[parse.BodyMatch]:
                 start = toks[-1][1] if toks else 0
             toks, gen, k = [], token_spans(text, start, glued), 0
         while True:  # every token that starts inside the place may open a name
-            while k >= len(toks):
+            if k >= len(toks):
                 nxt = next(gen, None)
                 if nxt is None:
                     break
                 toks.append(nxt)
-            if k >= len(toks) or toks[k][0] >= e:
+            a, b = toks[k]
+            if a >= e:
                 break
-            if toks[k][0] >= s:
-                node, j, prev_end, starts = trie, k, None, []
-                while True:
-                    while j >= len(toks):
-                        nxt = next(gen, None)
-                        if nxt is None:
-                            break
-                        toks.append(nxt)
-                    if j >= len(toks):
-                        break
-                    a, b = toks[j]
-                    if prev_end is not None and a != prev_end and not (a == prev_end + 1 and text[prev_end] == " "):
-                        break  # other whitespace between them is a token of its own
-                    # the token's lower case: the lower-cased text there (a final sigma may differ; no name has one)
-                    node = node.get(lower[a:b] if lower is not None else text[a:b].lower())
-                    if node is None:
-                        break
-                    starts.append(a)
-                    if None in node:
-                        found.append((len(starts), toks[k][0], b, node[None], tuple(starts)))
-                    prev_end = b
-                    j += 1
             k += 1
+            if a < s:
+                continue
+            # the token's lower case: the lower-cased text there (a final sigma may differ; no name has one)
+            node = trie.get(lower[a:b] if lower is not None else text[a:b].lower())
+            if node is None:  # most tokens of a place open no name: no walk
+                continue
+            first, starts, j, prev_end = a, [a], k, b
+            while True:
+                if None in node:
+                    found.append((len(starts), first, prev_end, node[None], tuple(starts)))
+                if j >= len(toks):
+                    nxt = next(gen, None)
+                    if nxt is None:
+                        break
+                    toks.append(nxt)
+                a, b = toks[j]
+                if a != prev_end and not (a == prev_end + 1 and text[prev_end] == " "):
+                    break  # other whitespace between them is a token of its own
+                node = node.get(lower[a:b] if lower is not None else text[a:b].lower())
+                if node is None:
+                    break
+                starts.append(a)
+                prev_end = b
+                j += 1
     found.sort(key=lambda f: (f[0], -f[1]), reverse=True)
     taken: set[int] = set()
     out = []
