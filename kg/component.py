@@ -197,10 +197,11 @@ class PartyCitations:
         doc.spans["citations"] = out
         return doc
 
-    def analyse(self, text: str, sent_starts: list[int], symbols=None, shift: int = 0):
+    def analyse(self, text: str, sent_starts: list[int], symbols=None, shift: int = 0, short_forms=None):
         """The citations in ``text`` and the bodies found there. ``sent_starts``: where its
         sentences start, then len(text); ``symbols``: the symbols in it if a first pass found
-        them (their offsets ``shift`` more than in ``text``), else it looks."""
+        them (their offsets ``shift`` more than in ``text``), else it looks; ``short_forms``
+        the same for `find.short_forms`, as (start, end, word, number) in ``text``."""
         bodies = find_bodies(text)
         by_start = {b.start: b for b in bodies}
         extended = [parse.extend_body(text, b, by_start) for b in by_start.values()]
@@ -210,7 +211,7 @@ class PartyCitations:
                      for i, m in enumerate(matches)]
         # "(ví dụ: Số: 89/2017/QĐXXST-KDTM)": a form showing what a symbol looks like cites nothing
         citations = [c for c in citations if not find.EXAMPLE_BEFORE.search(text, max(0, c.start - 16), c.start)]
-        citations += self._short_forms(text, citations)
+        citations += self._short_forms(text, citations, short_forms)
         citations.sort(key=lambda c: c.start)
         trim_titles(citations, text)
         for c in citations:
@@ -343,28 +344,31 @@ class PartyCitations:
         c.symbol_start, c.symbol_end = m_start, m_end
         return c
 
-    def _short_forms(self, text: str, full: list[Citation]) -> list[Citation]:
+    def _short_forms(self, text: str, full: list[Citation], found=None) -> list[Citation]:
         """"Nghị quyết 18", "Chỉ thị số 05": candidates that resolve keeps only when they name
-        exactly one fully cited document of the same text."""
+        exactly one fully cited document of the same text. ``found``: `find.short_forms` of
+        ``text`` as (start, end, word, number), if known."""
         taken = sorted((c.start, c.end) for c in full)
         starts = [s for s, _ in taken]
         out = []
-        for m in find.short_forms(text):
-            i = bisect.bisect_right(starts, m.start()) - 1
-            if i >= 0 and taken[i][0] <= m.start() < taken[i][1]:
+        if found is None:
+            found = [(m.start(), m.end(), m.group("word"), m.group("num")) for m in find.short_forms(text)]
+        for m_start, m_end, word, number in found:
+            i = bisect.bisect_right(starts, m_start) - 1
+            if i >= 0 and taken[i][0] <= m_start < taken[i][1]:
                 continue
-            dtype = tables.type_by_word("party").get(" ".join(m.group("word").lower().split()))
-            date, end = parse.date_after(text, m.end())
+            dtype = tables.type_by_word("party").get(" ".join(word.lower().split()))
+            date, end = parse.date_after(text, m_end)
             title, title_end, quoted = parse.title_after(text, end)
-            c = Citation(text=text[m.start():end], start=m.start(), end=end, system="party",
-                         symbol="", number=m.group("num"), type_code=None, issuer_code=None,
+            c = Citation(text=text[m_start:end], start=m_start, end=end, system="party",
+                         symbol="", number=number, type_code=None, issuer_code=None,
                          doc_type=dtype.vi if dtype else None, doc_type_id=dtype.id if dtype else None,
                          date=date, short_form=True, title=title)
             c.type_from_word = True
             c.tail_end = end
             c.title_end = max(end, title_end)
             c.title_quoted = quoted
-            c.symbol_start, c.symbol_end = m.start(), m.end()
+            c.symbol_start, c.symbol_end = m_start, m_end
             out.append(c)
         return out
 

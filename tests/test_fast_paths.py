@@ -115,3 +115,20 @@ def test_not_an_act_check_is_the_search(text, start, cut):
     lower = text.lower()
     fast = relate._not_an_act(text, lower if len(lower) == len(text) else None, start, end)
     assert fast == (relate.NOT_AN_ACT.search(text, start, end) is not None)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.lists(_SHORT_BITS | st.sampled_from(["Nghị quyết", "Bộ Luật", "SỐ", "İ", "_", " nghị quyết 5 "]), max_size=18),
+       st.integers(0, 18), st.integers(0, 18))
+def test_a_segments_short_forms_from_the_whole_text_are_its_own(bits, a, b):
+    """The short forms a segment is given from the scan of the whole text (when its edges allow)
+    are those `find.short_forms` finds in the segment alone (cut between the generated pieces)."""
+    from kg.extract import _segment_short_forms
+    text = "".join(bits)
+    cuts = [len("".join(bits[:i])) for i in range(len(bits) + 1)]
+    lo, hi = sorted((cuts[min(a, len(bits))], cuts[min(b, len(bits))]))
+    shorts = list(find.short_forms(text))
+    given_ = _segment_short_forms(text, shorts, [m.start() for m in shorts], lo, hi)
+    if given_ is not None:
+        seg = text[lo:hi]
+        assert given_ == [(m.start(), m.end(), m.group("word"), m.group("num")) for m in find.short_forms(seg)]
