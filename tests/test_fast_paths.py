@@ -45,6 +45,9 @@ _LINE_BITS = st.sampled_from(["Số", " ", "  ", "\n", "\n\n", "|", "**", "# ", 
 @given(st.lists(_LINE_BITS, max_size=30).map("".join))
 def test_lines_fold_each_line_as_the_plain_loop(text):
     assert layout.lines(text) == _lines_plain(text)
+    made = layout.Lines(text)  # made when read, in any order
+    assert [made[i] for i in reversed(range(len(made)))] == _lines_plain(text)[::-1]
+    assert made[-1:] == _lines_plain(text)[-1:]
 
 
 _SHORT_BITS = st.sampled_from(["luật", "bộ luật", "bộ", "quyết định", "số", "nghị quyết", "kết luận",
