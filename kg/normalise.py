@@ -14,7 +14,7 @@ import bisect
 import re
 import unicodedata
 from array import array
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 # One character in, one character out, so offsets are kept. Applied with re.sub over the few
@@ -289,6 +289,13 @@ class NormalisedText:
     _points: list | None = None    # joined positions where the shift changes
     _shifts: list | None = None    # shift (folded - joined) from that point on
     _qpoints: list | None = None   # the same points in folded positions
+    _lower: str | None = field(default=None, repr=False, compare=False)
+
+    def lower(self) -> str:
+        """``norm.lower()``, made once for the stages that scan it (short forms, relation cues)."""
+        if self._lower is None:
+            self._lower = self.norm.lower()
+        return self._lower
 
     def _folded(self, p: int) -> int:
         """Position in the folded (unjoined) text of joined position p."""
