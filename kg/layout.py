@@ -116,16 +116,21 @@ def lines(norm: str) -> list[Line]:
 class Lines(Sequence):
     """`lines(norm)` as a sequence whose lines are made when first read: a text that is no
     document is decided on its first lines (and the "Số" lines among its first 400), and most
-    of a long report's lines are never looked at."""
+    of a long report's lines are never looked at. A text read further (a document's parts) has
+    all its lines made at once."""
+
+    LAZY = 64  # lines made one by one before all are made
 
     def __init__(self, norm: str):
         raw = norm.split("\n") if norm else []
         if norm.endswith("\n"):
             raw.pop()
+        self.norm = norm
         self.raw = raw  # the lines as they stand, decoration included
-        self._ends = list(accumulate(map(len, raw)))  # line i ends at _ends[i] + i
         self._decor = _DECOR.search(norm) is not None
+        self._ends: list[int] | None = None  # line i ends at _ends[i] + i
         self._made: dict[int, Line] = {}
+        self._all: list[Line] | None = None
 
     def __len__(self) -> int:
         return len(self.raw)
@@ -135,6 +140,8 @@ class Lines(Sequence):
             yield self[i]
 
     def __getitem__(self, i):
+        if self._all is not None:
+            return self._all[i]
         if isinstance(i, slice):
             return [self[j] for j in range(*i.indices(len(self.raw)))]
         if i < 0:
@@ -142,15 +149,39 @@ class Lines(Sequence):
         made = self._made.get(i)
         if made is not None:
             return made
+        if len(self._made) >= self.LAZY:
+            self._all = self._every()
+            return self._all[i]
         line = self.raw[i]  # IndexError past the end, as a list
+        if self._ends is None:
+            self._ends = list(accumulate(map(len, self.raw)))
         end = self._ends[i] + i
-        # decoration never holds a line break: stripped line by line as from the whole text.
-        # Spaces folded; a line whose only whitespace is single spaces (most, after normalise)
-        # needs no split (every other whitespace character is unprintable)
-        words = _DECOR.sub(" ", line) if self._decor else line
-        made = self._made[i] = Line(end - len(line), end, words.strip(" ") if words.isprintable() and "  " not in words
-                                    else " ".join(words.split()))
+        made = self._made[i] = Line(end - len(line), end, _words(_DECOR.sub(" ", line) if self._decor else line))
         return made
+
+    def every(self) -> list[Line]:
+        """All the lines, as a list (for a text read to its end: a document)."""
+        if self._all is None:
+            self._all = self._every()
+        return self._all
+
+    def _every(self) -> list[Line]:
+        # decoration never holds a line break: stripped from the whole text at once, the same lines
+        bare = _DECOR.sub(" ", self.norm).split("\n") if self._decor else self.raw
+        out: list[Line] = []
+        pos = 0
+        for line, words in zip(self.raw, bare):
+            end = pos + len(line)
+            out.append(Line(pos, end, words.strip(" ") if words.isprintable() and "  " not in words
+                            else " ".join(words.split())))  # `_words`, inline: once a line of the text
+            pos = end + 1
+        return out
+
+
+def _words(words: str) -> str:
+    """A line's words, spaces folded: a line whose only whitespace is single spaces (most,
+    after normalise) needs no split (every other whitespace character is unprintable)."""
+    return words.strip(" ") if words.isprintable() and "  " not in words else " ".join(words.split())
 
 
 def _is_caps(words: str) -> bool:
@@ -217,16 +248,18 @@ def layout(norm: str) -> Layout:
             if first is not None and _BASIS.match(ls[first].words):
                 # a text that opens with its preamble (a PDF whose header was a running one)
                 out.document = True
-                return _after_title(ls, norm, out, [], first)
+                return _after_title(ls.every(), norm, out, [], first)
             out.parts = [Part("body", 0, len(norm))] if norm else []
             return out
         out.document = True
+        ls = ls.every()  # a document: read to its end
         parts = [Part("header", 0, ls[t - 1].end)] if any(ln.words for ln in ls[:t]) else []
         title_end = _title_end(ls, t)
         parts.append(Part("title", ls[t].start, ls[title_end - 1].end))
         out.doc_type_line = (ls[t].start, ls[t].end)
         return _after_title(ls, norm, out, parts, title_end)
     out.document = True
+    ls = ls.every()  # a document: read to its end
     out.number = (ls[num].start, ls[min(num + 2, len(ls) - 1)].end)
     # the header starts at the first of the caps/motto lines above the "Số" line
     first = min(num, near)

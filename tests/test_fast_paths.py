@@ -48,6 +48,8 @@ def test_lines_fold_each_line_as_the_plain_loop(text):
     made = layout.Lines(text)  # made when read, in any order
     assert [made[i] for i in reversed(range(len(made)))] == _lines_plain(text)[::-1]
     assert made[-1:] == _lines_plain(text)[-1:]
+    made, made.LAZY = layout.Lines(text), 2  # all made at once after two
+    assert [made[i] for i in reversed(range(len(made)))] == _lines_plain(text)[::-1]
 
 
 _SHORT_BITS = st.sampled_from(["luật", "bộ luật", "bộ", "quyết định", "số", "nghị quyết", "kết luận",
