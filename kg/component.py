@@ -205,7 +205,10 @@ class PartyCitations:
         bodies = find_bodies(text)
         by_start = {b.start: b for b in bodies}
         extended = [parse.extend_body(text, b, by_start) for b in by_start.values()]
-        by_end = {b.end: b for b in extended}
+        by_end: dict[int, parse.BodyMatch] = {}
+        for b in extended:  # two names ending together ("Đảng ủy Sở Tư pháp", "Sở Tư pháp"): the longer one
+            if b.end not in by_end or b.start < by_end[b.end].start:
+                by_end[b.end] = b
         matches = symbols if symbols is not None else list(find.symbols(text))
         citations = [self._citation(text, m, by_start, by_end, matches[i - 1].end - shift if i else None, shift)
                      for i, m in enumerate(matches)]
@@ -255,6 +258,11 @@ class PartyCitations:
             broken = find.MALFORMED_DATE.match(text, pos)
             if broken:  # "ngày 04/7/025 của Bộ Công Thương": no date, the issuer still read
                 rejected = broken.group("d")
+        if date is None and rejected is None and find.ISSUED_JUST_BEFORE.search(text, max(0, start - 16), start):
+            on_day = find.ON_DAY_AFTER.match(text, pos)
+            if on_day:  # "… đã ban hành Nghị quyết 27-NQ/TW vào ngày 21 tháng 5 năm 2018"
+                date, pos, rejected = parse.stated_date_after(text, on_day.end())
+                pos = pos if date or rejected else m_end
         if date is None and rejected is None:
             pos = parse.year_of_work_after(text, pos)
             if pos > m_end:  # "Chỉ thị 23-CT/TW năm 2023 ngày 25 tháng 5 năm 2023 của Ban Bí thư": the date after the year
@@ -296,6 +304,12 @@ class PartyCitations:
                 if date is None and rejected is None:
                     date, pos2, rejected = parse.stated_date_after(text, pos2)
                 tail_end = title_end = pos2
+        if body is None and not ambiguous and not _inside_title(text, start, prev_end):
+            # "Nghị quyết 1669/NQ-UBTVQH15 năm 2025 sắp xếp các đơn vị … của thành phố Hải Phòng do Ủy ban Thường vụ
+            # Quốc hội ban hành": "do <body> ban hành" closing the sentence's words about this citation
+            body = parse.issuer_closing(text, title_end if quoted else tail_end, by_start)
+            if body is not None and date is None and rejected is None:  # "… do Chính phủ ban hành ngày 9/5/2025"
+                date, _, rejected = parse.stated_date_after(text, find.ISSUING_VERB.match(text, body.end).start())
         if foot and tail_end == foot.end():
             tail_end = m_end  # the mark alone, nothing read after it
         before = False
@@ -305,6 +319,12 @@ class PartyCitations:
                 body = parse.issuer_named_before(text, m_start, start, by_start, by_end)
             if body is None:
                 body = parse.issuer_of_list(text, start, by_end)
+            if body is None:  # "Hội đồng Bộ trưởng cho phép thành lập Hội (Giấy phép số 528/NC)"
+                body = parse.issuer_of_bracketed_act(text, start, by_start)
+            if body is None:  # "Xét đề nghị của Ban Tổ chức Trung ương (Tờ trình số …, Báo cáo số …)"
+                body = parse.issuer_of_proposal(text, start, by_start)
+            if body is None:  # "Chủ tịch Hồ Chí Minh ký Sắc lệnh số 34/SL": the President
+                body = parse.issuer_signing(text, start, dtype)
             if body is None:  # "HĐND tỉnh Cà Mau (ngày 28 tháng 4 năm 2025). "Nghị quyết số …""
                 body, cited_on = parse.reference_author(text, start, by_end)
                 date = date or cited_on
@@ -318,20 +338,25 @@ class PartyCitations:
             # "Ngày 08/5/2025, Chính phủ đã thông qua Nghị quyết 124/NQ-CP phiên họp Chính phủ …"
             named = parse.issuer_before(text, start, by_end)
             date = parse.date_before_issuer(text, named.start) if named is not None else None
-        issuer = canonical(text[body.start:body.end]) if body else None
+        issuer = (body.name or canonical(text[body.start:body.end])) if body else None
         if placed:
             issuer = f"{tables.bodies()[body.body_id].vi} {canonical(text[placed.start('level'):placed.end()])}"
-        if issuer and (issuer.isupper() or issuer.islower() or issuer.lower().startswith("hội nghị")):
+        if issuer and body.body_id and (issuer.isupper() or issuer.islower() or issuer.lower().startswith("hội nghị")):
             # a heading in capitals, a name in lower case ("chính phủ Việt Nam Dân chủ Cộng hòa ban hành"),
             # or "Hội nghị Trung ương" (the plenum): the body's own name
             city = _CITY_IN_ISSUER.search(issuer)  # "UBND TP": its level stays, spelt out
-            issuer = tables.bodies()[body.body_id].vi + (f" Thành phố{city.group(1)}" if city else "")
+            issuer = tables.bodies()[body.body_id].vi + (_city_name(city) if city else "")
         elif issuer and GLUED.search(issuer):
             issuer = " ".join(glued_pieces(issuer))  # "BộChính trị" in scraped text
+        symbol, issuer_code = find.symbol_text(m), m.issuer_code
+        if issuer_code == "TU" and text[m_end - 2:m_end] == "TƯ" and body is not None and body.body_id \
+                and tables.bodies()[body.body_id].level == "central":
+            # "09-NQ/TƯ … Ban Chấp hành Trung ương": "TƯ" is Trung ương when a central body issued it (else an OCR "TU")
+            symbol, issuer_code = symbol[:-2] + "TW", "TW"
         c = Citation(
             text=text[start:tail_end], start=start, end=tail_end, system=m.system,
-            symbol=find.symbol_text(m), number=m.number, type_code=m.type_code,
-            issuer_code=m.issuer_code, doc_type=dtype.vi if dtype else None,
+            symbol=symbol, number=m.number, type_code=m.type_code,
+            issuer_code=issuer_code, doc_type=dtype.vi if dtype else None,
             doc_type_id=dtype.id if dtype else None, date=date, issuer=issuer,
             issuer_id=body.body_id if body else None, term=term, title=title, year=m.year,
             issuer_ambiguous=ambiguous, rejected_date=rejected,
@@ -378,7 +403,8 @@ def _inside_title(text: str, start: int, prev_end: int | None) -> bool:
     if prev_end is None or start - prev_end > 300 or start < prev_end:
         return False
     gap = text[prev_end:start]
-    return find.TITLE_WORD.search(gap) is not None and not any(ch in gap for ch in ";.\n(")
+    # "**^**" separates a wiki page's reference entries
+    return find.TITLE_WORD.search(gap) is not None and not any(ch in gap for ch in ";.\n(^")
 
 
 def _generic_word(text: str, start: int, end: int) -> bool:
@@ -421,7 +447,12 @@ def trim_titles(citations: list[Citation], text: str) -> None:
         c.title = c.title or None
 
 
-_CITY_IN_ISSUER = re.compile(r" (?:TP|Tp)\.?((?: [^\W\d_]+)*)$")
+_CITY_IN_ISSUER = re.compile(r" (?:TP\.? ?(HCM)|(?:TP|Tp)\.?((?: [^\W\d_]+)*))$")
+def _city_name(city: re.Match) -> str:
+    """" Thành phố Hồ Chí Minh" for "TPHCM", " Thành phố Hà Nội" for "TP Hà Nội", " Thành phố" for "TP"."""
+    return " Thành phố Hồ Chí Minh" if city.group(1) else f" Thành phố{city.group(2)}"
+
+
 _OF_WORD = re.compile(r"(?i)\s(?:của|do)\s")
 
 

@@ -344,8 +344,8 @@ def source_document(nt: NormalisedText, citations: list[Citation],
         date = parse.iso_date(*d.groups()) if d else None
         lines = norm[line_start:line_start + 600].splitlines()[:12]
         before = norm[max(0, line_start - 600):line_start].splitlines()
-        doc = SourceDocument(canonical_symbol(c), _heading_type(lines), date, _heading_body(before),
-                             c.symbol_start, c.symbol_end)
+        issuer = _heading_body(before) or (_enacting_authority(norm, lay) if lay is not None else None)
+        doc = SourceDocument(canonical_symbol(c), _heading_type(lines), date, issuer, c.symbol_start, c.symbol_end)
         doc.system, doc.number, doc.type_code, doc.issuer_code = c.system, c.number, c.type_code, c.issuer_code
         doc.doc_type = doc.doc_type or c.doc_type
         return doc, [o for o in citations if not _same_document(o, c)]

@@ -60,37 +60,75 @@ _DATE_WORDS = (r"(?P<d2>\d{1,2})\s{1,3}(?i:tháng|thang)\s{1,3}(?P<m2>\d{1,2})\s
                r"(?P<y2>\d{4})(?!\d)")
 #: A date stated right after a symbol: ", ngày 18/5/2021", " ngày 20 tháng 7 năm 2022", " (18-2-2019)".
 DATE_AFTER = re.compile(
-    r"[ \t]{0,3}(?:\r?\n[ \t]{0,3})?[,(]?\s{0,3}"
-    r"(?:(?:(?i:ban hành|ký|kí)\s{1,3})?(?i:ngày|ngay)\s{1,3}(?:" + _DATE_NUM + "|" + _DATE_WORDS + r")"
+    r"[ \t]{0,3}(?:[*_]{1,3}(?=[ \t]{0,2}[,(]))?(?:\r?\n[ \t]{0,3})?[,(]?\s{0,3}"
+    r"(?:(?:(?:(?i:được)\s{1,3})?(?i:ban hành|ký|kí|thông qua|cấp)(?:\s{1,3}(?i:vào))?\s{1,3})?(?i:ngày|ngay)\s{1,3}(?:" + _DATE_NUM + "|" + _DATE_WORDS + r")"
     r"|(?P<d3>\d{1,2})(?P<sep>[/\-])(?P<m3>\d{1,2})(?P=sep)(?P<y3>\d{4})(?!\d))\)?"
 )
+#: "<body> đã ban hành Nghị quyết 27-NQ/TW vào ngày 21 tháng 5 năm 2018": "vào ngày" after a citation is its
+#: date only when the words before say it was issued then ("thực hiện Nghị định … vào ngày …" is not).
+ON_DAY_AFTER = re.compile(r"[ \t]{0,3},?\s{0,3}(?i:vào)\s{1,3}(?=(?i:ngày)\s)")
+ISSUED_JUST_BEFORE = re.compile(r"(?:^|\s)(?i:ban hành|ký|kí|ra|công bố|thông qua)\s{1,3}$")
 #: A date a typist broke ("ngày 04/7/025"): skipped (and reported) to read the issuer after it.
 MALFORMED_DATE = re.compile(r"[ \t]{0,3},?\s{0,3}(?i:ngày)\s{1,3}(?P<d>\d{1,2}[/.\-]\d{1,2}[/.\-]\d{1,3})(?![\d/.\-])")
 #: "Ban Chỉ đạo … (của Chính phủ) ban hành": a steering committee's name runs up to its verb.
 STEERING_NAME = re.compile(r"(?i:ban chỉ đạo)(?![\w])")
 #: "của" / "do" / "(được) ban hành bởi" introducing the issuing body after the citation (emphasis marks
 #: around the space too: "của* *Chính phủ").
-OF_BODY = re.compile(r"\s{0,3},?\s{0,3}(?i:của|do|(?:được\s{1,3})?(?:ban hành|ký)\s{1,3}bởi)(?:\s{1,3}|[*_]{1,2}\s{1,3}[*_]{1,2})")
+OF_BODY = re.compile(r"\s{0,3},?\s{0,3}(?:Tải về\s{1,3})?(?i:của|do|(?:được\s{1,3})?(?:ban hành|ký)\s{1,3}bởi)(?:\s{1,3}|[*_]{1,2}\s{1,3}[*_]{1,2})")
 #: "Hội nghị lần thứ sáu " before a body: the plenum of that body issued it.
 PLENUM = re.compile(r"(?i:hội nghị)\s{1,2}(?:lần thứ\s{1,2}\w{1,6}\s{1,3})?")
 #: "<body> ban hành / có / đã ký / đã kịp thời ban hành" right before a citation: that body issued it.
 ISSUED_BY_BEFORE = re.compile(
-    r"\s{1,3}(?:(?:đã|vừa|mới|cũng|lại|đã kịp thời|kịp thời|chính thức|thay mặt)\s{1,3}){0,2}"
-    r"(?:ký ban hành|ban hành|ký|có|ra|thông qua)(?:\s{1,3}ban hành)?\s{1,3}(?:các\s{1,3}|(?:\d{1,2}|hai|ba|bốn)\s{1,3})?$"
+    r"\s{1,3}(?:(?:đã|vừa|mới đây|gần đây|vừa qua|mới|cũng|lại|đã kịp thời|kịp thời|chính thức|thay mặt)\s{1,3}){0,2}"
+    r"(?:ký ban hành|ban hành|ký|có|ra|thông qua)(?:\s{1,3}ban hành)?(?:\s{1,3}kèm theo)?\s{1,3}(?:các\s{1,3}|(?:\d{1,2}|hai|ba|bốn)\s{1,3})?[*_]{0,2}$"
 )
 #: "…, Chính phủ đã đề xuất …": a body followed by a tense word opens a clause of its own.
 CLAUSE_VERB = re.compile(r"\s{1,3}(?:đã|đang|sẽ|vừa|cũng|tiếp tục)\s")
 #: "… do <body> ban hành": after an unquoted title, only a body that issued it closes the citation.
-ISSUING_VERB = re.compile(r"\s{1,3}(?:(?:đã|vừa)\s{1,3})?(?:ký ban hành|ban hành|ký)(?![\w])")
+ISSUING_VERB = re.compile(r"\s{1,3}(?:(?:đã|vừa)\s{1,3})?(?:ký ban hành|ban hành|ký|thông qua|cấp(?=\s{1,3}ngày))(?![\w])")
+#: "Bộ Nội vụ đã có Quy chế ban hành kèm theo Quyết định …": the document a regulation was issued with.
+ATTACHED_TO_BEFORE = re.compile(r"\s{1,3}(?i:ban hành kèm theo|kèm theo)\s{1,3}$")
+#: "Ngày 24/02/1990 " or "- " opening a clause before its subject.
+CLAUSE_OPENER = re.compile(r"[ \t]{0,3}(?:[-–•*+][ \t]{1,3})?(?:(?i:ngày|năm|tháng)[ \t]{1,3}[\d/.\-]{1,10}"
+                           r"(?:[ \t]{1,3}(?:tháng|năm)[ \t]{1,3}\d{1,4}){0,2},?[ \t]{1,3})?")
+#: "(nay là Chính phủ)": a bracket after a body's name.
+BRACKET_AFTER_BODY = re.compile(r"[ \t]{0,2}\([^()\n]{1,40}\)")
+#: "Quốc hội đã thông qua Luật Tổ chức chính quyền địa phương số 72/2025/QH15": a law's title between its type
+#: word and "số".
+LAW_TITLE_BEFORE = re.compile(r"(?:Bộ luật|Luật|Pháp lệnh)(?:[ \t]{1,2}[^\W\d_]{1,12}|,){1,16}[ \t]{1,2}(?i:số)[ \t]{0,2}:?[ \t]{0,2}$")
+#: "Xét đề nghị của Bộ Giáo dục và Đào tạo về … (Tờ trình số …": the proposal whose papers a bracket lists.
+PROPOSAL_OF = re.compile(r"(?i:đề nghị|đề xuất|kiến nghị|tờ trình)\s{1,3}(?i:của)\s{1,3}")
+#: "do Đảng ủy Chính phủ báo cáo": after "do", a body doing something other than issuing it.
+NOT_ISSUING_AFTER_DO = re.compile(r"\s{1,3}(?:(?:đã|sẽ|đang)\s{1,3})?(?:báo cáo|trình|chủ trì|đề xuất|phối hợp|thực hiện|tổ chức|soạn thảo"
+                                  r"|xây dựng|dự thảo|đề nghị|quản lý|tham mưu|chuẩn bị|triển khai|theo dõi|giám sát|cung cấp)(?!\w)")
+#: "… <trích yếu> do " later in the same clause: a body that issued the citation may follow.
+DO_ISSUED_LATER = re.compile(r"[^.,;:\n()\"“”^]{0,240}?\s(?:do|được)\s{1,3}(?=[^\W\d_])")
+#: Something like a symbol (a number joined to letters by "/" or "-"): another citation in between.
+SYMBOL_LIKE = re.compile(r"\d\s?[/\-]\s?[^\W\d_]|[^\W\d_][/\-]\d")
 #: "tại Quyết định số 1210/QĐ-TTg, Thủ tướng Chính phủ đã công nhận …": "in <document>, <body> did …" — the
 #: body acting in the document is its issuer. Only "tại" (in it): "Thực hiện Quyết định …, UBND tỉnh đã …"
 #: names who carries it out.
 IN_DOCUMENT_BEFORE = re.compile(r"(?:^|[\s(])(?i:tại)\s{1,3}$")
+#: The same with a pinpoint or another locator: "Tại Mục 5 Kết luận …", "Theo tiểu mục 5.2 Mục 5 Kết luận …", "Căn cứ
+#: tại Mục 5 Nghị quyết …", "Trong Văn bản số …", or a pinpoint opening the line ("Tiểu mục 2.1 Mục 2 Phần II Hướng
+#: dẫn …"), or the citation itself opening the line or the sentence.
+_PINPOINTS = r"(?:(?i:tiểu mục|mục|điểm|khoản|điều|phần|chương|phụ lục)[ \t]{1,2}[\w.]{1,8}[ \t]{1,3}(?:(?i:của)[ \t]{1,3})?){0,5}"
+LOCATED_IN_BEFORE = re.compile(
+    r"(?:(?:^|[\s(])(?i:tại|theo|căn cứ(?:[ \t]{1,3}(?:tại|theo|vào))?|trong)[ \t]{1,3}" + _PINPOINTS +
+    r"|(?:^|[.;\n][ \t]{0,3}(?:[-–•*+][ \t]{1,3})?)" + _PINPOINTS + r")$")
 ACTS_IN_DOCUMENT = re.compile(
     r"\s{1,3}(?:(?:đã|vừa|cũng|chính thức)\s{1,3}){0,2}(?:công nhận|thông qua|quyết định|phê duyệt|ban hành|giao|quy định"
-    r"|yêu cầu|chỉ đạo|đồng ý|cho phép|thành lập|kết luận|xác định|đề ra|nêu rõ|nhấn mạnh|sáp nhập|điều chỉnh)(?!\w)")
+    r"|yêu cầu|chỉ đạo|đồng ý|cho phép|thành lập|kết luận|xác định|đề ra|nêu rõ|nhấn mạnh|sáp nhập|điều chỉnh"
+    r"|phân công|bổ nhiệm|chỉ định|chuẩn y|điều động|công bố|giải thể|phong|tặng|truy tặng|khen thưởng|kỷ luật"
+    r"|quyết nghị|thống nhất|tiếp nhận|hướng dẫn|có kết luận)(?!\w)")
 #: ", " between a citation and the body that acts in it.
 COMMA_BEFORE_BODY = re.compile(r"\s{0,2},\s{1,3}")
+#: … or no comma after the year of the work ("Quyết định 3389/QĐ-BTC năm 2025 Bộ Tài chính xác định").
+SPACE_BEFORE_BODY = re.compile(r"[ \t]{1,3}")
+#: An official's title and a person's name right before a signing verb: "Chủ tịch Hồ Chí Minh (ký)".
+TITLE_AND_PERSON_BEFORE = re.compile(r"(?<![\w])(?P<title>Chủ tịch|Thủ tướng|Bộ trưởng)(?:[ \t]{1,2}[A-ZĐ][^\W\d_]{0,7}){2,4}$")
+#: A person's name after an official ("Thủ tướng Nguyễn Xuân Phúc quyết định").
+PERSON_NAME = re.compile(r"(?:[ \t]{1,2}[A-ZĐ][^\W\d_]{0,7}){2,4}(?=[ \t])")
 #: "Thay mặt Ủy ban Thường vụ Quốc hội, Chủ tịch Quốc hội … ký ban hành …": the body a signer acts for.
 ON_BEHALF = re.compile(r"(?i:thay mặt)\s{1,3}(?P<body>[^,;\n]{3,80}),")
 #: "… được Thủ tướng Chính phủ phê duyệt tại Quyết định …": the body that approved it by that document.
@@ -103,10 +141,12 @@ OF_CENTRAL = re.compile(r"\s{0,3},?\s{0,3}(?i:của)\s{1,3}(?P<body>Trung ương
 #: author is the issuer and the date in brackets its date.
 REFERENCE_BEFORE = re.compile(r"\s{0,2}\((?:(?i:ngày)\s{1,3})?(?:(?P<d>\d{1,2})\s{1,3}tháng\s{1,3}(?P<m>\d{1,2})(?:\s{1,3}năm|,)\s{1,3}"
                               r"(?P<y>\d{4})|(?P<d2>\d{1,2})[/.\-](?P<m2>\d{1,2})[/.\-](?P<y2>\d{4}))\)\.\s{0,2}[*_]{0,2}[\"“]$")
+#: " ĐCSVN" after an author's name in a bibliography entry.
+ABBREVIATION_AFTER_BODY = re.compile(r" [A-ZĐ]{2,8}$")
 #: "(ví dụ: Số: 89/2017/QĐXXST-KDTM)": a form's instructions show what a symbol looks like; no citation.
 EXAMPLE_BEFORE = re.compile(r"(?i:ví dụ|chẳng hạn|vd)\s{0,2}[:,]?\s{0,3}(?:(?i:số)\s{0,2}:?\s{0,2})?$")
 #: "Theo đề nghị của Sở Nội vụ tại Tờ trình số …": the body whose paper it is.
-OF_BODY_AT = re.compile(r"\s{1,3}tại\s{1,3}$")
+OF_BODY_AT = re.compile(r"\s{1,3}tại\s{1,3}" + _PINPOINTS + "$")
 #: … the body's own word in that paper: a proposal, an opinion, a report, guidance, a direction.
 WORD_OF_BODY = re.compile(r"(?i:đề nghị|ý kiến|kiến nghị|đề xuất|báo cáo|thẩm định|thẩm tra|trình|chỉ đạo|hướng dẫn|yêu cầu"
                           r"|kết luận|thông báo|văn bản|công văn|quyết định|phê duyệt|góp ý|quan điểm|chủ trương|định hướng"
@@ -119,9 +159,31 @@ LIST_INTRO = re.compile(r"(?:\s{0,2},?\s{0,2}(?:gồm|bao gồm|gồm có|như s
 #: abbreviation in brackets ("HĐND tỉnh Bạc Liêu ban hành", "Ban Bí thư Trung ương Đảng (khóa XI) đã ban
 #: hành", "Bộ Nội vụ Việt Nam Cộng hòa ban hành", "Thủ tướng chính quyền Việt Nam Cộng hòa Trần Thiện Khiêm ban hành").
 BODY_TO_VERB = re.compile(
-    r"(?:\s{1,2}(?:\([^()\n]{1,40}\)|[A-ZĐ][^\W\d_]{0,12}|[0-9]{1,3}"
-    r"|(?:chính quyền|của|mới|miền|[Dd]ân chủ|hòa|tỉnh|thành phố|huyện|quận|thị xã|xã|phường)(?!\w))){1,8}"
+    r"(?:\s{1,2}(?:\([^()\n]{1,40}\)|Cộng sản|Thường trực|xã hội chủ nghĩa|(?i:khóa|khoá)\s{1,2}(?:[IVXLC]{1,6}|\d{1,2})(?![\w]),?"
+    r"|(?i:kỳ họp)(?:\s{1,2}(?:thứ|bất thường))?\s{1,2}\w{1,6}(?![\w])"
+    r"|[A-ZĐ][^\W\d_]{0,12}|[0-9]{1,3}"
+    r"|(?:chính quyền|của|mới|miền|nước|[Dd]ân chủ|hòa|tỉnh|thành phố|huyện|quận|thị xã|xã|phường)(?!\w))){1,10}"
 )
+@lru_cache(maxsize=1)
+def body_kind():
+    """A kind of organisation opening a proper name ("Sở GD&ĐT", "Hội đồng Thi đua - Khen thưởng Trung ương"), from
+    kg/data/body_kinds.tsv: the kind, then a capitalised word."""
+    kinds = "|".join(re.escape(k) for k in tables.body_kinds())
+    return re.compile(r"(?<![\w&])(?:" + kinds + r")(?=[ \t]{1,2}[^\W\d_])")
+
+
+#: One word of a body's proper name: a space or two, then letters (with "&" as in "GD&ĐT", a dot inside as in
+#: "TP.HCM") or a dash joining two names ("Thi đua - Khen thưởng").
+NAME_WORD_ACROSS_LINES = re.compile(r"(?:[ \t]{1,2}|[ \t]?\r?\n[ \t]{0,2})(?P<w>[-–&]|[^\W\d_](?:[^\W_]|&){0,15}(?:\.[^\W\d_]{1,8})?)(?![\w&])")
+NAME_WORD = re.compile(r"[ \t]{1,2}(?P<w>[-–&]|[^\W\d_](?:[^\W_]|&){0,15}(?:\.[^\W\d_]{1,8})?)(?![\w&])")
+#: A line or page break, then a capitalised word, or the end of the text read (a segment): a name may go on there.
+NAME_GOES_ON = re.compile(r"[ \t]{0,2}(?:[\r\n\f][ \t]{0,2}(?=[^\W\d_])(?=[^a-zđà-ỹ])|[\r\n\f]?\Z)")
+#: An official's title right before a body's name: "(đề nghị của) Giám đốc Sở …", "Chủ tịch Viện …", "Bộ trưởng Bộ …".
+OFFICIAL_TITLE_BEFORE = re.compile(
+    r"(?:Bộ trưởng|Thủ trưởng|Chủ nhiệm|Chủ tịch|Thống đốc|Chánh án|Viện trưởng|Trưởng ban|Cục trưởng|Tổng cục trưởng"
+    r"|Vụ trưởng|Giám đốc|Tổng Giám đốc|Chánh Văn phòng|Chánh Thanh tra|Hiệu trưởng|Trưởng phòng)\s{1,3}$")
+
+
 #: An official's title before the body whose documents they sign: "của Bộ trưởng Bộ Y tế" is Bộ Y tế's.
 OFFICIAL = re.compile(
     r"(?:Bộ trưởng,\s{1,2}|Bộ trưởng\s{1,2}-\s{1,2})?(?:(?:Bộ trưởng|Thủ trưởng|Chủ nhiệm|Thống đốc|Chánh án|Viện trưởng|Trưởng ban"
@@ -156,38 +218,45 @@ OF_BEFORE = re.compile(r"(?i:của)\s{1,3}$")
 #: "Quyết định của Bộ Chính trị số31-QĐ/TW": "số" between a body and the symbol.
 NUMBER_WORD_BEFORE = re.compile(r"\s{1,3}(?i:số)\s{0,2}:?\s{0,3}$|\s{1,3}$")
 #: "Quy định 69-QĐ/TW năm 2022": the year of the work after a symbol, never its date.
-YEAR_OF_WORK = re.compile(r"\s{1,3}(?i:năm)\s{1,3}(?:19|20)\d\d(?!\d)")
+YEAR_OF_WORK = re.compile(r"\s{1,3}(?i:năm)\s{1,3}(?:19|20)\d\d(?!\d)"
+                          # a bare year before the issuer ("Hướng dẫn 25-HD/BTCTW 2023 của Ban Tổ chức Trung ương")
+                          r"|[ \t]{1,2}(?:19|20)\d\d(?=[ \t]{1,2}(?:của|do)\s)")
 TERM = re.compile(r"(?:\s{1,2}\d{1,2})?\s{1,3}\(?(?i:khóa)\s{1,3}(?P<term>[IVXLC]{1,7}|\d{1,2})(?![\w])\)?")
 #: "Ngày 12/12/2013, Bộ Chính trị ban hành …": a date that opens the sentence of an issuing body.
-DATE_OPENS = re.compile(r"(?:^|[.;:!?]\s{1,3}|\n\s{0,3})(?i:ngày)\s{1,3}(?:(?P<d>\d{1,2})\s{0,2}[/.\-]\s{0,2}(?P<m>\d{1,2})"
-                        r"\s{0,2}[/.\-]\s{0,2}(?P<y>\d{4})|" + _DATE_WORDS + r"),?\s{1,3}$")
+DATE_OPENS = re.compile(r"(?:^|[.;:!?]\s{1,3}|\n\s{0,3}(?:[-–•*+]\s{1,3})?|\][ \t]{0,2}|,[ \t]{1,3}|[-–•*+][ \t]{1,3}|[*_]{1,2}[ \t]{0,2})(?i:ngày)\s{1,3}(?:(?P<d>\d{1,2})\s{0,2}[/.\-]\s{0,2}(?P<m>\d{1,2})"
+                        r"\s{0,2}[/.\-]\s{0,2}(?P<y>\d{4})|" + _DATE_WORDS + r"),?\s{1,3}(?:(?i:thay mặt)\s{1,3})?$")
 #: Words that may stand between a type word and its number: "Quy chế phối hợp số", "Kế hoạch liên tịch số".
 TYPE_QUALIFIERS = ("phối hợp", "liên tịch", "làm việc", "kiểm tra", "giám sát", "công tác", "toàn khóa", "thẩm định",
                    "tổng kết", "sơ kết", "chuyên đề", "liên ngành", "hành động")
 #: Qualifiers that belong to a body's name: "… các cơ quan thành phố", "Ban Chấp hành Đảng bộ thành phố".
 BODY_QUALIFIER = re.compile(
-    r" {1,2}(?:(?:khối )?(?:các )?cơ quan(?: {1,2}(?:thành phố|tỉnh|Trung ương))?|[tT]hành phố|[tT]ỉnh|Trung ương Đảng)"
+    r" {1,2}(?:(?:khối )?(?:các )?cơ quan(?: {1,2}(?:thành phố|tỉnh|Trung ương))?|[tT]hành phố|[tT]ỉnh|Trung ương Đảng"
+    r"|(?:huyện|quận|thị xã|xã|phường|thị trấn)(?= {1,2}[A-ZĐ]))"
     r"(?![\w])"
 )
 BODY_NUMBER = re.compile(r" {1,2}[0-9]{1,3}(?![\w/.,-])")
 #: A place after a local body ("Thành ủy Hà Nội", "tỉnh Bình Phước"); never the capitalised first word of
 #: the title that follows ("… tỉnh Bình Phước Thành lập …", "… Đồng Nai Sửa đổi …").
 #: "TP" / "TP." for "thành phố" after a local State body, with the city's name or alone.
-CITY_ABBREVIATION = re.compile(r" {1,2}(?:TP|Tp)\.?(?!\w)(?:(?: {1,2}[A-ZĐ][a-zà-ỹđ]{0,9}){1,3}(?!\w))?")
-PLACE_NAME = re.compile(r"(?: {1,2}(?!(?:Thành lập|Sửa đổi|Cho phép|Cho|Phê duyệt|Ban hành|Quy định|Bãi bỏ|Về|V/v|Hướng dẫn"
-                        r"|Triển khai|Thực hiện|Công bố|Giao|Kiện toàn|Bổ sung)(?![\w]))[A-ZĐ][a-zà-ỹđ]{0,9}){1,3}(?![\w])")
+CITY_ABBREVIATION = re.compile(r" {1,2}(?:TP\.? ?HCM(?!\w)|(?:TP|Tp)\.?(?!\w)(?:(?: {1,2}[A-ZĐ][a-zà-ỹđ]{0,9}){1,3}(?!\w))?)")
+PLACE_NAME = re.compile(r"(?:(?: {1,2}[-–])? {1,2}(?!(?:Thành lập|Sửa đổi|Cho phép|Cho|Phê duyệt|Ban hành|Quy định|Bãi bỏ|Về|V/v"
+                        r"|Hướng dẫn|Triển khai|Thực hiện|Công bố|Giao|Kiện toàn|Bổ sung|Tách|Sáp nhập|Điều chỉnh|Phân cấp|Giải thể"
+                        r"|Chuyển|Đổi|Công nhận|Quy hoạch|Phân công|Thông qua|Tổ chức|Xếp|Nâng|Chia|Hợp nhất|Quyết định|Ủy quyền)(?![\w]))"
+                        r"[A-ZĐ][a-zà-ỹđ]{0,9}){1,4}(?![\w])")
 TITLE = re.compile(r"\s{0,3},?\s{0,3}(?i:về)\s{1,3}(?:việc\s{1,3})?")
 QUOTED = re.compile(r"\s{0,2}[“\"](?P<q>[^”\"\n]{1,400})[”\"]")
 #: An unquoted title runs to a clause break: ";", a line break, a bracket, or a full stop that ends
 #: the sentence ("1.2" and "v.v." go on).
-UNQUOTED_TITLE = re.compile(r"(?:[^;\n().]|\.(?=[\w,])){1,300}")
+UNQUOTED_TITLE = re.compile(r"(?:[^;\n().^]|\.(?=[\w,])){1,300}")  # ("**^**" ends a wiki page's reference entry)
 #: Where an unquoted title stops before its clause break: a cue that does something to another
 #: document ("… vi phạm thay thế Quy định số 07"), "do <Body>", "có hiệu lực", or the news
 #: sentence after it ("… Nhân dân diễn ra vào sáng 16/9"). Searched after the title's first word,
 #: so "về sửa đổi, bổ sung …" keeps its cue; "thực hiện" never stops a title ("về tiếp tục thực hiện …").
 TITLE_STOP = re.compile(
     r"\s(?:được (?:sửa đổi|bổ sung|thay thế|bãi bỏ|hướng dẫn|cụ thể hóa)|thay thế|bãi bỏ|sửa đổi,? bổ sung|hết hiệu lực|có hiệu lực|hướng dẫn thực hiện|hướng dẫn thi hành"
-    r"|đã|được ban hành|diễn ra|do(?= [A-ZĐ]))(?![\w])"
+    r"|đã|được ban hành|diễn ra|do(?= [A-ZĐ])"
+    # "… và hướng dẫn của Bộ Nội vụ tại Công văn …": another body's word opens another item of the list
+    r"|và\s{1,2}(?:hướng dẫn|ý kiến|chỉ đạo|kết luận|đề nghị|yêu cầu|kế hoạch|văn bản|công văn)\s{1,2}của)(?![\w])"
 )
 HEADER_SYMBOL = re.compile(r"(?m)^[ #*>\-]{0,6}(?i:số)\s{0,2}:?\s{0,3}$")
 
@@ -208,7 +277,9 @@ def type_word_before() -> re.Pattern:
     """A type word (and "số") ending exactly where a symbol starts: "Kết luận số ", "QUY ĐỊNH SỐ: "."""
     alt = type_words()
     qual = "|".join(re.escape(q) for q in TYPE_QUALIFIERS)
-    return re.compile(rf"(?i:(?P<word>{alt}))(?:\s{{1,2}}(?i:{qual}))?(?:\s{{1,3}}(?i:số|so)\s{{0,2}}:?)?\s{{0,3}}$")
+    # a bracketed qualifier after the word: "Quy định (Bổ sung) số 216-QĐ/TW", "Nghị định (sửa đổi) số …"
+    return re.compile(rf"(?i:(?P<word>{alt}))(?:\s{{1,2}}(?i:{qual}))?(?:\s{{1,2}}\((?i:bổ sung|sửa đổi|sửa đổi, bổ sung|mới)\))?"
+                      rf"(?:\s{{1,3}}(?i:số|so)\s{{0,2}}:?)?\s{{0,3}}$")
 
 
 @lru_cache(maxsize=None)

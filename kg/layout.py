@@ -58,6 +58,10 @@ TYPE_WORDS_CAPS = tuple(sorted({t.vi.upper() for t in tables.doc_types().values(
 _TYPE_LINE = re.compile(r"(?:%s)(?:\s{1,3}(?:SỐ|Số)\b[^\n]{0,40})?(?:\s{1,2}[A-ZĐÀ-Ỹ][^\n]{0,300})?" % "|".join(
     sorted({re.escape(w) for w in TYPE_WORDS_CAPS}, key=lambda w: (-len(w), w))))  # one pattern a run: cached (kg.recache)
 
+#: "**NGHỊ QUYẾT****Về việc sắp xếp …**": the type word and the trích yếu in one line, two bold runs.
+_GLUED_TYPE_LINE = re.compile(r"[#*_ ]{0,6}(?:%s)\*\*[ ]?\*\*" % "|".join(
+    sorted({re.escape(w) for w in TYPE_WORDS_CAPS}, key=lambda w: (-len(w), w))))
+
 HEADER_REACH = 14   # lines between the header's first line and its "Số" line, or after it to the title
 TITLE_LINES = 8     # lines a trích yếu may run over
 SIGNATURE_LINES = 12
@@ -276,7 +280,8 @@ def layout(norm: str) -> Layout:
     t = None
     for j in range(num + 1, min(len(ls), num + HEADER_REACH)):
         w = ls[j].words
-        if w and _is_caps(w.split(" SỐ")[0]) and _TYPE_LINE.fullmatch(w) and not _MOTTO.search(w):
+        if w and (_is_caps(w.split(" SỐ")[0]) or _GLUED_TYPE_LINE.match(norm, ls[j].start, ls[j].end)) \
+                and _TYPE_LINE.fullmatch(w) and not _MOTTO.search(w):
             t = j
             break
     for j in range(first, t if t is not None else min(len(ls), num + HEADER_REACH)):

@@ -23,7 +23,8 @@ class BodyMatch:
 
     start: int
     end: int
-    body_id: str
+    body_id: str | None
+    name: str | None = None  # the body's own name where the text names it otherwise ("Chủ tịch Hồ Chí Minh ký Sắc lệnh")
 
 
 def type_before(text: str, start: int, system: str = "party") -> tuple[int, DocType | None]:
@@ -96,10 +97,18 @@ def extend_body(text: str, body: BodyMatch, by_start: dict[int, BodyMatch]) -> B
         nested = by_start.get(end + 1) or by_start.get(end + 2)
         if nested and text[q.start():q.end()].strip().endswith("cơ quan"):
             end = nested.end
+    if end > body.end and text[body.end:end].strip().lower() in ("tỉnh", "thành phố", "huyện", "quận", "thị xã", "xã", "phường", "thị trấn"):
+        p = find.PLACE_NAME.match(text, end)  # "Sở Giáo dục và Đào tạo tỉnh An Giang": the level and its place
+        if p and not any(k in by_start for k in range(end + 1, p.end())):
+            end = p.end()
     if body.body_id in NUMBERED_BODIES:  # "Thuế cơ sở 11 thành phố Hà Nội"
         n = find.BODY_NUMBER.match(text, end)
         end = n.end() if n else end
     entry = tables.bodies()[body.body_id]
+    cell_of = by_start.get(end + 1) if body.body_id in PARTY_CELLS and text[end:end + 1] in " \n" else None
+    if cell_of is not None and tables.bodies()[cell_of.body_id].level == "state":
+        # "Đảng ủy UBND tỉnh", "Chi bộ Sở Nội vụ": the Party organisation of that State body
+        return BodyMatch(body.start, extend_body(text, cell_of, by_start).end, body.body_id)
     parent = by_start.get(end + 1)
     if parent is not None and entry.broader == parent.body_id and text[end:end + 1] == " " \
             and parent.body_id in PLACED_STATE_BODIES:
@@ -152,8 +161,16 @@ def issuer_after(text: str, pos: int, by_start) -> tuple[BodyMatch | None, int, 
         if not body:  # "của Bộ trưởng Bộ Y tế": the ministry
             o = find.OFFICIAL.match(text, m.end())
             body = body_at(text, o.end(), by_start) if o else None
+        if not body:  # "của Hội đồng Thi đua - Khen thưởng Trung ương": a body the tables lack; after "do", only
+            # one that issued it ("do Ban Vận động Cứu trợ phối hợp …" says who does something)
+            body = unlisted_body_at(text, m.end())
+            if body is not None and m.group().strip(" ,").lower().startswith("do") \
+                    and not find.ISSUING_VERB.match(text, body.end):
+                body = None
     if not body:
         return None, pos, False
+    if m is not None and m.group().strip(" ,").lower().startswith("do") and find.NOT_ISSUING_AFTER_DO.match(text, body.end):
+        return None, pos, False  # "Nghị quyết số 19-NQ/TW do Đảng ủy Chính phủ báo cáo": who reported on it
     end = body.end
     if find.at_type_word().match(text, end):
         return None, pos, False  # "…, của Ban Bí thư tại văn bản số …": the next citation's issuer
@@ -165,6 +182,18 @@ def issuer_after(text: str, pos: int, by_start) -> tuple[BodyMatch | None, int, 
         # "… của Ban Chỉ đạo Trung ương, Ủy ban nhân dân tỉnh ban hành Kế hoạch …": the second body
         # opens the main clause, it issues the text's own document
     return body, end, False
+
+
+def issuer_closing(text: str, pos: int, by_start) -> BodyMatch | None:
+    """"… do <body> ban hành" later in the clause after a citation (its trích yếu between, unquoted, with no other
+    symbol): that body issued it."""
+    m = find.DO_ISSUED_LATER.match(text, pos)
+    if m is None or find.SYMBOL_LIKE.search(text, pos, m.end()):
+        return None
+    body = body_at(text, m.end(), by_start) or unlisted_body_at(text, m.end())
+    if body is None or not find.ISSUING_VERB.match(text, body.end):
+        return None
+    return body
 
 
 def term_after(text: str, pos: int) -> tuple[str | None, int]:
@@ -206,17 +235,24 @@ def date_before_issuer(text: str, body_start: int) -> str | None:
     """"Ngày 12/12/2013, Bộ Chính trị ban hành Quyết định số …": the sentence opens with the date
     of issue. Only there: "Hội nghị tổ chức vào ngày 30/3/2023, … ban hành" dates a meeting."""
     m = find.DATE_OPENS.search(text, max(0, body_start - 48), body_start)
+    if not m:  # "Ngày 11/10/2025, Bộ trưởng Bộ Nội vụ ban hành": the official's title before the body
+        title = find.OFFICIAL_TITLE_BEFORE.search(text, max(0, body_start - 24), body_start)
+        m = find.DATE_OPENS.search(text, max(0, title.start() - 48), title.start()) if title else None
     if not m:
         return None
     return iso_date(m.group("d"), m.group("m"), m.group("y")) if m.group("d") else iso_date(m.group("d2"), m.group("m2"), m.group("y2"))
 
 
-def issuer_before(text: str, start: int, by_end: dict[int, BodyMatch]) -> BodyMatch | None:
+def issuer_before(text: str, start: int, by_end: dict[int, BodyMatch], attached: bool = True) -> BodyMatch | None:
     """The body that the words before a citation say issued it: "Ban Thường vụ Thành ủy ban hành
     Chỉ thị số …", "BTV Tỉnh ủy có Kế hoạch số …", "Bộ Chính trị đã ký …", "đề nghị của Sở Nội vụ
     tại Tờ trình số …"."""
     window = max(0, start - 60)
     m = find.ISSUED_BY_BEFORE.search(text, window, start)
+    if m is None:  # "Quốc hội đã thông qua Luật Tổ chức chính quyền địa phương số 72/2025/QH15"
+        law = find.LAW_TITLE_BEFORE.search(text, max(0, start - 140), start)
+        if law is not None:
+            m = find.ISSUED_BY_BEFORE.search(text, max(0, law.start() - 60), law.start())
     if m is not None:
         committee = _steering_committee(text, m.start())
         if committee is not None:
@@ -224,6 +260,18 @@ def issuer_before(text: str, start: int, by_end: dict[int, BodyMatch]) -> BodyMa
         body = by_end.get(m.start())
         if body is None:  # "HĐND tỉnh Bạc Liêu ban hành", "Ban Bí thư (khóa XI) đã ban hành"
             body = _body_across(text, m.start(), by_end)
+        if body is None:  # "Hội đồng Thi đua - Khen thưởng Trung ương đã ban hành": a body the tables lack
+            unlisted = unlisted_body_ending(text, m.start())
+            if unlisted is not None:
+                return unlisted
+            # "Thay mặt Ban Chấp hành Trung ương Đảng, Tổng Bí thư Tô Lâm đã ký ban hành": the signer is no body
+            behalf = find.ON_BEHALF.search(text, max(0, m.start() - 160), m.start())
+            if behalf is not None and behalf.end("body") in by_end \
+                    and not any(ch in ".;:\n" for ch in text[behalf.end():m.start()]):
+                return by_end[behalf.end("body")]
+        owner = _unlisted_owner(text, body) if body is not None else None
+        if owner is not None:  # "Ban Tổ chức – Cán bộ của Chính phủ ban hành": the board, not the government
+            return owner
         if body is not None:
             behalf = _on_behalf_of(text, body.start, by_end)
             if behalf is not None:  # "Thay mặt Ủy ban Thường vụ Quốc hội, Chủ tịch Quốc hội … ký ban hành"
@@ -238,23 +286,101 @@ def issuer_before(text: str, start: int, by_end: dict[int, BodyMatch]) -> BodyMa
             return body
     m = find.OF_BODY_AT.search(text, window, start)
     if m is not None:
-        body = by_end.get(m.start())
-        if body is not None and find.OF_BEFORE.search(text, max(0, body.start - 8), body.start) \
-                and find.WORD_OF_BODY.search(text, max(0, body.start - 32), body.start):
-            return body  # "đề nghị của Sở Nội vụ tại Tờ trình số …", never "nhiệm vụ của Bộ … tại Nghị quyết …"
+        # "đề nghị của Sở Nội vụ tại Tờ trình số …", "đề nghị của Giám đốc Sở Nông nghiệp và Môi trường tại Tờ trình …"
+        # (an official's title: the body), never "nhiệm vụ của Bộ … tại Nghị quyết …"
+        body = by_end.get(m.start()) or unlisted_body_ending(text, m.start())
+        if body is not None:
+            title = find.OFFICIAL_TITLE_BEFORE.search(text, max(0, body.start - 24), body.start)
+            of_at = title.start() if title else body.start
+            if find.OF_BEFORE.search(text, max(0, of_at - 8), of_at) and find.WORD_OF_BODY.search(text, max(0, of_at - 32), of_at):
+                return body
+    if attached:
+        return issuer_attached_to(text, start, by_end)
     return None
 
 
+def issuer_attached_to(text: str, start: int, by_end: dict[int, BodyMatch], system: str = "party") -> BodyMatch | None:
+    """"Bộ Nội vụ đã có Quy chế ban hành kèm theo Quyết định 786/QĐ-BNV": the body that issued a regulation
+    issued the decision it came with."""
+    k = find.ATTACHED_TO_BEFORE.search(text, max(0, start - 24), start)
+    if k is None:
+        return None
+    word_start, dtype = type_before(text, k.start(), system)
+    if dtype is None:
+        return None
+    return issuer_before(text, word_start, by_end, attached=False)
+
+
+def issuer_of_bracketed_act(text: str, word_start: int, by_start: dict[int, BodyMatch]) -> BodyMatch | None:
+    """"Ngày 24/02/1990 Hội đồng Bộ trưởng (nay là Chính phủ) cho phép thành lập Hội (Giấy phép số 528/NC)": a
+    citation in brackets closing a clause whose subject is a body doing an act: that body's act is the document."""
+    if not find.BRACKET_BEFORE.search(text, max(0, word_start - 4), word_start):
+        return None
+    lo = max(0, word_start - 300)
+    clause = max(text.rfind(ch, lo, word_start - 1) for ch in ".;:!?\n")
+    if clause < 0 and lo > 0:
+        return None
+    opener = find.CLAUSE_OPENER.match(text, clause + 1)
+    pos = opener.end() if opener else clause + 1
+    body = body_at(text, pos, by_start) or unlisted_body_at(text, pos)
+    if body is None:
+        return None
+    after = find.BRACKET_AFTER_BODY.match(text, body.end)
+    if not find.ACTS_IN_DOCUMENT.match(text, after.end() if after else body.end):
+        return None
+    return body
+
+
+def issuer_of_proposal(text: str, word_start: int, by_start: dict[int, BodyMatch]) -> BodyMatch | None:
+    """"Xét đề nghị của Ban Tổ chức Trung ương (Tờ trình số 224-TTr/BTCTW, ngày … và Báo cáo số 60-BC/BTCTW …)": the
+    papers a bracket lists after a body's proposal are that body's."""
+    lo = max(0, word_start - 300)
+    paren = text.rfind("(", lo, word_start)
+    if paren < 0 or any(ch in ").;\n" for ch in text[paren:word_start]):
+        return None
+    clause = max(text.rfind(ch, lo, paren) for ch in ".;:\n")
+    last = None
+    for last in find.PROPOSAL_OF.finditer(text, clause + 1, paren):
+        pass
+    if last is None:
+        return None
+    o = find.OFFICIAL.match(text, last.end())  # "đề nghị của Bộ trưởng Bộ Y tế (Tờ trình …)"
+    pos = o.end() if o and o.end() in by_start else last.end()
+    return body_at(text, pos, by_start) or unlisted_body_at(text, pos)
+
+
+def issuer_signing(text: str, start: int, dtype: DocType | None) -> BodyMatch | None:
+    """"Chủ tịch Hồ Chí Minh ký Sắc lệnh số 34/SL": an official named by title and person signing a type only one body
+    issues (kg/data/doc_types.tsv `issued_by`), whose name opens with that title, is that body."""
+    if dtype is None or dtype.issued_by is None:
+        return None
+    m = find.ISSUED_BY_BEFORE.search(text, max(0, start - 60), start)
+    signer = find.TITLE_AND_PERSON_BEFORE.search(text, max(0, m.start() - 60), m.start()) if m else None
+    if signer is None:
+        return None
+    body = tables.bodies()[dtype.issued_by]
+    if not body.vi.startswith(signer.group("title")):
+        return None
+    return BodyMatch(signer.start(), signer.end(), body.id, name=body.vi)
+
+
 def issuer_acting_in(text: str, start: int, end: int, by_start: dict[int, BodyMatch]) -> BodyMatch | None:
-    """"Tại Quyết định số 1210/QĐ-TTg, Thủ tướng Chính phủ đã công nhận …": the body that acts in the
-    document cited after "tại" (``start``–``end``) is its issuer."""
-    if not find.IN_DOCUMENT_BEFORE.search(text, max(0, start - 8), start):
+    """"Tại Quyết định số 1210/QĐ-TTg, Thủ tướng Chính phủ đã công nhận …", "Theo tiểu mục 5.2 Mục 5 Kết luận 83-KL/TW
+    năm 2024, Bộ Chính trị yêu cầu …": the body that acts in the document located before the comma (``start``–
+    ``end``) is its issuer. Only a locator (in it, by it): "Thực hiện Quyết định …, UBND tỉnh đã …" names who
+    carries it out."""
+    if not find.LOCATED_IN_BEFORE.search(text, max(0, start - 90), start):
         return None
-    comma = find.COMMA_BEFORE_BODY.match(text, end)
-    if comma is None:
+    gap = find.COMMA_BEFORE_BODY.match(text, end)
+    if gap is None and text[end - 4:end].isdigit():  # after the year of the work, the comma may be left out
+        gap = find.SPACE_BEFORE_BODY.match(text, end)
+    if gap is None:
         return None
-    body = body_at(text, comma.end(), by_start)
-    if body is None or not find.ACTS_IN_DOCUMENT.match(text, body.end):
+    body = body_at(text, gap.end(), by_start) or unlisted_body_at(text, gap.end())
+    if body is None:
+        return None
+    name = find.PERSON_NAME.match(text, body.end)  # "Thủ tướng Nguyễn Xuân Phúc quyết định"
+    if not find.ACTS_IN_DOCUMENT.match(text, body.end) and not (name and find.ACTS_IN_DOCUMENT.match(text, name.end())):
         return None
     return body
 
@@ -265,11 +391,116 @@ def reference_author(text: str, start: int, by_end: dict[int, BodyMatch]) -> tup
     if m is None:
         return None, None
     body = by_end.get(m.start()) or by_end.get(m.start() - 1)
+    if body is None:  # "Bộ Chính trị ĐCSVN (28/4/2009). …": the body, then its party's abbreviation
+        ab = find.ABBREVIATION_AFTER_BODY.search(text, max(0, m.start() - 12), m.start())
+        body = by_end.get(ab.start()) if ab else None
     if body is None:
         return None, None
     g = m.groupdict()
     date = iso_date(g["d"], g["m"], g["y"]) if g["d"] else iso_date(g["d2"], g["m2"], g["y2"])
     return body, date
+
+
+#: Lower-case words that may stand inside an unlisted body's name after a place word ("Sở Y tế tỉnh Cao Bằng") or
+#: as a two-word unit ("Viện Khoa học xã hội Việt Nam", "Bảo hiểm xã hội").
+_PLACE_WORDS = frozenset({"tỉnh", "thành phố", "huyện", "quận", "thị xã", "xã", "phường", "thị trấn"})
+_NAME_UNITS = frozenset({"xã hội", "nhân dân", "nhà nước", "quốc gia", "trung ương", "cách mạng", "tối cao"})
+#: Words that end a name when nothing anchors its end (the function words and verbs of the clause after it).
+_NAME_STOPS = frozenset({
+    "của", "về", "do", "tại", "theo", "đã", "đang", "sẽ", "vừa", "mới", "cũng", "ban", "ký", "kí", "ra", "có", "là",
+    "và", "với", "cho", "để", "trong", "được", "bị", "này", "đó", "thì", "mà", "khi", "sau", "trước", "từ", "đến",
+    "ngày", "số", "năm", "các", "những", "một", "hướng", "quy", "chỉ", "yêu", "giao", "thông", "công", "phê", "trình",
+    "gửi", "đề", "tổ", "triển", "thực", "nêu", "nhằm", "như", "nay", "ở", "trên", "dưới", "vào", "lần", "khóa"})
+
+
+#: Capitalised words that open a clause or a link, never go on a name ("Xem", "Tải về", "Theo", "Căn cứ").
+_SENTENCE_WORDS = frozenset({"tải", "xem", "theo", "tại", "căn", "ngày", "điều", "khoản", "trong", "để", "về", "với",
+                             "do", "của", "và", "nghị", "quyết", "chỉ", "kế", "thông", "luật", "công", "văn"})
+
+
+def _name_ends(text: str, pos: int, limit: int, stop: bool, across_lines: bool = False) -> list[int]:
+    """Where the proper name that starts after a kind word ending at ``pos`` may end: after a capitalised word, after
+    one lower-case word following it ("Giáo dục", "Thi đua"), after a unit ("xã hội") or a place ("tỉnh Cao Bằng"),
+    never after a joining word ("và", "-", "&"). With ``stop``, a clause word ends the name (`_NAME_STOPS`); with
+    ``across_lines``, a line break inside it is a space (PDF text: "Giám đốc Sở⏎Y tế tại")."""
+    word = find.NAME_WORD_ACROSS_LINES if across_lines else find.NAME_WORD
+    ends: list[int] = []
+    i, lower_run, need_cap = pos, 0, True
+    for _ in range(16):
+        m = word.match(text, i, limit)
+        if m is None:
+            break
+        w = m.group("w")
+        if w[0].isupper():
+            if w.lower() in _SENTENCE_WORDS and not need_cap:
+                break  # "… Sở GD&ĐT Tiền Giang Tải về …": a word that opens the next clause
+            ends.append(m.end())
+            lower_run, need_cap = 0, False
+        elif w in ("-", "–", "&", "và"):
+            if need_cap:
+                break
+            need_cap = True
+        elif need_cap and w not in _PLACE_WORDS:
+            break
+        else:
+            nxt = word.match(text, m.end(), limit)
+            pair = f"{w} {nxt.group('w')}" if nxt else ""
+            if pair in _NAME_UNITS or pair in _PLACE_WORDS:
+                ends.append(nxt.end())
+                i, lower_run, need_cap = nxt.end(), 0, pair in _PLACE_WORDS
+                continue
+            if w in _PLACE_WORDS:
+                if i == pos:
+                    ends.append(m.end())  # "Công an tỉnh": the body of the province, named by its level
+                need_cap = True
+            elif stop and lower_run and w not in _NAME_STOPS:
+                return []  # "Cục Thi hành án …": a name running on in lower case; where it ends is unsure
+            elif lower_run or need_cap or (stop and w in _NAME_STOPS):
+                break
+            else:
+                ends.append(m.end())
+                lower_run = 1
+        i = m.end()
+    return ends
+
+
+def unlisted_body_ending(text: str, end: int) -> BodyMatch | None:
+    """A body that kg/data/bodies.tsv lacks, named by its kind and a proper name that ends at ``end`` (where the
+    verb or "tại" follows): "Hội đồng Thi đua - Khen thưởng Trung ương đã ban hành", "Sở GD&ĐT TPHCM ban hành".
+    The first kind word in the clause whose name can reach ``end`` ("Chủ tịch Viện Khoa học xã hội Việt Nam ký":
+    the institute)."""
+    while end > 0 and text[end - 1] in " \t":
+        end -= 1
+    lo = max(0, end - 120)
+    blank = text.rfind("\n\n", lo, end)  # a line break may fall inside a name, a blank line not
+    clause = max(max(text.rfind(ch, lo, end) for ch in ".;:,()\"“”"), blank + 1 if blank >= 0 else -1)
+    for k in find.body_kind().finditer(text, max(lo, clause + 1), end):
+        ends = _name_ends(text, k.end(), end, stop=False, across_lines=True)
+        # the name up to the verb, or up to what may stand between a body and its verb ("Tổng trưởng Nội vụ chính
+        # quyền Việt Nam Cộng hòa lại ban hành")
+        reach = end if end in ends else next((e for e in reversed(ends) if find.BODY_TO_VERB.fullmatch(text, e, end)), None)
+        if reach is not None:
+            return None if _named_in_full(text, k.start()) else BodyMatch(k.start(), reach, None)
+    return None
+
+
+def _named_in_full(text: str, pos: int) -> bool:
+    """"Ban Chỉ đạo …" is named by what follows it, which `_steering_committee` reads (`NAMED_IN_FULL`)."""
+    return find.STEERING_NAME.match(text, pos) is not None
+
+
+def unlisted_body_at(text: str, pos: int) -> BodyMatch | None:
+    """A body that kg/data/bodies.tsv lacks, named at ``pos`` ("của Hội đồng Thi đua - Khen thưởng Trung ương"),
+    its name ended by the first clause word after it; an official's title before it names the body
+    ("của Giám đốc Sở Y tế")."""
+    o = find.OFFICIAL.match(text, pos)
+    k = find.body_kind().match(text, o.end() if o else pos)
+    if k is None or _named_in_full(text, k.start()):
+        return None
+    ends = _name_ends(text, k.end(), min(len(text), k.end() + 160), stop=True)
+    if not ends or find.NAME_GOES_ON.match(text, ends[-1]):
+        return None  # "của Ban Thường vụ⏎Thành ủy": a name a line break cuts may go on; where it ends is unsure
+    return BodyMatch(k.start(), ends[-1], None)
 
 
 #: Kinds of body that are no name by themselves ("Ban Chỉ đạo" is the committee of whatever its name goes on to
@@ -292,6 +523,15 @@ def _steering_committee(text: str, verb: int) -> BodyMatch | None:
     while end > last.end() and text[end - 1].isspace():
         end -= 1
     return BodyMatch(last.start(), end, body_id)
+
+
+def _unlisted_owner(text: str, body: BodyMatch) -> BodyMatch | None:
+    """"Ban Tổ chức – Cán bộ của Chính phủ ban hành": a body the tables lack, named as the body of a listed one."""
+    of = find.OF_BEFORE.search(text, max(0, body.start - 8), body.start)
+    if of is None:
+        return None
+    owner = unlisted_body_ending(text, of.start())
+    return BodyMatch(owner.start, body.end, None) if owner is not None else None
 
 
 def _body_across(text: str, verb: int, by_end: dict[int, BodyMatch]) -> BodyMatch | None:
@@ -318,8 +558,8 @@ def _one_of_two(text: str, body: BodyMatch, by_end: dict[int, BodyMatch]) -> boo
 def _on_behalf_of(text: str, pos: int, by_end: dict[int, BodyMatch]) -> BodyMatch | None:
     """"Thay mặt <body>, <signer> …" opening the clause before ``pos``: the body the signer acts for."""
     m = find.ON_BEHALF.search(text, max(0, pos - 160), pos)
-    if m is None:
-        return None
+    if m is None or any(ch in ".;:\n" for ch in text[m.end():pos]):
+        return None  # in another sentence, "Thay mặt …" is another signature's
     return by_end.get(m.end("body")) if m.end("body") in by_end else None
 
 

@@ -106,9 +106,18 @@ def _majority(values: list) -> tuple[object, list]:
     return top, distinct
 
 
+def issuer_key(issuer_id: str | None, issuer: str | None) -> str | None:
+    """What two mentions must share to name the same issuer: a listed body's id; for a body the tables lack
+    ("Hội đồng Thi đua - Khen thưởng Trung ương"), its name, case and spacing aside ("~hội đồng thi đua …")."""
+    if issuer_id:
+        return issuer_id
+    return "~" + " ".join(issuer.lower().split()) if issuer else None
+
+
 def _document(base: str, mentions: list[Citation]) -> Document:
     full = [c for c in mentions if not c.short_form] or mentions
-    first = full[0]
+    # of a symbol's spellings on the page, the one with "Đ" ("130/KH-BCĐTKNQ18", not "130/KH-BCDDTKNQ18")
+    first = next((c for c in full if c.symbol != full[0].symbol and "Đ" in c.symbol), full[0])
     conflicts: list[Conflict] = []
 
     dates = [c.date for c in mentions if c.date]
@@ -127,19 +136,19 @@ def _document(base: str, mentions: list[Citation]) -> Document:
     doc_type = doc_type or (distinct[0] if distinct else None)
     type_id = next((c.doc_type_id for c in mentions if c.doc_type == doc_type), None)
 
-    stated = [c for c in mentions if c.issuer_id]
+    stated = [c for c in mentions if c.issuer]
     if stated:
-        issuer_id, distinct = _majority([c.issuer_id for c in stated])
+        key, distinct = _majority([issuer_key(c.issuer_id, c.issuer) for c in stated])
         if len(distinct) > 1:
-            names = [next(c.issuer for c in stated if c.issuer_id == i) for i in distinct]
+            names = [next(c.issuer for c in stated if issuer_key(c.issuer_id, c.issuer) == k) for k in distinct]
             conflicts.append(Conflict("issuer", names))
+        names = [c.issuer for c in stated if key and issuer_key(c.issuer_id, c.issuer) == key]
     else:
-        issuer_id, distinct = _majority([c.shared_issuer_id for c in mentions])
-        issuer_id = issuer_id if len(distinct) == 1 else None
-        stated = [c for c in mentions if c.shared_issuer_id]
-    names = [c.issuer if c.issuer_id == issuer_id else c.shared_issuer for c in stated
-             if issuer_id and (c.issuer_id == issuer_id or c.shared_issuer_id == issuer_id)]
+        key, distinct = _majority([issuer_key(c.shared_issuer_id, c.shared_issuer) for c in mentions])
+        key = key if len(distinct) == 1 else None
+        names = [c.shared_issuer for c in mentions if key and issuer_key(c.shared_issuer_id, c.shared_issuer) == key]
     issuer = max((n for n in names if n), key=len, default=None)
+    issuer_id = key if key and not key.startswith("~") else None
 
     years = sorted({_year(d) for d in dates} or ({_year(date)} if date else set()))
     iri = document_iri(base, first, years[0] if years else None)
@@ -153,6 +162,23 @@ def _document(base: str, mentions: list[Citation]) -> Document:
     )
 
 
+def _typed_without_d_bar(symbol: str) -> str:
+    """A State symbol as typed on a keyboard without "Đ" ("BCDDTKNQ18" in Telex, "ND-CP" for "NĐ-CP")."""
+    return symbol.upper().replace("Đ", "D").replace("DD", "D")
+
+
+def _merge_typed_variants(by_key: dict[tuple, list[Citation]]) -> None:
+    """One page writing a State symbol once with "Đ" and once typed without it ("130/KH-BCĐTKNQ18",
+    "130/KH-BCDDTKNQ18") cites one document."""
+    seen: dict[str, tuple] = {}
+    for key in list(by_key):
+        if key[0] != "state":
+            continue
+        first = seen.setdefault(_typed_without_d_bar(key[1]), key)
+        if first != key:
+            by_key[first].extend(by_key.pop(key))
+
+
 def resolve(citations: list[Citation], base: str = DEFAULT_BASE) -> tuple[list[Citation], list[Document], list[str]]:
     """Group mentions into documents; returns the kept mentions (dropping short-form candidates
     that name no cited document), the documents in order of first mention, and warnings."""
@@ -161,6 +187,7 @@ def resolve(citations: list[Citation], base: str = DEFAULT_BASE) -> tuple[list[C
     for c in citations:
         if not c.short_form:
             by_key[c.key].append(c)
+    _merge_typed_variants(by_key)
     groups: list[list[Citation]] = []
     for mentions in by_key.values():
         parts = _clusters(mentions)

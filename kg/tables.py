@@ -20,6 +20,7 @@ class DocType:
     codes: tuple[str, ...]
     words: tuple[str, ...] = ()   # other words naming the type ("văn bản" for a Công văn)
     own_symbol: bool = False      # issued under its own symbol though no code names it (a Công văn)
+    issued_by: str | None = None  # the only body that issues this type (a Sắc lệnh: the President)
 
 
 @dataclass(frozen=True)
@@ -62,7 +63,7 @@ def doc_types() -> dict[str, DocType]:
         r["id"]: DocType(r["id"], r["system"], r["vi"], r["en"],
                          tuple(c for c in r["codes"].split("|") if c),
                          tuple(w for w in (r.get("words") or "").split("|") if w),
-                         (r.get("own_symbol") or "").strip() == "yes")
+                         (r.get("own_symbol") or "").strip() == "yes", (r.get("issued_by") or "").strip() or None)
         for r in _rows("doc_types.tsv")
     }
 
@@ -82,6 +83,12 @@ def bodies() -> dict[str, BodyEntry]:
                            tuple(v for v in r["variants"].split("|") if v))
         for r in _rows("bodies.tsv")
     }
+
+
+@lru_cache(maxsize=None)
+def body_kinds() -> tuple[str, ...]:
+    """Kinds of organisation that open a body's proper name ("Sở", "Hội đồng", "Viện"), longest first."""
+    return tuple(sorted((r["kind"] for r in _rows("body_kinds.tsv")), key=lambda k: (-len(k), k)))
 
 
 @lru_cache(maxsize=None)

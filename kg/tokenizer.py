@@ -129,13 +129,15 @@ def create_symbol_tokenizer():
 # lines a PDF or DOCX broke inside a sentence, so a line break left is a heading's end, a list
 # item, a new paragraph) but not after ";" or "," (lists of citations run across them); after
 # . ! ? and spaces before a capital or a list marker.
-_BOUNDARY = re.compile(r"([ \t\r]*\n\s*)|[.!?][ \t]+")  # each starts with a character class: a fast scan; group 1: a line break
+_BOUNDARY = re.compile(r"([ \t\r]*\n\s*)|[.!?](?:\[\d{1,3}\])?[ \t]+")  # each starts with a character class: a fast scan; group 1: a line break
 _NUMBER_WORD_END = re.compile(r"(?<!\w)(?i:số)\s?:?$")
 _LIST_ITEM = re.compile(r"[-+*•#<>]|\(\d|\d{1,2}[.)] ")
+#: Abbreviations with a full stop before a name: "UBND TP. Hồ Chí Minh", "TX. Sơn Tây", "PGS. TS. Nguyễn Văn A".
+_ABBREVIATION_END = re.compile(r"(?<![\w.])(?:TP|Tp|TX|Tx|TT|Q|P|GS|PGS|TS|ThS|Ths|BS|KS)$")
 # `_BOUNDARY` opening with one character class, which the engine scans for (a pattern opening
 # with a group or with "[ \t\r]*" is tried at every character); `_boundaries` puts the spaces
 # before a line break back into its run.
-_BOUNDARY_AT = re.compile(r"[\n.!?](?:(?<=\n)\s*|(?<=[.!?])[ \t]+)")
+_BOUNDARY_AT = re.compile(r"[\n.!?](?:(?<=\n)\s*|(?<=[.!?])(?:\[\d{1,3}\])?[ \t]+)")  # ("… Chính phủ số.[5] Đồng thời": a footnote mark)
 
 
 def _boundaries(text: str, pos: int):
@@ -188,6 +190,8 @@ def sentence_starts(text: str, near: list[int] | None = None, reach: int = 0) ->
                     continue  # "Tờ trình số:⏎421/TTr-STC": the number on the next line (a cell) is the same sentence
             elif not (text[e].isupper() or text[e] in "-+*•<(" or text[e].isdigit()):
                 continue  # ". và" after spaces: not a new sentence
+            elif text[b] == "." and _ABBREVIATION_END.search(text, max(0, b - 4), b):
+                continue  # "UBND TP. Hồ Chí Minh": an abbreviation's full stop
             starts.append(e)
         else:
             return starts

@@ -377,3 +377,14 @@ def test_the_own_issuer_from_the_header_column_the_authority_line_and_the_sites_
                            "**ỦY BAN THƯỜNG VỤ QUỐC HỘI**\n\n*Căn cứ Luật Tổ chức chính quyền địa phương số 72/2025/QH15;*\n\n"
                            "**QUYẾT NGHỊ:**\n\n**Điều 1.** Sắp xếp.\n")
     assert authority.source_document.issuer == "Ủy ban Thường vụ Quốc hội"
+
+
+def test_a_type_word_and_its_title_in_one_line_of_two_bold_runs():
+    ex = kg.extract("Số: 1703/NQ-UBTVQH15 |\n|\n\n**NGHỊ QUYẾT****Về việc sắp xếp đơn vị hành chính cấp xã**\n\n"
+                    "**Về việc sắp xếp đơn vị hành chính cấp xã**\n\n\n**ỦY BAN THƯỜNG VỤ QUỐC HỘI**\n\n"
+                    "*Căn cứ Hiến pháp đã được sửa đổi, bổ sung một số điều theo Nghị quyết số 203/2025/QH15;*\n\n"
+                    "*Căn cứ Luật Tổ chức chính quyền địa phương số 72/2025/QH15;*\n\n**QUYẾT NGHỊ:**\n\n**Điều 1.** Sắp xếp.\n")
+    assert [p.kind for p in ex.parts][:4] == ["header", "title", "preamble", "enacting"]
+    assert ex.source_document.issuer == "Ủy ban Thường vụ Quốc hội"
+    bases = {d.symbol for d in ex.documents for r in ex.relations if r.predicate == "based_on" and r.object == d.id}
+    assert bases == {"203/2025/QH15", "72/2025/QH15"}
