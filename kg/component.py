@@ -118,36 +118,39 @@ def find_bodies(text: str) -> list[parse.BodyMatch]:
                 start = toks[-1][1] if toks else 0
             toks, gen, k = [], token_spans(text, start, glued), 0
         while True:  # every token that starts inside the place may open a name
-            while k >= len(toks):
+            if k >= len(toks):
                 nxt = next(gen, None)
                 if nxt is None:
                     break
                 toks.append(nxt)
-            if k >= len(toks) or toks[k][0] >= e:
+            a, b = toks[k]
+            if a >= e:
                 break
-            if toks[k][0] >= s:
-                node, j, prev_end, starts = trie, k, None, []
-                while True:
-                    while j >= len(toks):
-                        nxt = next(gen, None)
-                        if nxt is None:
-                            break
-                        toks.append(nxt)
-                    if j >= len(toks):
-                        break
-                    a, b = toks[j]
-                    if prev_end is not None and a != prev_end and not (a == prev_end + 1 and text[prev_end] == " "):
-                        break  # other whitespace between them is a token of its own
-                    # the token's lower case: the lower-cased text there (a final sigma may differ; no name has one)
-                    node = node.get(lower[a:b] if lower is not None else text[a:b].lower())
-                    if node is None:
-                        break
-                    starts.append(a)
-                    if None in node:
-                        found.append((len(starts), toks[k][0], b, node[None], tuple(starts)))
-                    prev_end = b
-                    j += 1
             k += 1
+            if a < s:
+                continue
+            # the token's lower case: the lower-cased text there (a final sigma may differ; no name has one)
+            node = trie.get(lower[a:b] if lower is not None else text[a:b].lower())
+            if node is None:  # most tokens of a place open no name: no walk
+                continue
+            first, starts, j, prev_end = a, [a], k, b
+            while True:
+                if None in node:
+                    found.append((len(starts), first, prev_end, node[None], tuple(starts)))
+                if j >= len(toks):
+                    nxt = next(gen, None)
+                    if nxt is None:
+                        break
+                    toks.append(nxt)
+                a, b = toks[j]
+                if a != prev_end and not (a == prev_end + 1 and text[prev_end] == " "):
+                    break  # other whitespace between them is a token of its own
+                node = node.get(lower[a:b] if lower is not None else text[a:b].lower())
+                if node is None:
+                    break
+                starts.append(a)
+                prev_end = b
+                j += 1
     found.sort(key=lambda f: (f[0], -f[1]), reverse=True)
     taken: set[int] = set()
     out = []
@@ -194,10 +197,11 @@ class PartyCitations:
         doc.spans["citations"] = out
         return doc
 
-    def analyse(self, text: str, sent_starts: list[int], symbols=None, shift: int = 0):
+    def analyse(self, text: str, sent_starts: list[int], symbols=None, shift: int = 0, short_forms=None):
         """The citations in ``text`` and the bodies found there. ``sent_starts``: where its
         sentences start, then len(text); ``symbols``: the symbols in it if a first pass found
-        them (their offsets ``shift`` more than in ``text``), else it looks."""
+        them (their offsets ``shift`` more than in ``text``), else it looks; ``short_forms``
+        the same for `find.short_forms`, as (start, end, word, number) in ``text``."""
         bodies = find_bodies(text)
         by_start = {b.start: b for b in bodies}
         extended = [parse.extend_body(text, b, by_start) for b in by_start.values()]
@@ -210,7 +214,7 @@ class PartyCitations:
                      for i, m in enumerate(matches)]
         # "(ví dụ: Số: 89/2017/QĐXXST-KDTM)": a form showing what a symbol looks like cites nothing
         citations = [c for c in citations if not find.EXAMPLE_BEFORE.search(text, max(0, c.start - 16), c.start)]
-        citations += self._short_forms(text, citations)
+        citations += self._short_forms(text, citations, short_forms)
         citations.sort(key=lambda c: c.start)
         trim_titles(citations, text)
         for c in citations:
@@ -365,28 +369,31 @@ class PartyCitations:
         c.symbol_start, c.symbol_end = m_start, m_end
         return c
 
-    def _short_forms(self, text: str, full: list[Citation]) -> list[Citation]:
+    def _short_forms(self, text: str, full: list[Citation], found=None) -> list[Citation]:
         """"Nghị quyết 18", "Chỉ thị số 05": candidates that resolve keeps only when they name
-        exactly one fully cited document of the same text."""
+        exactly one fully cited document of the same text. ``found``: `find.short_forms` of
+        ``text`` as (start, end, word, number), if known."""
         taken = sorted((c.start, c.end) for c in full)
         starts = [s for s, _ in taken]
         out = []
-        for m in find.short_forms(text):
-            i = bisect.bisect_right(starts, m.start()) - 1
-            if i >= 0 and taken[i][0] <= m.start() < taken[i][1]:
+        if found is None:
+            found = [(m.start(), m.end(), m.group("word"), m.group("num")) for m in find.short_forms(text)]
+        for m_start, m_end, word, number in found:
+            i = bisect.bisect_right(starts, m_start) - 1
+            if i >= 0 and taken[i][0] <= m_start < taken[i][1]:
                 continue
-            dtype = tables.type_by_word("party").get(" ".join(m.group("word").lower().split()))
-            date, end = parse.date_after(text, m.end())
+            dtype = tables.type_by_word("party").get(" ".join(word.lower().split()))
+            date, end = parse.date_after(text, m_end)
             title, title_end, quoted = parse.title_after(text, end)
-            c = Citation(text=text[m.start():end], start=m.start(), end=end, system="party",
-                         symbol="", number=m.group("num"), type_code=None, issuer_code=None,
+            c = Citation(text=text[m_start:end], start=m_start, end=end, system="party",
+                         symbol="", number=number, type_code=None, issuer_code=None,
                          doc_type=dtype.vi if dtype else None, doc_type_id=dtype.id if dtype else None,
                          date=date, short_form=True, title=title)
             c.type_from_word = True
             c.tail_end = end
             c.title_end = max(end, title_end)
             c.title_quoted = quoted
-            c.symbol_start, c.symbol_end = m.start(), m.end()
+            c.symbol_start, c.symbol_end = m_start, m_end
             out.append(c)
         return out
 

@@ -80,9 +80,26 @@ def _segment_sentences(norm: str, starts: list[int], lo: int, hi: int) -> list[i
     return sentence_starts(norm[lo:hi]) + [hi - lo]
 
 
-def _short_form_anchors(norm: str) -> list[int]:
-    """Where a type word and a bare number stand ("Nghị quyết 18")."""
-    return [m.start() for m in find.short_forms(norm)]
+def _segment_short_forms(norm: str, shorts: list, starts: list[int], lo: int, hi: int):
+    """`find.short_forms(norm[lo:hi])` as (start, end, word, number), from the scan of the whole
+    text (``shorts``, ``starts`` their starts), or None when the segment's edges could make them
+    differ. Short forms never overlap, end with a digit, and the pattern looks one character
+    back (a word character) and two ahead (a digit after a word character or ``/-.,``): with no
+    short form of the text across ``lo``, no word character before it, and whitespace just
+    before or at ``hi`` (or the text's end), the segment's are the text's inside it."""
+    if lo and (norm[lo - 1].isalnum() or norm[lo - 1] == "_"):
+        return None
+    if hi < len(norm) and not (norm[hi - 1].isspace() or norm[hi].isspace()):
+        return None
+    i = bisect.bisect_left(starts, lo)
+    if i and shorts[i - 1].end() > lo:
+        return None
+    out = []
+    for m in shorts[i:bisect.bisect_left(starts, hi, i)]:
+        if m.end() > hi:
+            break
+        out.append((m.start() - lo, m.end() - lo, m.group("word"), m.group("num")))
+    return out
 
 
 def _to_original(nt: NormalisedText, c: Citation, shift: int) -> Citation:
@@ -180,14 +197,25 @@ def _placed_heading_body(column: list[str]) -> str | None:
     block = " ".join(canonical(" ".join(column)).replace("*", " ").split())
     if not block:
         return None
+    lowered = block.lower()
+    for vi, name, prefix in _placed_names():
+        if lowered.startswith(prefix):
+            place = _HEADER_PLACE.fullmatch(block[len(name) + 1:])
+            if place:
+                return f"{vi} {place.group('level').lower()} {place.group('place').title()}"
+    return None
+
+
+@lru_cache(maxsize=1)
+def _placed_names() -> list[tuple[str, str, str]]:
+    """(canonical name, name, its lower-cased canonical spelling and a space) of every local
+    State body, in the order `_placed_heading_body` tries them (computed once, not per header)."""
+    out = []
     for body_id in sorted(parse.PLACED_STATE_BODIES):
         body = tables.bodies()[body_id]
         for name in (body.vi, *body.variants):
-            if block.lower().startswith(canonical(name).lower() + " "):
-                place = _HEADER_PLACE.fullmatch(block[len(name) + 1:])
-                if place:
-                    return f"{body.vi} {place.group('level').lower()} {place.group('place').title()}"
-    return None
+            out.append((body.vi, name, canonical(name).lower() + " "))
+    return out
 
 
 def _same_document(a: Citation, b: Citation) -> bool:
@@ -448,7 +476,9 @@ def find_citations(nt: NormalisedText) -> list[Citation]:
     symbols = list(find.symbols(norm))
     if not symbols:
         return []
-    anchors = sorted({s.start for s in symbols} | set(_short_form_anchors(norm)))
+    shorts = list(find.short_forms(norm, nt.lower()))
+    short_starts = [m.start() for m in shorts]
+    anchors = sorted({s.start for s in symbols} | set(short_starts))
     starts = sentence_starts(norm, anchors, MAX_SEGMENT)  # only where segments may be
     nlp = pipeline()
     component = nlp.get_pipe("party_citations")
@@ -464,7 +494,8 @@ def find_citations(nt: NormalisedText) -> list[Citation]:
         while k < len(symbols) and symbols[k].start < hi:
             k += 1
         mine = [s for s in symbols[first:k] if s.start >= lo and s.end <= hi]
-        cits, bodies = component.analyse(seg, _segment_sentences(norm, starts, lo, hi), mine, shift=lo)
+        cits, bodies = component.analyse(seg, _segment_sentences(norm, starts, lo, hi), mine, shift=lo,
+                                         short_forms=_segment_short_forms(norm, shorts, short_starts, lo, hi))
         for w0, w1, members in _windows(cits):
             if words:  # windows one space apart
                 spaces[-1] = True

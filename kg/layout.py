@@ -21,7 +21,9 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from itertools import accumulate
 
 from . import tables
 from .models import Part
@@ -112,43 +114,104 @@ class Layout:
 
 def lines(norm: str) -> list[Line]:
     """The text's lines with their normalised offsets and their words without decoration."""
-    if not norm:
-        return []
-    raw = norm.split("\n")
-    # decoration never holds a line break: stripped from the whole text at once, the same lines
-    bare = _DECOR.sub(" ", norm).split("\n") if _DECOR.search(norm) else raw
-    if norm.endswith("\n"):
-        raw.pop()
-    out: list[Line] = []
-    pos = 0
-    for line, words in zip(raw, bare):
-        end = pos + len(line)
-        # spaces folded; a line whose only whitespace is single spaces (most, after normalise)
-        # needs no split (every other whitespace character is unprintable)
-        out.append(Line(pos, end, words.strip(" ") if words.isprintable() and "  " not in words
-                        else " ".join(words.split())))
-        pos = end + 1
-    return out
+    return list(Lines(norm))
+
+
+class Lines(Sequence):
+    """`lines(norm)` as a sequence whose lines are made when first read: a text that is no
+    document is decided on its first lines (and the "Số" lines among its first 400), and most
+    of a long report's lines are never looked at. A text read further (a document's parts) has
+    all its lines made at once."""
+
+    LAZY = 64  # lines made one by one before all are made
+
+    def __init__(self, norm: str):
+        raw = norm.split("\n") if norm else []
+        if norm.endswith("\n"):
+            raw.pop()
+        self.norm = norm
+        self.raw = raw  # the lines as they stand, decoration included
+        self._decor = _DECOR.search(norm) is not None
+        self._ends: list[int] | None = None  # line i ends at _ends[i] + i
+        self._made: dict[int, Line] = {}
+        self._all: list[Line] | None = None
+
+    def __len__(self) -> int:
+        return len(self.raw)
+
+    def __iter__(self):
+        for i in range(len(self.raw)):
+            yield self[i]
+
+    def __getitem__(self, i):
+        if self._all is not None:
+            return self._all[i]
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(len(self.raw)))]
+        if i < 0:
+            i += len(self.raw)
+        made = self._made.get(i)
+        if made is not None:
+            return made
+        if len(self._made) >= self.LAZY:
+            self._all = self._every()
+            return self._all[i]
+        line = self.raw[i]  # IndexError past the end, as a list
+        if self._ends is None:
+            self._ends = list(accumulate(map(len, self.raw)))
+        end = self._ends[i] + i
+        made = self._made[i] = Line(end - len(line), end, _words(_DECOR.sub(" ", line) if self._decor else line))
+        return made
+
+    def every(self) -> list[Line]:
+        """All the lines, as a list (for a text read to its end: a document)."""
+        if self._all is None:
+            self._all = self._every()
+        return self._all
+
+    def _every(self) -> list[Line]:
+        # decoration never holds a line break: stripped from the whole text at once, the same lines
+        bare = _DECOR.sub(" ", self.norm).split("\n") if self._decor else self.raw
+        out: list[Line] = []
+        pos = 0
+        for line, words in zip(self.raw, bare):
+            end = pos + len(line)
+            out.append(Line(pos, end, words.strip(" ") if words.isprintable() and "  " not in words
+                            else " ".join(words.split())))  # `_words`, inline: once a line of the text
+            pos = end + 1
+        return out
+
+
+def _words(words: str) -> str:
+    """A line's words, spaces folded: a line whose only whitespace is single spaces (most,
+    after normalise) needs no split (every other whitespace character is unprintable)."""
+    return words.strip(" ") if words.isprintable() and "  " not in words else " ".join(words.split())
 
 
 def _is_caps(words: str) -> bool:
     return words == words.upper() and words != words.lower()
 
 
-def _header_anchor(ls: list[Line]) -> tuple[int | None, int | None, int | None]:
+HEADER_LINES = 400  # the lines in which a header's "Số" line may stand
+
+
+def _header_anchor(ls: Lines) -> tuple[int | None, int | None, int | None]:
     """(index of the "Số …" line, index of a motto/body line that shows it is a header, index of
     a site's "Số hiệu" line). A "Số" line is a header's when a motto, a place-and-date line or a
     type line in capitals stands within reach."""
     meta = None
-    for i, ln in enumerate(ls):
-        w = ln.words
+    n = min(len(ls), HEADER_LINES)
+    for i in range(n):
+        if "Số" not in ls.raw[i] and "SỐ" not in ls.raw[i]:
+            continue  # `_NUMBER` opens with one of them, which decoration and folding leave whole
+        w = ls[i].words
         if not w or len(w) > 90 or not _NUMBER.match(w):
             continue
         if w.startswith(("Số hiệu", "SỐ HIỆU")):
             if meta is None:
                 meta = i
             continue
-        lo, hi = max(0, i - HEADER_REACH), min(len(ls), i + HEADER_REACH)
+        lo, hi = max(0, i - HEADER_REACH), min(n, i + HEADER_REACH)
         near = [j for j in range(lo, hi) if j != i and (
             _MOTTO.search(ls[j].words) or _PLACE_DATE.match(ls[j].words)
             or (_is_caps(ls[j].words) and _TYPE_LINE.fullmatch(ls[j].words)))]
@@ -157,7 +220,7 @@ def _header_anchor(ls: list[Line]) -> tuple[int | None, int | None, int | None]:
     return None, None, meta
 
 
-def _title_end(ls: list[Line], i: int) -> int:
+def _title_end(ls: Sequence[Line], i: int) -> int:
     """Index after the last line of the title that starts at line i (the type line)."""
     j = i + 1
     while j < len(ls) and j < i + 1 + TITLE_LINES:
@@ -177,8 +240,8 @@ def _title_end(ls: list[Line], i: int) -> int:
 
 def layout(norm: str) -> Layout:
     """The parts of the text (see the module's docstring)."""
-    ls = lines(norm)
-    num, near, meta = _header_anchor(ls[:400])
+    ls = Lines(norm)
+    num, near, meta = _header_anchor(ls)
     out = Layout()
     if meta is not None:
         out.meta_number = (ls[meta].start, ls[min(meta + 3, len(ls) - 1)].end)
@@ -189,16 +252,18 @@ def layout(norm: str) -> Layout:
             if first is not None and _BASIS.match(ls[first].words):
                 # a text that opens with its preamble (a PDF whose header was a running one)
                 out.document = True
-                return _after_title(ls, norm, out, [], first)
+                return _after_title(ls.every(), norm, out, [], first)
             out.parts = [Part("body", 0, len(norm))] if norm else []
             return out
         out.document = True
+        ls = ls.every()  # a document: read to its end
         parts = [Part("header", 0, ls[t - 1].end)] if any(ln.words for ln in ls[:t]) else []
         title_end = _title_end(ls, t)
         parts.append(Part("title", ls[t].start, ls[title_end - 1].end))
         out.doc_type_line = (ls[t].start, ls[t].end)
         return _after_title(ls, norm, out, parts, title_end)
     out.document = True
+    ls = ls.every()  # a document: read to its end
     out.number = (ls[num].start, ls[min(num + 2, len(ls) - 1)].end)
     # the header starts at the first of the caps/motto lines above the "Số" line
     first = min(num, near)
@@ -246,7 +311,7 @@ TOP_LINES = 6  # non-empty lines at the top in which a title without a header ma
 _NAMES_ANOTHER = re.compile(r"(?:%s) \d" % _TITLE_WORDS)
 
 
-def _top_title(ls: list[Line]) -> int | None:
+def _top_title(ls: Sequence[Line]) -> int | None:
     """A text that opens with a title and a preamble but no "Số" header (a page quoting a
     document: "Quy định đánh giá chất lượng sinh hoạt chi bộ / Căn cứ …"): the title's line."""
     seen = 0
@@ -267,7 +332,7 @@ def _top_title(ls: list[Line]) -> int | None:
     return None
 
 
-def _after_title(ls: list[Line], norm: str, out: Layout, parts: list[Part], title_end: int) -> Layout:
+def _after_title(ls: Sequence[Line], norm: str, out: Layout, parts: list[Part], title_end: int) -> Layout:
     """Preamble, enacting words, body and end matter after the title."""
     # preamble: items that open with "Căn cứ", "Theo đề nghị", "Xét", "Thực hiện"
     k = title_end
@@ -324,7 +389,7 @@ def _after_title(ls: list[Line], norm: str, out: Layout, parts: list[Part], titl
     return out
 
 
-def _end_matter(ls: list[Line], body_start: int) -> list[Part]:
+def _end_matter(ls: Sequence[Line], body_start: int) -> list[Part]:
     """Signature, recipients and annexes after the body, in text order."""
     rec = None
     for j in range(body_start, len(ls)):

@@ -14,7 +14,8 @@ import bisect
 import re
 import unicodedata
 from array import array
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import lru_cache
 
 # One character in, one character out, so offsets are kept. Applied with re.sub over the few
 # characters that need it: str.translate on a whole report is ten times slower.
@@ -288,6 +289,13 @@ class NormalisedText:
     _points: list | None = None    # joined positions where the shift changes
     _shifts: list | None = None    # shift (folded - joined) from that point on
     _qpoints: list | None = None   # the same points in folded positions
+    _lower: str | None = field(default=None, repr=False, compare=False)
+
+    def lower(self) -> str:
+        """``norm.lower()``, made once for the stages that scan it (short forms, relation cues)."""
+        if self._lower is None:
+            self._lower = self.norm.lower()
+        return self._lower
 
     def _folded(self, p: int) -> int:
         """Position in the folded (unjoined) text of joined position p."""
@@ -359,5 +367,15 @@ def search_key(text: str | None) -> str:
 
 def canonical(text: str) -> str:
     """Canonical spelling of a short phrase: NFC, folded, single spaces."""
+    if len(text) <= _CANONICAL_CACHED:
+        return _canonical(text)
+    return " ".join(fold(unicodedata.normalize("NFC", text)).split())
+
+
+_CANONICAL_CACHED = 160  # phrases this short are remembered: body names, issuers, header lines repeat
+
+
+@lru_cache(maxsize=8192)
+def _canonical(text: str) -> str:
     return " ".join(fold(unicodedata.normalize("NFC", text)).split())
 

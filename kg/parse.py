@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import time
 from dataclasses import dataclass
+from functools import lru_cache
 
 from . import find, tables
 from .tables import DocType
@@ -50,11 +51,16 @@ def _today() -> dt.date:
 
 def iso_date(day: str, month: str, year: str, today: dt.date | None = None) -> str | None:
     """ISO date if it is a real calendar date between the Party's founding and next year."""
+    return _iso_date(day, month, year, today or _today())
+
+
+@lru_cache(maxsize=4096)  # a report states the same few dates over and over
+def _iso_date(day: str, month: str, year: str, today: dt.date) -> str | None:
     try:
         d = dt.date(int(year), int(month), int(day))
     except ValueError:
         return None
-    latest = (today or _today()).replace(month=12, day=31) + dt.timedelta(days=366)
+    latest = today.replace(month=12, day=31) + dt.timedelta(days=366)
     return d.isoformat() if FOUNDED <= d <= latest else None
 
 

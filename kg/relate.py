@@ -223,7 +223,7 @@ def links(nt: NormalisedText, citations: list[Citation], own: Own | None = None)
     text = nt.norm
     npos = nt.to_norm
     names = lru_cache(maxsize=1)(lambda: law_names(text, citations, npos))
-    lower = text.lower()
+    lower = nt.lower()
     cues, scan = (_cue_scan(), lower) if len(lower) == len(text) else (CUE, text)
     out: list[Link] = []
     ordered = sorted(citations, key=lambda c: (c.sentence_start, c.start))

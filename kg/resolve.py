@@ -18,12 +18,14 @@ from .models import Citation, Conflict, Document
 DEFAULT_BASE = "https://kg.example.org/"
 
 
+@lru_cache(maxsize=8192)  # a report names the same few documents over and over
 def ascii_slug(s: str) -> str:
     s = s.replace("Đ", "D").replace("đ", "d")
     s = "".join(ch for ch in unicodedata.normalize("NFD", s) if not unicodedata.combining(ch))
     return "".join(ch if ch.isalnum() or ch in "-_" else "-" for ch in s).strip("-")
 
 
+@lru_cache(maxsize=1024)
 def canonical_code(code: str | None) -> str | None:
     """The table's spelling of a type code ("CTR" → "CTr"), or the code as written."""
     if not code:

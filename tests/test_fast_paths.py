@@ -45,6 +45,11 @@ _LINE_BITS = st.sampled_from(["Số", " ", "  ", "\n", "\n\n", "|", "**", "# ", 
 @given(st.lists(_LINE_BITS, max_size=30).map("".join))
 def test_lines_fold_each_line_as_the_plain_loop(text):
     assert layout.lines(text) == _lines_plain(text)
+    made = layout.Lines(text)  # made when read, in any order
+    assert [made[i] for i in reversed(range(len(made)))] == _lines_plain(text)[::-1]
+    assert made[-1:] == _lines_plain(text)[-1:]
+    made, made.LAZY = layout.Lines(text), 2  # all made at once after two
+    assert [made[i] for i in reversed(range(len(made)))] == _lines_plain(text)[::-1]
 
 
 _SHORT_BITS = st.sampled_from(["luật", "bộ luật", "bộ", "quyết định", "số", "nghị quyết", "kết luận",
@@ -115,3 +120,20 @@ def test_not_an_act_check_is_the_search(text, start, cut):
     lower = text.lower()
     fast = relate._not_an_act(text, lower if len(lower) == len(text) else None, start, end)
     assert fast == (relate.NOT_AN_ACT.search(text, start, end) is not None)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.lists(_SHORT_BITS | st.sampled_from(["Nghị quyết", "Bộ Luật", "SỐ", "İ", "_", " nghị quyết 5 "]), max_size=18),
+       st.integers(0, 18), st.integers(0, 18))
+def test_a_segments_short_forms_from_the_whole_text_are_its_own(bits, a, b):
+    """The short forms a segment is given from the scan of the whole text (when its edges allow)
+    are those `find.short_forms` finds in the segment alone (cut between the generated pieces)."""
+    from kg.extract import _segment_short_forms
+    text = "".join(bits)
+    cuts = [len("".join(bits[:i])) for i in range(len(bits) + 1)]
+    lo, hi = sorted((cuts[min(a, len(bits))], cuts[min(b, len(bits))]))
+    shorts = list(find.short_forms(text))
+    given_ = _segment_short_forms(text, shorts, [m.start() for m in shorts], lo, hi)
+    if given_ is not None:
+        seg = text[lo:hi]
+        assert given_ == [(m.start(), m.end(), m.group("word"), m.group("num")) for m in find.short_forms(seg)]
