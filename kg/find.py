@@ -134,6 +134,12 @@ ON_BEHALF = re.compile(r"(?i:thay mặt)\s{1,3}(?P<body>[^,;\n]{3,80}),")
 #: "… được Thủ tướng Chính phủ phê duyệt tại Quyết định …": the body that approved it by that document.
 APPROVED_BY_AT = re.compile(r"\s{1,3}(?:phê duyệt|ban hành|thông qua|ký ban hành|ký)\s{1,3}(?:tại|theo|bằng)\s{1,3}$")
 PASSIVE_BEFORE_BODY = re.compile(r"(?i:được|bị)\s{1,3}$")
+#: "… được Chủ tịch nước bổ nhiệm chức danh Kiểm sát viên … theo Quyết định số …", "… được Ban Chấp hành Trung ương cho
+#: chủ trương tại Nghị quyết số …": the act a body did by the document located after it.
+PASSIVE_MARK = re.compile(r"(?<![\w])(?i:được)\s{1,3}")
+PASSIVE_ACT_AT = re.compile(r"\s(?:theo|tại)\s{1,3}$")
+PASSIVE_ACT = re.compile(r"\s{1,3}(?:bổ nhiệm|miễn nhiệm|phê duyệt|phê chuẩn|công nhận|thành lập|cho chủ trương|chuẩn y|điều động"
+                         r"|khen thưởng|tặng|truy tặng|phong|kỷ luật|giao|quyết định)(?![\w])[^.;:\n()]{0,100}$")
 #: "… của Trung ương" after a Central symbol: the Central Committee, named short ("Trung ương Đoàn",
 #: "Trung ương Hội …" are other bodies).
 OF_CENTRAL = re.compile(r"\s{0,3},?\s{0,3}(?i:của)\s{1,3}(?P<body>Trung ương(?: Đảng)?)(?!\w)(?!\s{1,2}[A-ZĐ])")

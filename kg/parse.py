@@ -284,6 +284,11 @@ def issuer_before(text: str, start: int, by_end: dict[int, BodyMatch], attached:
         body = by_end.get(m.start()) or _body_across(text, m.start(), by_end)
         if body is not None and find.PASSIVE_BEFORE_BODY.search(text, max(0, body.start - 12), body.start):
             return body
+    m = find.PASSIVE_ACT_AT.search(text, window, start)
+    if m is not None:  # "… được Chủ tịch nước Việt Nam bổ nhiệm chức danh … theo Quyết định số …"
+        passive = _passive_agent(text, m.start(), by_end)
+        if passive is not None:
+            return passive
     m = find.OF_BODY_AT.search(text, window, start)
     if m is not None:
         # "đề nghị của Sở Nội vụ tại Tờ trình số …", "đề nghị của Giám đốc Sở Nông nghiệp và Môi trường tại Tờ trình …"
@@ -523,6 +528,33 @@ def _steering_committee(text: str, verb: int) -> BodyMatch | None:
     while end > last.end() and text[end - 1].isspace():
         end -= 1
     return BodyMatch(last.start(), end, body_id)
+
+
+def _passive_agent(text: str, at: int, by_end: dict[int, BodyMatch]) -> BodyMatch | None:
+    """The body after the last "được" in the clause before ``at`` whose act (bổ nhiệm, phê duyệt, cho chủ trương …)
+    runs up to ``at``: "được Chủ tịch nước Việt Nam bổ nhiệm … theo", "được Ban Chấp hành Trung ương cho chủ trương tại"."""
+    lo = max(0, at - 180)
+    clause = max(text.rfind(ch, lo, at) for ch in ".;:\n()")
+    last = None
+    for last in find.PASSIVE_MARK.finditer(text, max(lo, clause + 1), at):
+        pass
+    if last is None:
+        return None
+    for end in range(min(at, last.end() + 120), last.end(), -1):  # the longest name first
+        body = by_end.get(end)
+        if body is not None and body.start >= last.end() and _reaches_act(text, last.end(), body, at):
+            return body
+    return None
+
+
+def _reaches_act(text: str, after_mark: int, body: BodyMatch, at: int) -> bool:
+    """The body stands right after "được" (its place or country may follow it) and its act runs to ``at``."""
+    if text[after_mark:body.start].strip():
+        return False
+    for k in range(body.end, min(at, body.end + 40) + 1):
+        if (k == body.end or find.BODY_TO_VERB.fullmatch(text, body.end, k)) and find.PASSIVE_ACT.fullmatch(text, k, at):
+            return True
+    return False
 
 
 def _unlisted_owner(text: str, body: BodyMatch) -> BodyMatch | None:

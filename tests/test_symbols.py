@@ -713,3 +713,21 @@ def test_a_cut_or_glued_state_symbol_is_the_whole_one_the_page_writes():
     assert set(d) == {"176/2024/NĐ-CP"} and d["176/2024/NĐ-CP"].mentions == 2
     two = docs("Theo Nghị định 12/2020/NĐ về việc. Nghị định 12/2020/NĐ-CP và Nghị định 12/2020/NĐ-TTg.")
     assert set(two) == {"12/2020/NĐ", "12/2020/NĐ-CP", "12/2020/NĐ-TTg"}  # two whole ones: which is unsure
+
+
+@pytest.mark.parametrize("text, symbol, issuer", [
+    ("Ngày 16/10/2019, ông B được Chủ tịch nước Việt Nam bổ nhiệm chức danh Thẩm phán Tòa án nhân dân tối cao theo "
+     "Quyết định số 1900/QĐ-CTN.", "1900/QĐ-CTN", "Chủ tịch nước"),
+    ("Nội dung sửa đổi được Ban Chấp hành Trung ương cho chủ trương tại Nghị quyết số 70-NQ/TW, được thể hiện.",
+     "70-NQ/TW", "Ban Chấp hành Trung ương"),
+    ("theo hướng dẫn của Hội đồng thẩm phán Tòa án nhân dân tối cao tại khoản 1 Điều 2 Nghị quyết 02/2021/NQ-HĐTP.",
+     "02/2021/NQ-HĐTP", "Hội đồng thẩm phán Tòa án nhân dân tối cao"),
+])
+def test_a_body_whose_act_a_passive_clause_locates_in_a_document(text, symbol, issuer):
+    assert docs(text)[symbol].issuer == issuer
+
+
+def test_a_passive_clause_without_its_agent_names_no_issuer():
+    d = docs("Dự án được triển khai theo Quyết định số 12/QĐ-UBND của tỉnh. Ông A được bổ nhiệm theo Quyết định số "
+             "13/QĐ-UBND.")
+    assert d["12/QĐ-UBND"].issuer is None and d["13/QĐ-UBND"].issuer is None
