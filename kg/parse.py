@@ -184,16 +184,20 @@ def issuer_after(text: str, pos: int, by_start) -> tuple[BodyMatch | None, int, 
     return body, end, False
 
 
-def issuer_closing(text: str, pos: int, by_start) -> BodyMatch | None:
+def issuer_closing(text: str, pos: int, by_start) -> tuple[BodyMatch | None, int]:
     """"… do <body> ban hành" later in the clause after a citation (its trích yếu between, unquoted, with no other
-    symbol): that body issued it."""
+    symbol): that body issued it. Returns the body and where its verb stands ("… được Quốc hội khóa XV, Kỳ họp thứ 9
+    thông qua ngày …": after the body's term and session)."""
     m = find.DO_ISSUED_LATER.match(text, pos)
     if m is None or find.SYMBOL_LIKE.search(text, pos, m.end()):
-        return None
+        return None, pos
     body = body_at(text, m.end(), by_start) or unlisted_body_at(text, m.end())
-    if body is None or not find.ISSUING_VERB.match(text, body.end):
-        return None
-    return body
+    if body is None:
+        return None, pos
+    for k in range(body.end, min(len(text), body.end + 60)):
+        if find.ISSUING_VERB.match(text, k) and (k == body.end or find.BODY_TO_VERB.fullmatch(text, body.end, k)):
+            return body, k
+    return None, pos
 
 
 def term_after(text: str, pos: int) -> tuple[str | None, int]:

@@ -731,3 +731,9 @@ def test_a_passive_clause_without_its_agent_names_no_issuer():
     d = docs("Dự án được triển khai theo Quyết định số 12/QĐ-UBND của tỉnh. Ông A được bổ nhiệm theo Quyết định số "
              "13/QĐ-UBND.")
     assert d["12/QĐ-UBND"].issuer is None and d["13/QĐ-UBND"].issuer is None
+
+
+def test_the_date_of_a_vote_closing_a_citations_words():
+    d = docs("Nghị quyết số 207/2025/QH15 của Quốc hội về cơ chế đặc biệt được Quốc hội khóa XV, Kỳ họp thứ 9 thông qua "
+             "ngày 25/6/2025.")
+    assert (d["207/2025/QH15"].issuer, d["207/2025/QH15"].date) == ("Quốc hội", "2025-06-25")
