@@ -54,7 +54,8 @@ def _digit_first(*alternatives: str) -> re.Pattern:
 #: The symbol pattern alone: what bench/ compares the whole extractor against.
 SYMBOL = _digit_first(PARTY_SYMBOL, STATE_SYMBOL)
 
-_DATE_NUM = r"(?P<d>\d{1,2})\s{0,2}[/.\-]\s{0,2}(?P<m>\d{1,2})\s{0,2}[/.\-]\s{0,2}(?P<y>\d{4})(?!\d)"
+# (a table's cells glued: "ngày 14/11/200310/GP-UBND" is 2003, then the next cell's symbol)
+_DATE_NUM = r"(?P<d>\d{1,2})\s{0,2}[/.\-]\s{0,2}(?P<m>\d{1,2})\s{0,2}[/.\-]\s{0,2}(?P<y>\d{4})(?:(?!\d)|(?=\d{1,5}/\s?[A-ZĐ]))"
 # "ngay", "thang", "nam", "so": sites that scramble diacritics keep the symbols and dates
 _DATE_WORDS = (r"(?P<d2>\d{1,2})\s{1,3}(?i:tháng|thang)\s{1,3}(?P<m2>\d{1,2})\s{1,3}(?i:năm|nam)\s{1,3}"
                r"(?P<y2>\d{4})(?!\d)")

@@ -737,3 +737,8 @@ def test_the_date_of_a_vote_closing_a_citations_words():
     d = docs("Nghị quyết số 207/2025/QH15 của Quốc hội về cơ chế đặc biệt được Quốc hội khóa XV, Kỳ họp thứ 9 thông qua "
              "ngày 25/6/2025.")
     assert (d["207/2025/QH15"].issuer, d["207/2025/QH15"].date) == ("Quốc hội", "2025-06-25")
+
+
+def test_a_date_glued_to_the_next_cells_symbol_keeps_its_year():
+    d = docs("| 1 | Giấy phép số 102/GP-UB ngày 14/11/200310/GP- UBND ngày 20/06/2022 | 6.613 |")
+    assert d["102/GP-UB"].date == "2003-11-14"
