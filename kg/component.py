@@ -271,7 +271,9 @@ class PartyCitations:
         if body is None and m.issuer_code in ("TW", "TƯ") and m.system == "party":
             central = find.OF_CENTRAL.match(text, pos)  # "Nghị quyết 60-NQ/TW ngày 12/4/2025 của Trung ương"
             if central:
-                body, pos = parse.BodyMatch(central.start("body"), central.end("body"), "bch-tw"), central.end()
+                # (named by its own name: "Trung ương" alone names no body)
+                body = parse.BodyMatch(central.start("body"), central.end("body"), "bch-tw", name=tables.bodies()["bch-tw"].vi)
+                pos = central.end()
         if body is None:
             body, pos, ambiguous = parse.issuer_after(text, pos, by_start)
             if body is not None and find.ISSUING_VERB.match(text, body.end) \

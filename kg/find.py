@@ -250,6 +250,13 @@ PLACE_NAME = re.compile(r"(?:(?: {1,2}[-–])? {1,2}(?!(?:Thành lập|Sửa đ�
                         r"|Hướng dẫn|Triển khai|Thực hiện|Công bố|Giao|Kiện toàn|Bổ sung|Tách|Sáp nhập|Điều chỉnh|Phân cấp|Giải thể"
                         r"|Chuyển|Đổi|Công nhận|Quy hoạch|Phân công|Thông qua|Tổ chức|Xếp|Nâng|Chia|Hợp nhất|Quyết định|Ủy quyền)(?![\w]))"
                         r"[A-ZĐ][a-zà-ỹđ]{0,9}){1,4}(?![\w])")
+@lru_cache(maxsize=1)
+def province():
+    """A province's or centrally-run city's name (kg/data/provinces.tsv) where a local body's place stands."""
+    names = "|".join(re.escape(n) for n in tables.province_names())
+    return re.compile(r" {1,2}(?:" + names + r")(?![\w])")
+
+
 TITLE = re.compile(r"\s{0,3},?\s{0,3}(?i:về)\s{1,3}(?:việc\s{1,3})?")
 QUOTED = re.compile(r"\s{0,2}[“\"](?P<q>[^”\"\n]{1,400})[”\"]")
 #: An unquoted title runs to a clause break: ";", a line break, a bracket, or a full stop that ends

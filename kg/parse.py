@@ -97,10 +97,11 @@ def extend_body(text: str, body: BodyMatch, by_start: dict[int, BodyMatch]) -> B
         nested = by_start.get(end + 1) or by_start.get(end + 2)
         if nested and text[q.start():q.end()].strip().endswith("cơ quan"):
             end = nested.end
+    placed = False
     if end > body.end and text[body.end:end].strip().lower() in ("tỉnh", "thành phố", "huyện", "quận", "thị xã", "xã", "phường", "thị trấn"):
-        p = find.PLACE_NAME.match(text, end)  # "Sở Giáo dục và Đào tạo tỉnh An Giang": the level and its place
+        p = place_at(text, end)  # "Sở Giáo dục và Đào tạo tỉnh An Giang": the level and its place
         if p and not any(k in by_start for k in range(end + 1, p.end())):
-            end = p.end()
+            end, placed = p.end(), True
     if body.body_id in NUMBERED_BODIES:  # "Thuế cơ sở 11 thành phố Hà Nội"
         n = find.BODY_NUMBER.match(text, end)
         end = n.end() if n else end
@@ -120,14 +121,20 @@ def extend_body(text: str, body: BodyMatch, by_start: dict[int, BodyMatch]) -> B
         city = find.CITY_ABBREVIATION.match(text, end)  # "của UBND TP", "UBND TP. Hồ Chí Minh"
         if city:
             return BodyMatch(body.start, city.end(), body.body_id)
-    if (level in {"province", "district", "grassroots"} and end == body.end) or body.body_id in PLACED_STATE_BODIES:
+    if not placed and ((level in {"province", "district", "grassroots"} and end == body.end) or body.body_id in PLACED_STATE_BODIES):
         # "Thành ủy Hà Nội"; "Ủy ban nhân dân tỉnh Tuyên Quang", "HĐND Thành phố Hà Nội" (level and place)
-        p = find.PLACE_NAME.match(text, end)
+        p = place_at(text, end)
         if p:
             # a place never runs into the next body ("Đảng ủy Sở Tư pháp …" is two bodies)
             end = next((k for k in range(end + 1, p.end()) if k in by_start), p.end())
             end = end - 1 if end < p.end() else end
     return BodyMatch(body.start, end, body.body_id)
+
+
+def place_at(text: str, pos: int):
+    """The place named at ``pos`` (a space first): a province the table knows, whole ("Bà Rịa - Vũng Tàu") and no
+    further ("Bình Phước Không thu …"), else capitalised words (a district: "huyện Quỳnh Phụ")."""
+    return find.province().match(text, pos) or find.PLACE_NAME.match(text, pos)
 
 
 #: Bodies numbered within their parent: the number belongs to the name.

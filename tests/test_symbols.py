@@ -365,8 +365,9 @@ def test_a_body_named_with_the_body_it_belongs_to_before_the_verb():
 def test_the_central_committee_named_short():
     d = docs("Theo Nghị quyết 57-NQ/TW ngày 22/12/2024 của Trung ương, tỉnh sẽ triển khai; "
              "Chỉ thị số 09-CT/TW của Trung ương Đoàn về công tác.")
-    assert d["57-NQ/TW"].issuer == "Trung ương"
-    assert d["09-CT/TW"].issuer != "Trung ương"
+    # "Trung ương" alone names no body: the Central Committee by its own name
+    assert (d["57-NQ/TW"].issuer, d["57-NQ/TW"].issuer_id) == ("Ban Chấp hành Trung ương", "bch-tw")
+    assert d["09-CT/TW"].issuer != "Ban Chấp hành Trung ương"
 
 
 def test_a_signer_acting_for_a_body_and_an_approval_by_a_body():
@@ -742,3 +743,14 @@ def test_the_date_of_a_vote_closing_a_citations_words():
 def test_a_date_glued_to_the_next_cells_symbol_keeps_its_year():
     d = docs("| 1 | Giấy phép số 102/GP-UB ngày 14/11/200310/GP- UBND ngày 20/06/2022 | 6.613 |")
     assert d["102/GP-UB"].date == "2003-11-14"
+
+
+@pytest.mark.parametrize("text, symbol, issuer", [
+    ("Quyết định số 90/2006/QĐ-UB ngày 6/10/2006 của Ủy ban nhân dân tỉnh Bình Phước Không thu một phần viện phí.",
+     "90/2006/QĐ-UB", "Ủy ban nhân dân tỉnh Bình Phước"),
+    ("Quyết định số 1180/QĐ-UBND ngày 13/4/2022 của Ủy ban nhân dân tỉnh Bà Rịa-Vũng Tàu về việc.", "1180/QĐ-UBND",
+     "Ủy ban nhân dân tỉnh Bà Rịa-Vũng Tàu"),
+    ("Quyết định 3/QĐ-UBND của UBND Thành phố Hồ Chí Minh Về việc cấp phép.", "3/QĐ-UBND", "UBND Thành phố Hồ Chí Minh"),
+])
+def test_a_province_the_table_knows_ends_where_its_name_ends(text, symbol, issuer):
+    assert docs(text)[symbol].issuer == issuer
