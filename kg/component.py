@@ -271,7 +271,9 @@ class PartyCitations:
         if body is None and m.issuer_code in ("TW", "TƯ") and m.system == "party":
             central = find.OF_CENTRAL.match(text, pos)  # "Nghị quyết 60-NQ/TW ngày 12/4/2025 của Trung ương"
             if central:
-                body, pos = parse.BodyMatch(central.start("body"), central.end("body"), "bch-tw"), central.end()
+                # (named by its own name: "Trung ương" alone names no body)
+                body = parse.BodyMatch(central.start("body"), central.end("body"), "bch-tw", name=tables.bodies()["bch-tw"].vi)
+                pos = central.end()
         if body is None:
             body, pos, ambiguous = parse.issuer_after(text, pos, by_start)
             if body is not None and find.ISSUING_VERB.match(text, body.end) \
@@ -304,12 +306,16 @@ class PartyCitations:
                 if date is None and rejected is None:
                     date, pos2, rejected = parse.stated_date_after(text, pos2)
                 tail_end = title_end = pos2
-        if body is None and not ambiguous and not _inside_title(text, start, prev_end):
+        if (body is None and not ambiguous or date is None and rejected is None) and not _inside_title(text, start, prev_end):
             # "Nghị quyết 1669/NQ-UBTVQH15 năm 2025 sắp xếp các đơn vị … của thành phố Hải Phòng do Ủy ban Thường vụ
-            # Quốc hội ban hành": "do <body> ban hành" closing the sentence's words about this citation
-            body = parse.issuer_closing(text, title_end if quoted else tail_end, by_start)
-            if body is not None and date is None and rejected is None:  # "… do Chính phủ ban hành ngày 9/5/2025"
-                date, _, rejected = parse.stated_date_after(text, find.ISSUING_VERB.match(text, body.end).start())
+            # Quốc hội ban hành": "do <body> ban hành" closing the sentence's words about this citation (and its date:
+            # "… được Quốc hội khóa XV, Kỳ họp thứ 9 thông qua ngày 24/6/2025")
+            later, verb_at = parse.issuer_closing(text, title_end if quoted else tail_end, by_start)
+            if later is not None and body is None and not ambiguous:
+                body = later
+            if later is not None and date is None and rejected is None and (
+                    body is later or body is not None and body.body_id is not None and later.body_id == body.body_id):
+                date, _, rejected = parse.stated_date_after(text, verb_at)
         if foot and tail_end == foot.end():
             tail_end = m_end  # the mark alone, nothing read after it
         before = False

@@ -54,7 +54,8 @@ def _digit_first(*alternatives: str) -> re.Pattern:
 #: The symbol pattern alone: what bench/ compares the whole extractor against.
 SYMBOL = _digit_first(PARTY_SYMBOL, STATE_SYMBOL)
 
-_DATE_NUM = r"(?P<d>\d{1,2})\s{0,2}[/.\-]\s{0,2}(?P<m>\d{1,2})\s{0,2}[/.\-]\s{0,2}(?P<y>\d{4})(?!\d)"
+# (a table's cells glued: "ngày 14/11/200310/GP-UBND" is 2003, then the next cell's symbol)
+_DATE_NUM = r"(?P<d>\d{1,2})\s{0,2}[/.\-]\s{0,2}(?P<m>\d{1,2})\s{0,2}[/.\-]\s{0,2}(?P<y>\d{4})(?:(?!\d)|(?=\d{1,5}/\s?[A-ZĐ]))"
 # "ngay", "thang", "nam", "so": sites that scramble diacritics keep the symbols and dates
 _DATE_WORDS = (r"(?P<d2>\d{1,2})\s{1,3}(?i:tháng|thang)\s{1,3}(?P<m2>\d{1,2})\s{1,3}(?i:năm|nam)\s{1,3}"
                r"(?P<y2>\d{4})(?!\d)")
@@ -134,6 +135,12 @@ ON_BEHALF = re.compile(r"(?i:thay mặt)\s{1,3}(?P<body>[^,;\n]{3,80}),")
 #: "… được Thủ tướng Chính phủ phê duyệt tại Quyết định …": the body that approved it by that document.
 APPROVED_BY_AT = re.compile(r"\s{1,3}(?:phê duyệt|ban hành|thông qua|ký ban hành|ký)\s{1,3}(?:tại|theo|bằng)\s{1,3}$")
 PASSIVE_BEFORE_BODY = re.compile(r"(?i:được|bị)\s{1,3}$")
+#: "… được Chủ tịch nước bổ nhiệm chức danh Kiểm sát viên … theo Quyết định số …", "… được Ban Chấp hành Trung ương cho
+#: chủ trương tại Nghị quyết số …": the act a body did by the document located after it.
+PASSIVE_MARK = re.compile(r"(?<![\w])(?i:được)\s{1,3}")
+PASSIVE_ACT_AT = re.compile(r"\s(?:theo|tại)\s{1,3}$")
+PASSIVE_ACT = re.compile(r"\s{1,3}(?:bổ nhiệm|miễn nhiệm|phê duyệt|phê chuẩn|công nhận|thành lập|cho chủ trương|chuẩn y|điều động"
+                         r"|khen thưởng|tặng|truy tặng|phong|kỷ luật|giao|quyết định)(?![\w])[^.;:\n()]{0,100}$")
 #: "… của Trung ương" after a Central symbol: the Central Committee, named short ("Trung ương Đoàn",
 #: "Trung ương Hội …" are other bodies).
 OF_CENTRAL = re.compile(r"\s{0,3},?\s{0,3}(?i:của)\s{1,3}(?P<body>Trung ương(?: Đảng)?)(?!\w)(?!\s{1,2}[A-ZĐ])")
@@ -243,6 +250,13 @@ PLACE_NAME = re.compile(r"(?:(?: {1,2}[-–])? {1,2}(?!(?:Thành lập|Sửa đ�
                         r"|Hướng dẫn|Triển khai|Thực hiện|Công bố|Giao|Kiện toàn|Bổ sung|Tách|Sáp nhập|Điều chỉnh|Phân cấp|Giải thể"
                         r"|Chuyển|Đổi|Công nhận|Quy hoạch|Phân công|Thông qua|Tổ chức|Xếp|Nâng|Chia|Hợp nhất|Quyết định|Ủy quyền)(?![\w]))"
                         r"[A-ZĐ][a-zà-ỹđ]{0,9}){1,4}(?![\w])")
+@lru_cache(maxsize=1)
+def province():
+    """A province's or centrally-run city's name (kg/data/provinces.tsv) where a local body's place stands."""
+    names = "|".join(re.escape(n) for n in tables.province_names())
+    return re.compile(r" {1,2}(?:" + names + r")(?![\w])")
+
+
 TITLE = re.compile(r"\s{0,3},?\s{0,3}(?i:về)\s{1,3}(?:việc\s{1,3})?")
 QUOTED = re.compile(r"\s{0,2}[“\"](?P<q>[^”\"\n]{1,400})[”\"]")
 #: An unquoted title runs to a clause break: ";", a line break, a bracket, or a full stop that ends

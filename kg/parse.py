@@ -97,10 +97,11 @@ def extend_body(text: str, body: BodyMatch, by_start: dict[int, BodyMatch]) -> B
         nested = by_start.get(end + 1) or by_start.get(end + 2)
         if nested and text[q.start():q.end()].strip().endswith("cơ quan"):
             end = nested.end
+    placed = False
     if end > body.end and text[body.end:end].strip().lower() in ("tỉnh", "thành phố", "huyện", "quận", "thị xã", "xã", "phường", "thị trấn"):
-        p = find.PLACE_NAME.match(text, end)  # "Sở Giáo dục và Đào tạo tỉnh An Giang": the level and its place
+        p = place_at(text, end)  # "Sở Giáo dục và Đào tạo tỉnh An Giang": the level and its place
         if p and not any(k in by_start for k in range(end + 1, p.end())):
-            end = p.end()
+            end, placed = p.end(), True
     if body.body_id in NUMBERED_BODIES:  # "Thuế cơ sở 11 thành phố Hà Nội"
         n = find.BODY_NUMBER.match(text, end)
         end = n.end() if n else end
@@ -120,14 +121,20 @@ def extend_body(text: str, body: BodyMatch, by_start: dict[int, BodyMatch]) -> B
         city = find.CITY_ABBREVIATION.match(text, end)  # "của UBND TP", "UBND TP. Hồ Chí Minh"
         if city:
             return BodyMatch(body.start, city.end(), body.body_id)
-    if (level in {"province", "district", "grassroots"} and end == body.end) or body.body_id in PLACED_STATE_BODIES:
+    if not placed and ((level in {"province", "district", "grassroots"} and end == body.end) or body.body_id in PLACED_STATE_BODIES):
         # "Thành ủy Hà Nội"; "Ủy ban nhân dân tỉnh Tuyên Quang", "HĐND Thành phố Hà Nội" (level and place)
-        p = find.PLACE_NAME.match(text, end)
+        p = place_at(text, end)
         if p:
             # a place never runs into the next body ("Đảng ủy Sở Tư pháp …" is two bodies)
             end = next((k for k in range(end + 1, p.end()) if k in by_start), p.end())
             end = end - 1 if end < p.end() else end
     return BodyMatch(body.start, end, body.body_id)
+
+
+def place_at(text: str, pos: int):
+    """The place named at ``pos`` (a space first): a province the table knows, whole ("Bà Rịa - Vũng Tàu") and no
+    further ("Bình Phước Không thu …"), else capitalised words (a district: "huyện Quỳnh Phụ")."""
+    return find.province().match(text, pos) or find.PLACE_NAME.match(text, pos)
 
 
 #: Bodies numbered within their parent: the number belongs to the name.
@@ -184,16 +191,20 @@ def issuer_after(text: str, pos: int, by_start) -> tuple[BodyMatch | None, int, 
     return body, end, False
 
 
-def issuer_closing(text: str, pos: int, by_start) -> BodyMatch | None:
+def issuer_closing(text: str, pos: int, by_start) -> tuple[BodyMatch | None, int]:
     """"… do <body> ban hành" later in the clause after a citation (its trích yếu between, unquoted, with no other
-    symbol): that body issued it."""
+    symbol): that body issued it. Returns the body and where its verb stands ("… được Quốc hội khóa XV, Kỳ họp thứ 9
+    thông qua ngày …": after the body's term and session)."""
     m = find.DO_ISSUED_LATER.match(text, pos)
     if m is None or find.SYMBOL_LIKE.search(text, pos, m.end()):
-        return None
+        return None, pos
     body = body_at(text, m.end(), by_start) or unlisted_body_at(text, m.end())
-    if body is None or not find.ISSUING_VERB.match(text, body.end):
-        return None
-    return body
+    if body is None:
+        return None, pos
+    for k in range(body.end, min(len(text), body.end + 60)):
+        if find.ISSUING_VERB.match(text, k) and (k == body.end or find.BODY_TO_VERB.fullmatch(text, body.end, k)):
+            return body, k
+    return None, pos
 
 
 def term_after(text: str, pos: int) -> tuple[str | None, int]:
@@ -284,6 +295,11 @@ def issuer_before(text: str, start: int, by_end: dict[int, BodyMatch], attached:
         body = by_end.get(m.start()) or _body_across(text, m.start(), by_end)
         if body is not None and find.PASSIVE_BEFORE_BODY.search(text, max(0, body.start - 12), body.start):
             return body
+    m = find.PASSIVE_ACT_AT.search(text, window, start)
+    if m is not None:  # "… được Chủ tịch nước Việt Nam bổ nhiệm chức danh … theo Quyết định số …"
+        passive = _passive_agent(text, m.start(), by_end)
+        if passive is not None:
+            return passive
     m = find.OF_BODY_AT.search(text, window, start)
     if m is not None:
         # "đề nghị của Sở Nội vụ tại Tờ trình số …", "đề nghị của Giám đốc Sở Nông nghiệp và Môi trường tại Tờ trình …"
@@ -523,6 +539,33 @@ def _steering_committee(text: str, verb: int) -> BodyMatch | None:
     while end > last.end() and text[end - 1].isspace():
         end -= 1
     return BodyMatch(last.start(), end, body_id)
+
+
+def _passive_agent(text: str, at: int, by_end: dict[int, BodyMatch]) -> BodyMatch | None:
+    """The body after the last "được" in the clause before ``at`` whose act (bổ nhiệm, phê duyệt, cho chủ trương …)
+    runs up to ``at``: "được Chủ tịch nước Việt Nam bổ nhiệm … theo", "được Ban Chấp hành Trung ương cho chủ trương tại"."""
+    lo = max(0, at - 180)
+    clause = max(text.rfind(ch, lo, at) for ch in ".;:\n()")
+    last = None
+    for last in find.PASSIVE_MARK.finditer(text, max(lo, clause + 1), at):
+        pass
+    if last is None:
+        return None
+    for end in range(min(at, last.end() + 120), last.end(), -1):  # the longest name first
+        body = by_end.get(end)
+        if body is not None and body.start >= last.end() and _reaches_act(text, last.end(), body, at):
+            return body
+    return None
+
+
+def _reaches_act(text: str, after_mark: int, body: BodyMatch, at: int) -> bool:
+    """The body stands right after "được" (its place or country may follow it) and its act runs to ``at``."""
+    if text[after_mark:body.start].strip():
+        return False
+    for k in range(body.end, min(at, body.end + 40) + 1):
+        if (k == body.end or find.BODY_TO_VERB.fullmatch(text, body.end, k)) and find.PASSIVE_ACT.fullmatch(text, k, at):
+            return True
+    return False
 
 
 def _unlisted_owner(text: str, body: BodyMatch) -> BodyMatch | None:

@@ -7,6 +7,7 @@ mean. Attributes come from all mentions; disagreements are kept as conflicts, no
 """
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections import Counter, defaultdict
 from functools import lru_cache
@@ -116,8 +117,11 @@ def issuer_key(issuer_id: str | None, issuer: str | None) -> str | None:
 
 def _document(base: str, mentions: list[Citation]) -> Document:
     full = [c for c in mentions if not c.short_form] or mentions
-    # of a symbol's spellings on the page, the one with "Đ" ("130/KH-BCĐTKNQ18", not "130/KH-BCDDTKNQ18")
-    first = next((c for c in full if c.symbol != full[0].symbol and "Đ" in c.symbol), full[0])
+    first = full[0]
+    if first.system == "state" and any(c.symbol != first.symbol for c in full):
+        # of a State symbol's spellings on the page, the whole one with "Đ" ("130/KH-BCĐTKNQ18", not
+        # "130/KH-BCDDTKNQ18"; "175/2024/NĐ-CP", not "175/2024/NĐ")
+        first = max(full, key=lambda c: ("Đ" in c.symbol, len(c.symbol)))
     conflicts: list[Conflict] = []
 
     dates = [c.date for c in mentions if c.date]
@@ -162,6 +166,10 @@ def _document(base: str, mentions: list[Citation]) -> Document:
     )
 
 
+#: A State symbol with its year and type but no issuer: "90/2007/NĐ".
+_CUT_STATE_SYMBOL = re.compile(r"\d{1,5}/\d{4}/[A-ZĐ]{1,8}")
+
+
 def _typed_without_d_bar(symbol: str) -> str:
     """A State symbol as typed on a keyboard without "Đ" ("BCDDTKNQ18" in Telex, "ND-CP" for "NĐ-CP")."""
     return symbol.upper().replace("Đ", "D").replace("DD", "D")
@@ -177,6 +185,12 @@ def _merge_typed_variants(by_key: dict[tuple, list[Citation]]) -> None:
         first = seen.setdefault(_typed_without_d_bar(key[1]), key)
         if first != key:
             by_key[first].extend(by_key.pop(key))
+    # "90/2007/NĐ-*⏎|" (a table cell cut), "175/2024/NĐ-CPngày" (a lost space): a dated State symbol without its
+    # issuer part, where the page writes exactly one whole symbol that goes on from it, is that symbol
+    for key in [k for k in by_key if k[0] == "state" and _CUT_STATE_SYMBOL.fullmatch(k[1])]:
+        whole = [k for k in by_key if k[0] == "state" and k[1].startswith(key[1] + "-")]
+        if len(whole) == 1:
+            by_key[whole[0]].extend(by_key.pop(key))
 
 
 def resolve(citations: list[Citation], base: str = DEFAULT_BASE) -> tuple[list[Citation], list[Document], list[str]]:

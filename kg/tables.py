@@ -86,6 +86,16 @@ def bodies() -> dict[str, BodyEntry]:
 
 
 @lru_cache(maxsize=None)
+def province_names() -> tuple[str, ...]:
+    """Every spelling of the provinces' and centrally-run cities' names (kg/data/provinces.tsv), longest first."""
+    names = set()
+    for r in _rows("provinces.tsv"):
+        names.add(r["name"])
+        names.update(v for v in (r.get("variants") or "").split("|") if v)
+    return tuple(sorted(names, key=lambda n: (-len(n), n)))
+
+
+@lru_cache(maxsize=None)
 def body_kinds() -> tuple[str, ...]:
     """Kinds of organisation that open a body's proper name ("Sở", "Hội đồng", "Viện"), longest first."""
     return tuple(sorted((r["kind"] for r in _rows("body_kinds.tsv")), key=lambda k: (-len(k), k)))

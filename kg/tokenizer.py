@@ -129,7 +129,7 @@ def create_symbol_tokenizer():
 # lines a PDF or DOCX broke inside a sentence, so a line break left is a heading's end, a list
 # item, a new paragraph) but not after ";" or "," (lists of citations run across them); after
 # . ! ? and spaces before a capital or a list marker.
-_BOUNDARY = re.compile(r"([ \t\r]*\n\s*)|[.!?](?:\[\d{1,3}\])?[ \t]+")  # each starts with a character class: a fast scan; group 1: a line break
+_BOUNDARY = re.compile(r"([ \t\r]*\n\s*)|[.!?](?:\[\d{1,3}\])?[ \t]+|\^\*{0,2}")  # each starts with a character class: a fast scan; group 1: a line break
 _NUMBER_WORD_END = re.compile(r"(?<!\w)(?i:số)\s?:?$")
 _LIST_ITEM = re.compile(r"[-+*•#<>]|\(\d|\d{1,2}[.)] ")
 #: Abbreviations with a full stop before a name: "UBND TP. Hồ Chí Minh", "TX. Sơn Tây", "PGS. TS. Nguyễn Văn A".
@@ -137,7 +137,8 @@ _ABBREVIATION_END = re.compile(r"(?<![\w.])(?:TP|Tp|TX|Tx|TT|Q|P|GS|PGS|TS|ThS|T
 # `_BOUNDARY` opening with one character class, which the engine scans for (a pattern opening
 # with a group or with "[ \t\r]*" is tried at every character); `_boundaries` puts the spaces
 # before a line break back into its run.
-_BOUNDARY_AT = re.compile(r"[\n.!?](?:(?<=\n)\s*|(?<=[.!?])(?:\[\d{1,3}\])?[ \t]+)")  # ("… Chính phủ số.[5] Đồng thời": a footnote mark)
+# ("… Chính phủ số.[5] Đồng thời": a footnote mark; "…**^**Quyết định …": a wiki page's reference entries)
+_BOUNDARY_AT = re.compile(r"[\n.!?^](?:(?<=\n)\s*|(?<=[.!?])(?:\[\d{1,3}\])?[ \t]+|(?<=\^)\*{0,2})")
 
 
 def _boundaries(text: str, pos: int):

@@ -365,8 +365,9 @@ def test_a_body_named_with_the_body_it_belongs_to_before_the_verb():
 def test_the_central_committee_named_short():
     d = docs("Theo Nghị quyết 57-NQ/TW ngày 22/12/2024 của Trung ương, tỉnh sẽ triển khai; "
              "Chỉ thị số 09-CT/TW của Trung ương Đoàn về công tác.")
-    assert d["57-NQ/TW"].issuer == "Trung ương"
-    assert d["09-CT/TW"].issuer != "Trung ương"
+    # "Trung ương" alone names no body: the Central Committee by its own name
+    assert (d["57-NQ/TW"].issuer, d["57-NQ/TW"].issuer_id) == ("Ban Chấp hành Trung ương", "bch-tw")
+    assert d["09-CT/TW"].issuer != "Ban Chấp hành Trung ương"
 
 
 def test_a_signer_acting_for_a_body_and_an_approval_by_a_body():
@@ -697,3 +698,59 @@ def test_an_official_named_by_title_and_person_signing_a_type_only_one_body_issu
              "Ngày 10/3/1958, Chủ tịch Hồ Chí Minh ký Quyết định số 12/QĐ về việc.")
     assert (d["35/SL"].issuer, d["35/SL"].issuer_id, d["35/SL"].date) == ("Chủ tịch nước", "chu-tich-nuoc", "1947-03-25")
     assert d["12/QĐ"].issuer is None  # a Quyết định has many issuers: "Chủ tịch" alone says not whose
+
+
+def test_a_wiki_reference_separator_starts_a_sentence():
+    ex = kg.extract("Truy cập ngày 29 tháng 3 năm 2024.**^**Quyết định 360/QĐ-TTg về kế hoạch triển khai tiếp Nghị quyết "
+                    "40-NQ/TW về xây dựng thành phố do Thủ tướng Chính phủ ban hành Lưu trữ ngày 10 tháng 1 năm 2021.**^**")
+    d = {x.symbol: x for x in ex.documents}
+    assert [(r.subject, r.predicate, r.object) for r in ex.relations] == \
+        [(d["360/QĐ-TTg"].id, "implements", d["40-NQ/TW"].id)]
+
+
+def test_a_cut_or_glued_state_symbol_is_the_whole_one_the_page_writes():
+    d = docs("Phụ lục IX ban hành kèm theo Nghị định số 176/2024/NĐ-CPngày 30 tháng 12 năm 2024 của Chính phủ. "
+             "Căn cứ Điều 79 Nghị định 176/2024/NĐ-CP thì điều kiện chung như sau.")
+    assert set(d) == {"176/2024/NĐ-CP"} and d["176/2024/NĐ-CP"].mentions == 2
+    two = docs("Theo Nghị định 12/2020/NĐ về việc. Nghị định 12/2020/NĐ-CP và Nghị định 12/2020/NĐ-TTg.")
+    assert set(two) == {"12/2020/NĐ", "12/2020/NĐ-CP", "12/2020/NĐ-TTg"}  # two whole ones: which is unsure
+
+
+@pytest.mark.parametrize("text, symbol, issuer", [
+    ("Ngày 16/10/2019, ông B được Chủ tịch nước Việt Nam bổ nhiệm chức danh Thẩm phán Tòa án nhân dân tối cao theo "
+     "Quyết định số 1900/QĐ-CTN.", "1900/QĐ-CTN", "Chủ tịch nước"),
+    ("Nội dung sửa đổi được Ban Chấp hành Trung ương cho chủ trương tại Nghị quyết số 70-NQ/TW, được thể hiện.",
+     "70-NQ/TW", "Ban Chấp hành Trung ương"),
+    ("theo hướng dẫn của Hội đồng thẩm phán Tòa án nhân dân tối cao tại khoản 1 Điều 2 Nghị quyết 02/2021/NQ-HĐTP.",
+     "02/2021/NQ-HĐTP", "Hội đồng thẩm phán Tòa án nhân dân tối cao"),
+])
+def test_a_body_whose_act_a_passive_clause_locates_in_a_document(text, symbol, issuer):
+    assert docs(text)[symbol].issuer == issuer
+
+
+def test_a_passive_clause_without_its_agent_names_no_issuer():
+    d = docs("Dự án được triển khai theo Quyết định số 12/QĐ-UBND của tỉnh. Ông A được bổ nhiệm theo Quyết định số "
+             "13/QĐ-UBND.")
+    assert d["12/QĐ-UBND"].issuer is None and d["13/QĐ-UBND"].issuer is None
+
+
+def test_the_date_of_a_vote_closing_a_citations_words():
+    d = docs("Nghị quyết số 207/2025/QH15 của Quốc hội về cơ chế đặc biệt được Quốc hội khóa XV, Kỳ họp thứ 9 thông qua "
+             "ngày 25/6/2025.")
+    assert (d["207/2025/QH15"].issuer, d["207/2025/QH15"].date) == ("Quốc hội", "2025-06-25")
+
+
+def test_a_date_glued_to_the_next_cells_symbol_keeps_its_year():
+    d = docs("| 1 | Giấy phép số 102/GP-UB ngày 14/11/200310/GP- UBND ngày 20/06/2022 | 6.613 |")
+    assert d["102/GP-UB"].date == "2003-11-14"
+
+
+@pytest.mark.parametrize("text, symbol, issuer", [
+    ("Quyết định số 90/2006/QĐ-UB ngày 6/10/2006 của Ủy ban nhân dân tỉnh Bình Phước Không thu một phần viện phí.",
+     "90/2006/QĐ-UB", "Ủy ban nhân dân tỉnh Bình Phước"),
+    ("Quyết định số 1180/QĐ-UBND ngày 13/4/2022 của Ủy ban nhân dân tỉnh Bà Rịa-Vũng Tàu về việc.", "1180/QĐ-UBND",
+     "Ủy ban nhân dân tỉnh Bà Rịa-Vũng Tàu"),
+    ("Quyết định 3/QĐ-UBND của UBND Thành phố Hồ Chí Minh Về việc cấp phép.", "3/QĐ-UBND", "UBND Thành phố Hồ Chí Minh"),
+])
+def test_a_province_the_table_knows_ends_where_its_name_ends(text, symbol, issuer):
+    assert docs(text)[symbol].issuer == issuer
