@@ -589,12 +589,22 @@ def _state_symbol(m: re.Match) -> SymbolMatch | None:
     issuer part), "03/NĐ-76" (the year after the code), "3/NQ/1976", "553BNV/HCĐP/NĐ"."""
     code, year = m.group("scode").replace(" ", ""), m.group("syear")
     number = m.string[m.start():m.end("snum")]  # the scan takes its first digit apart (see SYMBOL)
+    end = m.end()
+    if year and not m.group("syy") and not m.group("stail"):
+        # a lost space glues the next word to the issuer code: "123/2024/NĐ-CPquy định", "175/2024/NĐ-CPngày 30 …"
+        glued_word = GLUED_WORD_AFTER_CODE.search(code)
+        if glued_word:
+            code, end = code[:glued_word.start("word")], end - len(glued_word.group("word"))
+        elif "-" not in code:
+            cut = CODE_BEFORE_GLUED_WORD.match(m.string, end)
+            if cut:
+                code, end = code + cut.group("code"), cut.end("code")
     yy, tail = m.group("syy"), m.group("stail")
     weak = bool(yy or tail) or not number[-1].isdigit() and not number[-1].islower()
     glued = number.lstrip("0123456789")
     if glued and not year and not tail and not yy and "-" not in code and is_party_code(glued, code):
         # "Chỉ thị số 92CT/TW": a Party symbol whose hyphen was lost
-        return SymbolMatch(m.start(), m.end(), "party", number[:-len(glued)], glued, _canonical_code(code), None, weak=True)
+        return SymbolMatch(m.start(), end, "party", number[:-len(glued)], glued, _canonical_code(code), None, weak=True)
     if yy:
         code = code[:-3]
     type_code, sep, issuer = code.partition("/") if "/" in code.split("-")[0] else code.partition("-")
@@ -609,14 +619,20 @@ def _state_symbol(m: re.Match) -> SymbolMatch | None:
     issuer = _state_issuer_case(issuer)
     extra = f"-{yy}" if yy else (f"/{tail}" if tail else "")
     if not year and issuer and sep != "/" and not weak and is_party_code(type_code, issuer) and number.isdigit():
-        return SymbolMatch(m.start(), m.end(), "party", number, type_code, _canonical_code(issuer), None)
+        return SymbolMatch(m.start(), end, "party", number, type_code, _canonical_code(issuer), None)
     if not issuer or type_code in STATE_ISSUERS_WITH_UNIT:
         # "59/2020/QH14" names no type; "4912/UBND-NC" is body-unit, not type-body; a bare old
         # code is a type ("23/SL") or an issuer ("100/TTg", "146/CP")
         bare_type = not issuer and not year and code in _codes("state")[0]
         type_code, issuer = (code, None) if bare_type else (None, code)
-    return SymbolMatch(m.start(), m.end(), "state", number, type_code, issuer or None, int(year) if year else None,
+    return SymbolMatch(m.start(), end, "state", number, type_code, issuer or None, int(year) if year else None,
                        sep if type_code and issuer else "-", weak=weak, tail=extra)
+
+
+#: The end of an issuer code glued to a lower-case word: "CPquy" ("-CP", then "quy định").
+GLUED_WORD_AFTER_CODE = re.compile(r"-[A-ZĐƯ][A-ZĐƯ0-9&]{1,10}(?P<word>[a-zđư]{2,})$")
+#: "-CP" glued to a word with a tone mark ("175/2024/NĐ-CPngày"), which the symbol's letters do not take.
+CODE_BEFORE_GLUED_WORD = re.compile(r"(?P<code>-[A-ZĐƯ]{2,8})(?=[a-zđà-ỹ]{2})")
 
 
 def _state_issuer_case(issuer: str) -> str:

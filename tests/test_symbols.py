@@ -754,3 +754,16 @@ def test_a_date_glued_to_the_next_cells_symbol_keeps_its_year():
 ])
 def test_a_province_the_table_knows_ends_where_its_name_ends(text, symbol, issuer):
     assert docs(text)[symbol].issuer == issuer
+
+
+@pytest.mark.parametrize("text, symbol", [
+    ("Căn cứ khoản 1 Điều 3 Nghị định 124/2024/NĐ-CPquy định như sau.", "124/2024/NĐ-CP"),
+    ("Quy chế ban hành kèm theo Thông tư 25/2024/TT-BGDĐTquy định về chấm thi.", "25/2024/TT-BGDĐT"),
+    ("Phụ lục ban hành kèm theo Nghị định số 177/2024/NĐ-CPngày 30 tháng 12 năm 2024 của Chính phủ.", "177/2024/NĐ-CP"),
+])
+def test_a_word_glued_to_the_issuer_code_is_not_part_of_the_symbol(text, symbol):
+    assert found(text) == [symbol]
+
+
+def test_mixed_case_codes_keep_their_lower_case_letters():
+    assert found("Quyết định 12/2021/QĐ-TTg và Công văn 97/SGDĐT-GDTrH") == ["12/2021/QĐ-TTg", "97/SGDĐT-GDTrH"]
