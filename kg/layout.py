@@ -123,7 +123,7 @@ class Lines(Sequence):
     of a long report's lines are never looked at. A text read further (a document's parts) has
     all its lines made at once."""
 
-    LAZY = 64  # lines made one by one before all are made
+    LAZY = 1000  # lines made one by one before all are made
 
     def __init__(self, norm: str):
         raw = norm.split("\n") if norm else []
@@ -135,6 +135,7 @@ class Lines(Sequence):
         self._ends: list[int] | None = None  # line i ends at _ends[i] + i
         self._made: dict[int, Line] = {}
         self._all: list[Line] | None = None
+        self._bounds: list[int] | None = None
 
     def __len__(self) -> int:
         return len(self.raw)
@@ -162,6 +163,25 @@ class Lines(Sequence):
         end = self._ends[i] + i
         made = self._made[i] = Line(end - len(line), end, _words(_DECOR.sub(" ", line) if self._decor else line))
         return made
+
+    def holding(self, needles: re.Pattern, start: int = 0):
+        """The indices from ``start`` on of the lines whose text (decoration included) holds a
+        match of ``needles``, in order: the only lines a pattern can match whose every match
+        holds one of them in its words (decoration and folding never join two characters)."""
+        if start >= len(self.raw):
+            return
+        if self._bounds is None:  # line i ends at _bounds[i] (its "\n" or the text's end)
+            self._bounds = [e + i for i, e in enumerate(accumulate(map(len, self.raw)))]
+        bounds = self._bounds
+        pos = bounds[start - 1] + 1 if start else 0
+        end = bounds[-1]
+        while pos <= end:
+            m = needles.search(self.norm, pos, end)
+            if m is None:
+                return
+            i = bisect.bisect_left(bounds, m.start())
+            yield i
+            pos = bounds[i] + 1  # the next line
 
     def every(self) -> list[Line]:
         """All the lines, as a list (for a text read to its end: a document)."""
@@ -252,18 +272,16 @@ def layout(norm: str) -> Layout:
             if first is not None and _BASIS.match(ls[first].words):
                 # a text that opens with its preamble (a PDF whose header was a running one)
                 out.document = True
-                return _after_title(ls.every(), norm, out, [], first)
+                return _after_title(ls, norm, out, [], first)
             out.parts = [Part("body", 0, len(norm))] if norm else []
             return out
         out.document = True
-        ls = ls.every()  # a document: read to its end
         parts = [Part("header", 0, ls[t - 1].end)] if any(ln.words for ln in ls[:t]) else []
         title_end = _title_end(ls, t)
         parts.append(Part("title", ls[t].start, ls[title_end - 1].end))
         out.doc_type_line = (ls[t].start, ls[t].end)
         return _after_title(ls, norm, out, parts, title_end)
     out.document = True
-    ls = ls.every()  # a document: read to its end
     out.number = (ls[num].start, ls[min(num + 2, len(ls) - 1)].end)
     # the header starts at the first of the caps/motto lines above the "Số" line
     first = min(num, near)
@@ -389,10 +407,22 @@ def _after_title(ls: Sequence[Line], norm: str, out: Layout, parts: list[Part], 
     return out
 
 
+def _holding(ls: Sequence[Line], needles: re.Pattern, start: int):
+    """`Lines.holding`, or every index from ``start`` on for a plain list of lines."""
+    return ls.holding(needles, start) if isinstance(ls, Lines) else range(start, len(ls))
+
+
+#: What the words of a line that `_RECIPIENTS`, `_SIGNATURE`, `_ANNEX` match hold: the opening
+#: characters (up to a space) of each of their branches (tests/test_fast_paths.py checks it).
+_RECIPIENTS_NEEDLES = re.compile(r"Nơi|NƠI")
+_SIGNATURE_NEEDLES = re.compile(r"T/M|TM|K/T|KT|Q\.|TL\.|TUQ|T/L|PHÓ|CHỦ|BÍ|THỦ|BỘ|CHÁNH|TRƯỞNG|\([Đđ]")
+_ANNEX_NEEDLES = re.compile(r"PHỤ|Phụ|MẪU|Mẫu|\([BbKk]|BIỂU|Biểu")
+
+
 def _end_matter(ls: Sequence[Line], body_start: int) -> list[Part]:
     """Signature, recipients and annexes after the body, in text order."""
     rec = None
-    for j in range(body_start, len(ls)):
+    for j in _holding(ls, _RECIPIENTS_NEEDLES, body_start):
         if _RECIPIENTS.match(ls[j].words):
             rec = j
             break
@@ -421,7 +451,7 @@ def _end_matter(ls: Sequence[Line], body_start: int) -> list[Part]:
             tail = s_end
     else:
         tail = None
-        for j in range(body_start, len(ls)):
+        for j in _holding(ls, _SIGNATURE_NEEDLES, body_start):
             w = ls[j].words
             if w and _SIGNATURE.match(w) and _is_caps(w[:12]):
                 s_end = j + 1
@@ -432,7 +462,7 @@ def _end_matter(ls: Sequence[Line], body_start: int) -> list[Part]:
                 break
         if tail is None:
             return parts
-    for j in range(tail, len(ls)):
+    for j in _holding(ls, _ANNEX_NEEDLES, tail):
         if ls[j].words and _ANNEX.match(ls[j].words):
             parts.append(Part("annex", ls[j].start, ls[-1].end))
             break

@@ -232,10 +232,13 @@ def join_lines(text: str) -> tuple[str, list[int], list[int]]:
     edits: list[tuple[int, int, str]] = []
     wide = -1
     for m in _BREAK.finditer(text):
-        start, end = m.start(), m.end()
-        while start and text[start - 1] == " ":  # spaces before the break belong to its run
-            start -= 1
-        run = text[start:end]
+        start, end = m.span()
+        if start and text[start - 1] == " ":
+            while start and text[start - 1] == " ":  # spaces before the break belong to its run
+                start -= 1
+            run = text[start:end]
+        else:
+            run = m.group()
         if run == "\n\n" or (run == "\n" and start and text[start - 1] in NEWLINE_END):
             continue  # a paragraph, or a line that ends a sentence: as it is
         breaks = run.count("\n")

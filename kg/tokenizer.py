@@ -187,7 +187,7 @@ def sentence_starts(text: str, near: list[int] | None = None, reach: int = 0) ->
             if line_break:
                 if b and text[b - 1] in ";," and text.count("\n", b, e) < 2 and not _LIST_ITEM.match(text, e):
                     continue  # a list of citations runs on across ";" and ","
-                if text.count("\n", b, e) < 2 and _NUMBER_WORD_END.search(text, max(0, b - 5), b) and text[e:e + 1].isdigit():
+                if text[e:e + 1].isdigit() and text.count("\n", b, e) < 2 and _NUMBER_WORD_END.search(text, max(0, b - 5), b):
                     continue  # "Tờ trình số:⏎421/TTr-STC": the number on the next line (a cell) is the same sentence
             elif not (text[e].isupper() or text[e] in "-+*•<(" or text[e].isdigit()):
                 continue  # ". và" after spaces: not a new sentence

@@ -137,3 +137,24 @@ def test_a_segments_short_forms_from_the_whole_text_are_its_own(bits, a, b):
     if given_ is not None:
         seg = text[lo:hi]
         assert given_ == [(m.start(), m.end(), m.group("word"), m.group("num")) for m in find.short_forms(seg)]
+
+
+_END_BITS = st.sampled_from(["Nơi nhận", "NƠI NHẬN", "N", "ơi", ":", "T/M", "TM.", "TM ", "K/T", "KT.", "KT ", "Q.", "TL.",
+                             "TUQ.", "T/L", "PHÓ ", "CHỦ TỊCH", "BÍ THƯ", "THỦ TƯỚNG", "BỘ TRƯỞNG", "CHÁNH VĂN PHÒNG",
+                             "TRƯỞNG BAN", "(Đã ký)", "(đã ký)", "PHỤ LỤC", "Phụ lục", "MẪU", "Mẫu số", "(Ban hành kèm theo",
+                             "(kèm theo", "BIỂU MẪU", "Biểu mẫu", " ", "  ", "**", "_", "# ", "|", "> ", "`", "x", "\n", "\t"])
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.lists(_END_BITS, max_size=12).map("".join), st.integers(0, 6))
+def test_end_matter_lines_are_found_from_their_needles(text, start):
+    """A line whose words `_RECIPIENTS`, `_SIGNATURE` or `_ANNEX` match holds a needle of theirs,
+    and `Lines.holding` gives every line from ``start`` on that holds one, in order."""
+    made = layout.Lines(text)
+    for pattern, needles in ((layout._RECIPIENTS, layout._RECIPIENTS_NEEDLES),
+                             (layout._SIGNATURE, layout._SIGNATURE_NEEDLES), (layout._ANNEX, layout._ANNEX_NEEDLES)):
+        holding = [i for i in range(start, len(made)) if needles.search(made.raw[i])]
+        assert list(made.holding(needles, start)) == holding
+        for i in range(len(made)):
+            if pattern.match(made[i].words):
+                assert needles.search(made.raw[i]), (pattern.pattern, made.raw[i])
