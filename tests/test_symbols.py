@@ -482,7 +482,7 @@ def test_a_body_the_tables_lack_never_takes_a_clause_or_a_committee_named_short(
              "Thực hiện Kế hoạch số 05-KH/BCĐ ngày 2/6/2025 của Ban Chỉ đạo\nchuyển đổi số tỉnh. "
              "Căn cứ Kế hoạch 31/KH-SGDĐT được ban hành bởi Sở GD&ĐT Bình Định Xem thêm về lịch thi.")
     assert d["20/2021/NĐ-CP"].issuer is None
-    assert d["05-KH/BCĐ"].issuer is None
+    assert d["05-KH/BCĐ"].issuer == "Ban Chỉ đạo chuyển đổi số tỉnh"  # a steering committee, named in full
     assert d["31/KH-SGDĐT"].issuer == "Sở GD&ĐT Bình Định"
 
 
