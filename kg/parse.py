@@ -362,7 +362,7 @@ def issuer_of_proposal(text: str, word_start: int, by_start: dict[int, BodyMatch
         return None
     clause = max(text.rfind(ch, lo, paren) for ch in ".;:\n")
     last = None
-    for last in find.PROPOSAL_OF.finditer(text, clause + 1, paren):
+    for last in find.PROPOSAL_OF.finditer(text, max(lo, clause + 1), paren):  # (within reach: linear on any text)
         pass
     if last is None:
         return None
