@@ -306,6 +306,18 @@ class PartyCitations:
                 if date is None and rejected is None:
                     date, pos2, rejected = parse.stated_date_after(text, pos2)
                 tail_end = title_end = pos2
+        if date is None and rejected is None and quoted:
+            # "Nghị quyết 11-NQ/TW, Hội nghị lần thứ năm … về “Hoàn thiện thể chế …”, ngày 3/6/2017": the date after
+            # a quoted title
+            date, after_title, rejected = parse.stated_date_after(text, title_end)
+            title_end = after_title
+        if date is None and rejected is None:
+            # "Quyết định số 1262/QĐ-TTg của Thủ tướng Chính phủ: Phê duyệt Đề án … Vũ Đức Đam ký 28/07/2014" (a list
+            # entry: the trích yếu, the signer, the day of signing)
+            after = max(title_end, tail_end)
+            signed = find.SIGNED_ON_LATER.match(text, after)
+            if signed and not find.SYMBOL_LIKE.search(text, after, signed.start("d")):
+                date = parse.iso_date(signed.group("d"), signed.group("m"), signed.group("y"))
         if (body is None and not ambiguous or date is None and rejected is None) and not _inside_title(text, start, prev_end):
             # "Nghị quyết 1669/NQ-UBTVQH15 năm 2025 sắp xếp các đơn vị … của thành phố Hải Phòng do Ủy ban Thường vụ
             # Quốc hội ban hành": "do <body> ban hành" closing the sentence's words about this citation (and its date:

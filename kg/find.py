@@ -23,11 +23,12 @@ PARTY_SYMBOL = (
 )
 # State symbols; the old ones (1945-1990) too: "23/SL", "100/TTg", "03/NĐ-76" (the year after the
 # code), "3/NQ/1976", "553BNV/HCĐP/NĐ". Spaces a typist put beside a "/" or "-" are allowed once:
-# "15 /2024/TT-NHNN", "75/KH- UBND", "135/2020/NĐ -CP" (never " - ", which joins a sentence).
+# "15 /2024/TT-NHNN", "75/KH- UBND", "135/2020/NĐ -CP" (never " - ", which joins a sentence); emphasis opened after
+# the dash ("349/TTr-**CP").
 STATE_SYMBOL = (
     rf"(?<![\d/.\-])(?P<snum>[0-9]{{1,5}}(?:[a-zđ]|[A-ZĐ]{{2,4}}(?=/))?) ?(?:/(?P<syear>(?:19|20)[0-9][0-9]))?/ ?"
     rf"(?P<scode>[A-ZĐ][{_LETTER}]{{0,7}}[0-9]{{0,3}}(?:/[A-ZĐ][{_LETTER}]{{0,9}}(?=-))?"
-    rf"(?:(?: -|- ?)[A-ZĐ][{_LETTER}0-9&]{{0,11}}){{0,2}}(?:-(?P<syy>[4-9][0-9]))?)"
+    rf"(?:(?: -|- ?(?:\*\*)?)[A-ZĐ][{_LETTER}0-9&]{{0,11}}){{0,2}}(?:-(?P<syy>[4-9][0-9]))?)"
     rf"(?:/(?P<stail>(?:19|20)[0-9][0-9]|[A-ZĐ]{{1,6}}))?(?![\w/])"
 )
 
@@ -71,6 +72,10 @@ ON_DAY_AFTER = re.compile(r"[ \t]{0,3},?\s{0,3}(?i:vào)\s{1,3}(?=(?i:ngày)\s)"
 ISSUED_JUST_BEFORE = re.compile(r"(?:^|\s)(?i:ban hành|ký|kí|ra|công bố|thông qua)\s{1,3}$")
 #: A date a typist broke ("ngày 04/7/025"): skipped (and reported) to read the issuer after it.
 MALFORMED_DATE = re.compile(r"[ \t]{0,3},?\s{0,3}(?i:ngày)\s{1,3}(?P<d>\d{1,2}[/.\-]\d{1,2}[/.\-]\d{1,3})(?![\d/.\-])")
+#: A name going on with a word (across a line break too).
+NAME_GOES_ON_WORD = re.compile(r"[ \t]{0,2}\n?[ \t]{0,2}(?<=[ \t\n])[^\W\d_]")
+#: Where a steering committee's name named after "của" ends: "về", "ngày", "tại", a clause break, a bracket.
+STEERING_NAME_END = re.compile(r"\s(?:về|ngày|tại|do|theo|đã|(?:ban hành|ký))\s|[;.:()\"“”]|\n\s*\n")
 #: "Ban Chỉ đạo … (của Chính phủ) ban hành": a steering committee's name runs up to its verb.
 STEERING_NAME = re.compile(r"(?i:ban chỉ đạo)(?![\w])")
 #: "của" / "do" / "(được) ban hành bởi" introducing the issuing body after the citation (emphasis marks
@@ -102,6 +107,9 @@ PROPOSAL_OF = re.compile(r"(?i:đề nghị|đề xuất|kiến nghị|tờ trì
 #: "do Đảng ủy Chính phủ báo cáo": after "do", a body doing something other than issuing it.
 NOT_ISSUING_AFTER_DO = re.compile(r"\s{1,3}(?:(?:đã|sẽ|đang)\s{1,3})?(?:báo cáo|trình|chủ trì|đề xuất|phối hợp|thực hiện|tổ chức|soạn thảo"
                                   r"|xây dựng|dự thảo|đề nghị|quản lý|tham mưu|chuẩn bị|triển khai|theo dõi|giám sát|cung cấp)(?!\w)")
+#: "<trích yếu> Vũ Đức Đam ký 28/07/2014" closing a list entry: a person's name, "ký", the day of signing, the entry's end.
+SIGNED_ON_LATER = re.compile(r"[^\n.;]{0,200}?(?:[ \t]{1,2}[A-ZĐ][^\W\d_]{0,7}){2,4}[ \t]{1,2}(?:ký|kí)[ \t]{1,2}(?:(?i:ngày)[ \t]{1,2})?"
+                             r"(?P<d>\d{1,2})[/.\-](?P<m>\d{1,2})[/.\-](?P<y>\d{4})(?!\d)[ \t*_)]{0,4}(?:\n|$|[.;])")
 #: "… <trích yếu> do " later in the same clause: a body that issued the citation may follow.
 DO_ISSUED_LATER = re.compile(r"[^.,;:\n()\"“”^]{0,240}?\s(?:do|được)\s{1,3}(?=[^\W\d_])")
 #: Something like a symbol (a number joined to letters by "/" or "-"): another citation in between.
@@ -587,7 +595,8 @@ def _state_symbol(m: re.Match) -> SymbolMatch | None:
     ("61/2018/NĐCP") is put back when the code splits into a known type and issuer; a Party
     symbol written state-style ("12/CT-TU") is a Party symbol. Old shapes are weak: "23/SL" (no
     issuer part), "03/NĐ-76" (the year after the code), "3/NQ/1976", "553BNV/HCĐP/NĐ"."""
-    code, year = m.group("scode").replace(" ", ""), m.group("syear")
+    # (emphasis a page opened inside the symbol: "349/TTr-**CP và …**")
+    code, year = m.group("scode").replace(" ", "").replace("*", ""), m.group("syear")
     number = m.string[m.start():m.end("snum")]  # the scan takes its first digit apart (see SYMBOL)
     end = m.end()
     if year and not m.group("syy") and not m.group("stail"):

@@ -168,6 +168,8 @@ def issuer_after(text: str, pos: int, by_start) -> tuple[BodyMatch | None, int, 
         if not body:  # "của Bộ trưởng Bộ Y tế": the ministry
             o = find.OFFICIAL.match(text, m.end())
             body = body_at(text, o.end(), by_start) if o else None
+        if not body:  # "của Ban Chỉ đạo phát triển khoa học, công nghệ, … về …": a steering committee, named in full
+            body = steering_committee_at(text, m.end())
         if not body:  # "của Hội đồng Thi đua - Khen thưởng Trung ương": a body the tables lack; after "do", only
             # one that issued it ("do Ban Vận động Cứu trợ phối hợp …" says who does something)
             body = unlisted_body_at(text, m.end())
@@ -523,6 +525,24 @@ def unlisted_body_at(text: str, pos: int) -> BodyMatch | None:
 #: say): never matched alone, only with their whole name (`_steering_committee`).
 NAMED_IN_FULL = frozenset({"ban-chi-dao"})
 STEERING_REACH = 200  # a steering committee's name ("Ban Chỉ đạo về tổng kết thực hiện Nghị quyết 18-NQ/TW …")
+
+
+def steering_committee_at(text: str, pos: int) -> BodyMatch | None:
+    """"(của) Ban Chỉ đạo phát triển khoa học, công nghệ, đổi mới sáng tạo và chuyển đổi số về …": a steering committee
+    named at ``pos``, its name running (commas, "và", line breaks) to "về", "ngày", "tại", a clause break or a citation."""
+    m = find.STEERING_NAME.match(text, pos)
+    if m is None or not find.NAME_GOES_ON_WORD.match(text, m.end()):
+        return None  # "của Ban Chỉ đạo, các sở …": "Ban Chỉ đạo" alone names no committee
+    stop = find.STEERING_NAME_END.search(text, m.end(), min(len(text), m.end() + STEERING_REACH))
+    end = stop.start() if stop else -1
+    if end < 0 or find.SYMBOL_LIKE.search(text, m.end(), end):
+        return None  # no end in sight, or another citation inside: where the name ends is unsure
+    while end > m.end() and text[end - 1] in " \t\n,":
+        end -= 1
+    if not text[m.end():end].strip():
+        return None  # "Ban Chỉ đạo" alone names no committee
+    body_id = "bcd-tw" if text[m.start():end].lower().startswith("ban chỉ đạo trung ương") else "ban-chi-dao"
+    return BodyMatch(m.start(), end, body_id, name=" ".join(text[m.start():end].split()))
 
 
 def _steering_committee(text: str, verb: int) -> BodyMatch | None:

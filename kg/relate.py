@@ -319,7 +319,8 @@ def links(nt: NormalisedText, citations: list[Citation], own: Own | None = None)
                     subject = issued
                 elif predicate == "based_on":
                     subject = "own" if own.bases(cue.start()) else None
-                elif own.speaks(cue.start()) and not _no_act_follows(text, npos(objects[-1].end), s_end):
+                elif own.speaks(cue.start()) and not _no_act_follows(text, npos(objects[-1].end), s_end) \
+                        and not _task_of_another_body(text, s_start):
                     subject = "own"
             elif subject is None and own.header and starts[0] >= cue.start() and _body_opens(text, s_start, cue.start()) \
                     and own.speaks(cue.start()):
@@ -340,6 +341,44 @@ def links(nt: NormalisedText, citations: list[Citation], own: Own | None = None)
     out += _preamble_bases(nt, citations, own, out)
     out += _title_guides(nt, citations, own, names)
     return out
+
+
+#: A task list's item: "a) ", "b) ", "- ", "+ ", "• ".
+_TASK_ITEM = re.compile(r"[ \t*_]{0,3}(?:[a-zđ]\)|[-+•])[ \t]")
+#: A heading's number and decoration: "*2.13.", "### 3.".
+_HEADING_NUMBER = re.compile(r"[#*_ \t]*(?:[0-9IVX]{1,4}(?:\.[0-9]{1,3}){0,3}\.?)?[#*_ \t]*")
+HEADING_REACH = 1500  # characters back from a task item to its heading
+
+
+@lru_cache(maxsize=1)
+def _heading_names_body() -> re.Pattern:
+    """A heading that names who carries the tasks under it out: a kind of body ("Sở …", "Ủy ban nhân dân xã, phường",
+    "Công an tỉnh") or a group of bodies ("Các Sở, ban, ngành khác")."""
+    kinds = "|".join(re.escape(k) for k in tables.body_kinds())
+    return re.compile(r"(?:Các\s{1,2}(?:[Ss]ở|cơ quan|đơn vị|ban|[Bb]ộ|ngành|địa phương|huyện|xã)|UBND|HĐND|Ủy ban nhân dân"
+                      r"|Hội đồng nhân dân|" + kinds + r")(?![\w])")
+
+
+def _task_of_another_body(text: str, s_start: int) -> bool:
+    """"*2.13. Ủy ban nhân dân xã, phường* … b) Triển khai hiệu quả Kế hoạch số 64/KH-UBND …": in a plan's list of
+    tasks, an item under a heading that names a body is that body's task, not an act of the text itself."""
+    if not _TASK_ITEM.match(text, s_start):
+        return False
+    pos = s_start
+    lo = max(0, s_start - HEADING_REACH)
+    while pos > lo:
+        line_start = text.rfind("\n", lo, pos - 1) + 1
+        line = text[line_start:pos].strip()
+        pos = line_start
+        if not line or _TASK_ITEM.match(line) or len(line) > 90:
+            continue  # another item, a blank line, a paragraph
+        name = _HEADING_NUMBER.match(line)
+        words = line[name.end():] if name else line
+        if not words.strip(" *_#:"):  # "*2.13." alone: the heading's words are on the next line
+            nxt = text.find("\n", line_start) + 1
+            words = text[nxt:text.find("\n", nxt)] if nxt > 0 else ""
+        return _heading_names_body().match(words.strip(" *_#\t")) is not None
+    return False
 
 
 #: After an opening "Thực hiện X …", a clause that is no act of the text: a consequence ("…, thì hộ

@@ -388,3 +388,15 @@ def test_a_type_word_and_its_title_in_one_line_of_two_bold_runs():
     assert ex.source_document.issuer == "Ủy ban Thường vụ Quốc hội"
     bases = {d.symbol for d in ex.documents for r in ex.relations if r.predicate == "based_on" and r.object == d.id}
     assert bases == {"203/2025/QH15", "72/2025/QH15"}
+
+
+def test_a_task_under_a_heading_that_names_another_body_is_not_the_plans_act():
+    ex = kg.extract("KẾ HOẠCH\nThực hiện Chương trình phòng, chống ma túy năm 2025\n\n2. Nhiệm vụ\n\n*2.13.\n"
+                    "Ủy ban nhân dân xã, phường*\n\na) Căn cứ tình hình thực tế, phối hợp với các cơ quan.\n\n"
+                    "b) Triển khai hiệu quả Kế hoạch số 64/KH-UBND ngày 22/8/2025 của Ủy ban nhân dân tỉnh về xây dựng "
+                    "xã không ma túy.\n\n3. Tổ chức thực hiện\n\nb) Triển khai hiệu quả Kế hoạch số 65/KH-UBND ngày "
+                    "22/8/2025 của Ủy ban nhân dân tỉnh về xây dựng xã.\n")
+    d = {x.symbol: x.id for x in ex.documents}
+    implemented = {r.object for r in ex.relations if r.predicate == "implements" and r.subject == ex.source_document.id}
+    assert d["65/KH-UBND"] in implemented  # the plan's own task
+    assert d["64/KH-UBND"] not in implemented  # the communes' task

@@ -482,7 +482,7 @@ def test_a_body_the_tables_lack_never_takes_a_clause_or_a_committee_named_short(
              "Thực hiện Kế hoạch số 05-KH/BCĐ ngày 2/6/2025 của Ban Chỉ đạo\nchuyển đổi số tỉnh. "
              "Căn cứ Kế hoạch 31/KH-SGDĐT được ban hành bởi Sở GD&ĐT Bình Định Xem thêm về lịch thi.")
     assert d["20/2021/NĐ-CP"].issuer is None
-    assert d["05-KH/BCĐ"].issuer is None
+    assert d["05-KH/BCĐ"].issuer == "Ban Chỉ đạo chuyển đổi số tỉnh"  # a steering committee, named in full
     assert d["31/KH-SGDĐT"].issuer == "Sở GD&ĐT Bình Định"
 
 
@@ -767,3 +767,21 @@ def test_a_word_glued_to_the_issuer_code_is_not_part_of_the_symbol(text, symbol)
 
 def test_mixed_case_codes_keep_their_lower_case_letters():
     assert found("Quyết định 12/2021/QĐ-TTg và Công văn 97/SGDĐT-GDTrH") == ["12/2021/QĐ-TTg", "97/SGDĐT-GDTrH"]
+
+
+def test_round_nine_shapes_a_signing_day_a_date_after_a_quoted_title_emphasis_and_a_steering_committee():
+    d = docs("- Quyết định số 1263/QĐ-TTg của Thủ tướng Chính phủ: Phê duyệt Đề án biên soạn từ điển Nguyễn Văn An ký "
+             "12/05/2016\n- Nghị quyết 12-NQ/TW, Hội nghị lần thứ năm Ban Chấp hành Trung ương Đảng khóa XII về “Sắp xếp "
+             "tổ chức bộ máy”, ngày 3/6/2017 đã đưa ra.\n- Xét Tờ trình số 411/TTr-**CP và Đề án số 412/ĐA-CP** của Chính "
+             "phủ.\n- Kế hoạch số 06-KH/BCĐ ngày 2/3/2025 của Ban Chỉ đạo\nphát triển du lịch, dịch vụ về việc tổ chức lễ hội.\n")
+    assert d["1263/QĐ-TTg"].date == "2016-05-12"
+    assert d["12-NQ/TW"].date == "2017-06-03"
+    assert "411/TTr-CP" in d and "411/TTr" not in d
+    assert d["06-KH/BCĐ"].issuer == "Ban Chỉ đạo phát triển du lịch, dịch vụ"
+
+
+def test_a_signing_day_inside_a_sentence_and_a_committee_named_short_give_nothing():
+    d = docs("Theo Nghị định 21/2021/NĐ-CP, ông Nguyễn Văn A ký 3/4/2022 hợp đồng. Kế hoạch số 7/KH-BCĐ của Ban Chỉ đạo, "
+             "các sở ngành phối hợp.")
+    assert d["21/2021/NĐ-CP"].date is None
+    assert d["7/KH-BCĐ"].issuer is None
