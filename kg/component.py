@@ -275,10 +275,15 @@ class PartyCitations:
                 body = parse.BodyMatch(central.start("body"), central.end("body"), "bch-tw", name=tables.bodies()["bch-tw"].vi)
                 pos = central.end()
         if body is None:
+            tail_before_issuer = pos
             body, pos, ambiguous = parse.issuer_after(text, pos, by_start)
             if body is not None and find.ISSUING_VERB.match(text, body.end) \
                     and find.STEERING_BEFORE.search(text, max(0, start - 80), start):
                 body = None  # "Ban Chỉ đạo về tổng kết Nghị quyết 18-NQ/TW của Chính phủ ban hành …"
+            if body is not None and find.ISSUING_VERB.match(text, body.end) and _object_in_a_title(text, start, prev_end):
+                # "Nghị quyết 140/NQ-CP thực hiện Nghị quyết 66-NQ/TW do Văn phòng Chính phủ ban hành": the caption's
+                # "do X ban hành" closes the title this citation is the object of
+                body, pos = None, tail_before_issuer
             if body is not None and date is None and rejected is None:
                 # "của Chính phủ ngày 09 tháng 5 năm 2025": the date after the issuer
                 date, pos, rejected = parse.stated_date_after(text, pos)
@@ -318,7 +323,10 @@ class PartyCitations:
             signed = find.SIGNED_ON_LATER.match(text, after)
             if signed and not find.SYMBOL_LIKE.search(text, after, signed.start("d")):
                 date = parse.iso_date(signed.group("d"), signed.group("m"), signed.group("y"))
-        if (body is None and not ambiguous or date is None and rejected is None) and not _inside_title(text, start, prev_end):
+        if (body is None and not ambiguous or date is None and rejected is None) and not _inside_title(text, start, prev_end) \
+                and (prev_end is None or any(ch in text[prev_end:start] for ch in ".;:\n^")):
+            # (only the first citation of its clause: "Thông báo 659/TB-VPCP … thực hiện Nghị quyết 66-NQ/TW do Văn phòng
+            # Chính phủ ban hành" is the notice's caption)
             # "Nghị quyết 1669/NQ-UBTVQH15 năm 2025 sắp xếp các đơn vị … của thành phố Hải Phòng do Ủy ban Thường vụ
             # Quốc hội ban hành": "do <body> ban hành" closing the sentence's words about this citation (and its date:
             # "… được Quốc hội khóa XV, Kỳ họp thứ 9 thông qua ngày 24/6/2025")
@@ -423,6 +431,15 @@ def _inside_title(text: str, start: int, prev_end: int | None) -> bool:
     gap = text[prev_end:start]
     # "**^**" separates a wiki page's reference entries
     return find.TITLE_WORD.search(gap) is not None and not any(ch in gap for ch in ";.\n(^")
+
+
+def _object_in_a_title(text: str, start: int, prev_end: int | None) -> bool:
+    """A citation right after the one before it and a cue of its title ("… 140/NQ-CP thực hiện <here>"): the object of
+    that title, whose closing words are the title's, not this citation's."""
+    if prev_end is None or start < prev_end or start - prev_end > 60:
+        return False
+    gap = text[prev_end:start]
+    return find.TITLE_CUE.search(gap) is not None and not any(ch in gap for ch in ";.:\n(^")
 
 
 def _generic_word(text: str, start: int, end: int) -> bool:

@@ -66,6 +66,8 @@ DATE_AFTER = re.compile(
     r"(?:(?:(?:(?i:được)\s{1,3})?(?i:ban hành|ký|kí|thông qua|cấp)(?:\s{1,3}(?i:vào))?\s{1,3})?(?i:ngày|ngay)\s{1,3}(?:" + _DATE_NUM + "|" + _DATE_WORDS + r")"
     r"|(?P<d3>\d{1,2})(?P<sep>[/\-])(?P<m3>\d{1,2})(?P=sep)(?P<y3>\d{4})(?!\d))\)?"
 )
+#: ", tại …" after a date: where something took place that day.
+EVENT_PLACE = re.compile(r"\s{0,2},?\s{0,2}(?i:tại)\s")
 #: "<body> đã ban hành Nghị quyết 27-NQ/TW vào ngày 21 tháng 5 năm 2018": "vào ngày" after a citation is its
 #: date only when the words before say it was issued then ("thực hiện Nghị định … vào ngày …" is not).
 ON_DAY_AFTER = re.compile(r"[ \t]{0,3},?\s{0,3}(?i:vào)\s{1,3}(?=(?i:ngày)\s)")
@@ -228,6 +230,8 @@ LIST_NUMBER_BEFORE = re.compile(r"(?:,|;|và)\s{1,2}(?i:số)\s{0,2}$")
 SEMICOLON_ITEM = re.compile(r"[^;.!?]{0,400};\s{0,3}")
 #: "về" opening a title.
 TITLE_WORD = re.compile(r"\s(?i:về)\s")
+#: A relation cue in a trích yếu: "Nghị quyết 140/NQ-CP thực hiện Nghị quyết 66-NQ/TW".
+TITLE_CUE = re.compile(r"\s(?i:về|thực hiện|triển khai|sửa đổi|bổ sung|hướng dẫn|thay thế|bãi bỏ|quy định chi tiết)\s")
 #: "của " right before a body.
 OF_BEFORE = re.compile(r"(?i:của)\s{1,3}$")
 #: "Quyết định của Bộ Chính trị số31-QĐ/TW": "số" between a body and the symbol.

@@ -75,6 +75,8 @@ def stated_date_after(text: str, pos: int) -> tuple[str | None, int, str | None]
     m = find.DATE_AFTER.match(text, pos)
     if not m:
         return None, pos, None
+    if "\n" in text[pos:m.end()] and find.EVENT_PLACE.match(text, m.end()):
+        return None, pos, None  # "NGHỊ QUYẾT SỐ 66-NQ/TW⏎Ngày 28 tháng 11 năm 2025, tại Trụ sở …": a meeting's day
     g = m.groupdict()
     for d, mo, y in (("d", "m", "y"), ("d2", "m2", "y2"), ("d3", "m3", "y3")):
         if g.get(d):
@@ -276,12 +278,14 @@ def issuer_before(text: str, start: int, by_end: dict[int, BodyMatch], attached:
         if body is None:  # "Hội đồng Thi đua - Khen thưởng Trung ương đã ban hành": a body the tables lack
             unlisted = unlisted_body_ending(text, m.start())
             if unlisted is not None:
-                return unlisted
+                return None if _in_a_documents_name(text, unlisted.start) else unlisted
             # "Thay mặt Ban Chấp hành Trung ương Đảng, Tổng Bí thư Tô Lâm đã ký ban hành": the signer is no body
             behalf = find.ON_BEHALF.search(text, max(0, m.start() - 160), m.start())
             if behalf is not None and behalf.end("body") in by_end \
                     and not any(ch in ".;:\n" for ch in text[behalf.end():m.start()]):
                 return by_end[behalf.end("body")]
+        if body is not None and _in_a_documents_name(text, body.start):
+            return None  # "Điều lệ Liên đoàn Luật sư Việt Nam ban hành kèm theo Quyết định …": the charter's, not the issuer
         owner = _unlisted_owner(text, body) if body is not None else None
         if owner is not None:  # "Ban Tổ chức – Cán bộ của Chính phủ ban hành": the board, not the government
             return owner
@@ -436,6 +440,10 @@ _SENTENCE_WORDS = frozenset({"tải", "xem", "theo", "tại", "căn", "ngày", "
                              "do", "của", "và", "nghị", "quyết", "chỉ", "kế", "thông", "luật", "công", "văn"})
 
 
+#: Words no name holds, even where the verb anchors its end ("Điều lệ Liên đoàn Luật sư Việt Nam được ban hành …").
+_NEVER_IN_NAME = frozenset({"được", "bị", "đã", "đang", "sẽ", "vừa", "là", "của"})
+
+
 def _name_ends(text: str, pos: int, limit: int, stop: bool, across_lines: bool = False) -> list[int]:
     """Where the proper name that starts after a kind word ending at ``pos`` may end: after a capitalised word, after
     one lower-case word following it ("Giáo dục", "Thi đua"), after a unit ("xã hội") or a place ("tỉnh Cao Bằng"),
@@ -473,8 +481,8 @@ def _name_ends(text: str, pos: int, limit: int, stop: bool, across_lines: bool =
                 need_cap = True
             elif stop and lower_run and w not in _NAME_STOPS:
                 return []  # "Cục Thi hành án …": a name running on in lower case; where it ends is unsure
-            elif lower_run or need_cap or (stop and w in _NAME_STOPS):
-                break
+            elif lower_run or need_cap or w in _NEVER_IN_NAME or (stop and w in _NAME_STOPS):
+                break  # ("… Việt Nam được ban hành": a passive or tense word is never in a name)
             else:
                 ends.append(m.end())
                 lower_run = 1
@@ -586,6 +594,13 @@ def _reaches_act(text: str, after_mark: int, body: BodyMatch, at: int) -> bool:
         if (k == body.end or find.BODY_TO_VERB.fullmatch(text, body.end, k)) and find.PASSIVE_ACT.fullmatch(text, k, at):
             return True
     return False
+
+
+def _in_a_documents_name(text: str, body_start: int) -> bool:
+    """A body right after a type word is part of a document's name ("Điều lệ Liên đoàn Luật sư Việt Nam", "Quy chế
+    Hội đồng …"), not the subject of the verb after it."""
+    m = find.type_word_before().search(text, max(0, body_start - 30), body_start)
+    return m is not None and text[m.end("word"):body_start].strip() == ""
 
 
 def _unlisted_owner(text: str, body: BodyMatch) -> BodyMatch | None:

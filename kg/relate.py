@@ -252,6 +252,8 @@ def links(nt: NormalisedText, citations: list[Citation], own: Own | None = None)
         scan_end = min(s_end, max(starts[-1] + LOOKAHEAD, max(ends) + PASSIVE_REACH if passive else 0))
         if scan_end < s_end and names() and any(w in scan[scan_end:s_end] for w in ("luật", "pháp lệnh")):
             scan_end = s_end  # "… quy định chi tiết … Luật Đất đai": a law named by its name after the last symbol
+        if scan_end < s_end and "“" in scan[scan_end:s_end]:
+            scan_end = s_end  # "… bổ sung … của “Quy định về …”": a work named by its quoted title
         last = None  # (subject, end of its objects): a later cue joined by "và" / ";" may share it
         for cue in cues.finditer(scan, s_start, scan_end):
             predicate = cue.lastgroup
@@ -285,6 +287,15 @@ def links(nt: NormalisedText, citations: list[Citation], own: Own | None = None)
                     if subject is not None and subject is not named:
                         add(subject, "guides", [named], cue)
                 continue
+            if predicate in CHANGES and (first >= len(cits) or not _objects(text, cue.end(), cits, first, npos)):
+                # "… bổ sung thẩm quyền … trong một số điều của “Quy định về thể loại …”": a work named by its quoted
+                # title, which a decision cited earlier issued ("Quyết định số 31-QĐ/TW … ban hành Quy định “…”")
+                work = _work_by_title(text, cue.end(), s_end, cits, starts, ends, npos)
+                if work is not None:
+                    subject = _attached(text, cue.start(), cits, starts, tails, ends)
+                    if subject is not None and subject is not work:
+                        add(subject, predicate, [work], cue)
+                    continue
             if first >= len(cits):
                 continue  # no citation after the cue: no object
             # a cue inside a citation's title keeps its objects inside that title
@@ -441,6 +452,39 @@ def law_names(text: str, citations: list[Citation], npos) -> list[tuple[str, Cit
         known = names.get(name, c)
         names[name] = c if known is c or (known is not None and known.symbol == c.symbol) else None
     return sorted(((n, c) for n, c in names.items() if c is not None), key=lambda nc: -len(nc[0]))
+
+
+#: A work a citation issued, by its quoted title: "… ban hành Quy định “về thể loại, thẩm quyền ban hành …”".
+_ISSUES_TITLED = re.compile(r"[^“\"\n;]{0,120}?\s(?i:ban hành|ban hành kèm theo)\s{1,3}[^“\"\n;]{0,30}?[“\"](?P<t>[^”\"\n]{10,300})[”\"]")
+_QUOTED_AFTER = re.compile(r"[^“\"\n;]{0,160}?[“\"](?P<t>[^”\"\n]{10,300})[”\"]")
+
+
+def _title_key(title: str) -> str:
+    """A quoted title compared without its type word, spaces and punctuation ("Quy định về thể loại, thẩm quyền ban hành …"
+    and "về thể loại, thẩm quyền banhành …" are one)."""
+    words = title.lower().split()
+    for t in sorted(tables.type_by_word(), key=len, reverse=True):
+        tw = t.split()
+        if words[:len(tw)] == tw:
+            words = words[len(tw):]
+            break
+    return "".join(ch for ch in "".join(words) if ch.isalnum())
+
+
+def _work_by_title(text: str, pos: int, s_end: int, cits: list[Citation], starts, ends, npos) -> Citation | None:
+    """The earlier citation that issued the work whose quoted title follows ``pos`` in the sentence."""
+    q = _QUOTED_AFTER.match(text, pos, s_end)
+    if q is None:
+        return None
+    key = _title_key(q.group("t"))
+    if len(key) < 12:
+        return None
+    for i in range(bisect.bisect_left(starts, pos) - 1, -1, -1):
+        nxt = starts[i + 1] if i + 1 < len(starts) else len(text)
+        m = _ISSUES_TITLED.match(text, ends[i], min(nxt, ends[i] + 400, pos))
+        if m is not None and _title_key(m.group("t")) == key:
+            return cits[i]
+    return None
 
 
 def _named(text: str, pos: int, names: list[tuple[str, Citation]]) -> Citation | None:

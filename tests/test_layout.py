@@ -400,3 +400,14 @@ def test_a_task_under_a_heading_that_names_another_body_is_not_the_plans_act():
     implemented = {r.object for r in ex.relations if r.predicate == "implements" and r.subject == ex.source_document.id}
     assert d["65/KH-UBND"] in implemented  # the plan's own task
     assert d["64/KH-UBND"] not in implemented  # the communes' task
+
+
+def test_a_work_named_by_its_quoted_title_is_the_decision_that_issued_it():
+    ex = kg.extract("Thực hiện Quyết định số 45-QĐ/TU, ngày 3-5-2012 ban hành Quy chế “làm việc của Ban Thường vụ Tỉnh ủy "
+                    "khóa XV” và Quyết định số 60-QĐ/TU, ngày 9-9-2014 sửa đổi một số điều của “Quy chế làm việc của "
+                    "Ban Thường vụ Tỉnh ủy khóa XV”, Văn phòng Tỉnh ủy hướng dẫn như sau.")
+    d = {x.symbol: x.id for x in ex.documents}
+    assert (d["60-QĐ/TU"], "amends", d["45-QĐ/TU"]) in {(r.subject, r.predicate, r.object) for r in ex.relations}
+    other = kg.extract("Quyết định số 61-QĐ/TU, ngày 9-9-2014 sửa đổi một số điều của “Quy chế làm việc của Ban Thường "
+                       "vụ Tỉnh ủy khóa XV”.")
+    assert not [r for r in other.relations if r.predicate == "amends"]  # no citation issued that title here

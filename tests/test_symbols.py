@@ -785,3 +785,17 @@ def test_a_signing_day_inside_a_sentence_and_a_committee_named_short_give_nothin
              "các sở ngành phối hợp.")
     assert d["21/2021/NĐ-CP"].date is None
     assert d["7/KH-BCĐ"].issuer is None
+
+
+def test_a_body_in_a_documents_name_a_meetings_day_and_a_captions_issuer():
+    d = docs("Căn cứ khoản 5 Điều 7 Điều lệ Liên đoàn Luật sư Việt Nam được ban hành kèm theo Quyết định số 858/QĐ-TTg năm "
+             "2022 quy định như sau. Điều lệ Hội Luật gia Việt Nam ban hành kèm theo Quyết định 859/QĐ-TTg năm 2022.")
+    assert d["858/QĐ-TTg"].issuer is None and not d["858/QĐ-TTg"].conflicts
+    assert d["859/QĐ-TTg"].issuer is None
+    meeting = docs("THÔNG BÁO KẾT LUẬN VỀ TÌNH HÌNH THỰC HIỆN NGHỊ QUYẾT SỐ 67-NQ/TW\nNgày 28 tháng 11 năm 2025, tại\n"
+                   "Trụ sở Chính phủ, Phó Thủ tướng chủ trì cuộc họp về Nghị quyết số 67-NQ/TW ngày 30/4/2025 của Bộ "
+                   "Chính trị.\n")
+    assert (meeting["67-NQ/TW"].date, meeting["67-NQ/TW"].issuer) == ("2025-04-30", "Bộ Chính trị")
+    caption = docs("Thông báo 660/TB-VPCP năm 2025 về tình hình thực hiện và Nghị quyết 141/NQ-CP thực hiện Nghị quyết "
+                   "68-NQ/TW do Văn phòng Chính phủ ban hành\n")
+    assert caption["660/TB-VPCP"].issuer == "Văn phòng Chính phủ" and caption["68-NQ/TW"].issuer is None
