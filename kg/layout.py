@@ -119,9 +119,9 @@ def lines(norm: str) -> list[Line]:
 
 class Lines(Sequence):
     """`lines(norm)` as a sequence whose lines are made when first read: a text that is no
-    document is decided on its first lines (and the "Số" lines among its first 400), and most
-    of a long report's lines are never looked at. A text read further (a document's parts) has
-    all its lines made at once."""
+    document is decided on its first lines (and the "Số" lines among its first 400), a
+    document's end matter on the lines `holding` finds, and most of a long report's lines are
+    never looked at. Past LAZY lines read one by one, all are made at once."""
 
     LAZY = 1000  # lines made one by one before all are made
 
@@ -132,10 +132,9 @@ class Lines(Sequence):
         self.norm = norm
         self.raw = raw  # the lines as they stand, decoration included
         self._decor = _DECOR.search(norm) is not None
-        self._ends: list[int] | None = None  # line i ends at _ends[i] + i
+        self._bounds: list[int] | None = None  # where each line ends (its "\n", or the text's end)
         self._made: dict[int, Line] = {}
         self._all: list[Line] | None = None
-        self._bounds: list[int] | None = None
 
     def __len__(self) -> int:
         return len(self.raw)
@@ -158,11 +157,14 @@ class Lines(Sequence):
             self._all = self._every()
             return self._all[i]
         line = self.raw[i]  # IndexError past the end, as a list
-        if self._ends is None:
-            self._ends = list(accumulate(map(len, self.raw)))
-        end = self._ends[i] + i
+        end = self._ends()[i]
         made = self._made[i] = Line(end - len(line), end, _words(_DECOR.sub(" ", line) if self._decor else line))
         return made
+
+    def _ends(self) -> list[int]:
+        if self._bounds is None:
+            self._bounds = [e + i for i, e in enumerate(accumulate(map(len, self.raw)))]
+        return self._bounds
 
     def holding(self, needles: re.Pattern, start: int = 0):
         """The indices from ``start`` on of the lines whose text (decoration included) holds a
@@ -170,9 +172,7 @@ class Lines(Sequence):
         holds one of them in its words (decoration and folding never join two characters)."""
         if start >= len(self.raw):
             return
-        if self._bounds is None:  # line i ends at _bounds[i] (its "\n" or the text's end)
-            self._bounds = [e + i for i, e in enumerate(accumulate(map(len, self.raw)))]
-        bounds = self._bounds
+        bounds = self._ends()
         pos = bounds[start - 1] + 1 if start else 0
         end = bounds[-1]
         while pos <= end:
@@ -182,12 +182,6 @@ class Lines(Sequence):
             i = bisect.bisect_left(bounds, m.start())
             yield i
             pos = bounds[i] + 1  # the next line
-
-    def every(self) -> list[Line]:
-        """All the lines, as a list (for a text read to its end: a document)."""
-        if self._all is None:
-            self._all = self._every()
-        return self._all
 
     def _every(self) -> list[Line]:
         # decoration never holds a line break: stripped from the whole text at once, the same lines

@@ -79,12 +79,22 @@ def words_and_spaces(text: str) -> tuple[list[str], list[bool]]:
 
 
 def token_spans(text: str, pos: int = 0, glued: bool = True):
-    """Yield (start, end) of the tokens `words_and_spaces` makes, from ``pos`` on; ``pos`` must
-    be where a token starts (after whitespace, or after a character no token runs across).
-    ``glued``: False when the text has no glued words (no check per token then)."""
+    """(start, end) of the tokens `words_and_spaces` makes, from ``pos`` on (an iterator); ``pos``
+    must be where a token starts (after whitespace, or after a character no token runs across).
+    ``glued``: False when the text has no glued words (then each token is a match as it stands:
+    its span, made in C)."""
+    if not glued:
+        return map(_SPAN, _TOKEN.finditer(text, pos))
+    return _glued_token_spans(text, pos)
+
+
+_SPAN = re.Match.span
+
+
+def _glued_token_spans(text: str, pos: int):
     for m in _TOKEN.finditer(text, pos):
         start, end = m.span()
-        if not glued or not has_glued(text, start, end):
+        if not has_glued(text, start, end):
             yield start, end
             continue
         for piece in glued_pieces(m.group()):
