@@ -35,7 +35,7 @@ from .provisions import acted_on, merge
 _CUE = (
     r"(?:(?P<guides>hướng dẫn (?:bổ sung )?(?:việc )?(?:tổ chức )?(?:thực hiện|thi hành)"
     r"|quy định chi tiết(?: và hướng dẫn)?(?: thi hành)?(?: một số điều(?: và biện pháp(?: để tổ chức,?)?(?: hướng dẫn)? thi hành)?)?(?: của)?(?= (?i:luật|bộ luật|pháp lệnh|nghị định|nghị quyết)))"
-    r"|(?P<amended>(?:(?:đã )?được |bị )?(?:sửa đổi,? (?:và )?bổ sung|điều chỉnh,? bổ sung|sửa đổi|bổ sung) (?:bởi|tại|theo)(?= ))"
+    r"|(?P<amended>(?:(?:đã )?được |bị )?(?:sửa đổi,? (?:và )?bổ sung|điều chỉnh,? bổ sung|sửa đổi|bổ sung)(?: một số điều)? (?:bởi|tại|theo)(?= ))"
     r"|(?P<amends>(?:sửa đổi|điều chỉnh),? (?:và )?bổ sung(?: một số điều(?: của)?)?|sửa đổi|bổ sung)"
     r"|(?P<replaces>thay thế(?: cho)?)"
     r"|(?P<repealed>(?:(?:đã|bị|sẽ|chính thức) )?hết hiệu lực(?: thi hành)?|(?:bị|được) bãi bỏ)"
@@ -73,7 +73,8 @@ OBJECT_GAP = re.compile(
     r"(?:(?:Luật|Bộ luật|Pháp lệnh)(?: [^\W\d_]{1,12}){1,12} (?:số )?)?"
     # a regulation changed through the decision that issued it: "… Quy chế làm việc ban hành kèm theo Quyết định số …"
     r"(?:(?:Quy chế|Quy định|Điều lệ|Chương trình|Kế hoạch|Đề án|Danh mục)\b[^.;:\n]{0,200}? (?:được )?ban hành kèm theo\s{1,3})?"
-    r"(?:(?:có hiệu quả|hiệu quả|nghiêm túc|tốt|các|việc|cho|tiếp|thắng lợi|thành công|đồng bộ|quyết liệt)\s{1,3}){0,2}[*_]{0,3}", re.I)
+    r"(?:(?:có hiệu quả|hiệu quả|nghiêm túc|tốt|các|việc|cho|tiếp|thắng lợi|thành công|đồng bộ|quyết liệt)\s{1,3}){0,2}[*_]{0,3}"
+    r"(?:văn bản\s{1,3})?", re.I)  # "thay thế cho văn bản Hướng dẫn số …"
 LIST_GAP = re.compile(r"[*_”\"]{0,3}\s{0,3}(?:,|và|, và)\s{1,3}[*_]{0,3}(?:" + PINPOINTS + r"(?:(?:của|trong|tại|thuộc) )?)?")
 #: What a document changes may be listed with ";" ("thay thế Quyết định số A …; Quyết định số B …").
 CHANGE_LIST_GAP = re.compile(r"[*_”\"]{0,3}\s{0,3}(?:,|và|, và|;|; và) {1,3}[*_]{0,3}"
@@ -112,7 +113,9 @@ PREAMBLE_CHARS = 1500  # without a header, only a cue this close to the top spea
 def _backref() -> re.Pattern:
     """A sentence that opens with a type word alone: "Quy định này …", "Quy định có hiệu lực …"."""
     alt = find.type_words(capitalised=True)
-    return re.compile(rf"[\W\d_]{{0,8}}(?:[a-zđ]\)\s{{1,2}})?(?P<word>{alt})(?P<this>\s{{1,2}}(?:này|nói trên|trên))?(?=[\s,;:])")
+    # ("Văn bản Hướng dẫn này thay thế …": the word for any document before the type word)
+    return re.compile(rf"[\W\d_]{{0,8}}(?:[a-zđ]\)\s{{1,2}})?(?:(?:Văn bản|VĂN BẢN)\s{{1,2}}(?=(?:{alt})\s{{1,2}}này))?"
+                      rf"(?P<word>{alt})(?P<this>\s{{1,2}}(?:này|nói trên|trên))?(?=[\s,;:])")
 
 
 @dataclass
@@ -349,6 +352,7 @@ def links(nt: NormalisedText, citations: list[Citation], own: Own | None = None)
         seen.extend(cits[-MAX_OBJECTS:])
         if len(seen) > 4 * MAX_OBJECTS:
             del seen[:-MAX_OBJECTS]
+    out += _listed_changes(nt, citations, own, out)
     out += _preamble_bases(nt, citations, own, out)
     out += _title_guides(nt, citations, own, names)
     return out
@@ -584,6 +588,64 @@ def _successor(text: str, after: int, cits, starts, npos, own: Own):
 
 
 BASIS_WORDS = re.compile(r"(?i:căn cứ)")
+
+
+#: A line that ends with a change cue and a colon, its objects listed on the lines below: "(2) Nghị định 320/2025/NĐ-CP
+#: thay thế:", "2. Quyết định 312/2025/QĐ-UBND bãi bỏ các Quyết định sau:", "Nghị định này bãi bỏ các văn bản sau đây:".
+LISTING_CUE = re.compile(r"(?P<cue>thay thế|bãi bỏ|hủy bỏ|sửa đổi, bổ sung|sửa đổi|bổ sung)"
+                         r"(?:\s{1,2}(?:các|những)(?:\s{1,2}[^\W\d_]{1,12}){1,3}?)?(?:\s{1,2}(?:sau đây|sau|như sau))?"
+                         r"[ \t*_]{0,4}:[ \t*_]{0,4}(?=\n)", re.I)
+LISTING_PREDICATE = {"thay thế": "replaces", "bãi bỏ": "repeals", "hủy bỏ": "repeals"}
+#: A list item opening a line: "- ", "+ ", "• ", "(2) ", "2. ", "a) ".
+LIST_ITEM_LINE = re.compile(r"[ \t*_]{0,4}(?:[-+•]|\(\d{1,2}\)|\d{1,2}[.)]|[a-zđ]\))[ \t*_]{1,4}")
+LISTED_MAX = 30
+
+
+def _listed_changes(nt: NormalisedText, citations: list[Citation], own: Own, found: list[Link]) -> list[Link]:
+    """"(2) Nghị định 320/2025/NĐ-CP thay thế:⏎- Nghị định 218/2013/NĐ-CP …⏎- Nghị định 91/2014/NĐ-CP …": a line
+    that ends with a change cue and a colon changes the document that opens each list item below it, until the
+    first line that is no such item. The subject is the citation the cue follows, or the text's own document
+    for "<Type> này"."""
+    text = nt.norm
+    if ":" not in text:
+        return []
+    starts = [nt.to_norm(c.start) for c in citations]
+    done = {(id(k.subject), k.predicate, id(k.object)) for k in found}
+    out: list[Link] = []
+    for cue in LISTING_CUE.finditer(text):
+        line_start = text.rfind("\n", 0, cue.start()) + 1
+        i = bisect.bisect_left(starts, cue.start()) - 1
+        subject = None
+        if i >= 0 and starts[i] >= line_start:
+            c = citations[i]
+            if ATTACH_GAP.fullmatch(text, nt.to_norm(max(c.end, c.title_end)), cue.start()):
+                subject = c
+        if subject is None:
+            head = _backref().match(text, line_start)
+            if head is None or not head.group("this") or not own.speaks(cue.start()) \
+                    or not ATTACH_GAP.fullmatch(text, head.end(), cue.start()):
+                continue
+            subject = "own"  # "Nghị định này bãi bỏ các văn bản sau:"
+        predicate = LISTING_PREDICATE.get(cue.group("cue").lower(), "amends")
+        pos = cue.end() + 1
+        for _ in range(LISTED_MAX):
+            while text.startswith("\n", pos):
+                pos += 1
+            item = LIST_ITEM_LINE.match(text, pos)
+            if item is None:
+                break
+            line_end = text.find("\n", pos)
+            line_end = len(text) if line_end < 0 else line_end
+            j = bisect.bisect_left(starts, item.end())
+            if j < len(citations) and starts[j] < min(line_end, item.end() + 12):
+                obj = citations[j]
+                key = (id(None if subject == "own" else subject), predicate, id(obj))
+                if obj is not subject and key not in done:
+                    done.add(key)
+                    s, e = nt.span(cue.start("cue"), cue.end("cue"))
+                    out.append(Link(None if subject == "own" else subject, predicate, obj, nt.original[s:e], s, e))
+            pos = line_end + 1
+    return out
 
 
 def _preamble_bases(nt: NormalisedText, citations: list[Citation], own: Own, found: list[Link]) -> list[Link]:

@@ -411,3 +411,20 @@ def test_a_work_named_by_its_quoted_title_is_the_decision_that_issued_it():
     other = kg.extract("Quyết định số 61-QĐ/TU, ngày 9-9-2014 sửa đổi một số điều của “Quy chế làm việc của Ban Thường "
                        "vụ Tỉnh ủy khóa XV”.")
     assert not [r for r in other.relations if r.predicate == "amends"]  # no citation issued that title here
+
+
+def test_recall_shapes_amended_in_some_articles_a_listed_change_and_a_document_called_van_ban():
+    amended = kg.extract("Luật Đấu thầu số 23/2023/QH15 đã được sửa đổi, bổ sung một số điều theo Luật số 58/2024/QH15, "
+                         "Luật số 91/2025/QH15.")
+    d = {x.symbol: x.id for x in amended.documents}
+    got = {(r.subject, r.predicate, r.object) for r in amended.relations}
+    assert {(d["58/2024/QH15"], "amends", d["23/2023/QH15"]), (d["91/2025/QH15"], "amends", d["23/2023/QH15"])} <= got
+    listed = kg.extract("Những điểm mới:\n(2) Nghị định 321/2025/NĐ-CP thay thế:\n- Nghị định 218/2013/NĐ-CP quy định chi "
+                        "tiết Luật Thuế;\n- Nghị định 91/2014/NĐ-CP sửa đổi các Nghị định về thuế.\nThay thế các biểu mẫu "
+                        "như sau:\n- Mẫu số 01 ban hành kèm theo Thông tư 80/2021/TT-BTC.\n")
+    d = {x.symbol: x.id for x in listed.documents}
+    replaced = {r.object for r in listed.relations if r.predicate == "replaces" and r.subject == d["321/2025/NĐ-CP"]}
+    assert replaced == {d["218/2013/NĐ-CP"], d["91/2014/NĐ-CP"]}  # a form's list names no document replaced
+    own = kg.extract("HƯỚNG DẪN\nSố: 12/HD-UBTVQH15\nHướng dẫn về việc.\n(Văn bản Hướng dẫn này thay thế cho văn bản Hướng dẫn "
+                     "số 1305/HD-UBTVQH15 ngày 08/6/2025.)")
+    assert [(r.predicate, r.subject) for r in own.relations] == [("replaces", own.source_document.id)]
