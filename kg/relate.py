@@ -75,6 +75,9 @@ OBJECT_GAP = re.compile(
     r"(?:(?:Quy chế|Quy định|Điều lệ|Chương trình|Kế hoạch|Đề án|Danh mục)\b[^.;:\n]{0,200}? (?:được )?ban hành kèm theo\s{1,3})?"
     r"(?:(?:có hiệu quả|hiệu quả|nghiêm túc|tốt|các|việc|cho|tiếp|thắng lợi|thành công|đồng bộ|quyết liệt)\s{1,3}){0,2}[*_]{0,3}"
     r"(?:văn bản\s{1,3})?", re.I)  # "thay thế cho văn bản Hướng dẫn số …"
+#: "(" and ")" around an alias that repeats a list item.
+ALIAS_OPEN = re.compile(r"\s{0,2}\(\s{0,2}(?:(?i:sau đây (?:gọi|viết) (?:tắt )?là)\s{1,3})?")
+ALIAS_CLOSE = re.compile(r"\s{0,2}\)")
 LIST_GAP = re.compile(r"[*_”\"]{0,3}\s{0,3}(?:,|và|, và)\s{1,3}[*_]{0,3}(?:" + PINPOINTS + r"(?:(?:của|trong|tại|thuộc) )?)?")
 #: What a document changes may be listed with ";" ("thay thế Quyết định số A …; Quyết định số B …").
 CHANGE_LIST_GAP = re.compile(r"[*_”\"]{0,3}\s{0,3}(?:,|và|, và|;|; và) {1,3}[*_]{0,3}"
@@ -180,6 +183,12 @@ def _objects(text: str, after: int, cits: list[Citation], first: int, npos, gap=
             break
         if out and s < pos:  # nested in the previous object's title
             pos = max(pos, npos(c.title_end))
+            continue
+        if out and c.key == out[-1].key and ALIAS_OPEN.fullmatch(text, pos, s):
+            # "Nghị quyết số 163/2024/QH15 … (Nghị quyết số 163/2024/QH15), Nghị quyết số 50/NQ-CP …": an alias in
+            # brackets repeats the item; the list goes on after it
+            close = ALIAS_CLOSE.match(text, npos(c.end))
+            pos = close.end() if close else npos(c.end)
             continue
         if not gap_re.fullmatch(text, pos, s):
             break

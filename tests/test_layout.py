@@ -428,3 +428,12 @@ def test_recall_shapes_amended_in_some_articles_a_listed_change_and_a_document_c
     own = kg.extract("HƯỚNG DẪN\nSố: 12/HD-UBTVQH15\nHướng dẫn về việc.\n(Văn bản Hướng dẫn này thay thế cho văn bản Hướng dẫn "
                      "số 1305/HD-UBTVQH15 ngày 08/6/2025.)")
     assert [(r.predicate, r.subject) for r in own.relations] == [("replaces", own.source_document.id)]
+
+
+def test_an_alias_in_brackets_does_not_end_a_list_of_objects():
+    ex = kg.extract("KẾ HOẠCH\nThực hiện Nghị quyết số 164/2024/QH15 ngày 27/11/2024 của Quốc hội về Chương trình (Nghị quyết "
+                    "số 164/2024/QH15), Nghị quyết số 51/NQ-CP ngày 3/4/2025 của Chính phủ về ban hành Kế hoạch (Nghị quyết số "
+                    "51/NQ-CP) và Quyết định số 7620/QĐ-BCA ngày 5/5/2025 của Bộ Công an; Ủy ban nhân dân tỉnh ban hành Kế "
+                    "hoạch thực hiện như sau.")
+    implemented = {d.symbol for d in ex.documents for r in ex.relations if r.object == d.id and r.predicate == "implements"}
+    assert implemented == {"164/2024/QH15", "51/NQ-CP", "7620/QĐ-BCA"}
