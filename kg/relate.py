@@ -100,7 +100,8 @@ PASSIVE_GAP = re.compile(r"[*_]{0,3}\s{0,3},?" + DESCRIPTION +
 #: What may stand before a citation that heads its sentence: list and footnote markers ("a) ").
 HEAD_PREFIX = re.compile(r"[\W\d_]{0,20}(?:[a-zđ]\)[\W\d_]{0,5})?(?:sup>\d{1,3}</sup>[\W_]{0,5})?", re.S)
 #: Before a cue that opens its sentence or clause: list markers, "Để", "Tiếp tục".
-OPENING_CUE = re.compile(r"[\W\d_]{0,20}(?:[a-zđ]\)\s{0,3})?(?:(?:để|nhằm)\s{1,3})?", re.I)
+OPENING_CUE = re.compile(r"[\W\d_]{0,20}(?:[a-zđ]\)\s{0,3})?(?:(?:theo đó|cụ thể|trong đó),\s{1,3})?(?:(?:để|nhằm)\s{1,3})?", re.I)
+#: ("Theo đó, thực hiện …, Bộ Tài chính xây dựng …": a reporter's connective before the reported document's opening)
 #: Before a mention issued in the same sentence: "…, Ban Thường vụ Tỉnh ủy (đã) ban hành / có / xây dựng ".
 ISSUED = re.compile(r"(?:ban hành|ký ban hành|có|xây dựng|ra)\s{1,3}(?:các\s{1,3})?$")
 #: Before a cue, a body that opens the sentence ("Ủy ban Kiểm tra Trung ương hướng dẫn thực hiện …").

@@ -437,3 +437,12 @@ def test_an_alias_in_brackets_does_not_end_a_list_of_objects():
                     "hoạch thực hiện như sau.")
     implemented = {d.symbol for d in ex.documents for r in ex.relations if r.object == d.id and r.predicate == "implements"}
     assert implemented == {"164/2024/QH15", "51/NQ-CP", "7620/QĐ-BCA"}
+
+
+def test_a_reporters_connective_before_the_reported_documents_opening():
+    ex = kg.extract("# Toàn văn Công văn 17900/BTC-VP năm 2025 về kế hoạch\n\nNgày 3/11/2025, Bộ Tài chính ban hành Công văn "
+                    "17900/BTC-VP năm 2025 về kế hoạch.\n\nTheo đó, thực hiện Kết luận 187-KL/TW năm 2025 và Kết luận "
+                    "196-KL/TW năm 2025 của Bộ Chính trị, Bộ Tài chính xây dựng kế hoạch như sau.")
+    d = {x.symbol: x.id for x in ex.documents}
+    assert {(r.predicate, r.object) for r in ex.relations} == {("implements", d["187-KL/TW"]), ("implements", d["196-KL/TW"])}
+    assert {r.subject for r in ex.relations} == {ex.source_document.id}
