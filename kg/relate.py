@@ -542,7 +542,7 @@ def _title_guides(nt: NormalisedText, citations: list[Citation], own: Own, names
 #: Right before a cue that is no act of a document: the name of a steering committee ("Ban Chỉ
 #: đạo Trung ương về tổng kết …", "Ban chỉ đạo thực hiện …"), a proposal or a plan ("đề nghị
 #: sửa đổi", "dự kiến bãi bỏ").
-_NOT_AN_ACT_HEADS = ("ban chỉ đạo", "đề nghị", "kiến nghị", "đề xuất", "dự kiến", "dự thảo")
+_NOT_AN_ACT_HEADS = ("ban chỉ đạo", "đề nghị", "kiến nghị", "đề xuất", "dự kiến", "dự thảo", "hiệu lực")  # ("Hiệu lực thi hành")
 NOT_AN_ACT = re.compile(rf"(?:(?i:{_NOT_AN_ACT_HEADS[0]})(?: [^\W\d_]{{1,12}}){{0,6}}(?: về(?: việc)?)?"
                         rf"|(?i:{'|'.join(_NOT_AN_ACT_HEADS[1:])})(?: (?:việc|xem xét))?) $")
 

@@ -446,3 +446,11 @@ def test_a_reporters_connective_before_the_reported_documents_opening():
     d = {x.symbol: x.id for x in ex.documents}
     assert {(r.predicate, r.object) for r in ex.relations} == {("implements", d["187-KL/TW"]), ("implements", d["196-KL/TW"])}
     assert {r.subject for r in ex.relations} == {ex.source_document.id}
+
+
+def test_an_effect_heading_is_no_act_and_a_resolution_with_its_summary_ends_on_the_own_ones_day():
+    ex = kg.extract("HỘI ĐỒNG NHÂN DÂN\nTHÀNH PHỐ HÀ NỘI\nSố: 61/2025/NQ-HĐND\nNGHỊ QUYẾT\nQuy định danh mục các khoản thu\n\n"
+                    "Điều 4. Hiệu lực thi hành\nNghị quyết số 04/2024/NQ-HĐND ngày 29 tháng 3 năm 2024 của Hội đồng nhân dân "
+                    "Thành phố quy định danh mục các khoản thu của thành phố Hà Nội hết hiệu lực kể từ ngày Nghị quyết này có "
+                    "hiệu lực thi hành.")
+    assert [(r.subject, r.predicate) for r in ex.relations] == [(ex.source_document.id, "replaces")]
