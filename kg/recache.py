@@ -80,6 +80,23 @@ def _compiled_form(pattern: str, flags: int, compiled: re.Pattern):
     return (args[0], array("I", code).tobytes(), *args[2:])  # the code as bytes: read back at once
 
 
+STALE_SECONDS = 3600  # a temporary file this old was left by a run killed while it wrote the cache
+
+
+def _remove_stale_temporaries(folder: str) -> None:
+    """The ".re-*.tmp" files of runs killed mid-write (SIGKILL skips the clean-up): gone once they are old."""
+    import time
+    now = time.time()
+    for name in os.listdir(folder):
+        if name.startswith(".re-") and name.endswith(".tmp"):
+            p = os.path.join(folder, name)
+            try:
+                if now - os.stat(p).st_mtime > STALE_SECONDS:
+                    os.unlink(p)
+            except OSError:
+                pass  # another run removed it or still writes it
+
+
 def _save(path: str, entries: list) -> None:
     try:
         new = [(key, p) for key, p in list(re._cache.items())  # type: ignore[attr-defined]
@@ -97,6 +114,7 @@ def _save(path: str, entries: list) -> None:
         kept = entries[max(0, len(entries) + len(added) - MAX_PATTERNS):]  # the oldest go first
         import tempfile
         os.makedirs(os.path.dirname(path), exist_ok=True)
+        _remove_stale_temporaries(os.path.dirname(path))
         fd, tmp = tempfile.mkstemp(dir=os.path.dirname(path), prefix=".re-", suffix=".tmp")
         try:
             with os.fdopen(fd, "wb") as f:

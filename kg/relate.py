@@ -604,7 +604,10 @@ BASIS_WORDS = re.compile(r"(?i:căn cứ)")
 #: thay thế:", "2. Quyết định 312/2025/QĐ-UBND bãi bỏ các Quyết định sau:", "Nghị định này bãi bỏ các văn bản sau đây:".
 LISTING_CUE = re.compile(r"(?P<cue>thay thế|bãi bỏ|hủy bỏ|sửa đổi, bổ sung|sửa đổi|bổ sung)"
                          r"(?:\s{1,2}(?:các|những)(?:\s{1,2}[^\W\d_]{1,12}){1,3}?)?(?:\s{1,2}(?:sau đây|sau|như sau))?"
-                         r"[ \t*_]{0,4}:[ \t*_]{0,4}(?=\n)", re.I)
+                         r"[ \t*_]{0,4}:[ \t*_]{0,4}$", re.I)
+#: A colon that ends a line: where a listing cue may stand (found first: a literal the engine jumps to).
+LINE_END_COLON = re.compile(r":[ \t*_]{0,4}(?=\n)")
+LISTING_REACH = 80  # characters before the colon in which its cue stands
 LISTING_PREDICATE = {"thay thế": "replaces", "bãi bỏ": "repeals", "hủy bỏ": "repeals"}
 #: A list item opening a line: "- ", "+ ", "• ", "(2) ", "2. ", "a) ".
 LIST_ITEM_LINE = re.compile(r"[ \t*_]{0,4}(?:[-+•]|\(\d{1,2}\)|\d{1,2}[.)]|[a-zđ]\))[ \t*_]{1,4}")
@@ -622,8 +625,11 @@ def _listed_changes(nt: NormalisedText, citations: list[Citation], own: Own, fou
     starts = [nt.to_norm(c.start) for c in citations]
     done = {(id(k.subject), k.predicate, id(k.object)) for k in found}
     out: list[Link] = []
-    for cue in LISTING_CUE.finditer(text):
-        line_start = text.rfind("\n", 0, cue.start()) + 1
+    for colon in LINE_END_COLON.finditer(text):
+        line_start = text.rfind("\n", max(0, colon.start() - LISTING_REACH), colon.start()) + 1
+        cue = LISTING_CUE.search(text, max(line_start, colon.start() - LISTING_REACH), colon.end())
+        if cue is None:
+            continue
         i = bisect.bisect_left(starts, cue.start()) - 1
         subject = None
         if i >= 0 and starts[i] >= line_start:
