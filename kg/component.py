@@ -349,6 +349,8 @@ class PartyCitations:
                 body = parse.issuer_of_bracketed_act(text, start, by_start)
             if body is None:  # "Xét đề nghị của Ban Tổ chức Trung ương (Tờ trình số …, Báo cáo số …)"
                 body = parse.issuer_of_proposal(text, start, by_start)
+            if body is None:  # "Nghị quyết Hội nghị lần thứ 8 Ban Chấp hành Trung ương … về … số 25-NQ/TW"
+                body = parse.issuer_of_plenum_named(text, m_start, by_start)
             if body is None:  # "Chủ tịch Hồ Chí Minh ký Sắc lệnh số 34/SL": the President
                 body = parse.issuer_signing(text, start, dtype)
             if body is None:  # "HĐND tỉnh Cà Mau (ngày 28 tháng 4 năm 2025). "Nghị quyết số …""
@@ -491,6 +493,16 @@ def _city_name(city: re.Match) -> str:
 _OF_WORD = re.compile(r"(?i)\s(?:của|do)\s")
 
 
+def _same_issuing_kind(c: Citation, last: Citation) -> bool:
+    """Whether a list's closing date and issuer may be a bare member's too: the same system, and for State symbols the
+    same issuer code (its term aside: "QH15" is "QH"), as far as both symbols name one."""
+    if c.system != last.system:
+        return False
+    if c.system != "state" or not c.issuer_code or not last.issuer_code:
+        return True
+    return c.issuer_code.rstrip("0123456789") == last.issuer_code.rstrip("0123456789")
+
+
 def share_list_attributes(citations: list[Citation], text: str) -> None:
     """A date or issuer closing a list belongs to the earlier members too ("Quyết định số
     217-QĐ/TW, Quyết định số 218-QĐ/TW, ngày 12/12/2013 của Bộ Chính trị"). It is weak evidence:
@@ -520,6 +532,8 @@ def share_list_attributes(citations: list[Citation], text: str) -> None:
                 break
             if c.issuer is not None or c.shared_issuer is not None or not (c.date is None or c.title_quoted):
                 break
+            if not _same_issuing_kind(c, last):
+                break  # "Luật … số 41/2024/QH15 và Nghị định số 176/2025/NĐ-CP ngày … của Chính phủ": the decree's own
             if c.date is None and last.date:
                 c.shared_date = last.date
             if not c.issuer_ambiguous and last.issuer:

@@ -699,6 +699,25 @@ def issuer_inside(text: str, start: int, by_end: dict[int, BodyMatch], system: s
     return word_start, dtype, body
 
 
+def issuer_of_plenum_named(text: str, start: int, by_start: dict[int, BodyMatch]) -> BodyMatch | None:
+    """"Nghị quyết Hội nghị lần thứ 8 Ban Chấp hành Trung ương Đảng khóa V về Giá - Lương - Tiền số 25-NQ/TW": a type
+    word, the plenum and its body, the trích yếu, then "số" and the symbol: that body issued it."""
+    n = find.NUMBER_WORD_BEFORE.search(text, max(0, start - 8), start)
+    if n is None:
+        return None
+    lo = max(0, n.start() - 240)
+    clause = max(text.rfind(ch, lo, n.start()) for ch in ".;:\n()")
+    found = None
+    for w in find.type_word().finditer(text, max(lo, clause + 1), n.start()):
+        found = w
+    if found is None:
+        return None
+    p = find.PLENUM.match(text, found.end() + 1) if text[found.end():found.end() + 1] == " " else None
+    if p is None or not text[p.start():p.end()].lower().startswith("hội nghị"):
+        return None
+    return body_at(text, p.end(), by_start)
+
+
 def issuer_of_list(text: str, start: int, by_end: dict[int, BodyMatch]) -> BodyMatch | None:
     """"04 Nghị quyết của Bộ Chính trị, gồm: Nghị quyết số …": the body named before a list whose
     first citation starts at ``start``."""

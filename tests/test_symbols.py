@@ -799,3 +799,12 @@ def test_a_body_in_a_documents_name_a_meetings_day_and_a_captions_issuer():
     caption = docs("Thông báo 660/TB-VPCP năm 2025 về tình hình thực hiện và Nghị quyết 141/NQ-CP thực hiện Nghị quyết "
                    "68-NQ/TW do Văn phòng Chính phủ ban hành\n")
     assert caption["660/TB-VPCP"].issuer == "Văn phòng Chính phủ" and caption["68-NQ/TW"].issuer is None
+
+
+def test_a_closing_date_and_issuer_stay_with_their_own_kind_and_a_plenum_named_before_the_title():
+    d = docs("Chi trả theo quy định Luật Bảo hiểm xã hội số\n42/2024/QH15 và Nghị định số 177/2025/NĐ-CP\nngày 30 tháng "
+             "6 năm 2025 của Chính phủ về trợ cấp. Nghị quyết Hội nghị lần thứ 8 Ban Chấp hành Trung ương Đảng khóa V về "
+             "Giá Lương Tiền số 26-NQ/TW ngày 17/6/1985 đã nêu.")
+    assert (d["42/2024/QH15"].date, d["42/2024/QH15"].issuer) == (None, None)  # the decree's, not the law's
+    assert d["177/2025/NĐ-CP"].issuer == "Chính phủ"
+    assert d["26-NQ/TW"].issuer == "Ban Chấp hành Trung ương Đảng"
