@@ -133,7 +133,7 @@ def documents_nquads(facts, relations) -> bytes:
         lines[f"<{a}> <{p}> <{b}> {g} .\n"] = None
         if p in supers:
             lines[f"<{a}> <{supers[p]}> <{b}> {g} .\n"] = None
-    return "".join(lines).encode()
+    return "".join(lines).encode("utf-8", "replace")  # (a lone surrogate a caller's str may hold: "?")
 
 
 def file_name(path: str) -> str:
@@ -284,7 +284,7 @@ def extraction_nquads(ex: Extraction, base: str = DEFAULT_BASE, *, for_store: bo
             add(S, KG + "provision", literal_term(p))
             add(S, KG + "actsOn", f"<{subdivision_iri(r.object, p)}>")
             add_subdivision(add, r.object, p, subdivisions)
-    return "".join(lines).encode()
+    return "".join(lines).encode("utf-8", "replace")  # (a lone surrogate a caller's str may hold: "?")
 
 
 def subdivision_iri(document: str, provision: str) -> str:

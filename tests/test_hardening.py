@@ -9,7 +9,7 @@ import time
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 import kg
@@ -74,6 +74,7 @@ def mutated(draw):
 
 @settings(max_examples=300, deadline=None)
 @given(mutated())
+@example("\ud800Kết luận số 01-KL/TW, ngày 18/5/2021 của Bộ Chính trị")  # a lone surrogate in the sentence's text
 def test_mutated_citations_never_break_the_extractor(text):
     ex = kg.extract(text)
     check_offsets(text, ex)
