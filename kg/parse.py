@@ -87,6 +87,13 @@ def stated_date_after(text: str, pos: int) -> tuple[str | None, int, str | None]
     return None, pos, None
 
 
+def clause_start(text: str, pos: int, reach: int, breaks: str = ".;:\n()") -> int:
+    """Where the clause that ``pos`` ends starts: after the last of ``breaks`` before it, never more than ``reach``
+    characters back (a look-back bounded so: linear on any text)."""
+    lo = max(0, pos - reach)
+    return max(lo, max(text.rfind(ch, lo, pos) for ch in breaks) + 1)
+
+
 def extend_body(text: str, body: BodyMatch, by_start: dict[int, BodyMatch]) -> BodyMatch:
     """Grow a body over the words that belong to its name: "Đảng ủy Khối các cơ quan thành phố",
     "Chi bộ cơ quan Ban Dân vận Thành ủy", "Thành ủy Hà Nội"."""
@@ -356,13 +363,11 @@ def issuer_of_bracketed_act(text: str, word_start: int, by_start: dict[int, Body
 def issuer_of_proposal(text: str, word_start: int, by_start: dict[int, BodyMatch]) -> BodyMatch | None:
     """"Xét đề nghị của Ban Tổ chức Trung ương (Tờ trình số 224-TTr/BTCTW, ngày … và Báo cáo số 60-BC/BTCTW …)": the
     papers a bracket lists after a body's proposal are that body's."""
-    lo = max(0, word_start - 300)
-    paren = text.rfind("(", lo, word_start)
+    paren = text.rfind("(", max(0, word_start - 300), word_start)
     if paren < 0 or any(ch in ").;\n" for ch in text[paren:word_start]):
         return None
-    clause = max(text.rfind(ch, lo, paren) for ch in ".;:\n")
     last = None
-    for last in find.PROPOSAL_OF.finditer(text, max(lo, clause + 1), paren):  # (within reach: linear on any text)
+    for last in find.PROPOSAL_OF.finditer(text, clause_start(text, paren, 300 - (word_start - paren), ".;:\n"), paren):
         pass
     if last is None:
         return None
@@ -497,10 +502,9 @@ def unlisted_body_ending(text: str, end: int) -> BodyMatch | None:
     the institute)."""
     while end > 0 and text[end - 1] in " \t":
         end -= 1
-    lo = max(0, end - 120)
-    blank = text.rfind("\n\n", lo, end)  # a line break may fall inside a name, a blank line not
-    clause = max(max(text.rfind(ch, lo, end) for ch in ".;:,()\"“”"), blank + 1 if blank >= 0 else -1)
-    for k in find.body_kind().finditer(text, max(lo, clause + 1), end):
+    start = clause_start(text, end, 120, ".;:,()\"“”")
+    blank = text.rfind("\n\n", start, end)  # a line break may fall inside a name, a blank line not
+    for k in find.body_kind().finditer(text, blank + 2 if blank >= 0 else start, end):
         ends = _name_ends(text, k.end(), end, stop=False, across_lines=True)
         # the name up to the verb, or up to what may stand between a body and its verb ("Tổng trưởng Nội vụ chính
         # quyền Việt Nam Cộng hòa lại ban hành")
@@ -572,10 +576,8 @@ def _steering_committee(text: str, verb: int) -> BodyMatch | None:
 def _passive_agent(text: str, at: int, by_end: dict[int, BodyMatch]) -> BodyMatch | None:
     """The body after the last "được" in the clause before ``at`` whose act (bổ nhiệm, phê duyệt, cho chủ trương …)
     runs up to ``at``: "được Chủ tịch nước Việt Nam bổ nhiệm … theo", "được Ban Chấp hành Trung ương cho chủ trương tại"."""
-    lo = max(0, at - 180)
-    clause = max(text.rfind(ch, lo, at) for ch in ".;:\n()")
     last = None
-    for last in find.PASSIVE_MARK.finditer(text, max(lo, clause + 1), at):
+    for last in find.PASSIVE_MARK.finditer(text, clause_start(text, at, 180), at):
         pass
     if last is None:
         return None
@@ -705,10 +707,8 @@ def issuer_of_plenum_named(text: str, start: int, by_start: dict[int, BodyMatch]
     n = find.NUMBER_WORD_BEFORE.search(text, max(0, start - 8), start)
     if n is None:
         return None
-    lo = max(0, n.start() - 240)
-    clause = max(text.rfind(ch, lo, n.start()) for ch in ".;:\n()")
     found = None
-    for w in find.type_word().finditer(text, max(lo, clause + 1), n.start()):
+    for w in find.type_word().finditer(text, clause_start(text, n.start(), 240), n.start()):
         found = w
     if found is None:
         return None

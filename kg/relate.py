@@ -473,12 +473,16 @@ _ISSUES_TITLED = re.compile(r"[^“\"\n;]{0,120}?\s(?i:ban hành|ban hành kèm 
 _QUOTED_AFTER = re.compile(r"[^“\"\n;]{0,160}?[“\"](?P<t>[^”\"\n]{10,300})[”\"]")
 
 
+@lru_cache(maxsize=1)
+def _type_words_longest_first() -> list[list[str]]:
+    return [t.split() for t in sorted(tables.type_by_word(), key=len, reverse=True)]
+
+
 def _title_key(title: str) -> str:
     """A quoted title compared without its type word, spaces and punctuation ("Quy định về thể loại, thẩm quyền ban hành …"
     and "về thể loại, thẩm quyền banhành …" are one)."""
     words = title.lower().split()
-    for t in sorted(tables.type_by_word(), key=len, reverse=True):
-        tw = t.split()
+    for tw in _type_words_longest_first():
         if words[:len(tw)] == tw:
             words = words[len(tw):]
             break
