@@ -9,6 +9,7 @@ size; the figures go in the closing notes, not in tests.
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import statistics
 import sys
@@ -47,6 +48,13 @@ def rdflib_query(graph, sparql: str) -> tuple[float | None, int]:
     return q.get()
 
 
+def cpu_seconds() -> tuple[float, float]:
+    """CPU seconds (user + system) of this process and of its ended children (the workers)."""
+    import resource
+    me, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return me.ru_utime + me.ru_stime, children.ru_utime + children.ru_stime
+
+
 def time_query(fn, runs: int) -> tuple[float, int]:
     times, n = [], 0
     for _ in range(runs):
@@ -82,18 +90,22 @@ def main() -> None:
         def progress(done, total, path, step=max(1000, size // 10)):  # the rate per tenth of the load
             if done and done % step == 0:
                 marks.append((done, time.perf_counter()))
+        cpu0 = cpu_seconds()
         summary = load([str(folder)], store, workers=args.workers, on_progress=progress)
         secs = time.perf_counter() - t0
+        cpu1 = cpu_seconds()
         store.close()
         del store
         store = LocalStore(str(store_dir), read_only=True)  # queried as `kg query` would: reopened
         print(f"\n== {size} reports ==")
-        print(f"load: {secs:.1f} s (derived graphs {summary.finish_seconds:.1f} s, compaction {summary.compact_seconds:.1f} s), {summary.loaded / secs:.1f} reports/s, "
+        print(f"load: {secs:.1f} s (derived graphs {summary.finish_seconds:.1f} s, compaction beside them {summary.compact_seconds:.1f} s), {summary.loaded / secs:.1f} reports/s, "
               f"{summary.quads / secs:,.0f} quads/s; "
               f"{summary.citations:,} citations; store: {summary.store['documents']:,} documents, "
               f"{summary.store['triples']:,} quads; {sum(f.stat().st_size for f in store_dir.rglob('*') if f.is_file()) / 1e6:.0f} MB on disk",
               flush=True)
 
+        print(f"  cpu: main process {cpu1[0] - cpu0[0]:.1f} s (the writer, the derived graphs, the compaction), "
+              f"workers {cpu1[1] - cpu0[1]:.1f} s (extraction); load average {os.getloadavg()[0]:.1f}", flush=True)
         print("  derived graphs: " + ", ".join(f"{k} {v:.1f} s" for k, v in summary.finish_steps.items()), flush=True)
         last = (0, t0)
         for done, at in marks:
