@@ -50,7 +50,7 @@ def write_shard(files: list[str], out: str, base: str, encoding: str | None) -> 
         if sha is None:
             failed.append((path, result[2]))
             continue
-        nquads, summary, n_cit, n_doc, n_quads, _docs = result[2:]
+        nquads, summary, n_cit, n_doc, n_quads = result[2:7]
         head = {"report": report_iri(base, sha), "sha256": sha, "path": display_name(path),
                 "citations": n_cit, "documents": n_doc, "quads": n_quads}
         parts.append(report_block(head, nquads, summary))

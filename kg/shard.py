@@ -270,8 +270,9 @@ def check_shard(path: str, base: str) -> tuple[str, list[dict]]:
 
 
 def read_shard(path: str, base: str | None = None, *, digest: str | None = None):
-    """The reports of a shard, as `kg.load.extract_to_nquads` returns them: (path, sha256, report
-    N-Quads, documents-graph N-Quads, citations, documents, quads, document IRIs). Checked as
+    """The reports of a shard, as `kg.load.extract_to_nquads` returns them (path, sha256, report
+    N-Quads, documents-graph N-Quads, citations, documents, quads, document IRIs; without the
+    mentions per document, so such a load recounts them). Checked as
     `check_shard` does, unless ``digest`` says these are the bytes it checked."""
     if base is None:
         from .resolve import DEFAULT_BASE

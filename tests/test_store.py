@@ -363,3 +363,38 @@ def test_a_store_loaded_by_an_earlier_kg_rebuilds_the_same_documents_graph(tmp_p
     db.refresh_summary(set(some))
     assert docs_graph() == before
     db.close()
+
+
+def test_counts_added_by_later_loads_are_the_mentions(tmp_path):
+    """A load adds what it wrote to the counts of the documents its reports cite (it does not
+    count every mention again): after loads that add reports, change one and prune one, each
+    document's counts are still its mentions and the reports that mention it."""
+    from kg.load import load
+    from kg.store import LocalStore
+    folder = tmp_path / "r"
+    folder.mkdir()
+    cite = "Thực hiện Chỉ thị số 05-CT/TW, ngày 15/5/2016 của Bộ Chính trị và Kết luận số 01-KL/TW của Bộ Chính trị. "
+    (folder / "a.txt").write_text(cite * 2, encoding="utf-8")
+    (folder / "b.txt").write_text(cite + "Quyết định số 99-QĐ/TW của Ban Bí thư.", encoding="utf-8")
+    db = LocalStore(str(tmp_path / "st"))
+
+    def counts_are_mentions():
+        counted = {(r["d"], r["n"], r["k"]) for r in db.select(
+            "SELECT ?d ?n ?k WHERE { GRAPH <https://kg.example.org/graph/documents> { ?d kg:mentionCount ?n ; kg:reportCount ?k } }")}
+        mentions = {(r["d"], r["n"], r["k"]) for r in db.select(
+            "SELECT ?d (COUNT(?m) AS ?n) (COUNT(DISTINCT ?r) AS ?k) WHERE { GRAPH ?r { ?m oa:hasBody ?d } } GROUP BY ?d")}
+        assert counted == mentions and mentions
+        return {d.rsplit("/", 1)[-1]: (int(n), int(k)) for d, n, k in counted}
+
+    load([str(folder)], db, workers=1)
+    first = counts_are_mentions()
+    assert first["05-CT-TW-2016"] == (3, 2) and any(d.startswith("99-") for d in first)
+    (folder / "c.txt").write_text(cite * 3, encoding="utf-8")         # a new report
+    load([str(folder)], db, workers=1)
+    assert counts_are_mentions()["05-CT-TW-2016"] == (first["05-CT-TW-2016"][0] + 3, first["05-CT-TW-2016"][1] + 1)
+    (folder / "b.txt").write_text(cite * 4, encoding="utf-8")         # a changed one
+    (folder / "a.txt").unlink()                                       # and a gone one
+    load([str(folder)], db, workers=1, prune=True)
+    last = counts_are_mentions()
+    assert last["05-CT-TW-2016"] == (7, 2) and not any(d.startswith("99-") for d in last)
+    db.close()

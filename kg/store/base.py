@@ -122,6 +122,28 @@ class _Store:
             ox.Quad(ox.NamedNode(row["d"]), m, ox.Literal(row["n"], datatype=integer), g),
             ox.Quad(ox.NamedNode(row["d"]), r, ox.Literal(row["k"], datatype=integer), g))])
 
+    def add_counts(self, tally: dict[str, tuple[int, int]], batch: int = 2000) -> None:
+        """Add (mentions, reports) to these documents' counts: what a load wrote, when the
+        store's counts were right before it and no report citing them went."""
+        g, m, r = ox.NamedNode(DOCUMENTS_GRAPH), ox.NamedNode(KG + "mentionCount"), ox.NamedNode(KG + "reportCount")
+        integer = ox.NamedNode(XSD_INTEGER)
+        new: list[ox.Quad] = []
+        for chunk in _chunks(sorted(tally), batch):
+            old = {row["d"]: row for row in self.select(
+                f"SELECT ?d ?n ?k WHERE {{ {_values('d', chunk)} GRAPH <{DOCUMENTS_GRAPH}> {{ ?d kg:mentionCount ?n ; kg:reportCount ?k }} }}")}
+            if old:
+                self.update(f"DELETE DATA {{ GRAPH <{DOCUMENTS_GRAPH}> {{ " + " ".join(
+                    f"<{d}> <{KG}mentionCount> {ox.Literal(row['n'], datatype=integer)} . "
+                    f"<{d}> <{KG}reportCount> {ox.Literal(row['k'], datatype=integer)} ." for d, row in old.items()) + " } }",
+                    prefixes=False)
+            for d in chunk:
+                n, k = tally[d]
+                if d in old:
+                    n, k = n + int(old[d]["n"]), k + int(old[d]["k"])
+                new += [ox.Quad(ox.NamedNode(d), m, ox.Literal(str(n), datatype=integer), g),
+                        ox.Quad(ox.NamedNode(d), r, ox.Literal(str(k), datatype=integer), g)]
+        self.add_quads(new)
+
     def refresh_summary(self, docs: set[str] | None = None, batch: int = 2000) -> None:
         """Rebuild the documents graph from the reports' descriptions: whole (docs=None) or the
         facts and counts of some documents."""
