@@ -99,7 +99,7 @@ def find_bodies(text: str) -> list[parse.BodyMatch]:
     resolves them (the longest first, then the earliest; kept when its first and last tokens are
     free). Tokenises only where a name may stand."""
     index = body_index()
-    lower = text.lower()
+    lower = parse.lower_of(text)  # (the rules of the segment's citations read it too)
     if len(lower) == len(text):
         places = index.lower.finditer(lower)
     else:
@@ -213,7 +213,9 @@ class PartyCitations:
         citations = [self._citation(text, m, by_start, by_end, matches[i - 1].end - shift if i else None, shift)
                      for i, m in enumerate(matches)]
         # "(ví dụ: Số: 89/2017/QĐXXST-KDTM)": a form showing what a symbol looks like cites nothing
-        citations = [c for c in citations if not find.EXAMPLE_BEFORE.search(text, max(0, c.start - 16), c.start)]
+        low = parse.lowered(text)
+        example, where = (find.EXAMPLE_BEFORE, text) if low is None else (find.EXAMPLE_BEFORE_LOWER, low)
+        citations = [c for c in citations if not example.search(where, max(0, c.start - 16), c.start)]
         citations += self._short_forms(text, citations, short_forms)
         citations.sort(key=lambda c: c.start)
         trim_titles(citations, text)
@@ -320,7 +322,9 @@ class PartyCitations:
             # "Quyết định số 1262/QĐ-TTg của Thủ tướng Chính phủ: Phê duyệt Đề án … Vũ Đức Đam ký 28/07/2014" (a list
             # entry: the trích yếu, the signer, the day of signing)
             after = max(title_end, tail_end)
-            signed = find.SIGNED_ON_LATER.match(text, after)
+            signed = find.SIGNED_ON_LATER.match(text, after) if (
+                text.find("ký", after, after + find.SIGNED_REACH) >= 0
+                or text.find("kí", after, after + find.SIGNED_REACH) >= 0) else None
             if signed and not find.SYMBOL_LIKE.search(text, after, signed.start("d")):
                 date = parse.iso_date(signed.group("d"), signed.group("m"), signed.group("y"))
         if (body is None and not ambiguous or date is None and rejected is None) and not _inside_title(text, start, prev_end) \
