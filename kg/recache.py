@@ -151,15 +151,13 @@ def _save(path: str, entries: list) -> None:
         new = [(key, p) for key, p in compiled.items()
                if key not in known and isinstance(key, tuple) and len(key) == 3 and key[0] is str
                and isinstance(p, re.Pattern) and not key[2] & re.DEBUG]
-        if not new:
-            return
         added = []
         for (_, pattern, flags), p in new:
             args = _compiled_form(pattern, flags, p)
             if args is not None:
                 added.append((pattern, flags, args))
-        if not added:
-            return
+        if not added and len(entries) <= MAX_PATTERNS:
+            return  # nothing new, and no file grown by an earlier version to cut down
         # the patterns this run used last (recently used), so that the oldest unused go first
         unused = [e for e in entries if (str, e[0], e[1]) not in _loaded]
         used = [e for e in entries if (str, e[0], e[1]) in _loaded]
