@@ -19,7 +19,7 @@ import bisect
 import re
 from functools import lru_cache
 
-from spacy.attrs import IDX, SENT_START
+from spacy.attrs import IDX, LENGTH, SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
@@ -99,7 +99,7 @@ def find_bodies(text: str) -> list[parse.BodyMatch]:
     resolves them (the longest first, then the earliest; kept when its first and last tokens are
     free). Tokenises only where a name may stand."""
     index = body_index()
-    lower = text.lower()
+    lower = parse.lower_of(text)  # (the rules of the segment's citations read it too)
     if len(lower) == len(text):
         places = index.lower.finditer(lower)
     else:
@@ -162,6 +162,30 @@ def find_bodies(text: str) -> list[parse.BodyMatch]:
     return out
 
 
+def _char_spans(doc: Doc):
+    """``span_of(start, end, expand)``: ``doc.char_span(start, end)`` (alignment "strict", or
+    "expand"), from the tokens' offsets read once (char_span makes Token objects to read them:
+    most of the component's time on a Doc of many windows)."""
+    idx = doc.to_array(IDX).tolist()
+    ends = [i + n for i, n in zip(idx, doc.to_array(LENGTH).tolist())]
+    size = ends[-1] + len(doc[-1].whitespace_) if idx else 0  # (doc.text would join every token)
+    by_start = {i: k for k, i in enumerate(idx)}
+    by_end = {e: k for k, e in enumerate(ends)}
+
+    def span_of(start: int, end: int, expand: bool) -> Span | None:
+        if not expand:
+            first, last = by_start.get(start), by_end.get(end)
+            return None if first is None or last is None else Span(doc, first, last + 1)
+        if not 0 <= start < size or not 0 < end <= size:
+            return None  # (no token holds the character)
+        first = bisect.bisect_right(idx, start) - 1
+        last = bisect.bisect_right(idx, end - 1) - 1
+        if start == ends[first]:  # in the space after a token: the next one
+            first += 1
+        return Span(doc, first, last + 1)
+    return span_of
+
+
 class PartyCitations:
     """Finds Party and State citations with their type, date, issuer, term and title."""
 
@@ -182,14 +206,15 @@ class PartyCitations:
         # else kg.extract has read them in the text around this Doc: (citations, bodies, offset)
         # for each window of it, an offset being where the window starts there less here
         body_spans, out = [], []
+        span_of = _char_spans(doc)
         for citations, bodies, offset in found:
             for b in bodies:
-                span = doc.char_span(b.start - offset, b.end - offset)
+                span = span_of(b.start - offset, b.end - offset, False)
                 if span is not None:
                     span._.body_id = b.body_id
                     body_spans.append(span)
             for c in citations:
-                span = doc.char_span(c.start - offset, c.end - offset, alignment_mode="expand")
+                span = span_of(c.start - offset, c.end - offset, True)
                 if span is not None:
                     span._.citation = c
                     out.append(span)
@@ -213,7 +238,9 @@ class PartyCitations:
         citations = [self._citation(text, m, by_start, by_end, matches[i - 1].end - shift if i else None, shift)
                      for i, m in enumerate(matches)]
         # "(ví dụ: Số: 89/2017/QĐXXST-KDTM)": a form showing what a symbol looks like cites nothing
-        citations = [c for c in citations if not find.EXAMPLE_BEFORE.search(text, max(0, c.start - 16), c.start)]
+        low = parse.lowered(text)
+        example, where = (find.EXAMPLE_BEFORE, text) if low is None else (find.EXAMPLE_BEFORE_LOWER, low)
+        citations = [c for c in citations if not example.search(where, max(0, c.start - 16), c.start)]
         citations += self._short_forms(text, citations, short_forms)
         citations.sort(key=lambda c: c.start)
         trim_titles(citations, text)
@@ -320,7 +347,9 @@ class PartyCitations:
             # "Quyết định số 1262/QĐ-TTg của Thủ tướng Chính phủ: Phê duyệt Đề án … Vũ Đức Đam ký 28/07/2014" (a list
             # entry: the trích yếu, the signer, the day of signing)
             after = max(title_end, tail_end)
-            signed = find.SIGNED_ON_LATER.match(text, after)
+            signed = find.SIGNED_ON_LATER.match(text, after) if (
+                text.find("ký", after, after + find.SIGNED_REACH) >= 0
+                or text.find("kí", after, after + find.SIGNED_REACH) >= 0) else None
             if signed and not find.SYMBOL_LIKE.search(text, after, signed.start("d")):
                 date = parse.iso_date(signed.group("d"), signed.group("m"), signed.group("y"))
         if (body is None and not ambiguous or date is None and rejected is None) and not _inside_title(text, start, prev_end) \

@@ -113,6 +113,8 @@ NOT_ISSUING_AFTER_DO = re.compile(r"\s{1,3}(?:(?:đã|sẽ|đang)\s{1,3})?(?:bá
 SIGNED_ON_LATER = re.compile(r"[^\n.;]{0,200}?(?:[ \t]{1,2}[A-ZĐ][^\W\d_]{0,7}){2,4}[ \t]{1,2}(?:ký|kí)[ \t]{1,2}(?:(?i:ngày)[ \t]{1,2})?"
                              r"(?P<d>\d{1,2})[/.\-](?P<m>\d{1,2})[/.\-](?P<y>\d{4})(?!\d)[ \t*_)]{0,4}(?:\n|$|[.;])")
 #: "… <trích yếu> do " later in the same clause: a body that issued the citation may follow.
+#: How far after its start SIGNED_ON_LATER's "ký" may end (200, four name words, spaces): without one there, no match.
+SIGNED_REACH = 250
 DO_ISSUED_LATER = re.compile(r"[^.,;:\n()\"“”^]{0,240}?\s(?:do|được)\s{1,3}(?=[^\W\d_])")
 #: Something like a symbol (a number joined to letters by "/" or "-"): another citation in between.
 SYMBOL_LIKE = re.compile(r"\d\s?[/\-]\s?[^\W\d_]|[^\W\d_][/\-]\d")
@@ -162,6 +164,8 @@ REFERENCE_BEFORE = re.compile(r"\s{0,2}\((?:(?i:ngày)\s{1,3})?(?:(?P<d>\d{1,2})
 ABBREVIATION_AFTER_BODY = re.compile(r" [A-ZĐ]{2,8}$")
 #: "(ví dụ: Số: 89/2017/QĐXXST-KDTM)": a form's instructions show what a symbol looks like; no citation.
 EXAMPLE_BEFORE = re.compile(r"(?i:ví dụ|chẳng hạn|vd)\s{0,2}[:,]?\s{0,3}(?:(?i:số)\s{0,2}:?\s{0,2})?$")
+#: The same for a lower-cased copy of the text (`parse.lowered`): no (?i), the engine skips to "v" and "c".
+EXAMPLE_BEFORE_LOWER = re.compile(EXAMPLE_BEFORE.pattern.replace("(?i:", "(?:"))
 #: "Theo đề nghị của Sở Nội vụ tại Tờ trình số …": the body whose paper it is.
 OF_BODY_AT = re.compile(r"\s{1,3}tại\s{1,3}" + _PINPOINTS + "$")
 #: … the body's own word in that paper: a proposal, an opinion, a report, guidance, a direction.
@@ -274,6 +278,11 @@ QUOTED = re.compile(r"\s{0,2}[“\"](?P<q>[^”\"\n]{1,400})[”\"]")
 #: An unquoted title runs to a clause break: ";", a line break, a bracket, or a full stop that ends
 #: the sentence ("1.2" and "v.v." go on).
 UNQUOTED_TITLE = re.compile(r"(?:[^;\n().^]|\.(?=[\w,])){1,300}")  # ("**^**" ends a wiki page's reference entry)
+#: `UNQUOTED_TITLE` read run by run (`parse.unquoted_title_end`): a repeated group of two branches
+#: costs ~90 ns a character, a character class a few.
+TITLE_RUN = re.compile(r"[^;\n().^]*")
+TITLE_DOT_GOES_ON = re.compile(r"\.(?=[\w,])")
+UNQUOTED_TITLE_REACH = 300
 #: Where an unquoted title stops before its clause break: a cue that does something to another
 #: document ("… vi phạm thay thế Quy định số 07"), "do <Body>", "có hiệu lực", or the news
 #: sentence after it ("… Nhân dân diễn ra vào sáng 16/9"). Searched after the title's first word,
@@ -306,6 +315,20 @@ def type_word_before() -> re.Pattern:
     # a bracketed qualifier after the word: "Quy định (Bổ sung) số 216-QĐ/TW", "Nghị định (sửa đổi) số …"
     return re.compile(rf"(?i:(?P<word>{alt}))(?:\s{{1,2}}(?i:{qual}))?(?:\s{{1,2}}\((?i:bổ sung|sửa đổi|sửa đổi, bổ sung|mới)\))?"
                       rf"(?:\s{{1,3}}(?i:số|so)\s{{0,2}}:?)?\s{{0,3}}$")
+
+
+@lru_cache(maxsize=None)
+def type_word_before_lower() -> re.Pattern:
+    """`type_word_before` for a lower-cased copy of the text (`parse.lowered`): without (?i) the
+    engine skips to the type words' first letters instead of trying every character. The same
+    matches there (every word of the pattern is lower case)."""
+    return re.compile(type_word_before().pattern.replace("(?i:", "(?:"))
+
+
+@lru_cache(maxsize=None)
+def type_word_lower() -> re.Pattern:
+    """`type_word` for a lower-cased copy of the text (`parse.lowered`): the same matches there."""
+    return re.compile(type_word().pattern.replace("(?i:", "(?:"))
 
 
 @lru_cache(maxsize=None)

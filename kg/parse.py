@@ -27,11 +27,35 @@ class BodyMatch:
     name: str | None = None  # the body's own name where the text names it otherwise ("Chủ tịch Hồ Chí Minh ký Sắc lệnh")
 
 
+_LOWERED: list = [None, "", None]  # the text last asked about, its lower(), its `lowered` copy
+
+
+def lower_of(text: str) -> str:
+    """``text.lower()``, made once for the text last asked about: every citation of a segment,
+    and the segment's body search, read the same one."""
+    if _LOWERED[0] is not text:
+        low = text.lower()
+        _LOWERED[:] = [text, low, low if len(low) == len(text) and not find.case_odd(text) else None]
+    return _LOWERED[1]
+
+
+def lowered(text: str) -> str | None:
+    """``text.lower()`` where a plain pattern of lower-case words finds in it what the same
+    pattern with (?i) finds in ``text`` (lower-casing keeps every character one character, and
+    no character is one (?i) matches without lower-casing to it: `find.case_odd`), else None."""
+    lower_of(text)
+    return _LOWERED[2]
+
+
 def type_before(text: str, start: int, system: str = "party") -> tuple[int, DocType | None]:
     """The type word ending where the symbol starts, and where it begins. The same word names a
     Party or a State type ("Quyết định số 23-QĐ/TW", "Quyết định số 12/2021/QĐ-UBND")."""
     window_start = max(0, start - 40)
-    m = find.type_word_before().search(text, window_start, start)
+    low = lowered(text)
+    if low is not None:
+        m = find.type_word_before_lower().search(low, window_start, start)
+    else:
+        m = find.type_word_before().search(text, window_start, start)
     if not m:
         return start, None
     word = " ".join(m.group("word").lower().split())
@@ -233,10 +257,9 @@ def title_after(text: str, pos: int) -> tuple[str | None, int, bool]:
         return q.group("q").strip(), q.end(), True
     if not m:
         return None, pos, False
-    u = find.UNQUOTED_TITLE.match(text, m.end())
-    if not u:
+    end = unquoted_title_end(text, m.end())
+    if end is None:
         return None, pos, False
-    end = u.end()
     first_word = text.find(" ", m.end(), end)
     stop = find.TITLE_STOP.search(text, first_word, end) if first_word > 0 else None
     if stop:
@@ -245,6 +268,19 @@ def title_after(text: str, pos: int) -> tuple[str | None, int, bool]:
     while end > m.end() and text[end - 1] in " ,.":
         end -= 1
     return (title or None), end, False
+
+
+def unquoted_title_end(text: str, pos: int) -> int | None:
+    """Where ``find.UNQUOTED_TITLE.match(text, pos)`` ends (None: no match), read as runs of the
+    title's characters joined by the full stops it goes on after ("1.2", "v.v."): the same end."""
+    limit = min(len(text), pos + find.UNQUOTED_TITLE_REACH)
+    end = pos
+    while True:
+        end = find.TITLE_RUN.match(text, end, limit).end()
+        if end < limit and find.TITLE_DOT_GOES_ON.match(text, end):
+            end += 1
+            continue
+        return end if end > pos else None
 
 
 def year_of_work_after(text: str, pos: int) -> int:
@@ -396,12 +432,13 @@ def issuer_acting_in(text: str, start: int, end: int, by_start: dict[int, BodyMa
     năm 2024, Bộ Chính trị yêu cầu …": the body that acts in the document located before the comma (``start``–
     ``end``) is its issuer. Only a locator (in it, by it): "Thực hiện Quyết định …, UBND tỉnh đã …" names who
     carries it out."""
-    if not find.LOCATED_IN_BEFORE.search(text, max(0, start - 90), start):
-        return None
     gap = find.COMMA_BEFORE_BODY.match(text, end)
     if gap is None and text[end - 4:end].isdigit():  # after the year of the work, the comma may be left out
         gap = find.SPACE_BEFORE_BODY.match(text, end)
     if gap is None:
+        return None
+    # (the locator's look-back after the comma's match: most citations have no comma after them)
+    if not find.LOCATED_IN_BEFORE.search(text, max(0, start - 90), start):
         return None
     body = body_at(text, gap.end(), by_start) or unlisted_body_at(text, gap.end())
     if body is None:
@@ -707,9 +744,16 @@ def issuer_of_plenum_named(text: str, start: int, by_start: dict[int, BodyMatch]
     n = find.NUMBER_WORD_BEFORE.search(text, max(0, start - 8), start)
     if n is None:
         return None
+    low = lowered(text)
+    if low is not None and low.find("hội nghị", max(0, n.start() - 240), n.start() + 9) < 0:
+        return None  # no plenum after a type word in the clause (most symbols: the look-back is skipped)
     found = None
-    for w in find.type_word().finditer(text, clause_start(text, n.start(), 240), n.start()):
-        found = w
+    if low is not None:
+        for w in find.type_word_lower().finditer(low, clause_start(text, n.start(), 240), n.start()):
+            found = w
+    else:
+        for w in find.type_word().finditer(text, clause_start(text, n.start(), 240), n.start()):
+            found = w
     if found is None:
         return None
     p = find.PLENUM.match(text, found.end() + 1) if text[found.end():found.end() + 1] == " " else None
@@ -721,6 +765,9 @@ def issuer_of_plenum_named(text: str, start: int, by_start: dict[int, BodyMatch]
 def issuer_of_list(text: str, start: int, by_end: dict[int, BodyMatch]) -> BodyMatch | None:
     """"04 Nghị quyết của Bộ Chính trị, gồm: Nghị quyết số …": the body named before a list whose
     first citation starts at ``start``."""
+    window = text[max(0, start - 20):start]
+    if ":" not in window and "gồm" not in window and "sau" not in window:
+        return None  # (what every LIST_INTRO holds: most citations follow none)
     m = find.LIST_INTRO.search(text, max(0, start - 20), start)
     if m is None:
         return None

@@ -158,3 +158,105 @@ def test_end_matter_lines_are_found_from_their_needles(text, start):
         for i in range(len(made)):
             if pattern.match(made[i].words):
                 assert needles.search(made.raw[i]), (pattern.pattern, made.raw[i])
+
+
+_LOWER_BITS = st.sampled_from(["Nghị quyết", "NGHỊ QUYẾT", "quyết định", "Kết luận", "số", "SỐ", "So", ":", " ", "  ", "\n",
+                               "(bổ sung)", "(Sửa đổi)", "phối hợp", "Hội nghị", "HỘI NGHỊ", "lần thứ 8", "ví dụ", "VD",
+                               "chẳng hạn", "Ban Chấp hành Trung ương", "x", "ı", "ſ", "İ", "K", "Σ", "ς", "ǅ", "-", ","])
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.lists(_LOWER_BITS, max_size=14).map("".join), st.integers(0, 40), st.integers(0, 40))
+def test_patterns_on_the_lowered_copy_find_what_ignorecase_finds(text, a, b):
+    """Where `parse.lowered` gives a copy, the (?i)-free patterns find there what their (?i)
+    originals find in the text (spans and the lower-cased type word)."""
+    from kg import parse
+    low = parse.lowered(text)
+    if low is None:
+        assert len(text.lower()) != len(text) or find.case_odd(text)
+        return
+    lo, hi = sorted((min(a, len(text)), min(b, len(text))))
+    for plain, fast in ((find.type_word_before(), find.type_word_before_lower()), (find.type_word(), find.type_word_lower()),
+                        (find.EXAMPLE_BEFORE, find.EXAMPLE_BEFORE_LOWER)):
+        p, f = plain.search(text, lo, hi), fast.search(low, lo, hi)
+        assert (p and p.span()) == (f and f.span())
+        assert [m.span() for m in plain.finditer(text, lo, hi)] == [m.span() for m in fast.finditer(low, lo, hi)]
+        if p is not None and "word" in plain.groupindex:
+            assert p.group("word").lower() == f.group("word")
+
+
+def _plenum_named_plain(text, start, by_start):
+    """`parse.issuer_of_plenum_named` as it was: every type word of the clause looked for in the text."""
+    from kg import parse
+    n = find.NUMBER_WORD_BEFORE.search(text, max(0, start - 8), start)
+    if n is None:
+        return None
+    found = None
+    for w in find.type_word().finditer(text, parse.clause_start(text, n.start(), 240), n.start()):
+        found = w
+    if found is None:
+        return None
+    p = find.PLENUM.match(text, found.end() + 1) if text[found.end():found.end() + 1] == " " else None
+    if p is None or not text[p.start():p.end()].lower().startswith("hội nghị"):
+        return None
+    return parse.body_at(text, p.end(), by_start)
+
+
+@settings(max_examples=800, deadline=None)
+@given(st.lists(_LOWER_BITS | st.sampled_from(["Bộ Chính trị", " về Giá ", "khóa V", ".", "số 25-NQ/TW"]), max_size=14))
+def test_plenum_named_issuer_with_its_shortcut_is_the_plain_look_back(bits):
+    from kg import parse
+    from kg.component import find_bodies
+    text = "".join(bits)
+    by_start = {b.start: b for b in find_bodies(text)}
+    for start in {len("".join(bits[:i])) for i in range(len(bits) + 1)}:
+        assert parse.issuer_of_plenum_named(text, start, by_start) == _plenum_named_plain(text, start, by_start)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.text(alphabet="ab ,;\n().^_1à\u2028", max_size=40) | st.lists(st.sampled_from(["abc ", "d.e", "x", ".", "v.v.", "1.2"]),
+       max_size=120).map("".join), st.integers(0, 40))
+def test_unquoted_title_runs_end_where_the_pattern_ends(text, pos):
+    from kg import parse
+    pos = min(pos, len(text))
+    m = find.UNQUOTED_TITLE.match(text, pos)
+    assert parse.unquoted_title_end(text, pos) == (m.end() if m else None)
+
+
+_SIGNED_BITS = st.sampled_from(["Vũ Đức Đam", " Nguyễn Văn A", " ký ", " kí ", " ngày ", "28/07/2014", "12/5/2020", "\n", ".", ";",
+                                " ", "Phê duyệt Đề án", "x" * 60, ":", "gồm", "bao gồm", "như sau", "sau đây", ",", "Nghị quyết"])
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.lists(_SIGNED_BITS, max_size=14).map("".join), st.integers(0, 40))
+def test_look_ups_skipped_without_their_words_would_have_found_nothing(text, pos):
+    """The look-ups skipped when their words are absent: SIGNED_ON_LATER ("ký" within
+    SIGNED_REACH), LIST_INTRO (":", "gồm" or "sau" in its window)."""
+    pos = min(pos, len(text))
+    if find.SIGNED_ON_LATER.match(text, pos):
+        assert "ký" in text[pos:pos + find.SIGNED_REACH] or "kí" in text[pos:pos + find.SIGNED_REACH]
+    window = text[max(0, pos - 20):pos]
+    if find.LIST_INTRO.search(text, max(0, pos - 20), pos):
+        assert ":" in window or "gồm" in window or "sau" in window
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(["Bộ", "Chính", "trị", "12-NQ/TW", " ", "  ", "\n", ",", "(", "x"]), min_size=1, max_size=12).map("".join),
+       st.lists(st.tuples(st.integers(-2, 40), st.integers(-2, 40)), max_size=12))
+def test_char_spans_are_doc_char_span(text, pairs):
+    """The component's spans from the tokens' offsets are `Doc.char_span`'s, strict and expanded."""
+    from kg.component import _char_spans
+    from kg.tokenizer import blank_vietnamese
+    doc = blank_vietnamese().make_doc(text)
+    span_of = _char_spans(doc)
+    for a, b in pairs:
+        for expand in (False, True):
+            try:
+                plain = doc.char_span(a, b, alignment_mode="expand" if expand else "strict")
+            except Exception as e:  # an inverted span: the same error
+                with pytest.raises(type(e)):
+                    span_of(a, b, expand)
+                continue
+            fast = span_of(a, b, expand)
+            assert ((plain.start, plain.end) if plain is not None else None) == \
+                ((fast.start, fast.end) if fast is not None else None)
