@@ -238,25 +238,3 @@ def test_look_ups_skipped_without_their_words_would_have_found_nothing(text, pos
     window = text[max(0, pos - 20):pos]
     if find.LIST_INTRO.search(text, max(0, pos - 20), pos):
         assert ":" in window or "gồm" in window or "sau" in window
-
-
-@settings(max_examples=400, deadline=None)
-@given(st.lists(st.sampled_from(["Bộ", "Chính", "trị", "12-NQ/TW", " ", "  ", "\n", ",", "(", "x"]), min_size=1, max_size=12).map("".join),
-       st.lists(st.tuples(st.integers(-2, 40), st.integers(-2, 40)), max_size=12))
-def test_char_spans_are_doc_char_span(text, pairs):
-    """The component's spans from the tokens' offsets are `Doc.char_span`'s, strict and expanded."""
-    from kg.component import _char_spans
-    from kg.tokenizer import blank_vietnamese
-    doc = blank_vietnamese().make_doc(text)
-    span_of = _char_spans(doc)
-    for a, b in pairs:
-        for expand in (False, True):
-            try:
-                plain = doc.char_span(a, b, alignment_mode="expand" if expand else "strict")
-            except Exception as e:  # an inverted span: the same error
-                with pytest.raises(type(e)):
-                    span_of(a, b, expand)
-                continue
-            fast = span_of(a, b, expand)
-            assert ((plain.start, plain.end) if plain is not None else None) == \
-                ((fast.start, fast.end) if fast is not None else None)
