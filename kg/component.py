@@ -205,6 +205,7 @@ class PartyCitations:
         bodies = find_bodies(text)
         by_start = {b.start: b for b in bodies}
         extended = [parse.extend_body(text, b, by_start) for b in by_start.values()]
+        parse.remember_extended(text, by_start, dict(zip(by_start, extended)))
         by_end: dict[int, parse.BodyMatch] = {}
         for b in extended:  # two names ending together ("Đảng ủy Sở Tư pháp", "Sở Tư pháp"): the longer one
             if b.end not in by_end or b.start < by_end[b.end].start:

@@ -90,6 +90,13 @@ ISSUED_BY_BEFORE = re.compile(
     r"\s{1,3}(?:(?:đã|vừa|mới đây|gần đây|vừa qua|mới|cũng|lại|đã kịp thời|kịp thời|chính thức|thay mặt)\s{1,3}){0,2}"
     r"(?:ký ban hành|ban hành|ký|có|ra|thông qua)(?:\s{1,3}ban hành)?(?:\s{1,3}kèm theo)?\s{1,3}(?:các\s{1,3}|(?:\d{1,2}|hai|ba|bốn)\s{1,3})?[*_]{0,2}$"
 )
+#: The verbs one of which every ISSUED_BY_BEFORE match holds, starting at most ISSUED_VERB_REACH characters before
+#: its end (the longest verb, then " ban hành", " kèm theo", the spaces, "các" or a number, emphasis).
+ISSUED_VERBS = ("ký", "ban hành", "có", "ra", "thông qua")
+ISSUED_VERB_REACH = 44
+#: The longest match of APPROVED_BY_AT and of PASSIVE_ACT_AT: a look-back for one starts no further back.
+APPROVED_BY_AT_WIDTH = 24
+PASSIVE_ACT_AT_WIDTH = 8
 #: "…, Chính phủ đã đề xuất …": a body followed by a tense word opens a clause of its own.
 CLAUSE_VERB = re.compile(r"\s{1,3}(?:đã|đang|sẽ|vừa|cũng|tiếp tục)\s")
 #: "… do <body> ban hành": after an unquoted title, only a body that issued it closes the citation.

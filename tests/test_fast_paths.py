@@ -238,3 +238,46 @@ def test_look_ups_skipped_without_their_words_would_have_found_nothing(text, pos
     window = text[max(0, pos - 20):pos]
     if find.LIST_INTRO.search(text, max(0, pos - 20), pos):
         assert ":" in window or "gồm" in window or "sau" in window
+
+
+_ISSUED_BITS = st.sampled_from(["đã", "vừa", "mới đây", "đã kịp thời", "chính thức", "thay mặt", "ký ban hành", "ban hành", "ký",
+                                "có", "ra", "thông qua", "kèm theo", "các", "12", "hai", "bốn", "**", "_", " ", "   ", "\n",
+                                "Luật", "Bộ luật", "Pháp lệnh", "tại", "theo", "bằng", "phê duyệt", "x", "Bộ Chính trị"])
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.lists(_ISSUED_BITS, max_size=16).map("".join), st.integers(0, 80))
+def test_issuer_look_backs_skipped_without_their_words_would_have_found_nothing(text, back):
+    """`parse.issuer_before` skips a look-back whose words are absent or narrows it to the
+    pattern's widest match: the same leftmost match."""
+    from re import _parser
+    from kg import parse
+    end = len(text)
+    lo = max(0, end - back)
+    if find.ISSUED_BY_BEFORE.search(text, lo, end):
+        assert parse._holds(text, max(lo, end - find.ISSUED_VERB_REACH), end, find.ISSUED_VERBS)
+    if find.LAW_TITLE_BEFORE.search(text, lo, end):
+        assert parse._holds(text, lo, end, ("Luật", "Bộ luật", "Pháp lệnh"))
+    if find.OF_BODY_AT.search(text, lo, end):
+        assert "tại" in text[lo:end]
+    for pattern, width in ((find.APPROVED_BY_AT, find.APPROVED_BY_AT_WIDTH), (find.PASSIVE_ACT_AT, find.PASSIVE_ACT_AT_WIDTH)):
+        assert _parser.parse(pattern.pattern, pattern.flags).getwidth()[1] <= width
+        a, b = pattern.search(text, lo, end), pattern.search(text, max(lo, end - width), end)
+        assert (a and a.span()) == (b and b.span())
+
+
+def test_bodies_handed_out_extended_are_those_extend_body_makes():
+    """`parse.body_at` gives the component's bodies extended once a segment: what `extend_body`
+    makes of each, for a segment analysed and for one never seen."""
+    from kg import parse
+    from kg.component import find_bodies
+    from kg.extract import pipeline
+    text = ("Đảng ủy Khối các cơ quan thành phố, Ủy ban nhân dân tỉnh Bắc Ninh và Chi bộ Sở Tư pháp tỉnh "
+            "An Giang ban hành Kế hoạch số 12-KH/TU; Thành ủy Hà Nội, Sở Giáo dục và Đào tạo tỉnh An Giang.")
+    pipeline().get_pipe("party_citations").analyse(text, [0, len(text)])
+    by_start = parse._EXTENDED[1]
+    assert parse._EXTENDED[0] is text and len(by_start) >= 4
+    for pos, b in by_start.items():
+        assert parse.body_at(text, pos, by_start) == parse.extend_body(text, b, by_start)
+    other = {b.start: b for b in find_bodies(text)}
+    assert all(parse.body_at(text, p, other) == parse.extend_body(text, b, other) for p, b in other.items())
