@@ -281,3 +281,15 @@ def test_bodies_handed_out_extended_are_those_extend_body_makes():
         assert parse.body_at(text, pos, by_start) == parse.extend_body(text, b, by_start)
     other = {b.start: b for b in find_bodies(text)}
     assert all(parse.body_at(text, p, other) == parse.extend_body(text, b, other) for p, b in other.items())
+
+
+_SYMBOL_BITS = st.sampled_from(["12", "1", "12345", "123456", "-", " - ", "/", " /", "/ ", "NQ", "QĐ", "TW", "HĐND", "UBND",
+                                "2024", "Ctr", "a", "BCT", " ", "  ", "\n", ".", ",", "CP", "-CP", "**", "TTg", "x", "ngày 5/6/2020"])
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.lists(_SYMBOL_BITS, max_size=20).map("".join))
+def test_symbol_scan_with_its_slash_look_ahead_is_the_plain_scan(text):
+    plain = find._digit_first(find.PARTY_SYMBOL, find.STATE_SYMBOL)
+    assert [m.span() for m in find.SYMBOL.finditer(text)] == [m.span() for m in plain.finditer(text)]
+    assert [m.groupdict() for m in find.SYMBOL.finditer(text)] == [m.groupdict() for m in plain.finditer(text)]
