@@ -476,6 +476,8 @@ def issuer_acting_in(text: str, start: int, end: int, by_start: dict[int, BodyMa
 
 def reference_author(text: str, start: int, by_end: dict[int, BodyMatch]) -> tuple[BodyMatch | None, str | None]:
     """The author and date of a bibliography entry whose quoted title opens with the citation at ``start``."""
+    if text[start - 1:start] not in ('"', "“"):
+        return None, None  # (a REFERENCE_BEFORE match ends with the quote that opens the title)
     m = find.REFERENCE_BEFORE.search(text, max(0, start - 48), start)
     if m is None:
         return None, None
