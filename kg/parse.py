@@ -39,6 +39,11 @@ def lower_of(text: str) -> str:
     return _LOWERED[1]
 
 
+def prime_lower(text: str, low: str) -> None:
+    """Hand `lower_of` ``text.lower()`` made already (a slice of the whole text's)."""
+    _LOWERED[:] = [text, low, low if len(low) == len(text) and not find.case_odd(text) else None]
+
+
 def lowered(text: str) -> str | None:
     """``text.lower()`` where a plain pattern of lower-case words finds in it what the same
     pattern with (?i) finds in ``text`` (lower-casing keeps every character one character, and

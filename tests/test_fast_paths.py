@@ -293,3 +293,14 @@ def test_symbol_scan_with_its_slash_look_ahead_is_the_plain_scan(text):
     plain = find._digit_first(find.PARTY_SYMBOL, find.STATE_SYMBOL)
     assert [m.span() for m in find.SYMBOL.finditer(text)] == [m.span() for m in plain.finditer(text)]
     assert [m.groupdict() for m in find.SYMBOL.finditer(text)] == [m.groupdict() for m in plain.finditer(text)]
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.text(alphabet="aAΣσςΟΔİıẞßǅ Đđ.-\u0345", max_size=24), st.integers(0, 24), st.integers(0, 24))
+def test_a_segments_lower_case_is_a_slice_of_the_texts_where_extract_takes_it(text, a, b):
+    """`extract.find_citations` hands each segment text.lower()[lo:hi] when lower-casing kept the
+    text's length and the segment holds no "Σ": that is the segment's own lower()."""
+    lo, hi = sorted((min(a, len(text)), min(b, len(text))))
+    lower = text.lower()
+    if len(lower) == len(text) and "Σ" not in text[lo:hi]:
+        assert lower[lo:hi] == text[lo:hi].lower()
