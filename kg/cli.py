@@ -11,6 +11,7 @@ from typing import List, Optional
 
 import typer
 
+from . import recache
 from .formats import add_plain_row, plain
 from .read import ReadError, expand, read_report, skipped_lines
 
@@ -900,6 +901,7 @@ def _user_error(e: Exception) -> str | None:
 
 def main() -> None:
     """Entry point: user errors are one line, never a traceback (KG_DEBUG=1 shows it)."""
+    recache.save_at_exit()  # the patterns a command compiles are kept for the next one
     try:
         code = app(standalone_mode=False)
         sys.exit(code if isinstance(code, int) else 0)

@@ -114,3 +114,31 @@ def test_sentence_starts_near_anchors_are_the_whole_texts(text, anchors, reach):
     near = sentence_starts(text, anchors, reach)
     assert set(near) <= set(whole) and near == sorted(near)
     assert {s for s in whole if any(abs(s - a) <= reach for a in anchors)} <= set(near)
+
+
+ENTRY_POINTS_PROBE = r"""
+import catalogue, json
+from kg.tokenizer import group_entry_points
+def seen():
+    groups = {ep.group for g in dict.values(catalogue.AVAILABLE_ENTRY_POINTS) for ep in g} \
+        if isinstance(catalogue.AVAILABLE_ENTRY_POINTS, dict) else {ep.group for ep in catalogue.AVAILABLE_ENTRY_POINTS}
+    return {g: [(ep.name, ep.value) for ep in catalogue.Registry(g.split("_"))._get_entry_points()] for g in sorted(groups)}
+before = seen()
+group_entry_points()
+after = {g: [(ep.name, ep.value) for ep in catalogue.Registry(g.split("_"))._get_entry_points()] for g in before}
+print(json.dumps([before == after, len(before), sum(map(len, before.values())),
+                  not hasattr(catalogue.AVAILABLE_ENTRY_POINTS, "select")]))
+"""
+
+
+def test_spacy_registries_find_the_same_entry_points_once_grouped():
+    """`group_entry_points` hands catalogue its own snapshot grouped: every group gives the same
+    entry points, in the same order (spacy-legacy and spacy-loggers register some)."""
+    import json
+    import subprocess
+    import sys
+    out = subprocess.run([sys.executable, "-c", ENTRY_POINTS_PROBE], capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr
+    same, groups, points, grouped = json.loads(out.stdout)
+    assert same and grouped
+    assert groups > 1 and points > 1

@@ -10,10 +10,11 @@ from pathlib import Path
 PROBE = r"""
 import re, sys
 import kg
+from kg import recache
+recache.save_at_exit()  # as a `kg` command does
 p = re.compile(r"(?P<n>\d{1,4})-(?P<t>[A-ZĐ]\w{0,3})/(?P<i>[A-ZĐƯ]{1,9})", re.I)
 m = p.search("Kết luận số 01-KL/TW")
 print(m.group("n"), m.group("t"), m.group("i"), p.groupindex["i"], p.flags & re.I != 0)
-from kg import recache
 print(len(recache._loaded))
 """
 
@@ -53,3 +54,34 @@ def test_the_cache_can_be_turned_off(tmp_path):
     out = _run({"KG_REGEX_CACHE": "0"}, tmp_path)
     assert out[0] == "01 KL TW 3 True"
     assert _files(tmp_path) == []
+
+
+LIBRARY = r"""
+import re
+import kg
+re.compile(r"a pattern of the library user's own \d{3}")
+"""
+
+
+def test_a_library_user_reads_the_file_but_adds_nothing_to_it(tmp_path):
+    _run({}, tmp_path)  # a command's run writes the file
+    path = _files(tmp_path)[0]
+    before = path.read_bytes()
+    env = dict(os.environ, XDG_CACHE_HOME=str(tmp_path / "cache"))
+    out = subprocess.run([sys.executable, "-c", LIBRARY], env=env, capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr
+    assert path.read_bytes() == before
+
+
+def test_only_the_patterns_a_run_asks_for_are_rebuilt(tmp_path):
+    _run({}, tmp_path)
+    probe = PROBE + "print(len(recache._stored))\n"
+    env = dict(os.environ, XDG_CACHE_HOME=str(tmp_path / "cache"))
+    # a pattern no run asks for, stored by an earlier command
+    extra = PROBE.replace(r'"(?P<n>', r'"(?:never asked for)?(?P<n>')
+    subprocess.run([sys.executable, "-c", extra], env=env, capture_output=True, text=True, timeout=300, check=True)
+    out = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr
+    lines = out.stdout.split("\n")
+    assert lines[0] == "01 KL TW 3 True"
+    assert int(lines[1]) > 100 and int(lines[2]) >= 1  # rebuilt on demand; the other left stored
