@@ -23,7 +23,8 @@ import re
 import sys
 import zlib
 
-MAX_PATTERNS = 1000  # patterns kept, the least recently used go first (a `kg extract` uses ~400)
+MAX_PATTERNS = 1000  # patterns kept, the least recently used go first (a `kg extract` uses ~400) ...
+MAX_BYTES = 1 << 20  # ... and their compiled code at most this large (a `kg extract`'s: 0.5 MB)
 
 _loaded: set = set()    # patterns this run rebuilt from the file
 _stored: dict = {}      # key → stored form, of the file's patterns not rebuilt yet
@@ -151,20 +152,25 @@ def _save(path: str, entries: list) -> None:
         new = [(key, p) for key, p in compiled.items()
                if key not in known and isinstance(key, tuple) and len(key) == 3 and key[0] is str
                and isinstance(p, re.Pattern) and not key[2] & re.DEBUG]
-        if not new:
-            return
         added = []
         for (_, pattern, flags), p in new:
             args = _compiled_form(pattern, flags, p)
             if args is not None:
                 added.append((pattern, flags, args))
-        if not added:
-            return
+        size = sum(len(form[1]) for _, _, form in entries)
+        if not added and len(entries) <= MAX_PATTERNS and size <= MAX_BYTES:
+            return  # nothing new, and no file grown by an earlier version to cut down
         # the patterns this run used last (recently used), so that the oldest unused go first
         unused = [e for e in entries if (str, e[0], e[1]) not in _loaded]
         used = [e for e in entries if (str, e[0], e[1]) in _loaded]
         ordered = unused + used + added
-        kept = ordered[max(0, len(ordered) - MAX_PATTERNS):]
+        kept, size = [], 0
+        for e in reversed(ordered):  # the most recent first, while within both limits
+            size += len(e[2][1])
+            if len(kept) >= MAX_PATTERNS or size > MAX_BYTES:
+                break
+            kept.append(e)
+        kept.reverse()
         import tempfile
         os.makedirs(os.path.dirname(path), exist_ok=True)
         _remove_stale_temporaries(os.path.dirname(path))

@@ -85,3 +85,17 @@ def test_only_the_patterns_a_run_asks_for_are_rebuilt(tmp_path):
     lines = out.stdout.split("\n")
     assert lines[0] == "01 KL TW 3 True"
     assert int(lines[1]) > 100 and int(lines[2]) >= 1  # rebuilt on demand; the other left stored
+
+
+def test_a_file_over_the_limit_is_cut_to_its_most_recently_used_patterns(tmp_path):
+    import marshal
+    _run({}, tmp_path)
+    path = _files(tmp_path)[0]
+    entries = marshal.loads(path.read_bytes())
+    # pad it as an older kg left it: patterns nobody asks for, before the ones a run uses
+    padding = [(f"never asked for {i}", 0, entries[0][2]) for i in range(1100)]
+    path.write_bytes(marshal.dumps(padding + entries))
+    assert _run({}, tmp_path)[0] == "01 KL TW 3 True"
+    kept = marshal.loads(path.read_bytes())
+    assert len(kept) == 1000  # recache.MAX_PATTERNS
+    assert {p for p, _, _ in entries} <= {p for p, _, _ in kept}  # the run's own patterns stay
