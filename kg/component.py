@@ -19,7 +19,7 @@ import bisect
 import re
 from functools import lru_cache
 
-from spacy.attrs import IDX, LENGTH, SENT_START
+from spacy.attrs import IDX, SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
@@ -162,30 +162,6 @@ def find_bodies(text: str) -> list[parse.BodyMatch]:
     return out
 
 
-def _char_spans(doc: Doc):
-    """``span_of(start, end, expand)``: ``doc.char_span(start, end)`` (alignment "strict", or
-    "expand"), from the tokens' offsets read once (char_span makes Token objects to read them:
-    most of the component's time on a Doc of many windows)."""
-    idx = doc.to_array(IDX).tolist()
-    ends = [i + n for i, n in zip(idx, doc.to_array(LENGTH).tolist())]
-    size = ends[-1] + len(doc[-1].whitespace_) if idx else 0  # (doc.text would join every token)
-    by_start = {i: k for k, i in enumerate(idx)}
-    by_end = {e: k for k, e in enumerate(ends)}
-
-    def span_of(start: int, end: int, expand: bool) -> Span | None:
-        if not expand:
-            first, last = by_start.get(start), by_end.get(end)
-            return None if first is None or last is None else Span(doc, first, last + 1)
-        if not 0 <= start < size or not 0 < end <= size:
-            return None  # (no token holds the character)
-        first = bisect.bisect_right(idx, start) - 1
-        last = bisect.bisect_right(idx, end - 1) - 1
-        if start == ends[first]:  # in the space after a token: the next one
-            first += 1
-        return Span(doc, first, last + 1)
-    return span_of
-
-
 class PartyCitations:
     """Finds Party and State citations with their type, date, issuer, term and title."""
 
@@ -206,15 +182,14 @@ class PartyCitations:
         # else kg.extract has read them in the text around this Doc: (citations, bodies, offset)
         # for each window of it, an offset being where the window starts there less here
         body_spans, out = [], []
-        span_of = _char_spans(doc)
         for citations, bodies, offset in found:
             for b in bodies:
-                span = span_of(b.start - offset, b.end - offset, False)
+                span = doc.char_span(b.start - offset, b.end - offset)
                 if span is not None:
                     span._.body_id = b.body_id
                     body_spans.append(span)
             for c in citations:
-                span = span_of(c.start - offset, c.end - offset, True)
+                span = doc.char_span(c.start - offset, c.end - offset, alignment_mode="expand")
                 if span is not None:
                     span._.citation = c
                     out.append(span)
@@ -230,6 +205,7 @@ class PartyCitations:
         bodies = find_bodies(text)
         by_start = {b.start: b for b in bodies}
         extended = [parse.extend_body(text, b, by_start) for b in by_start.values()]
+        parse.remember_extended(text, by_start, dict(zip(by_start, extended)))
         by_end: dict[int, parse.BodyMatch] = {}
         for b in extended:  # two names ending together ("Đảng ủy Sở Tư pháp", "Sở Tư pháp"): the longer one
             if b.end not in by_end or b.start < by_end[b.end].start:

@@ -482,6 +482,11 @@ def find_citations(nt: NormalisedText) -> list[Citation]:
     starts = sentence_starts(norm, anchors, MAX_SEGMENT)  # only where segments may be
     nlp = pipeline()
     component = nlp.get_pipe("party_citations")
+    # a segment's lower case is a slice of the text's when lower-casing kept every character one
+    # character and no final sigma depends on what stands outside the segment ("Σ" is the one
+    # letter whose lower case looks at its neighbours)
+    lower = nt.lower()
+    sliceable = len(lower) == len(norm)
     words: list[str] = []
     spaces: list[bool] = []
     found = []    # per window: its citations, its bodies, and segment offset − Doc offset
@@ -490,6 +495,8 @@ def find_citations(nt: NormalisedText) -> list[Citation]:
     k = 0
     for lo, hi in segments(norm, anchors, starts):
         seg = norm[lo:hi]
+        if sliceable and "Σ" not in seg:
+            parse.prime_lower(seg, lower[lo:hi])
         first = k
         while k < len(symbols) and symbols[k].start < hi:
             k += 1

@@ -39,6 +39,11 @@ def lower_of(text: str) -> str:
     return _LOWERED[1]
 
 
+def prime_lower(text: str, low: str) -> None:
+    """Hand `lower_of` ``text.lower()`` made already (a slice of the whole text's)."""
+    _LOWERED[:] = [text, low, low if len(low) == len(text) and not find.case_odd(text) else None]
+
+
 def lowered(text: str) -> str | None:
     """``text.lower()`` where a plain pattern of lower-case words finds in it what the same
     pattern with (?i) finds in ``text`` (lower-casing keeps every character one character, and
@@ -178,9 +183,23 @@ PLACED_STATE_BODIES = frozenset({"ubnd", "hdnd", "chu-tich-ubnd", "ub-mttq", "bh
 CODE_BODIES = {"UBND": "ubnd", "HĐND": "hdnd"}
 
 
+_EXTENDED: list = [None, None, {}]  # the text and by_start last analysed, and their bodies extended (by start)
+
+
+def remember_extended(text: str, by_start: dict[int, BodyMatch], extended: dict[int, BodyMatch]) -> None:
+    """The bodies of ``by_start`` in ``text`` extended (`extend_body`, which is pure), as the
+    component computes them once a segment: `body_at` hands them out instead of extending again
+    for every citation."""
+    _EXTENDED[:] = [text, by_start, extended]
+
+
 def body_at(text: str, pos: int, by_start: dict[int, BodyMatch]) -> BodyMatch | None:
     b = by_start.get(pos)
-    return extend_body(text, b, by_start) if b else None
+    if b is None:
+        return None
+    if _EXTENDED[1] is by_start and _EXTENDED[0] is text:
+        return _EXTENDED[2][pos]
+    return extend_body(text, b, by_start)
 
 
 def issuer_after(text: str, pos: int, by_start) -> tuple[BodyMatch | None, int, bool]:
@@ -306,8 +325,11 @@ def issuer_before(text: str, start: int, by_end: dict[int, BodyMatch], attached:
     Chỉ thị số …", "BTV Tỉnh ủy có Kế hoạch số …", "Bộ Chính trị đã ký …", "đề nghị của Sở Nội vụ
     tại Tờ trình số …"."""
     window = max(0, start - 60)
-    m = find.ISSUED_BY_BEFORE.search(text, window, start)
-    if m is None:  # "Quốc hội đã thông qua Luật Tổ chức chính quyền địa phương số 72/2025/QH15"
+    # (each look-back below only where the words its pattern needs stand: most citations have none of them)
+    m = find.ISSUED_BY_BEFORE.search(text, window, start) \
+        if _holds(text, max(window, start - find.ISSUED_VERB_REACH), start, find.ISSUED_VERBS) else None
+    if m is None and _holds(text, max(0, start - 140), start, ("Luật", "Bộ luật", "Pháp lệnh")):
+        # "Quốc hội đã thông qua Luật Tổ chức chính quyền địa phương số 72/2025/QH15"
         law = find.LAW_TITLE_BEFORE.search(text, max(0, start - 140), start)
         if law is not None:
             m = find.ISSUED_BY_BEFORE.search(text, max(0, law.start() - 60), law.start())
@@ -339,17 +361,17 @@ def issuer_before(text: str, start: int, by_end: dict[int, BodyMatch], attached:
             if _one_of_two(text, body, by_end):
                 return None  # "Ban Tổ chức Tỉnh ủy và Ban Dân vận Tỉnh ủy ban hành …": two bodies, no one issuer
             return _narrower_before(text, body, by_end)
-    m = find.APPROVED_BY_AT.search(text, window, start)
+    m = find.APPROVED_BY_AT.search(text, max(window, start - find.APPROVED_BY_AT_WIDTH), start)
     if m is not None:  # "… đã được Thủ tướng Chính phủ phê duyệt tại Quyết định …"
         body = by_end.get(m.start()) or _body_across(text, m.start(), by_end)
         if body is not None and find.PASSIVE_BEFORE_BODY.search(text, max(0, body.start - 12), body.start):
             return body
-    m = find.PASSIVE_ACT_AT.search(text, window, start)
+    m = find.PASSIVE_ACT_AT.search(text, max(window, start - find.PASSIVE_ACT_AT_WIDTH), start)
     if m is not None:  # "… được Chủ tịch nước Việt Nam bổ nhiệm chức danh … theo Quyết định số …"
         passive = _passive_agent(text, m.start(), by_end)
         if passive is not None:
             return passive
-    m = find.OF_BODY_AT.search(text, window, start)
+    m = find.OF_BODY_AT.search(text, window, start) if text.find("tại", window, start) >= 0 else None
     if m is not None:
         # "đề nghị của Sở Nội vụ tại Tờ trình số …", "đề nghị của Giám đốc Sở Nông nghiệp và Môi trường tại Tờ trình …"
         # (an official's title: the body), never "nhiệm vụ của Bộ … tại Nghị quyết …"
@@ -362,6 +384,14 @@ def issuer_before(text: str, start: int, by_end: dict[int, BodyMatch], attached:
     if attached:
         return issuer_attached_to(text, start, by_end)
     return None
+
+
+def _holds(text: str, lo: int, hi: int, words) -> bool:
+    """Whether one of ``words`` stands inside text[lo:hi]."""
+    for w in words:
+        if text.find(w, lo, hi) >= 0:
+            return True
+    return False
 
 
 def issuer_attached_to(text: str, start: int, by_end: dict[int, BodyMatch], system: str = "party") -> BodyMatch | None:
@@ -451,6 +481,8 @@ def issuer_acting_in(text: str, start: int, end: int, by_start: dict[int, BodyMa
 
 def reference_author(text: str, start: int, by_end: dict[int, BodyMatch]) -> tuple[BodyMatch | None, str | None]:
     """The author and date of a bibliography entry whose quoted title opens with the citation at ``start``."""
+    if text[start - 1:start] not in ('"', "“"):
+        return None, None  # (a REFERENCE_BEFORE match ends with the quote that opens the title)
     m = find.REFERENCE_BEFORE.search(text, max(0, start - 48), start)
     if m is None:
         return None, None

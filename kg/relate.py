@@ -185,7 +185,7 @@ def _objects(text: str, after: int, cits: list[Citation], first: int, npos, gap=
         if out and s < pos:  # nested in the previous object's title
             pos = max(pos, npos(c.title_end))
             continue
-        if out and c.key == out[-1].key and ALIAS_OPEN.fullmatch(text, pos, s):
+        if out and ALIAS_OPEN.fullmatch(text, pos, s) and c.key == out[-1].key:
             # "Nghị quyết số 163/2024/QH15 … (Nghị quyết số 163/2024/QH15), Nghị quyết số 50/NQ-CP …": an alias in
             # brackets repeats the item; the list goes on after it
             close = ALIAS_CLOSE.match(text, npos(c.end))
@@ -551,11 +551,14 @@ NOT_AN_ACT = re.compile(rf"(?:(?i:{_NOT_AN_ACT_HEADS[0]})(?: [^\W\d_]{{1,12}}){{
                         rf"|(?i:{'|'.join(_NOT_AN_ACT_HEADS[1:])})(?: (?:việc|xem xét))?) $")
 
 
+_NOT_AN_ACT_HEAD = re.compile("|".join(map(re.escape, _NOT_AN_ACT_HEADS)))  # one scan for any of them
+
+
 def _not_an_act(text: str, lower: str | None, start: int, end: int) -> bool:
     """`NOT_AN_ACT.search(text, start, end)`, skipped where the lower-cased text holds none of
     its head words there (``lower``: text.lower(), as long as text, or None) and no character
     that (?i) matches to a letter it does not lower-case to."""
-    if lower is not None and not any(w in lower[start:end] for w in _NOT_AN_ACT_HEADS) \
+    if lower is not None and _NOT_AN_ACT_HEAD.search(lower, start, end) is None \
             and not find.case_odd(text, start, end):
         return False
     return NOT_AN_ACT.search(text, start, end) is not None

@@ -240,23 +240,67 @@ def test_look_ups_skipped_without_their_words_would_have_found_nothing(text, pos
         assert ":" in window or "gồm" in window or "sau" in window
 
 
-@settings(max_examples=400, deadline=None)
-@given(st.lists(st.sampled_from(["Bộ", "Chính", "trị", "12-NQ/TW", " ", "  ", "\n", ",", "(", "x"]), min_size=1, max_size=12).map("".join),
-       st.lists(st.tuples(st.integers(-2, 40), st.integers(-2, 40)), max_size=12))
-def test_char_spans_are_doc_char_span(text, pairs):
-    """The component's spans from the tokens' offsets are `Doc.char_span`'s, strict and expanded."""
-    from kg.component import _char_spans
-    from kg.tokenizer import blank_vietnamese
-    doc = blank_vietnamese().make_doc(text)
-    span_of = _char_spans(doc)
-    for a, b in pairs:
-        for expand in (False, True):
-            try:
-                plain = doc.char_span(a, b, alignment_mode="expand" if expand else "strict")
-            except Exception as e:  # an inverted span: the same error
-                with pytest.raises(type(e)):
-                    span_of(a, b, expand)
-                continue
-            fast = span_of(a, b, expand)
-            assert ((plain.start, plain.end) if plain is not None else None) == \
-                ((fast.start, fast.end) if fast is not None else None)
+_ISSUED_BITS = st.sampled_from(["đã", "vừa", "mới đây", "đã kịp thời", "chính thức", "thay mặt", "ký ban hành", "ban hành", "ký",
+                                "có", "ra", "thông qua", "kèm theo", "các", "12", "hai", "bốn", "**", "_", " ", "   ", "\n",
+                                "Luật", "Bộ luật", "Pháp lệnh", "tại", "theo", "bằng", "phê duyệt", "x", "Bộ Chính trị"])
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.lists(_ISSUED_BITS, max_size=16).map("".join), st.integers(0, 80))
+def test_issuer_look_backs_skipped_without_their_words_would_have_found_nothing(text, back):
+    """`parse.issuer_before` skips a look-back whose words are absent or narrows it to the
+    pattern's widest match: the same leftmost match."""
+    from re import _parser
+    from kg import parse
+    end = len(text)
+    lo = max(0, end - back)
+    if find.ISSUED_BY_BEFORE.search(text, lo, end):
+        assert parse._holds(text, max(lo, end - find.ISSUED_VERB_REACH), end, find.ISSUED_VERBS)
+    if find.LAW_TITLE_BEFORE.search(text, lo, end):
+        assert parse._holds(text, lo, end, ("Luật", "Bộ luật", "Pháp lệnh"))
+    if find.OF_BODY_AT.search(text, lo, end):
+        assert "tại" in text[lo:end]
+    for pattern, width in ((find.APPROVED_BY_AT, find.APPROVED_BY_AT_WIDTH), (find.PASSIVE_ACT_AT, find.PASSIVE_ACT_AT_WIDTH)):
+        assert _parser.parse(pattern.pattern, pattern.flags).getwidth()[1] <= width
+        a, b = pattern.search(text, lo, end), pattern.search(text, max(lo, end - width), end)
+        assert (a and a.span()) == (b and b.span())
+
+
+def test_bodies_handed_out_extended_are_those_extend_body_makes():
+    """`parse.body_at` gives the component's bodies extended once a segment: what `extend_body`
+    makes of each, for a segment analysed and for one never seen."""
+    from kg import parse
+    from kg.component import find_bodies
+    from kg.extract import pipeline
+    text = ("Đảng ủy Khối các cơ quan thành phố, Ủy ban nhân dân tỉnh Bắc Ninh và Chi bộ Sở Tư pháp tỉnh "
+            "An Giang ban hành Kế hoạch số 12-KH/TU; Thành ủy Hà Nội, Sở Giáo dục và Đào tạo tỉnh An Giang.")
+    pipeline().get_pipe("party_citations").analyse(text, [0, len(text)])
+    by_start = parse._EXTENDED[1]
+    assert parse._EXTENDED[0] is text and len(by_start) >= 4
+    for pos, b in by_start.items():
+        assert parse.body_at(text, pos, by_start) == parse.extend_body(text, b, by_start)
+    other = {b.start: b for b in find_bodies(text)}
+    assert all(parse.body_at(text, p, other) == parse.extend_body(text, b, other) for p, b in other.items())
+
+
+_SYMBOL_BITS = st.sampled_from(["12", "1", "12345", "123456", "-", " - ", "/", " /", "/ ", "NQ", "QĐ", "TW", "HĐND", "UBND",
+                                "2024", "Ctr", "a", "BCT", " ", "  ", "\n", ".", ",", "CP", "-CP", "**", "TTg", "x", "ngày 5/6/2020"])
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.lists(_SYMBOL_BITS, max_size=20).map("".join))
+def test_symbol_scan_with_its_slash_look_ahead_is_the_plain_scan(text):
+    plain = find._digit_first(find.PARTY_SYMBOL, find.STATE_SYMBOL)
+    assert [m.span() for m in find.SYMBOL.finditer(text)] == [m.span() for m in plain.finditer(text)]
+    assert [m.groupdict() for m in find.SYMBOL.finditer(text)] == [m.groupdict() for m in plain.finditer(text)]
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.text(alphabet="aAΣσςΟΔİıẞßǅ Đđ.-\u0345", max_size=24), st.integers(0, 24), st.integers(0, 24))
+def test_a_segments_lower_case_is_a_slice_of_the_texts_where_extract_takes_it(text, a, b):
+    """`extract.find_citations` hands each segment text.lower()[lo:hi] when lower-casing kept the
+    text's length and the segment holds no "Σ": that is the segment's own lower()."""
+    lo, hi = sorted((min(a, len(text)), min(b, len(text))))
+    lower = text.lower()
+    if len(lower) == len(text) and "Σ" not in text[lo:hi]:
+        assert lower[lo:hi] == text[lo:hi].lower()
