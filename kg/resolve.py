@@ -116,6 +116,12 @@ def issuer_key(issuer_id: str | None, issuer: str | None) -> str | None:
 
 
 def _document(base: str, mentions: list[Citation]) -> Document:
+    if len(mentions) == 1:
+        return _document_of_one(base, mentions[0])
+    return _document_general(base, mentions)
+
+
+def _document_general(base: str, mentions: list[Citation]) -> Document:
     full = [c for c in mentions if not c.short_form] or mentions
     first = full[0]
     if first.system == "state" and any(c.symbol != first.symbol for c in full):
@@ -163,6 +169,26 @@ def _document(base: str, mentions: list[Citation]) -> Document:
         issuer_id=issuer_id, term=next((c.term for c in mentions if c.term), None),
         title=next((c.title for c in full if c.title), None), mentions=len(mentions),
         conflicts=conflicts,
+    )
+
+
+def _document_of_one(base: str, c: Citation) -> Document:
+    """`_document` of a document mentioned once (most of a report's): what its majorities give
+    when there is one value to count, without the lists (the same Document; property test in
+    tests/test_fast_paths.py)."""
+    date = c.date if c.date else c.shared_date
+    if c.issuer:
+        key, issuer = issuer_key(c.issuer_id, c.issuer), c.issuer
+    else:
+        key = issuer_key(c.shared_issuer_id, c.shared_issuer)
+        issuer = c.shared_issuer if key and c.shared_issuer else None
+    year = _year(c.date) if c.date else (_year(date) if date else None)
+    return Document(
+        id=document_iri(base, c, year), symbol=canonical_symbol(c), system=c.system, number=c.number,
+        type_code=canonical_code(c.type_code), issuer_code=c.issuer_code,
+        doc_type=c.doc_type, doc_type_id=c.doc_type_id, date=date, issuer=issuer,
+        issuer_id=key if key and not key.startswith("~") else None, term=c.term if c.term else None,
+        title=c.title if c.title else None, mentions=1, conflicts=[],
     )
 
 

@@ -304,3 +304,37 @@ def test_a_segments_lower_case_is_a_slice_of_the_texts_where_extract_takes_it(te
     lower = text.lower()
     if len(lower) == len(text) and "Σ" not in text[lo:hi]:
         assert lower[lo:hi] == text[lo:hi].lower()
+
+
+_opt = lambda values: st.one_of(st.none(), st.just(""), st.sampled_from(values))  # noqa: E731
+
+
+@st.composite
+def _single_mentions(draw):
+    from kg.models import Citation
+    system = draw(st.sampled_from(["party", "state"]))
+    if system == "party":
+        number, code, issuer_code = draw(st.sampled_from(["01", "7", "115", "03a"])), draw(
+            st.sampled_from(["KL", "CTr", "Ctr", "QĐi", "NQ", None])), draw(st.sampled_from(["TW", "TU", "HU"]))
+        symbol = f"{number}-{code}/{issuer_code}"
+    else:
+        number, code, issuer_code = draw(st.sampled_from(["15", "130"])), draw(st.sampled_from(["NĐ-CP", "CĐ-TTg"])), None
+        symbol = draw(st.sampled_from([f"{number}/2020/{code}", f"{number}/{code}"]))
+    return Citation(
+        text=symbol, start=0, end=len(symbol), system=system, symbol=symbol, number=number, type_code=code,
+        issuer_code=issuer_code, doc_type=draw(_opt(["Kết luận", "Nghị định"])),
+        doc_type_id=draw(_opt(["ket-luan", "nghi-dinh"])), date=draw(_opt(["2021-05-18", "2019-01-02"])),
+        issuer=draw(_opt(["Bộ Chính trị", "Hội đồng Thi đua  Khen thưởng"])), issuer_id=draw(_opt(["bo-chinh-tri"])),
+        term=draw(_opt(["khóa XIII"])), title=draw(_opt(["về công tác cán bộ"])),
+        year=2020 if "/2020/" in symbol else None, shared_date=draw(_opt(["2020-03-04"])),
+        shared_issuer=draw(_opt(["Ban Bí thư", "Sở Nội vụ tỉnh X"])), shared_issuer_id=draw(_opt(["ban-bi-thu"])),
+        type_from_word=draw(st.booleans()))
+
+
+@settings(max_examples=600, deadline=None)
+@given(_single_mentions())
+def test_a_document_mentioned_once_is_what_the_majorities_give(c):
+    """resolve's one-mention shortcut gives the very Document the general rules give."""
+    from kg import resolve
+    from kg.resolve import DEFAULT_BASE
+    assert resolve._document(DEFAULT_BASE, [c]) == resolve._document_general(DEFAULT_BASE, [c])
