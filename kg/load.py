@@ -565,6 +565,7 @@ class Compaction:
 
     def __init__(self, store):
         self.store, self.error, self.seconds = store, None, 0.0
+        self.done = threading.Event()  # not Thread.join: an interrupted join marks the thread ended (3.11)
         self.thread = threading.Thread(target=self._run, name="kg-compaction", daemon=True)
         self.thread.start()
 
@@ -575,9 +576,17 @@ class Compaction:
         except BaseException as e:  # noqa: BLE001  (handed to the thread that joins)
             self.error = e
         self.seconds = time.perf_counter() - t
+        self.done.set()
 
     def join(self) -> float:
-        self.thread.join()
+        interrupted = None
+        while not self.done.is_set():  # Ctrl-C or SIGTERM meanwhile: the compaction is finished first
+            try:                       # (as when it ran on the main thread), not cut by closing the store
+                self.done.wait()
+            except KeyboardInterrupt as e:
+                interrupted = e
+        if interrupted is not None:
+            raise interrupted
         if self.error is not None:
             raise self.error
         return self.seconds
