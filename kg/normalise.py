@@ -67,6 +67,9 @@ def suspect_chars(text: str) -> str:
 # Old-style tone placement in open syllables: "hoà", "khoẻ", "uỷ" → "hòa", "khỏe", "ủy".
 # Only at a word end and not after "q" ("quý" is the same in both styles; "hoàng" is closed).
 _OLD_TONE = re.compile(r"[oOuU][àáảãạÀÁẢÃẠèéẻẽẹÈÉẺẼẸỳýỷỹỵỲÝỶỸỴ](?![^\W\d_])")
+#: The same pairs, one pattern a head: a pattern opening with a literal is searched for at C speed
+#: (the four scans take 0.4 of the one); no two pairs overlap (a toned vowel is never a head).
+_OLD_TONE_BY_HEAD = [re.compile(head + _OLD_TONE.pattern[len("[oOuU]"):]) for head in "oOuU"]
 _MARKS = {"\u0300": 0, "\u0301": 1, "\u0309": 2, "\u0303": 3, "\u0323": 4}
 _TONED = {
     "o": "òóỏõọ", "O": "ÒÓỎÕỌ", "u": "ùúủũụ", "U": "ÙÚỦŨỤ",
@@ -101,6 +104,10 @@ _SPACE = " \n\r\f\v\x1c-\x1f\x85\u2028\u2029"
 # Runs that hold a line break or another non-space whitespace character; the scan looks for
 # those characters only (spaces are everywhere: a pattern that starts with one is slow).
 _BREAK = re.compile(f"[{_SPACE[1:]}][{_SPACE}]*")
+#: The same runs in a text whose only break character is "\n" (most texts): a pattern opening with
+#: a literal is searched for at C speed, one opening with a class a character at a time (2.3×).
+_NEWLINE_BREAK = re.compile(f"\n[{_SPACE}]*")
+_RARE_BREAKS = "\r\f\v\x1c\x1d\x1e\x1f\x85\u2028\u2029"  # the break characters of _SPACE but "\n"
 _SPACES = re.compile("  +")
 _NOT_SPACE = frozenset("\n\r\f\v\x1c\x1d\x1e\x1f\x85\u2028\u2029")
 #: What opens a line that starts something new: list markers, numbered items, "Căn cứ", "Số:",
@@ -231,7 +238,8 @@ def join_lines(text: str) -> tuple[str, list[int], list[int]]:
         text = "".join(pieces) + text[pos:]
     edits: list[tuple[int, int, str]] = []
     wide = -1
-    for m in _BREAK.finditer(text):
+    breaks_at = _BREAK if any(ch in text for ch in _RARE_BREAKS) else _NEWLINE_BREAK
+    for m in breaks_at.finditer(text):
         start, end = m.span()
         if start and text[start - 1] == " ":
             while start and text[start - 1] == " ":  # spaces before the break belong to its run
@@ -340,7 +348,16 @@ class NormalisedText:
 def fold(text: str) -> str:
     """Character-for-character folding (dashes, spaces, Đ, tone style) of NFC text."""
     text = _FOLD_CHARS.sub(_fold_char, text)
-    return _OLD_TONE.sub(_new_tone, text)
+    pairs = [m for p in _OLD_TONE_BY_HEAD for m in p.finditer(text)]
+    if not pairs:
+        return text
+    pairs.sort(key=re.Match.start)
+    pieces, pos = [], 0
+    for m in pairs:  # _OLD_TONE.sub(_new_tone, text), from the four scans' pairs
+        pieces += [text[pos:m.start()], _new_tone(m)]
+        pos = m.end()
+    pieces.append(text[pos:])
+    return "".join(pieces)
 
 
 def normalise(text: str) -> NormalisedText:

@@ -338,3 +338,30 @@ def test_a_document_mentioned_once_is_what_the_majorities_give(c):
     from kg import resolve
     from kg.resolve import DEFAULT_BASE
     assert resolve._document(DEFAULT_BASE, [c]) == resolve._document_general(DEFAULT_BASE, [c])
+
+
+def test_the_rare_breaks_are_the_break_class_but_a_newline():
+    brk = {chr(c) for c in range(0x110000) if normalise._BREAK.fullmatch(chr(c))}
+    assert brk == set(normalise._RARE_BREAKS) | {"\n"}
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("ab .\n \t") + list(normalise._RARE_BREAKS)), max_size=80))
+def test_newline_runs_are_the_break_runs_in_a_text_without_rare_breaks(text):
+    """join_lines scans for runs opening with "\\n" where no other break character stands."""
+    if any(ch in text for ch in normalise._RARE_BREAKS):
+        text = "".join(ch for ch in text if ch not in normalise._RARE_BREAKS)
+    assert [m.span() for m in normalise._NEWLINE_BREAK.finditer(text)] == \
+        [m.span() for m in normalise._BREAK.finditer(text)]
+
+
+
+_TONE_ALPHABET = list("oOuUqQah kK.-1_") + list("àáảãạÀÁẺẼẸỳýỶòÒ") + ["\u0301"]
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.text(alphabet=st.sampled_from(_TONE_ALPHABET), max_size=40))
+def test_old_tone_pairs_from_four_scans_are_the_one_substitution(text):
+    """`fold` finds old-style tone pairs with one scan a head; the result is `_OLD_TONE.sub`'s."""
+    assert normalise.fold(text) == normalise._OLD_TONE.sub(normalise._new_tone, normalise._FOLD_CHARS.sub(
+        normalise._fold_char, text))
