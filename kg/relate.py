@@ -235,7 +235,12 @@ def links(nt: NormalisedText, citations: list[Citation], own: Own | None = None)
     own = own or Own()
     text = nt.norm
     npos = nt.to_norm
-    names = lru_cache(maxsize=1)(lambda: law_names(text, citations, npos))
+    found_names: list = []
+
+    def names():  # the laws the text names, found when a cue first needs them (most texts: never)
+        if not found_names:
+            found_names.append(law_names(text, citations, npos))
+        return found_names[0]
     lower = nt.lower()
     cues, scan = (_cue_scan(), lower) if len(lower) == len(text) else (CUE, text)
     out: list[Link] = []
