@@ -100,9 +100,10 @@ ISSUED_BY_BEFORE = re.compile(
 #: its end (the longest verb, then " ban hành", " kèm theo", the spaces, "các" or a number, emphasis).
 ISSUED_VERBS = ("ký", "ban hành", "có", "ra", "thông qua")
 ISSUED_VERB_REACH = 44
-#: The longest match of APPROVED_BY_AT and of PASSIVE_ACT_AT: a look-back for one starts no further back.
-APPROVED_BY_AT_WIDTH = 24
-PASSIVE_ACT_AT_WIDTH = 8
+#: The longest match of APPROVED_BY_AT and of PASSIVE_ACT_AT, plus one (their "$" also matches before a
+#: line break that ends the window): a look-back for one starts no further back.
+APPROVED_BY_AT_WIDTH = 24 + 1
+PASSIVE_ACT_AT_WIDTH = 8 + 1
 #: "…, Chính phủ đã đề xuất …": a body followed by a tense word opens a clause of its own.
 CLAUSE_VERB = re.compile(r"\s{1,3}(?:đã|đang|sẽ|vừa|cũng|tiếp tục)\s")
 #: "… do <body> ban hành": after an unquoted title, only a body that issued it closes the citation.

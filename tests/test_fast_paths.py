@@ -11,7 +11,7 @@ import unicodedata
 import pytest
 
 pytest.importorskip("hypothesis")
-from hypothesis import given, settings, strategies as st  # noqa: E402
+from hypothesis import example, given, settings, strategies as st  # noqa: E402
 
 from kg import find, layout, normalise  # noqa: E402
 
@@ -122,7 +122,7 @@ def test_not_an_act_check_is_the_search(text, start, cut):
     assert fast == (relate.NOT_AN_ACT.search(text, start, end) is not None)
 
 
-@settings(max_examples=1500, deadline=None)
+@settings(max_examples=600, deadline=None)
 @given(st.lists(_SHORT_BITS | st.sampled_from(["Nghị quyết", "Bộ Luật", "SỐ", "İ", "_", " nghị quyết 5 "]), max_size=18),
        st.integers(0, 18), st.integers(0, 18))
 def test_a_segments_short_forms_from_the_whole_text_are_its_own(bits, a, b):
@@ -145,7 +145,7 @@ _END_BITS = st.sampled_from(["Nơi nhận", "NƠI NHẬN", "N", "ơi", ":", "T/M
                              "(kèm theo", "BIỂU MẪU", "Biểu mẫu", " ", "  ", "**", "_", "# ", "|", "> ", "`", "x", "\n", "\t"])
 
 
-@settings(max_examples=1500, deadline=None)
+@settings(max_examples=700, deadline=None)
 @given(st.lists(_END_BITS, max_size=12).map("".join), st.integers(0, 6))
 def test_end_matter_lines_are_found_from_their_needles(text, start):
     """A line whose words `_RECIPIENTS`, `_SIGNATURE` or `_ANNEX` match holds a needle of theirs,
@@ -165,7 +165,7 @@ _LOWER_BITS = st.sampled_from(["Nghị quyết", "NGHỊ QUYẾT", "quyết đ�
                                "chẳng hạn", "Ban Chấp hành Trung ương", "x", "ı", "ſ", "İ", "K", "Σ", "ς", "ǅ", "-", ","])
 
 
-@settings(max_examples=1500, deadline=None)
+@settings(max_examples=700, deadline=None)
 @given(st.lists(_LOWER_BITS, max_size=14).map("".join), st.integers(0, 40), st.integers(0, 40))
 def test_patterns_on_the_lowered_copy_find_what_ignorecase_finds(text, a, b):
     """Where `parse.lowered` gives a copy, the (?i)-free patterns find there what their (?i)
@@ -213,7 +213,7 @@ def test_plenum_named_issuer_with_its_shortcut_is_the_plain_look_back(bits):
         assert parse.issuer_of_plenum_named(text, start, by_start) == _plenum_named_plain(text, start, by_start)
 
 
-@settings(max_examples=1500, deadline=None)
+@settings(max_examples=700, deadline=None)
 @given(st.text(alphabet="ab ,;\n().^_1à\u2028", max_size=40) | st.lists(st.sampled_from(["abc ", "d.e", "x", ".", "v.v.", "1.2"]),
        max_size=120).map("".join), st.integers(0, 40))
 def test_unquoted_title_runs_end_where_the_pattern_ends(text, pos):
@@ -227,7 +227,7 @@ _SIGNED_BITS = st.sampled_from(["Vũ Đức Đam", " Nguyễn Văn A", " ký ", 
                                 " ", "Phê duyệt Đề án", "x" * 60, ":", "gồm", "bao gồm", "như sau", "sau đây", ",", "Nghị quyết"])
 
 
-@settings(max_examples=1500, deadline=None)
+@settings(max_examples=700, deadline=None)
 @given(st.lists(_SIGNED_BITS, max_size=14).map("".join), st.integers(0, 40))
 def test_look_ups_skipped_without_their_words_would_have_found_nothing(text, pos):
     """The look-ups skipped when their words are absent: SIGNED_ON_LATER ("ký" within
@@ -245,8 +245,10 @@ _ISSUED_BITS = st.sampled_from(["đã", "vừa", "mới đây", "đã kịp th�
                                 "Luật", "Bộ luật", "Pháp lệnh", "tại", "theo", "bằng", "phê duyệt", "x", "Bộ Chính trị"])
 
 
-@settings(max_examples=2000, deadline=None)
+@settings(max_examples=1000, deadline=None)
 @given(st.lists(_ISSUED_BITS, max_size=16).map("".join), st.integers(0, 80))
+@example("kèm theo   \n", 9)  # "$" before a line break that ends the window: the match ends one short of it
+@example(" đã ký ban hành theo   \n", 40)
 def test_issuer_look_backs_skipped_without_their_words_would_have_found_nothing(text, back):
     """`parse.issuer_before` skips a look-back whose words are absent or narrows it to the
     pattern's widest match: the same leftmost match."""
@@ -287,7 +289,7 @@ _SYMBOL_BITS = st.sampled_from(["12", "1", "12345", "123456", "-", " - ", "/", "
                                 "2024", "Ctr", "a", "BCT", " ", "  ", "\n", ".", ",", "CP", "-CP", "**", "TTg", "x", "ngày 5/6/2020"])
 
 
-@settings(max_examples=3000, deadline=None)
+@settings(max_examples=1000, deadline=None)
 @given(st.lists(_SYMBOL_BITS, max_size=20).map("".join))
 def test_symbol_scan_with_its_slash_look_ahead_is_the_plain_scan(text):
     plain = find._digit_first(find.PARTY_SYMBOL, find.STATE_SYMBOL)
@@ -295,7 +297,7 @@ def test_symbol_scan_with_its_slash_look_ahead_is_the_plain_scan(text):
     assert [m.groupdict() for m in find.SYMBOL.finditer(text)] == [m.groupdict() for m in plain.finditer(text)]
 
 
-@settings(max_examples=2000, deadline=None)
+@settings(max_examples=800, deadline=None)
 @given(st.text(alphabet="aAΣσςΟΔİıẞßǅ Đđ.-\u0345", max_size=24), st.integers(0, 24), st.integers(0, 24))
 def test_a_segments_lower_case_is_a_slice_of_the_texts_where_extract_takes_it(text, a, b):
     """`extract.find_citations` hands each segment text.lower()[lo:hi] when lower-casing kept the
@@ -331,7 +333,7 @@ def _single_mentions(draw):
         type_from_word=draw(st.booleans()))
 
 
-@settings(max_examples=600, deadline=None)
+@settings(max_examples=250, deadline=None)
 @given(_single_mentions())
 def test_a_document_mentioned_once_is_what_the_majorities_give(c):
     """resolve's one-mention shortcut gives the very Document the general rules give."""
