@@ -66,10 +66,11 @@ def suspect_chars(text: str) -> str:
 
 # Old-style tone placement in open syllables: "hoà", "khoẻ", "uỷ" → "hòa", "khỏe", "ủy".
 # Only at a word end and not after "q" ("quý" is the same in both styles; "hoàng" is closed).
-_OLD_TONE = re.compile(r"[oOuU][àáảãạÀÁẢÃẠèéẻẽẹÈÉẺẼẸỳýỷỹỵỲÝỶỸỴ](?![^\W\d_])")
+_TONED_END = r"[àáảãạÀÁẢÃẠèéẻẽẹÈÉẺẼẸỳýỷỹỵỲÝỶỸỴ](?![^\W\d_])"  # the toned vowel that ends the word
+_OLD_TONE = re.compile(r"[oOuU]" + _TONED_END)
 #: The same pairs, one pattern a head: a pattern opening with a literal is searched for at C speed
 #: (the four scans take 0.4 of the one); no two pairs overlap (a toned vowel is never a head).
-_OLD_TONE_BY_HEAD = [re.compile(head + _OLD_TONE.pattern[len("[oOuU]"):]) for head in "oOuU"]
+_OLD_TONE_BY_HEAD = [re.compile(head + _TONED_END) for head in "oOuU"]
 _MARKS = {"\u0300": 0, "\u0301": 1, "\u0309": 2, "\u0303": 3, "\u0323": 4}
 _TONED = {
     "o": "òóỏõọ", "O": "ÒÓỎÕỌ", "u": "ùúủũụ", "U": "ÙÚỦŨỤ",
