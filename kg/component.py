@@ -162,6 +162,19 @@ def find_bodies(text: str) -> list[parse.BodyMatch]:
     return out
 
 
+@lru_cache(maxsize=1)
+def span_values_keyed() -> bool:
+    """Whether spaCy keeps a Span's extension values in ``doc.user_data`` under ("._.", name,
+    start_char, end_char), as spaCy 3 does: the component then writes them there itself (an
+    Underscore object a span was a third of the component's time), and `kg.extract` reads
+    them there. Checked once on a probe Doc, so another layout falls back to ``span._``."""
+    from spacy.vocab import Vocab
+    probe = Doc(Vocab(), words=["a", "b"], spaces=[True, False])
+    marker = object()
+    probe[1:2]._.citation = marker
+    return probe.user_data == {("._.", "citation", 2, 3): marker} and probe[1:2]._.citation is marker
+
+
 class PartyCitations:
     """Finds Party and State citations with their type, date, issuer, term and title."""
 
@@ -182,16 +195,23 @@ class PartyCitations:
         # else kg.extract has read them in the text around this Doc: (citations, bodies, offset)
         # for each window of it, an offset being where the window starts there less here
         body_spans, out = [], []
+        values = doc.user_data if span_values_keyed() else None
         for citations, bodies, offset in found:
             for b in bodies:
                 span = doc.char_span(b.start - offset, b.end - offset)
                 if span is not None:
-                    span._.body_id = b.body_id
+                    if values is None:
+                        span._.body_id = b.body_id
+                    else:  # what `span._.body_id = …` stores, without an Underscore object a span
+                        values["._.", "body_id", span.start_char, span.end_char] = b.body_id
                     body_spans.append(span)
             for c in citations:
                 span = doc.char_span(c.start - offset, c.end - offset, alignment_mode="expand")
                 if span is not None:
-                    span._.citation = c
+                    if values is None:
+                        span._.citation = c
+                    else:
+                        values["._.", "citation", span.start_char, span.end_char] = c
                     out.append(span)
         doc.spans["bodies"] = body_spans
         doc.spans["citations"] = out
@@ -329,7 +349,7 @@ class PartyCitations:
             if signed and not find.SYMBOL_LIKE.search(text, after, signed.start("d")):
                 date = parse.iso_date(signed.group("d"), signed.group("m"), signed.group("y"))
         if (body is None and not ambiguous or date is None and rejected is None) and not _inside_title(text, start, prev_end) \
-                and (prev_end is None or any(ch in text[prev_end:start] for ch in ".;:\n^")):
+                and (prev_end is None or _CLAUSE_MARK.search(text, prev_end, start) is not None):
             # (only the first citation of its clause: "Thông báo 659/TB-VPCP … thực hiện Nghị quyết 66-NQ/TW do Văn phòng
             # Chính phủ ban hành" is the notice's caption)
             # "Nghị quyết 1669/NQ-UBTVQH15 năm 2025 sắp xếp các đơn vị … của thành phố Hải Phòng do Ủy ban Thường vụ
@@ -429,6 +449,10 @@ class PartyCitations:
             c.symbol_start, c.symbol_end = m_start, m_end
             out.append(c)
         return out
+
+
+#: What ends a clause between two citations (the second then opens one of its own).
+_CLAUSE_MARK = re.compile(r"[.;:\n^]")
 
 
 def _inside_title(text: str, start: int, prev_end: int | None) -> bool:

@@ -521,8 +521,10 @@ def find_citations(nt: NormalisedText) -> list[Citation]:
     # the sentences are known: only the registered component runs (called as the pipeline calls
     # it; `select_pipes` and `pipe` around it cost three times the component on a small Doc)
     doc = component(doc)
+    from .component import span_values_keyed
+    values = doc.user_data if span_values_keyed() else None
     for span in doc.spans["citations"]:
-        c = span._.citation
+        c = span._.citation if values is None else values.get(("._.", "citation", span.start_char, span.end_char))
         citations.append(_to_original(nt, c, shift_of[id(c)]))
     _sentence_texts(nt.original, citations)
     return citations
