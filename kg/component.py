@@ -93,11 +93,57 @@ def _token_start_before(text: str, pos: int) -> int | None:
     return 0 if i == 0 else None
 
 
-def find_bodies(text: str) -> list[parse.BodyMatch]:
+#: A place that is words of letters one space apart: the tokens there are those words.
+_PLAIN_WORDS = re.compile(r"[^\W\d_]+(?: [^\W\d_]+)*")
+
+
+@lru_cache(maxsize=4096)  # a report names the same few bodies over and over
+def _walk_words(place: str) -> tuple[tuple, tuple]:
+    """What the token walk of `find_bodies` finds from the words of ``place`` (letters, one
+    space apart: the tokens there): (tokens, start, end, body id, token starts) of every name
+    that opens at one of them and ends inside the place, offsets from the place's start; and
+    the trie nodes of the walks that reach the last word with names going on (the token after
+    the place decides whether one does)."""
+    trie = body_index().trie
+    words = place.split(" ")
+    starts, at = [], 0
+    for w in words:
+        starts.append(at)
+        at += len(w) + 1
+    found, going_on = [], []
+    for i, w in enumerate(words):
+        node = trie.get(w)
+        j = i
+        while node is not None:
+            if None in node:
+                found.append((j - i + 1, starts[i], starts[j] + len(words[j]), node[None], tuple(starts[i:j + 1])))
+            j += 1
+            if j == len(words):
+                if len(node) > (None in node):
+                    going_on.append(node)
+                break
+            node = node.get(words[j])
+    return tuple(found), tuple(going_on)
+
+
+def _token_after(text: str, lower: str, end: int) -> str | None:
+    """The lower case of the token a walk that reached ``end`` (a token's end) goes on with: the
+    next one when it starts there or after one space, else None (the walk stops)."""
+    if end < len(text) and text[end] == " ":
+        end += 1
+    if end >= len(text) or text[end].isspace():
+        return None
+    a, b = next(token_spans(text, end, glued=False))  # (one starts here: after a token's end or a space)
+    return lower[a:b]
+
+
+def find_bodies(text: str, *, plain: bool = False) -> list[parse.BodyMatch]:
     """The bodies a PhraseMatcher (attr LOWER) with every name of kg/data/bodies.tsv finds over
     the tokens `words_and_spaces` makes of ``text``, overlaps resolved as `spacy.util.filter_spans`
     resolves them (the longest first, then the earliest; kept when its first and last tokens are
-    free). Tokenises only where a name may stand."""
+    free). Tokenises only where a name may stand, and not even there where the place is words of
+    letters one space apart between token boundaries (`_walk_words`; ``plain``: tokenise every
+    place, the reference the tests hold the shortcut to)."""
     index = body_index()
     lower = parse.lower_of(text)  # (the rules of the segment's citations read it too)
     if len(lower) == len(text):
@@ -110,8 +156,20 @@ def find_bodies(text: str) -> list[parse.BodyMatch]:
     toks: list[tuple[int, int]] = []  # tokens generated so far, from a place where one starts
     gen = None
     k = 0
+    words_only = lower is not None and not glued and not plain
+    n = len(text)
     for m in places:
         s, e = m.span()
+        if words_only and (s == 0 or not (text[s - 1].isalnum() or text[s - 1] in "_/.-")) \
+                and (e == n or not (text[e].isalnum() or text[e] == "_")) and _PLAIN_WORDS.fullmatch(text, s, e):
+            # a token starts at s (after a character no token runs across) and ends at e, and
+            # the words between are the tokens: the walk over them is known from the words alone
+            walked, going_on = _walk_words(lower[s:e])
+            nxt = _token_after(text, lower, e) if going_on else None
+            if nxt is None or not any(nxt in node for node in going_on):
+                shift = s.__add__
+                found += [(c, s + a, s + b, body_id, tuple(map(shift, starts))) for c, a, b, body_id, starts in walked]
+                continue
         if not toks or s >= toks[-1][1]:
             start = _token_start_before(text, s)
             if start is None:  # a long run without a boundary: go on from the last token made

@@ -285,6 +285,42 @@ def test_bodies_handed_out_extended_are_those_extend_body_makes():
     assert all(parse.body_at(text, p, other) == parse.extend_body(text, b, other) for p, b in other.items())
 
 
+def _body_names():
+    from kg import tables
+    return sorted({n for b in tables.bodies().values() for n in (b.vi, *b.variants)})
+
+
+def _overlapping_names():
+    """Two names, the second opening with the first's last words, written over each other
+    ("BTV Huyện ủy ban Kiểm tra Trung ương"): a walk from inside the first runs past its end."""
+    names = _body_names()
+    out = []
+    for a in names:
+        for b in names:
+            ta, tb = a.lower().split(), b.lower().split()
+            for k in range(1, len(ta)):
+                if len(ta) - k < len(tb) and tb[:len(ta) - k] == ta[k:]:
+                    out.append(a + " " + " ".join(b.split()[len(ta) - k:]))
+    return sorted(set(out))
+
+
+_BODY_BITS = st.sampled_from(_body_names()) | st.sampled_from(_overlapping_names()) | st.sampled_from(
+    ["Chi bộ", "Thành ủy", "Ban Thường vụ", "Tỉnh ủy", "Trung ương", "Đảng", " ", "  ", "\n", ", ", "-", "/", ".", "(",
+     "x", "1/2", "15/2020/NĐ-CPxxxxxxxxxxxxxxxxxxxxx", "01-KL/TW", "BộChính", "ủy", "İ", "_", "Hà Nội", " về "])
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.lists(_BODY_BITS, max_size=10).map("".join))
+@example("15/2020/NĐ-CPxxxxxxxxxxxxxxxxxxxxxban chấp hành trung ương đảng")
+@example("Chi bộ Ban Thường vụ Tỉnh ủy, Thành ủy-Hà Nội")
+@example("BTV Huyện ủy ban Kiểm tra Trung ương")
+def test_bodies_of_plain_words_from_their_words_are_the_token_walks(text):
+    """`find_bodies` reads a place of plain words (letters one space apart, between token
+    boundaries) from its words: the same bodies as the token walk over every place."""
+    from kg.component import find_bodies
+    assert find_bodies(text) == find_bodies(text, plain=True)
+
+
 _SYMBOL_BITS = st.sampled_from(["12", "1", "12345", "123456", "-", " - ", "/", " /", "/ ", "NQ", "QĐ", "TW", "HĐND", "UBND",
                                 "2024", "Ctr", "a", "BCT", " ", "  ", "\n", ".", ",", "CP", "-CP", "**", "TTg", "x", "ngày 5/6/2020"])
 
