@@ -403,3 +403,18 @@ def test_old_tone_pairs_from_four_scans_are_the_one_substitution(text):
     """`fold` finds old-style tone pairs with one scan a head; the result is `_OLD_TONE.sub`'s."""
     assert normalise.fold(text) == normalise._OLD_TONE.sub(normalise._new_tone, normalise._FOLD_CHARS.sub(
         normalise._fold_char, text))
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(["a", "Đ", "e\u0301", "o\u0302\u0300", " ", "  ", "\n", "-\n", "\n\n", "\t", "x.", "1"]),
+                max_size=30).map("".join))
+def test_positions_are_pos_of_each(text):
+    """`NormalisedText.positions` and `to_norm_many` map many positions as `pos` and `to_norm`
+    map each (NFD text, joined lines)."""
+    nt = normalise.normalise(text)
+    ps = list(range(len(nt.norm) + 1))
+    assert nt.positions(ps) == [nt.pos(i) for i in ps]
+    assert nt.positions(ps[::-1]) == [nt.pos(i) for i in ps[::-1]]
+    os = list(range(len(nt.original) + 1))
+    assert nt.to_norm_many(os) == [nt.to_norm(i) for i in os]
+    assert nt.to_norm_many(reversed(os)) == [nt.to_norm(i) for i in reversed(os)]
