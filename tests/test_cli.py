@@ -231,3 +231,23 @@ def test_ntriples_of_several_reports_are_their_union_written_a_report_at_a_time(
     assert len(chunks) == 3
     assert b"".join(chunks) == serialise([q for ex in (a, b, again) for q in extraction_quads(ex, base)], "nt")
     assert b"c.txt" in chunks[2] and b"/mention/" not in chunks[2]
+
+
+def test_a_command_runs_in_an_app_of_its_own_with_the_same_options_and_help():
+    """`kg extract …` builds only extract's options (the whole command tree is 10-15 ms of a cold
+    start); every command's help, and an unknown command's usage error, stay what the whole app says."""
+    from typer.testing import CliRunner
+
+    from kg.cli import app, app_for
+    runner = CliRunner()
+    names = [c.name for c in app_for([]).registered_commands]
+    assert app_for([]) is app and app_for(["--help"]) is app and app_for(["nonsense"]) is app
+    for info in app.registered_commands:
+        from typer.main import get_command_name
+        name = info.name or get_command_name(info.callback.__name__)
+        one = app_for([name, "--help"])
+        assert one is not app and len(one.registered_commands) == 1
+        shown = runner.invoke(one, [name, "--help"]).output
+        assert f"kg {name} [OPTIONS]" in shown.replace("root ", "kg ") or "Usage:" in shown
+        assert shown == runner.invoke(app, [name, "--help"]).output
+    assert names == [c.name for c in app.registered_commands]
