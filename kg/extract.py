@@ -472,7 +472,7 @@ def find_citations(nt: NormalisedText) -> list[Citation]:
     was most of the time), and one Doc a text, not one a segment."""
     from spacy.tokens import Doc
 
-    from .tokenizer import sentence_starts, words_and_spaces
+    from .tokenizer import sentence_starts
     norm = nt.norm
     symbols = list(find.symbols(norm))
     if not symbols:
@@ -488,8 +488,7 @@ def find_citations(nt: NormalisedText) -> list[Citation]:
     # letter whose lower case looks at its neighbours)
     lower = nt.lower()
     sliceable = len(lower) == len(norm)
-    words: list[str] = []
-    spaces: list[bool] = []
+    pieces: list[str] = []  # the citation windows' text
     found = []    # per window: its citations, its bodies, and segment offset − Doc offset
     shift_of = {}  # id(citation) → where its segment starts
     doc_len = 0
@@ -505,17 +504,15 @@ def find_citations(nt: NormalisedText) -> list[Citation]:
         cits, bodies = component.analyse(seg, _segment_sentences(norm, starts, lo, hi), mine, shift=lo,
                                          short_forms=_segment_short_forms(norm, shorts, short_starts, lo, hi))
         for w0, w1, members in _windows(cits):
-            if words:  # windows one space apart
-                spaces[-1] = True
+            if pieces:  # windows one space apart
                 doc_len += 1
-            w_words, w_spaces = words_and_spaces(seg[w0:w1])
-            words += w_words
-            spaces += w_spaces
+            pieces.append(seg[w0:w1])
             found.append((members, [b for b in bodies if w0 <= b.start and b.end <= w1], w0 - doc_len))
             doc_len += w1 - w0
             for c in members:
                 shift_of[id(c)] = lo
     # one Doc of the text's citation windows, one space apart: its spans are the citations
+    words, spaces = _window_words(pieces)
     doc = Doc(nlp.vocab, words=words, spaces=spaces)
     doc.user_data["kg.found"] = found
     placed: list[tuple[Citation, int]] = []  # each citation, and where its segment starts
@@ -530,6 +527,26 @@ def find_citations(nt: NormalisedText) -> list[Citation]:
     citations = _to_original(nt, placed)
     _sentence_texts(nt.original, citations)
     return citations
+
+
+def _window_words(pieces: list[str]) -> tuple[list[str], list[bool]]:
+    """The words and spaces of the windows ``pieces`` one space apart, each window tokenised as
+    a text of its own (`words_and_spaces`). In one pass over the joined text when no window
+    opens or ends with whitespace: no token runs across the space between two, the space
+    follows the last token of the first as a single space does, and a glued pair needs two
+    letters side by side."""
+    from .tokenizer import words_and_spaces
+    if all(p and not p[0].isspace() and not p[-1].isspace() for p in pieces):
+        return words_and_spaces(" ".join(pieces))
+    words: list[str] = []
+    spaces: list[bool] = []
+    for p in pieces:
+        if words:
+            spaces[-1] = True
+        w, s = words_and_spaces(p)
+        words += w
+        spaces += s
+    return words, spaces
 
 
 def _windows(citations: list[Citation]):

@@ -447,3 +447,24 @@ def _trie_alternation_plain(words, after_first: str = "", gap: str | None = None
        st.sampled_from(["", r"(?<!\w\w)"]), st.sampled_from([None, "\0"]))
 def test_trie_alternation_emits_runs_as_the_plain_recursion(words, after_first, gap):
     assert find.trie_alternation(words, after_first, gap) == _trie_alternation_plain(words, after_first, gap)
+
+
+_WINDOW_BITS = st.sampled_from(["Kết luận", "số", "01-KL/TW", "15/2020/NĐ-CP", "12/3/2024", "BộChính trị", "của", " ",
+                                "  ", "\n", ",", "(", ")", "“", "x", "1", "-", "/", "."])
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.lists(_WINDOW_BITS, min_size=1, max_size=8).map("".join), max_size=5))
+def test_windows_tokenised_at_once_are_each_tokenised(pieces):
+    """`extract._window_words`: the windows' words and spaces from one pass over their joined
+    text are those of each window tokenised alone, one space apart."""
+    from kg.extract import _window_words
+    from kg.tokenizer import words_and_spaces
+    words, spaces = [], []
+    for p in pieces:
+        if words:
+            spaces[-1] = True
+        w, s = words_and_spaces(p)
+        words += w
+        spaces += s
+    assert _window_words(pieces) == (words, spaces)
