@@ -455,8 +455,21 @@ def _sentence_texts(original: str, citations: list[Citation]) -> None:
             hi = min(hi, lo + SENTENCE_MAX)
         key = (lo, hi)
         if key not in cache:
-            cache[key] = " ".join(original[lo:hi].split())
+            cache[key] = folded_spaces(original[lo:hi])
         c.sentence_text = cache[key]
+
+
+_ODD_SPACE = re.compile(r"[^\S ]|  ")  # whitespace but one plain space
+
+
+def folded_spaces(text: str) -> str:
+    """``" ".join(text.split())``; the text without its trailing whitespace when that is already
+    so (most sentences: words one space apart, a line break or a space after them), which spares
+    splitting it (str.split is slow on non-ASCII text)."""
+    kept = text.rstrip()
+    if kept[:1].isspace() or _ODD_SPACE.search(kept):
+        return " ".join(text.split())
+    return kept
 
 
 WINDOW_GAP = 40  # citations this close share one Doc (one Doc a list, not one a member)

@@ -468,3 +468,10 @@ def test_windows_tokenised_at_once_are_each_tokenised(pieces):
         words += w
         spaces += s
     assert _window_words(pieces) == (words, spaces)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=st.sampled_from(["a", "ộ", " ", "\n", "\t", "\xa0", "\u2028", "\x1c", ".", "1"]), max_size=30))
+def test_folded_spaces_is_split_and_join(text):
+    from kg.extract import folded_spaces
+    assert folded_spaces(text) == " ".join(text.split())
