@@ -459,17 +459,15 @@ def _sentence_texts(original: str, citations: list[Citation]) -> None:
         c.sentence_text = cache[key]
 
 
-_ODD_SPACE = re.compile(r"[^\S ]|  ")  # whitespace but one plain space
-
-
 def folded_spaces(text: str) -> str:
     """``" ".join(text.split())``; the text without its trailing whitespace when that is already
     so (most sentences: words one space apart, a line break or a space after them), which spares
-    splitting it (str.split is slow on non-ASCII text)."""
+    splitting it (str.split is slow on non-ASCII text). Every whitespace character but the plain
+    space is unprintable (a control character or a separator): a printable text holds no other."""
     kept = text.rstrip()
-    if kept[:1].isspace() or _ODD_SPACE.search(kept):
-        return " ".join(text.split())
-    return kept
+    if kept.isprintable() and "  " not in kept and not kept.startswith(" "):
+        return kept
+    return " ".join(text.split())
 
 
 WINDOW_GAP = 40  # citations this close share one Doc (one Doc a list, not one a member)

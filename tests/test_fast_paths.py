@@ -475,3 +475,8 @@ def test_windows_tokenised_at_once_are_each_tokenised(pieces):
 def test_folded_spaces_is_split_and_join(text):
     from kg.extract import folded_spaces
     assert folded_spaces(text) == " ".join(text.split())
+
+
+def test_every_whitespace_character_but_the_space_is_unprintable():
+    """What `extract.folded_spaces` relies on, for every code point."""
+    assert [c for c in map(chr, range(sys.maxunicode + 1)) if c.isspace() and c.isprintable()] == [" "]
