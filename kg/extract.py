@@ -102,17 +102,28 @@ def _segment_short_forms(norm: str, shorts: list, starts: list[int], lo: int, hi
     return out
 
 
-def _to_original(nt: NormalisedText, found: list[tuple[Citation, int]]) -> list[Citation]:
+def _to_original(nt: NormalisedText, found: list[tuple[Citation, int]], norm_of: dict | None = None) -> list[Citation]:
     """Shift each citation from its segment's offsets (``shift``: where the segment starts) to the
-    normalised text, then to the original (the positions mapped in one call)."""
-    at = nt.positions([i + shift for c, shift in found for i in (
-        c.title_end, c.symbol_start, c.symbol_end, c.sentence_start, c.sentence_end)])
+    normalised text, then to the original (the positions mapped in one call). ``norm_of``: filled
+    with original offset → normalised offset (`nt.to_norm`) for each offset mapped, when the text
+    is `aligned` (then that is where the offset came from)."""
+    norms = [i + shift for c, shift in found for i in (
+        c.title_end, c.symbol_start, c.symbol_end, c.sentence_start, c.sentence_end)]
+    at = nt.positions(norms)
     original = nt.original
+    if norm_of is not None and not nt.aligned():
+        norm_of = None
     for k, (c, shift) in enumerate(found):
-        c.start, c.end = nt.span(c.start + shift, c.end + shift)
+        start, end = c.start + shift, c.end + shift
+        c.start, c.end = nt.span(start, end)
         c.text = original[c.start:c.end]
         c.tail_end = c.end
         c.title_end, c.symbol_start, c.symbol_end, c.sentence_start, c.sentence_end = at[5 * k:5 * k + 5]
+        if norm_of is not None:
+            norm_of[c.start] = start
+            norm_of[c.end] = end if end > start else start  # (an empty span: both ends at pos(start))
+    if norm_of is not None:
+        norm_of.update(zip(at, norms))
     return [c for c, _ in found]
 
 
@@ -473,7 +484,7 @@ def folded_spaces(text: str) -> str:
 WINDOW_GAP = 40  # citations this close share one Doc (one Doc a list, not one a member)
 
 
-def find_citations(nt: NormalisedText) -> list[Citation]:
+def find_citations(nt: NormalisedText, norm_of: dict | None = None) -> list[Citation]:
     """find → spaCy (parse) on the sentences that hold a symbol; offsets into nt.original.
 
     One pass of the symbol scan over the whole text; a text without a symbol stops there. The
@@ -535,7 +546,7 @@ def find_citations(nt: NormalisedText) -> list[Citation]:
     for span in doc.spans["citations"]:
         c = span._.citation if values is None else values.get(("._.", "citation", span.start_char, span.end_char))
         placed.append((c, shift_of[id(c)]))
-    citations = _to_original(nt, placed)
+    citations = _to_original(nt, placed, norm_of)
     _sentence_texts(nt.original, citations)
     return citations
 
@@ -592,8 +603,9 @@ def extract_chunks(chunks: Iterable[str], *, base: str = DEFAULT_BASE, path: str
     kept: list[str] = []
     for i, chunk in enumerate(chunks):
         nt = normalise(chunk)
-        cits = find_citations(nt)
-        provisions.attach(nt, cits)  # pinpoints: "Điều 16", "khoản 4 Điều 1"
+        norm_of: dict[int, int] = {}  # the citations' offsets back in nt.norm (see _to_original)
+        cits = find_citations(nt, norm_of)
+        provisions.attach(nt, cits, norm_of)  # pinpoints: "Điều 16", "khoản 4 Điều 1"
         lay = layout(nt.norm) if i == 0 else None
         if i == 0:
             src, cits = source_document(nt, cits, lay)
@@ -613,7 +625,7 @@ def extract_chunks(chunks: Iterable[str], *, base: str = DEFAULT_BASE, path: str
             own.preamble_end = 0
             own.layout = _continued(own.layout, len(nt.norm))
             parts += [Part(p.kind, p.start + offset, p.end + offset) for p in own.layout.in_original(nt)]
-        chunk_links = links(nt, cits, own)  # relations never cross a sentence, so never a chunk
+        chunk_links = links(nt, cits, own, norm_of)  # relations never cross a sentence, so never a chunk
         for c in cits:
             _shift(c, offset)
         for k in chunk_links:

@@ -480,3 +480,25 @@ def test_folded_spaces_is_split_and_join(text):
 def test_every_whitespace_character_but_the_space_is_unprintable():
     """What `extract.folded_spaces` relies on, for every code point."""
     assert [c for c in map(chr, range(sys.maxunicode + 1)) if c.isspace() and c.isprintable()] == [" "]
+
+
+_CITED_BITS = st.sampled_from(["Kết luận số 01-KL/TW", "Nghị định 15/2020/NĐ-CP", " ngày 12/3/2024", " của Bộ Chính trị",
+                               " về việc", " ", "  ", "\n", "\n\n", "-\n", " \n ", ". ", "; ", "Điều 5", "e\u0301", "x"])
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(_CITED_BITS, max_size=14).map("".join))
+def test_offsets_known_from_the_mapping_are_to_norm(text):
+    """`find_citations` hands links and pinpoints each citation's offsets back in the normalised
+    text, known from mapping them there: each is what `to_norm` makes of it (an aligned text maps
+    every `pos` and span end back to where it came from)."""
+    from kg.extract import find_citations
+    nt = normalise.normalise(text)
+    norm_of: dict = {}
+    find_citations(nt, norm_of)
+    assert all(nt.to_norm(o) == p for o, p in norm_of.items())
+    if nt.aligned():
+        assert all(nt.to_norm(nt.pos(p)) == p for p in range(len(nt.norm) + 1))
+        assert all(nt.to_norm(nt.span(a, b)[1]) == b for a in range(len(nt.norm)) for b in range(a + 1, len(nt.norm) + 1))
+    else:
+        assert not norm_of
