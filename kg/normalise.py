@@ -122,10 +122,18 @@ _HARD_NEXT = re.compile(
 #: with the line break itself, a literal the engine finds fast (the span is adjusted).
 PAGE_NUMBER_WORDS = r"[ \t]{0,20}(?:[-–—] {0,2})?(?:(?i:trang) {1,2})?\d{1,3}(?: {0,2}/ {0,2}\d{1,3})?(?: {0,2}[-–—])?[ \t]{0,20}"
 _PAGE_NUMBER = re.compile(r"\n" + PAGE_NUMBER_WORDS + r"(?=\n|$)")
+_PAGE_NUMBER_FIRST = re.compile(PAGE_NUMBER_WORDS + r"(?=\n|$)")  # the text's first line (no "\n" before it)
 _DIGITS = re.compile(r"\d+")
 _FORM_FEEDS = re.compile("\f\f*")  # not "\f+": `re` skips ahead only to a pattern opening with a literal
 MIN_PAGE_CHARS = 300  # a page of a report holds more text than this
 NEWLINE_END = ".!?:;"
+#: The `_NEWLINE_BREAK` runs that `join_lines` may change, in a text whose only break character is
+#: "\n": a run after a space, a run of "\n" and a space or of three or more characters, and a lone
+#: "\n" after neither a space nor NEWLINE_END and before neither the text's end nor `_HARD_NEXT`. The
+#: others ("\n\n", a lone "\n" after ".!?:;", at an end of the text or before a list item) are left as
+#: they are: half the runs of a report, each a trip through the loop, are skipped by the scan itself.
+_NEWLINE_CHANGED = re.compile(rf"\n(?:(?<= \n)|(?= |\n[ \n])|(?<=[^ \n{re.escape(NEWLINE_END)}]\n)(?=[^ \n])"
+                              rf"(?!{_HARD_NEXT.pattern}))[ \n]*")
 #: The end of a line that cannot end a sentence or a heading: a word that needs what follows
 #: ("của", "và", "tại", "số") — or "Tổng", "Ban", "Bộ" that open a title or a body's name.
 _RUNS_ON = re.compile(r"(?<![^\W\d_])(?:của|và|về|tại|theo|bởi|với|cho|các|những|số|ngày|tháng|năm|do|là|được|bị|thuộc|trong"
@@ -137,7 +145,7 @@ def _noise_lines(text: str) -> list[tuple[int, int]]:
     """Spans of page-number lines and of running headers/footers: short lines that recur next
     to page breaks ("\\f" or a page-number line). Only lines next to a break are judged, so a
     repeated sentence in the body is never dropped."""
-    breaks = [(m.start(), m.end() - 1) for m in _PAGE_NUMBER.finditer("\n" + text)]
+    breaks = _page_number_lines(text)
     breaks += [m.span() for m in _FORM_FEEDS.finditer(text)]
     if not breaks or len(breaks) > max(8, len(text) // MIN_PAGE_CHARS):
         return breaks  # no pages, or more "pages" than a text can have: nothing runs along them
@@ -160,6 +168,13 @@ def _noise_lines(text: str) -> list[tuple[int, int]]:
                 if ls >= e and _is_caps(key) and len(key) <= 80:
                     noise.append((ls, le))
     return breaks + noise
+
+
+def _page_number_lines(text: str) -> list[tuple[int, int]]:
+    """Spans of the lines that are only a page number: the first line, then each after a "\n"
+    (the text is not copied to put a "\n" before it)."""
+    first = _PAGE_NUMBER_FIRST.match(text)
+    return ([(0, first.end())] if first else []) + [(m.start() + 1, m.end()) for m in _PAGE_NUMBER.finditer(text)]
 
 
 def _adjacent_lines(text: str, s: int, e: int, reach: int = 2) -> list[tuple[int, int, str]]:
@@ -239,7 +254,7 @@ def join_lines(text: str) -> tuple[str, list[int], list[int]]:
         text = "".join(pieces) + text[pos:]
     edits: list[tuple[int, int, str]] = []
     wide = -1
-    breaks_at = _BREAK if any(ch in text for ch in _RARE_BREAKS) else _NEWLINE_BREAK
+    breaks_at = _BREAK if any(ch in text for ch in _RARE_BREAKS) else _NEWLINE_CHANGED
     for m in breaks_at.finditer(text):
         start, end = m.span()
         if start and text[start - 1] == " ":

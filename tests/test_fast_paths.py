@@ -367,3 +367,31 @@ def test_old_tone_pairs_from_four_scans_are_the_one_substitution(text):
     """`fold` finds old-style tone pairs with one scan a head; the result is `_OLD_TONE.sub`'s."""
     assert normalise.fold(text) == normalise._OLD_TONE.sub(normalise._new_tone, normalise._FOLD_CHARS.sub(
         normalise._fold_char, text))
+
+
+_JOIN_PIECES = st.sampled_from(["\n", "\n", "\n\n", " ", "  ", " \n", "\n ", ".", ":", ";", "!", ",", "a", "A", "Bộ",
+                                "của", "HEADING", "- ", "1. ", "2)", "(a) ", "Căn cứ", "Số", "Điều 3", "12", "\t",
+                                "x" * 30, "\f", "Trang 2"])
+
+
+@settings(max_examples=800, deadline=None)
+@example("a\n\nb\n\n\nc")
+@example(" \n")
+@given(st.lists(_JOIN_PIECES, max_size=30).map("".join))
+def test_newline_runs_join_lines_changes_are_the_runs_it_scanned_before(text):
+    """join_lines scans for the "\\n" runs it may change only (`_NEWLINE_CHANGED`): the same
+    joined text and breakpoints as the loop over every run (`_NEWLINE_BREAK`)."""
+    from unittest import mock
+    with mock.patch.object(normalise, "_NEWLINE_CHANGED", normalise._NEWLINE_BREAK):
+        plain = normalise.join_lines(text)
+    assert normalise.join_lines(text) == plain
+
+
+@settings(max_examples=500, deadline=None)
+@example("12\nx")
+@example("\n12")
+@given(st.lists(st.sampled_from(["\n", "12", "3", " ", "- ", " -", "Trang ", "/", "2020", "x", "\n\n"]),
+                max_size=14).map("".join))
+def test_page_number_lines_are_those_found_after_a_newline_put_first(text):
+    plain = [(m.start(), m.end() - 1) for m in normalise._PAGE_NUMBER.finditer("\n" + text)]
+    assert normalise._page_number_lines(text) == plain
