@@ -471,7 +471,7 @@ def find_citations(nt: NormalisedText) -> list[Citation]:
     was most of the time), and one Doc a text, not one a segment."""
     from spacy.tokens import Doc
 
-    from .tokenizer import sentence_starts, words_and_spaces
+    from .tokenizer import sentence_starts_around, words_and_spaces
     norm = nt.norm
     symbols = list(find.symbols(norm))
     if not symbols:
@@ -479,7 +479,7 @@ def find_citations(nt: NormalisedText) -> list[Citation]:
     shorts = list(find.short_forms(norm, nt.lower()))
     short_starts = [m.start() for m in shorts]
     anchors = sorted({s.start for s in symbols} | set(short_starts))
-    starts = sentence_starts(norm, anchors, MAX_SEGMENT)  # only where segments may be
+    starts = sentence_starts_around(norm, anchors, MAX_SEGMENT)  # only those the segments read
     nlp = pipeline()
     component = nlp.get_pipe("party_citations")
     # a segment's lower case is a slice of the text's when lower-casing kept every character one
