@@ -599,6 +599,30 @@ class SymbolMatch:
     tail: str = ""      # what follows the code in old shapes: "/1976", "-76", "/NĐ"
 
 
+#: Runs of "/" each within 16 characters of the one before: a symbol's first digit stands at most 16
+#: characters before one of them (`SYMBOL_SLASH_AHEAD`). A pattern opening with a literal is searched for
+#: at C speed; no two of its repeats can take the same characters.
+_SLASHES = re.compile(r"/(?:[^/]{0,15}/)*")
+SYMBOL_WIDTH = 81  # the longest match of SYMBOL (tests/test_fast_paths.py checks it)
+
+
+def symbol_scan(text: str, start: int = 0, end: int | None = None):
+    """``SYMBOL.finditer(text, start, end)``, run only where a match may start: the 16 characters
+    before each run of "/" (most of a report has no "/"; the scan steps from digit to digit, 1 in
+    30 characters of a page). Each run's scan sees the text up to SYMBOL_WIDTH + 1 characters past
+    the run's last "/", all that a match starting before it reads; a match starting later is the
+    next run's."""
+    end = len(text) if end is None else end
+    done = start  # where the last match ended: the plain scan goes on from there
+    for run in _SLASHES.finditer(text, start + 1, end):
+        last = run.end() - 1
+        for m in SYMBOL.finditer(text, max(done, run.start() - 16), min(end, last + SYMBOL_WIDTH + 1)):
+            if m.start() >= last:
+                break
+            yield m
+            done = m.end()
+
+
 #: State issuers that head a symbol followed by their own unit ("4912/UBND-NC").
 STATE_ISSUERS_WITH_UNIT = frozenset({"UBND", "HĐND", "VPCP", "BTC"})
 
@@ -613,7 +637,7 @@ def symbols(text: str, start: int = 0, end: int | None = None):
     """Yield every Party or State symbol in ``text[start:end]``. A weak shape (an old State symbol
     with no issuer part, "Sắc lệnh số 23/SL"; a year after the code, "03/NĐ-76") is a symbol only
     right after a type word: alone, "100/TTg" may be anything."""
-    for m in SYMBOL.finditer(text, start, len(text) if end is None else end):
+    for m in symbol_scan(text, start, len(text) if end is None else end):
         if m.group("ptype"):
             s = _party_symbol(m)
         else:

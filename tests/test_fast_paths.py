@@ -297,6 +297,28 @@ def test_symbol_scan_with_its_slash_look_ahead_is_the_plain_scan(text):
     assert [m.groupdict() for m in find.SYMBOL.finditer(text)] == [m.groupdict() for m in plain.finditer(text)]
 
 
+def test_symbol_width_is_the_longest_match_of_the_symbol_scan():
+    from re import _parser
+    assert _parser.parse(find.SYMBOL.pattern).getwidth()[1] == find.SYMBOL_WIDTH
+
+
+@settings(max_examples=800, deadline=None)
+@example("1" * 40 + "/TW 12-NQ/TW", 0, 60)
+@example("12345  -  Ctrl  /TW", 0, 400)  # the first digit 16 characters before the "/"
+@example("x 12/Qaaaaaaa123- **Bccccccccccc- **Deeeeeeeeeee-45", 0, 400)  # 47 characters past the last "/"
+@example("1/Qaaaaaaa-Bccccccccc1-NQ/TW", 0, 400)  # a match reaching into the next run's stretch
+@given(st.lists(_SYMBOL_BITS | st.sampled_from(["x" * 20, "1" * 12, "///", "1/2/3/4/5"]), max_size=30).map("".join),
+       st.integers(0, 80), st.integers(0, 400))
+def test_symbol_scan_near_slashes_is_the_plain_scan(text, start, end):
+    """`find.symbol_scan` (SYMBOL run only before each run of "/") finds what SYMBOL finds, groups
+    and all, between any two places."""
+    end = min(end, len(text))
+    plain = list(find.SYMBOL.finditer(text, start, end))
+    near = list(find.symbol_scan(text, start, end))
+    assert [m.span() for m in near] == [m.span() for m in plain]
+    assert [m.groupdict() for m in near] == [m.groupdict() for m in plain]
+
+
 @settings(max_examples=800, deadline=None)
 @given(st.text(alphabet="aAΣσςΟΔİıẞßǅ Đđ.-\u0345", max_size=24), st.integers(0, 24), st.integers(0, 24))
 def test_a_segments_lower_case_is_a_slice_of_the_texts_where_extract_takes_it(text, a, b):
