@@ -476,7 +476,7 @@ def find_citations(nt: NormalisedText) -> list[Citation]:
     symbols = list(find.symbols(norm))
     if not symbols:
         return []
-    shorts = list(find.short_forms(norm, nt.lower()))
+    shorts = list(find.short_forms(norm, nt.lower(), case_odd=nt.case_odd, folded=True))
     short_starts = [m.start() for m in shorts]
     anchors = sorted({s.start for s in symbols} | set(short_starts))
     starts = sentence_starts_around(norm, anchors, MAX_SEGMENT)  # only those the segments read

@@ -51,6 +51,17 @@ def _bmp_digit_ranges() -> str:
 # (with the rare astral character checked in `_fold_char`), which the engine scans for fast; an
 # alternation with `[^\\D0-9]` was three times slower.
 _FOLD_CHARS = re.compile("[" + "".join(re.escape(c) for c in _FOLD) + _bmp_digit_ranges() + "\U00010000-\U0010ffff]")
+#: Characters that (?i) matches to a letter they do not lower-case to ("ı", "ſ", "ẛ" …: those of
+#: CPython's re/_casefix.py but ASCII "i" and "s"), and "İ", whose lower case is two characters: where
+#: one stands, a lower-cased copy of the text may miss what a (?i) pattern finds (`find.case_odd`).
+CASE_ODD_CHARS = ("\u00b5\u0130\u0131\u017f\u0345\u0390\u03b0\u03b2\u03b5\u03b8\u03b9\u03ba\u03bc\u03c0\u03c1\u03c2"
+                  "\u03c3\u03c6\u03d0\u03d1\u03d5\u03d6\u03f0\u03f1\u03f5\u0432\u0434\u043e\u0441\u0442\u044a\u0463"
+                  "\u1c80\u1c81\u1c82\u1c83\u1c84\u1c85\u1c86\u1c87\u1c88\u1e61\u1e9b\u1fbe\u1fd3\u1fe3\ua64b\ufb05\ufb06")
+_CASE_ODD_SET = frozenset(CASE_ODD_CHARS)
+#: `_FOLD_CHARS` and the case-odd characters: `normalise` learns in the one scan whether the folded
+#: text holds one of them (`NormalisedText.case_odd`), and the stages that search a lower-cased copy
+#: of it need not scan it for them (a character-class scan costs ~5 ns a character).
+_FOLD_OR_ODD = re.compile(_FOLD_CHARS.pattern[:-1] + CASE_ODD_CHARS + "]")
 
 
 def _fold_char(m: re.Match) -> str:
@@ -317,6 +328,8 @@ class NormalisedText:
     _shifts: list | None = None    # shift (folded - joined) from that point on
     _qpoints: list | None = None   # the same points in folded positions
     _lower: str | None = field(default=None, repr=False, compare=False)
+    #: whether `norm` holds a character of CASE_ODD_CHARS (learnt by the fold's scan)
+    case_odd: bool = field(default=True, compare=False)
 
     def lower(self) -> str:
         """``norm.lower()``, made once for the stages that scan it (short forms, relation cues)."""
@@ -363,7 +376,25 @@ class NormalisedText:
 
 def fold(text: str) -> str:
     """Character-for-character folding (dashes, spaces, Đ, tone style) of NFC text."""
-    text = _FOLD_CHARS.sub(_fold_char, text)
+    return _new_tones(_FOLD_CHARS.sub(_fold_char, text))
+
+
+def _fold_noting_odd(text: str) -> tuple[str, bool]:
+    """`fold`, and whether the folded text holds a character of CASE_ODD_CHARS (every one passes
+    through the scan; the tone step makes Vietnamese letters only)."""
+    odd = False
+
+    def one(m: re.Match) -> str:
+        nonlocal odd
+        out = _fold_char(m)
+        if out in _CASE_ODD_SET:
+            odd = True
+        return out
+    return _new_tones(_FOLD_OR_ODD.sub(one, text)), odd
+
+
+def _new_tones(text: str) -> str:
+    """Old-style tone pairs made new ("hoà" → "hòa")."""
     pairs = [m for p in _OLD_TONE_BY_HEAD for m in p.finditer(text)]
     if not pairs:
         return text
@@ -378,7 +409,7 @@ def fold(text: str) -> str:
 
 def normalise(text: str) -> NormalisedText:
     if unicodedata.is_normalized("NFC", text):
-        folded, starts, ends = fold(text), None, None
+        (folded, odd), starts, ends = _fold_noting_odd(text), None, None
     else:
         parts: list[str] = []
         starts, ends = array("q"), array("q")
@@ -387,10 +418,10 @@ def normalise(text: str) -> NormalisedText:
             parts.append(piece)
             starts.extend([m.start()] * len(piece))
             ends.extend([m.end()] * len(piece))
-        folded = fold("".join(parts))
+        folded, odd = _fold_noting_odd("".join(parts))
     joined, points, shifts = join_lines(folded)
     qpoints = [p + s for p, s in zip(points, shifts)] if points else None
-    return NormalisedText(text, joined, starts, ends, points or None, shifts or None, qpoints)
+    return NormalisedText(text, joined, starts, ends, points or None, shifts or None, qpoints, case_odd=odd)
 
 
 def search_key(text: str | None) -> str:

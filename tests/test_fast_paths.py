@@ -417,3 +417,32 @@ def test_newline_runs_join_lines_changes_are_the_runs_it_scanned_before(text):
 def test_page_number_lines_are_those_found_after_a_newline_put_first(text):
     plain = [(m.start(), m.end() - 1) for m in normalise._PAGE_NUMBER.finditer("\n" + text)]
     assert normalise._page_number_lines(text) == plain
+
+
+@settings(max_examples=500, deadline=None)
+@example("Nghị quyết \u0663, luật 5")
+@given(st.lists(_SHORT_BITS | st.sampled_from(["\u0663", "\uff15", "Nghị Quyết", "\u017f", "\u0130", "ı", "Σ"]),
+                max_size=16).map("".join))
+def test_short_forms_of_a_normalised_text_are_the_plain_scans(text):
+    """`find.short_forms` as `find_citations` calls it (the fold's case-odd note, [0-9] for \\d on
+    the folded text) finds what the (?i) pattern finds in the normalised text."""
+    nt = normalise.normalise(text)
+    fast = find.short_forms(nt.norm, nt.lower(), case_odd=nt.case_odd, folded=True)
+    plain = find.short_form().finditer(nt.norm)
+    assert [(m.span(), m.group("word").lower(), m.group("num")) for m in fast] == \
+        [(m.span(), m.group("word").lower(), m.group("num")) for m in plain]
+
+
+def test_every_case_odd_character_passes_through_the_fold_scan():
+    assert all(normalise._FOLD_OR_ODD.fullmatch(ch) for ch in normalise.CASE_ODD_CHARS)
+    assert find._CASE_ODD.pattern == "[" + normalise.CASE_ODD_CHARS + "]"
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(list(normalise.CASE_ODD_CHARS) + list("aoà\u2013\u00a0Đ1 \n\u0663")
+                                + ["\U0001d7ce", "\u0432", "\u043e", "o\u0300"]), max_size=12).map("".join))
+def test_the_fold_notes_whether_the_folded_text_holds_a_case_odd_character(text):
+    folded, odd = normalise._fold_noting_odd(text)
+    assert folded == normalise.fold(text)
+    assert odd == find.case_odd(folded)
+    assert normalise.normalise(text).case_odd == find.case_odd(normalise.normalise(text).norm)
