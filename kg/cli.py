@@ -15,8 +15,9 @@ from . import recache
 from .formats import add_plain_row, plain
 from .read import ReadError, expand, read_report, skipped_lines
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
-                  help="A knowledge graph of the citations inside Vietnamese Communist Party documents.")
+_APP = dict(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
+            help="A knowledge graph of the citations inside Vietnamese Communist Party documents.")
+app = typer.Typer(**_APP)
 
 
 class _Messages:
@@ -136,7 +137,7 @@ def extract(
 ):
     """Find every citation of a Party or State document in reports."""
     from .extract import extract_report
-    from .formats import atomic_file, atomic_write, print_table, write_extraction_json
+    from .formats import atomic_file
 
     base_iri = _base(base)
     if engine == Engine.dask:
@@ -147,57 +148,78 @@ def extract(
     _say_skipped(skipped)
     if not files:
         _fail("no reports found in " + ", ".join(paths))
-    reports, failures = [], []
-    for f in files:
-        try:
-            reports.append(read_report(f, encoding))
-        except ReadError as e:
-            failures.append(str(e))
-    for message in failures:
-        err.print(plain(f"kg: error: {message}"), soft_wrap=True)
-    if failures and out:
-        raise typer.Exit(1)  # never a partial output file
-    extractions = [extract_report(r, base=base_iri) for r in reports]
+    # A report at a time, read, extracted and written before the next is read: a folder's output
+    # is never all in memory. Every unreadable file is named; with --out nothing is written then
+    # (never a partial file), so after the first one the rest are only read, to name theirs too.
+    failures: list[str] = []
 
+    def extractions():
+        for f in files:
+            try:
+                report = read_report(f, encoding)
+            except ReadError as e:
+                failures.append(str(e))
+                err.print(plain(f"kg: error: {e}"), soft_wrap=True)
+                continue
+            if not (failures and out):
+                yield extract_report(report, base=base_iri)
+
+    try:
+        if out:
+            with atomic_file(out) as f:
+                _write_extractions(extractions(), format, f, base_iri, several=len(files) > 1, to_file=True)
+                if failures:
+                    raise _Discard
+        else:
+            _write_extractions(extractions(), format, sys.stdout.buffer, base_iri, several=len(files) > 1,
+                               to_file=False)
+            sys.stdout.flush()
+    except _Discard:
+        pass
+    except OSError as e:
+        if not out:
+            raise
+        _fail(f"cannot write {out}: {e.strerror or e}")
+    if failures:
+        raise typer.Exit(1)
+
+
+class _Discard(Exception):
+    """Raised inside an --out file's block to leave no file: a report could not be read."""
+
+
+def _write_extractions(extractions, format: "ExtractFormat", f, base_iri: str, *, several: bool,
+                       to_file: bool) -> None:
+    """Each extraction written as it comes: tables, JSON (one indented object for one input file,
+    JSON Lines for several), N-Quads and N-Triples a report at a time. Turtle, TriG and JSON-LD are
+    one document with its prefixes and grouped subjects, so their quads are gathered first."""
+    from .formats import print_table, write_extraction_json
     if format == ExtractFormat.table:
         # a file or a pipe gets wide rows (a terminal wraps to its own width)
         from rich.console import Console
-        console = Console(record=bool(out), width=160 if out or not sys.stdout.isatty() else None,
-                          file=io.StringIO() if out else None)
-        for ex in extractions:
-            print_table(ex, console)
-        data = console.export_text().encode("utf-8") if out else b""
-    elif format == ExtractFormat.json:
-        # written piece by piece (a huge report's JSON is never one string); several input files
-        # (however many of them could be read): one JSON object per line
-        def write(f):
-            for ex in extractions:
-                write_extraction_json(ex, f, indent=2 if len(files) == 1 else None)
-        if out:
-            try:
-                with atomic_file(out) as f:
-                    write(f)
-            except OSError as e:
-                _fail(f"cannot write {out}: {e.strerror or e}")
-        else:
-            write(sys.stdout.buffer)
-            sys.stdout.flush()
-        raise typer.Exit(1 if failures else 0)
-    else:
-        from .rdf import extraction_quads, serialise
-        quads = [q for ex in extractions for q in extraction_quads(ex, base_iri)]
-        data = serialise(quads, format.value)
-
-    if out:
+        text = io.TextIOWrapper(f, encoding="utf-8", newline="\n", write_through=True) if to_file else None
+        console = Console(file=text, width=160 if to_file or not sys.stdout.isatty() else None,
+                          force_terminal=False if to_file else None)
         try:
-            atomic_write(out, data)
-        except OSError as e:
-            _fail(f"cannot write {out}: {e.strerror or e}")
-    elif format != ExtractFormat.table:
-        sys.stdout.buffer.write(data)
-        sys.stdout.flush()
-    if failures:
-        raise typer.Exit(1)
+            for ex in extractions:
+                print_table(ex, console)
+        finally:
+            if text is not None:
+                text.detach()  # the atomic file is closed by its own block
+        return
+    if format == ExtractFormat.json:
+        for ex in extractions:
+            write_extraction_json(ex, f, indent=None if several else 2)
+        return
+    from .rdf import extraction_quads, serialise, union_ntriples
+    if format == ExtractFormat.nq:  # each report's quads are in its own graph: chunks concatenate
+        for ex in extractions:
+            f.write(serialise(extraction_quads(ex, base_iri), "nq"))
+    elif format == ExtractFormat.nt:
+        for chunk in union_ntriples(extractions, base_iri):
+            f.write(chunk)
+    else:
+        f.write(serialise([q for ex in extractions for q in extraction_quads(ex, base_iri)], format.value))
 
 
 StoreOption = typer.Option(None, "--store", "-s", help="Store folder, or a SPARQL server's query endpoint URL (default $KG_STORE, else ./kg-store; "
@@ -899,11 +921,26 @@ def _user_error(e: Exception) -> str | None:
     return None
 
 
+def app_for(args: list[str]) -> typer.Typer:
+    """The app a command line needs: when its first word names a command, an app with that command
+    alone. typer makes every command's options from its signature before it runs one: 10-15 ms of
+    a cold `kg extract`. `kg`, `kg --help`, `kg --version` and unknown words get the whole app."""
+    from typer.main import get_command_name
+    first = args[0] if args else None
+    for info in app.registered_commands:
+        if (info.name or get_command_name(info.callback.__name__)) == first:
+            one = typer.Typer(**_APP)
+            one.registered_callback = app.registered_callback
+            one.registered_commands = [info]
+            return one
+    return app
+
+
 def main() -> None:
     """Entry point: user errors are one line, never a traceback (KG_DEBUG=1 shows it)."""
     recache.save_at_exit()  # the patterns a command compiles are kept for the next one
     try:
-        code = app(standalone_mode=False)
+        code = app_for(sys.argv[1:])(standalone_mode=False)
         sys.exit(code if isinstance(code, int) else 0)
     except typer.Exit as e:
         sys.exit(e.exit_code)

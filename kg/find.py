@@ -455,12 +455,18 @@ def trie_alternation(words, after_first: str = "", gap: str | None = None) -> st
             node = node.setdefault(ch, {})
         node[""] = {}
 
+    def piece(ch: str) -> str:
+        return " ?" if ch == gap else re.escape(ch)
+
     def emit(node: dict, depth: int) -> str:
         alts = []
-        for ch, child in sorted(node.items()):
+        for ch, child in (node.items() if len(node) == 1 else sorted(node.items())):
             if ch:
-                piece = " ?" if ch == gap else re.escape(ch)
-                alts.append(piece + (after_first if depth == 0 else "") + emit(child, depth + 1))
+                run = [piece(ch), after_first if depth == 0 else ""]
+                while len(child) == 1 and "" not in child:  # a run with one way on: no group, no recursion
+                    (ch, child), = child.items()
+                    run.append(piece(ch))
+                alts.append("".join(run) + emit(child, depth + 1))
         if not alts:
             return ""
         body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"

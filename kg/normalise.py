@@ -162,12 +162,16 @@ def _noise_lines(text: str) -> list[tuple[int, int]]:
         return breaks  # no pages, or more "pages" than a text can have: nothing runs along them
     breaks.sort()
     near: list[tuple[int, int, str]] = []
-    for s, e in breaks:
-        near += _adjacent_lines(text, s, e)
+    at: dict[int, int] = {}  # a line's end → the first break it is next to
+    for i, (s, e) in enumerate(breaks):
+        for line in _adjacent_lines(text, s, e):
+            near.append(line)
+            at.setdefault(line[1], i)
     places: dict[str, set[int]] = {}
     for _, e, key in near:  # a line next to two breaks (a one-line page) is still one line
         places.setdefault(key, set()).add(e)
-    noise = [(s, e) for s, e, key in near if len(places[key]) >= 2]
+    running = {key for key, ends in places.items() if _runs_along(sorted(at[e] for e in ends))}
+    noise = [(s, e) for s, e, key in near if key in running]
     # seen once (a two-page text): a line in capitals that opens a page while a sentence runs on
     # across the break cannot be a heading of the text
     for s, e in breaks:
@@ -186,6 +190,19 @@ def _page_number_lines(text: str) -> list[tuple[int, int]]:
     (the text is not copied to put a "\n" before it)."""
     first = _PAGE_NUMBER_FIRST.match(text)
     return ([(0, first.end())] if first else []) + [(m.start() + 1, m.end()) for m in _PAGE_NUMBER.finditer(text)]
+
+
+#: How far apart (in page breaks) two places of a line may be for it to run along the pages: a
+#: page (a form feed and a page-number line are two breaks), or two where odd and even pages
+#: carry different headers. A line that recurs at the edges of pages further apart is text that
+#: repeats: the same sentence opening two sections of a long PDF, two copies of a document.
+RUNNING_GAP = 4
+
+
+def _runs_along(breaks: list[int]) -> bool:
+    """Whether a line's places (the indices of the page breaks it stands next to, sorted) are
+    those of a running header or footer: two of them on nearby pages."""
+    return any(b - a <= RUNNING_GAP for a, b in zip(breaks, breaks[1:]))
 
 
 def _adjacent_lines(text: str, s: int, e: int, reach: int = 2) -> list[tuple[int, int, str]]:

@@ -8,6 +8,7 @@ replaces exactly its quads. IRIs are readable and stable; there are no blank nod
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable, Iterator
 from urllib.parse import quote
 
 import pyoxigraph as ox
@@ -324,6 +325,24 @@ def extraction_quads(ex: Extraction, base: str = DEFAULT_BASE, *, concepts: bool
         used_bodies = {d.issuer_id for d in ex.documents if d.issuer_id}
         quads.extend(concept_quads(used_types, used_bodies, N(report_iri(base, ex.sha256 or ""))))
     return quads
+
+
+def union_ntriples(extractions: Iterable[Extraction], base: str = DEFAULT_BASE) -> Iterator[bytes]:
+    """N-Triples of several reports' union graph, one report's chunk at a time: the bytes that
+    serialising all their triples at once would give (each triple once, where it first came), with
+    no more than one report's quads in memory. What is remembered of the triples already written
+    is a 16-byte digest each (documents, concepts and relations repeat across reports; a report's
+    own nodes repeat when the same bytes come twice)."""
+    import hashlib
+    seen: set[bytes] = set()
+    for ex in extractions:
+        new = []
+        for line in serialise(extraction_quads(ex, base), "nt").splitlines(keepends=True):
+            digest = hashlib.blake2b(line, digest_size=16).digest()
+            if digest not in seen:
+                seen.add(digest)
+                new.append(line)
+        yield b"".join(new)
 
 
 def concept_quads(type_ids, body_ids, graph=None) -> list[ox.Quad]:

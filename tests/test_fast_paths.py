@@ -446,3 +446,32 @@ def test_the_fold_notes_whether_the_folded_text_holds_a_case_odd_character(text)
     assert folded == normalise.fold(text)
     assert odd == find.case_odd(folded)
     assert normalise.normalise(text).case_odd == find.case_odd(normalise.normalise(text).norm)
+
+
+def _trie_alternation_plain(words, after_first: str = "", gap: str | None = None) -> str:
+    """find.trie_alternation as it was before runs were emitted without recursion: the oracle."""
+    trie: dict = {}
+    for w in words:
+        node = trie
+        for ch in w:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def emit(node: dict, depth: int) -> str:
+        alts = []
+        for ch, child in sorted(node.items()):
+            if ch:
+                piece = " ?" if ch == gap else re.escape(ch)
+                alts.append(piece + (after_first if depth == 0 else "") + emit(child, depth + 1))
+        if not alts:
+            return ""
+        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+        return f"(?:{body})?" if "" in node else body
+    return emit(trie, 0)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.text(alphabet="ab.ộ\0 ", max_size=6), max_size=8),
+       st.sampled_from(["", r"(?<!\w\w)"]), st.sampled_from([None, "\0"]))
+def test_trie_alternation_emits_runs_as_the_plain_recursion(words, after_first, gap):
+    assert find.trie_alternation(words, after_first, gap) == _trie_alternation_plain(words, after_first, gap)

@@ -27,3 +27,27 @@ def test_folding_keeps_length_and_unifies_variants():
 def test_tone_folding_leaves_closed_syllables_and_qu_alone():
     assert fold("hoàng quý thuỷ") == "hoàng quý thủy"
     assert canonical("  Ban  Thường vụ\nTỉnh uỷ ") == "Ban Thường vụ Tỉnh ủy"
+
+
+def _pages(bodies: list[str], header: str | None = None) -> str:
+    """A text layer of pages joined by form feeds, each opening with ``header`` when given."""
+    return "\f".join(((header + "\n") if header else "") + body for body in bodies)
+
+
+def test_a_line_at_page_edges_far_apart_is_text_and_a_header_on_nearby_pages_is_noise():
+    """A running header recurs on nearby pages; a sentence that opens two pages far apart (two
+    sections of a long PDF, two copies of a document) is text, and its citations are found."""
+    import kg
+    filler = ("Chi bộ đã quán triệt, triển khai đầy đủ các nội dung công tác dân vận trong năm qua.\n" * 40)
+    repeated = "Thực hiện Kết luận số 01-KL/TW, ngày 18/5/2021 của Bộ Chính trị về học tập.\n"
+    bodies = [filler] * 12
+    bodies[1] = repeated + filler
+    bodies[9] = repeated + filler
+    text = _pages(bodies, header="Báo cáo sơ kết - Trang #")
+    ex = kg.extract(text)
+    assert sum(c.text.startswith("Kết luận số 01-KL/TW") for c in ex.citations) == 2
+    norm = normalise(text).norm
+    assert norm.count("Báo cáo sơ kết") == 1 and norm.count("01-KL/TW") == 2  # (the first page's header is no break's)
+    # the same sentence on two nearby pages runs along them: a header's place, dropped as before
+    bodies[9], bodies[2] = filler, repeated + filler
+    assert normalise(_pages(bodies)).norm.count("01-KL/TW") == 0
