@@ -386,9 +386,36 @@ class NormalisedText:
             p = self._points[k + 1]  # inside a joined run: its (shortened) end
         return p
 
+    def to_norm_many(self, offsets) -> list[int]:
+        """``[self.to_norm(i) for i in offsets]`` in one call."""
+        qs = list(offsets) if self._starts is None else [bisect.bisect_left(self._starts, i) for i in offsets]
+        if not self._points:
+            return qs
+        points, shifts, qpoints, right, last = self._points, self._shifts, self._qpoints, bisect.bisect_right, len(self._points) - 1
+        out = []
+        for q in qs:
+            k = right(qpoints, q) - 1
+            p = q - shifts[k] if k >= 0 else q
+            if k < last and p > points[k + 1]:
+                p = points[k + 1]  # inside a joined run: its (shortened) end
+            out.append(p)
+        return out
+
     def pos(self, i: int) -> int:
         """Original offset of normalised position i (a boundary)."""
         return self._nfc_pos(self._folded(i))
+
+    def positions(self, ps: list[int]) -> list[int]:
+        """``[self.pos(i) for i in ps]`` in one call (no three calls a position)."""
+        points, shifts = self._points, self._shifts
+        if points:
+            right = bisect.bisect_right
+            ps = [p + shifts[k] if (k := right(points, p) - 1) >= 0 else p for p in ps]
+        starts = self._starts
+        if starts is None:
+            return list(ps)
+        n, end = len(starts), len(self.original)
+        return [starts[q] if q < n else end for q in ps]
 
 
 def fold(text: str) -> str:

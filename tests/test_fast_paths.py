@@ -285,6 +285,42 @@ def test_bodies_handed_out_extended_are_those_extend_body_makes():
     assert all(parse.body_at(text, p, other) == parse.extend_body(text, b, other) for p, b in other.items())
 
 
+def _body_names():
+    from kg import tables
+    return sorted({n for b in tables.bodies().values() for n in (b.vi, *b.variants)})
+
+
+def _overlapping_names():
+    """Two names, the second opening with the first's last words, written over each other
+    ("BTV Huyện ủy ban Kiểm tra Trung ương"): a walk from inside the first runs past its end."""
+    names = _body_names()
+    out = []
+    for a in names:
+        for b in names:
+            ta, tb = a.lower().split(), b.lower().split()
+            for k in range(1, len(ta)):
+                if len(ta) - k < len(tb) and tb[:len(ta) - k] == ta[k:]:
+                    out.append(a + " " + " ".join(b.split()[len(ta) - k:]))
+    return sorted(set(out))
+
+
+_BODY_BITS = st.sampled_from(_body_names()) | st.sampled_from(_overlapping_names()) | st.sampled_from(
+    ["Chi bộ", "Thành ủy", "Ban Thường vụ", "Tỉnh ủy", "Trung ương", "Đảng", " ", "  ", "\n", ", ", "-", "/", ".", "(",
+     "x", "1/2", "15/2020/NĐ-CPxxxxxxxxxxxxxxxxxxxxx", "01-KL/TW", "BộChính", "ủy", "İ", "_", "Hà Nội", " về "])
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.lists(_BODY_BITS, max_size=10).map("".join))
+@example("15/2020/NĐ-CPxxxxxxxxxxxxxxxxxxxxxban chấp hành trung ương đảng")
+@example("Chi bộ Ban Thường vụ Tỉnh ủy, Thành ủy-Hà Nội")
+@example("BTV Huyện ủy ban Kiểm tra Trung ương")
+def test_bodies_of_plain_words_from_their_words_are_the_token_walks(text):
+    """`find_bodies` reads a place of plain words (letters one space apart, between token
+    boundaries) from its words: the same bodies as the token walk over every place."""
+    from kg.component import find_bodies
+    assert find_bodies(text) == find_bodies(text, plain=True)
+
+
 _SYMBOL_BITS = st.sampled_from(["12", "1", "12345", "123456", "-", " - ", "/", " /", "/ ", "NQ", "QĐ", "TW", "HĐND", "UBND",
                                 "2024", "Ctr", "a", "BCT", " ", "  ", "\n", ".", ",", "CP", "-CP", "**", "TTg", "x", "ngày 5/6/2020"])
 
@@ -446,6 +482,21 @@ def test_the_fold_notes_whether_the_folded_text_holds_a_case_odd_character(text)
     assert folded == normalise.fold(text)
     assert odd == find.case_odd(folded)
     assert normalise.normalise(text).case_odd == find.case_odd(normalise.normalise(text).norm)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(["a", "Đ", "e\u0301", "o\u0302\u0300", " ", "  ", "\n", "-\n", "\n\n", "\t", "x.", "1"]),
+                max_size=30).map("".join))
+def test_positions_are_pos_of_each(text):
+    """`NormalisedText.positions` and `to_norm_many` map many positions as `pos` and `to_norm`
+    map each (NFD text, joined lines)."""
+    nt = normalise.normalise(text)
+    ps = list(range(len(nt.norm) + 1))
+    assert nt.positions(ps) == [nt.pos(i) for i in ps]
+    assert nt.positions(ps[::-1]) == [nt.pos(i) for i in ps[::-1]]
+    os = list(range(len(nt.original) + 1))
+    assert nt.to_norm_many(os) == [nt.to_norm(i) for i in os]
+    assert nt.to_norm_many(reversed(os)) == [nt.to_norm(i) for i in reversed(os)]
 
 
 def _trie_alternation_plain(words, after_first: str = "", gap: str | None = None) -> str:
