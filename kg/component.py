@@ -93,11 +93,57 @@ def _token_start_before(text: str, pos: int) -> int | None:
     return 0 if i == 0 else None
 
 
-def find_bodies(text: str) -> list[parse.BodyMatch]:
+#: A place that is words of letters one space apart: the tokens there are those words.
+_PLAIN_WORDS = re.compile(r"[^\W\d_]+(?: [^\W\d_]+)*")
+
+
+@lru_cache(maxsize=4096)  # a report names the same few bodies over and over
+def _walk_words(place: str) -> tuple[tuple, tuple]:
+    """What the token walk of `find_bodies` finds from the words of ``place`` (letters, one
+    space apart: the tokens there): (tokens, start, end, body id, token starts) of every name
+    that opens at one of them and ends inside the place, offsets from the place's start; and
+    the trie nodes of the walks that reach the last word with names going on (the token after
+    the place decides whether one does)."""
+    trie = body_index().trie
+    words = place.split(" ")
+    starts, at = [], 0
+    for w in words:
+        starts.append(at)
+        at += len(w) + 1
+    found, going_on = [], []
+    for i, w in enumerate(words):
+        node = trie.get(w)
+        j = i
+        while node is not None:
+            if None in node:
+                found.append((j - i + 1, starts[i], starts[j] + len(words[j]), node[None], tuple(starts[i:j + 1])))
+            j += 1
+            if j == len(words):
+                if len(node) > (None in node):
+                    going_on.append(node)
+                break
+            node = node.get(words[j])
+    return tuple(found), tuple(going_on)
+
+
+def _token_after(text: str, lower: str, end: int) -> str | None:
+    """The lower case of the token a walk that reached ``end`` (a token's end) goes on with: the
+    next one when it starts there or after one space, else None (the walk stops)."""
+    if end < len(text) and text[end] == " ":
+        end += 1
+    if end >= len(text) or text[end].isspace():
+        return None
+    a, b = next(token_spans(text, end, glued=False))  # (one starts here: after a token's end or a space)
+    return lower[a:b]
+
+
+def find_bodies(text: str, *, plain: bool = False) -> list[parse.BodyMatch]:
     """The bodies a PhraseMatcher (attr LOWER) with every name of kg/data/bodies.tsv finds over
     the tokens `words_and_spaces` makes of ``text``, overlaps resolved as `spacy.util.filter_spans`
     resolves them (the longest first, then the earliest; kept when its first and last tokens are
-    free). Tokenises only where a name may stand."""
+    free). Tokenises only where a name may stand, and not even there where the place is words of
+    letters one space apart between token boundaries (`_walk_words`; ``plain``: tokenise every
+    place, the reference the tests hold the shortcut to)."""
     index = body_index()
     lower = parse.lower_of(text)  # (the rules of the segment's citations read it too)
     if len(lower) == len(text):
@@ -110,8 +156,20 @@ def find_bodies(text: str) -> list[parse.BodyMatch]:
     toks: list[tuple[int, int]] = []  # tokens generated so far, from a place where one starts
     gen = None
     k = 0
+    words_only = lower is not None and not glued and not plain
+    n = len(text)
     for m in places:
         s, e = m.span()
+        if words_only and (s == 0 or not (text[s - 1].isalnum() or text[s - 1] in "_/.-")) \
+                and (e == n or not (text[e].isalnum() or text[e] == "_")) and _PLAIN_WORDS.fullmatch(text, s, e):
+            # a token starts at s (after a character no token runs across) and ends at e, and
+            # the words between are the tokens: the walk over them is known from the words alone
+            walked, going_on = _walk_words(lower[s:e])
+            nxt = _token_after(text, lower, e) if going_on else None
+            if nxt is None or not any(nxt in node for node in going_on):
+                shift = s.__add__
+                found += [(c, s + a, s + b, body_id, tuple(map(shift, starts))) for c, a, b, body_id, starts in walked]
+                continue
         if not toks or s >= toks[-1][1]:
             start = _token_start_before(text, s)
             if start is None:  # a long run without a boundary: go on from the last token made
@@ -162,6 +220,19 @@ def find_bodies(text: str) -> list[parse.BodyMatch]:
     return out
 
 
+@lru_cache(maxsize=1)
+def span_values_keyed() -> bool:
+    """Whether spaCy keeps a Span's extension values in ``doc.user_data`` under ("._.", name,
+    start_char, end_char), as spaCy 3 does: the component then writes them there itself (an
+    Underscore object a span was a third of the component's time), and `kg.extract` reads
+    them there. Checked once on a probe Doc, so another layout falls back to ``span._``."""
+    from spacy.vocab import Vocab
+    probe = Doc(Vocab(), words=["a", "b"], spaces=[True, False])
+    marker = object()
+    probe[1:2]._.citation = marker
+    return probe.user_data == {("._.", "citation", 2, 3): marker} and probe[1:2]._.citation is marker
+
+
 class PartyCitations:
     """Finds Party and State citations with their type, date, issuer, term and title."""
 
@@ -182,16 +253,23 @@ class PartyCitations:
         # else kg.extract has read them in the text around this Doc: (citations, bodies, offset)
         # for each window of it, an offset being where the window starts there less here
         body_spans, out = [], []
+        values = doc.user_data if span_values_keyed() else None
         for citations, bodies, offset in found:
             for b in bodies:
                 span = doc.char_span(b.start - offset, b.end - offset)
                 if span is not None:
-                    span._.body_id = b.body_id
+                    if values is None:
+                        span._.body_id = b.body_id
+                    else:  # what `span._.body_id = …` stores, without an Underscore object a span
+                        values["._.", "body_id", span.start_char, span.end_char] = b.body_id
                     body_spans.append(span)
             for c in citations:
                 span = doc.char_span(c.start - offset, c.end - offset, alignment_mode="expand")
                 if span is not None:
-                    span._.citation = c
+                    if values is None:
+                        span._.citation = c
+                    else:
+                        values["._.", "citation", span.start_char, span.end_char] = c
                     out.append(span)
         doc.spans["bodies"] = body_spans
         doc.spans["citations"] = out
@@ -329,7 +407,7 @@ class PartyCitations:
             if signed and not find.SYMBOL_LIKE.search(text, after, signed.start("d")):
                 date = parse.iso_date(signed.group("d"), signed.group("m"), signed.group("y"))
         if (body is None and not ambiguous or date is None and rejected is None) and not _inside_title(text, start, prev_end) \
-                and (prev_end is None or any(ch in text[prev_end:start] for ch in ".;:\n^")):
+                and (prev_end is None or _CLAUSE_MARK.search(text, prev_end, start) is not None):
             # (only the first citation of its clause: "Thông báo 659/TB-VPCP … thực hiện Nghị quyết 66-NQ/TW do Văn phòng
             # Chính phủ ban hành" is the notice's caption)
             # "Nghị quyết 1669/NQ-UBTVQH15 năm 2025 sắp xếp các đơn vị … của thành phố Hải Phòng do Ủy ban Thường vụ
@@ -429,6 +507,10 @@ class PartyCitations:
             c.symbol_start, c.symbol_end = m_start, m_end
             out.append(c)
         return out
+
+
+#: What ends a clause between two citations (the second then opens one of its own).
+_CLAUSE_MARK = re.compile(r"[.;:\n^]")
 
 
 def _inside_title(text: str, start: int, prev_end: int | None) -> bool:

@@ -102,17 +102,18 @@ def _segment_short_forms(norm: str, shorts: list, starts: list[int], lo: int, hi
     return out
 
 
-def _to_original(nt: NormalisedText, c: Citation, shift: int) -> Citation:
-    """Shift a citation from segment offsets to the normalised text, then to the original."""
-    def o(i: int) -> int:
-        return nt.pos(i + shift)
-    c.start, c.end = nt.span(c.start + shift, c.end + shift)
-    c.text = nt.original[c.start:c.end]
-    c.tail_end = c.end
-    c.title_end = o(c.title_end)
-    c.symbol_start, c.symbol_end = o(c.symbol_start), o(c.symbol_end)
-    c.sentence_start, c.sentence_end = o(c.sentence_start), o(c.sentence_end)
-    return c
+def _to_original(nt: NormalisedText, found: list[tuple[Citation, int]]) -> list[Citation]:
+    """Shift each citation from its segment's offsets (``shift``: where the segment starts) to the
+    normalised text, then to the original (the positions mapped in one call)."""
+    at = nt.positions([i + shift for c, shift in found for i in (
+        c.title_end, c.symbol_start, c.symbol_end, c.sentence_start, c.sentence_end)])
+    original = nt.original
+    for k, (c, shift) in enumerate(found):
+        c.start, c.end = nt.span(c.start + shift, c.end + shift)
+        c.text = original[c.start:c.end]
+        c.tail_end = c.end
+        c.title_end, c.symbol_start, c.symbol_end, c.sentence_start, c.sentence_end = at[5 * k:5 * k + 5]
+    return [c for c, _ in found]
 
 
 _HEADER_LINE = re.compile(r"[ \t#*>_\-]{0,8}(?i:số)\s{0,2}:?\s{0,3}$")
@@ -471,15 +472,15 @@ def find_citations(nt: NormalisedText) -> list[Citation]:
     was most of the time), and one Doc a text, not one a segment."""
     from spacy.tokens import Doc
 
-    from .tokenizer import sentence_starts, words_and_spaces
+    from .tokenizer import sentence_starts_around, words_and_spaces
     norm = nt.norm
     symbols = list(find.symbols(norm))
     if not symbols:
         return []
-    shorts = list(find.short_forms(norm, nt.lower()))
+    shorts = list(find.short_forms(norm, nt.lower(), case_odd=nt.case_odd, folded=True))
     short_starts = [m.start() for m in shorts]
     anchors = sorted({s.start for s in symbols} | set(short_starts))
-    starts = sentence_starts(norm, anchors, MAX_SEGMENT)  # only where segments may be
+    starts = sentence_starts_around(norm, anchors, MAX_SEGMENT)  # only those the segments read
     nlp = pipeline()
     component = nlp.get_pipe("party_citations")
     # a segment's lower case is a slice of the text's when lower-casing kept every character one
@@ -517,13 +518,16 @@ def find_citations(nt: NormalisedText) -> list[Citation]:
     # one Doc of the text's citation windows, one space apart: its spans are the citations
     doc = Doc(nlp.vocab, words=words, spaces=spaces)
     doc.user_data["kg.found"] = found
-    citations: list[Citation] = []
+    placed: list[tuple[Citation, int]] = []  # each citation, and where its segment starts
     # the sentences are known: only the registered component runs (called as the pipeline calls
     # it; `select_pipes` and `pipe` around it cost three times the component on a small Doc)
     doc = component(doc)
+    from .component import span_values_keyed
+    values = doc.user_data if span_values_keyed() else None
     for span in doc.spans["citations"]:
-        c = span._.citation
-        citations.append(_to_original(nt, c, shift_of[id(c)]))
+        c = span._.citation if values is None else values.get(("._.", "citation", span.start_char, span.end_char))
+        placed.append((c, shift_of[id(c)]))
+    citations = _to_original(nt, placed)
     _sentence_texts(nt.original, citations)
     return citations
 

@@ -51,6 +51,17 @@ def _bmp_digit_ranges() -> str:
 # (with the rare astral character checked in `_fold_char`), which the engine scans for fast; an
 # alternation with `[^\\D0-9]` was three times slower.
 _FOLD_CHARS = re.compile("[" + "".join(re.escape(c) for c in _FOLD) + _bmp_digit_ranges() + "\U00010000-\U0010ffff]")
+#: Characters that (?i) matches to a letter they do not lower-case to ("ı", "ſ", "ẛ" …: those of
+#: CPython's re/_casefix.py but ASCII "i" and "s"), and "İ", whose lower case is two characters: where
+#: one stands, a lower-cased copy of the text may miss what a (?i) pattern finds (`find.case_odd`).
+CASE_ODD_CHARS = ("\u00b5\u0130\u0131\u017f\u0345\u0390\u03b0\u03b2\u03b5\u03b8\u03b9\u03ba\u03bc\u03c0\u03c1\u03c2"
+                  "\u03c3\u03c6\u03d0\u03d1\u03d5\u03d6\u03f0\u03f1\u03f5\u0432\u0434\u043e\u0441\u0442\u044a\u0463"
+                  "\u1c80\u1c81\u1c82\u1c83\u1c84\u1c85\u1c86\u1c87\u1c88\u1e61\u1e9b\u1fbe\u1fd3\u1fe3\ua64b\ufb05\ufb06")
+_CASE_ODD_SET = frozenset(CASE_ODD_CHARS)
+#: `_FOLD_CHARS` and the case-odd characters: `normalise` learns in the one scan whether the folded
+#: text holds one of them (`NormalisedText.case_odd`), and the stages that search a lower-cased copy
+#: of it need not scan it for them (a character-class scan costs ~5 ns a character).
+_FOLD_OR_ODD = re.compile(_FOLD_CHARS.pattern[:-1] + CASE_ODD_CHARS + "]")
 
 
 def _fold_char(m: re.Match) -> str:
@@ -122,10 +133,18 @@ _HARD_NEXT = re.compile(
 #: with the line break itself, a literal the engine finds fast (the span is adjusted).
 PAGE_NUMBER_WORDS = r"[ \t]{0,20}(?:[-–—] {0,2})?(?:(?i:trang) {1,2})?\d{1,3}(?: {0,2}/ {0,2}\d{1,3})?(?: {0,2}[-–—])?[ \t]{0,20}"
 _PAGE_NUMBER = re.compile(r"\n" + PAGE_NUMBER_WORDS + r"(?=\n|$)")
+_PAGE_NUMBER_FIRST = re.compile(PAGE_NUMBER_WORDS + r"(?=\n|$)")  # the text's first line (no "\n" before it)
 _DIGITS = re.compile(r"\d+")
 _FORM_FEEDS = re.compile("\f\f*")  # not "\f+": `re` skips ahead only to a pattern opening with a literal
 MIN_PAGE_CHARS = 300  # a page of a report holds more text than this
 NEWLINE_END = ".!?:;"
+#: The `_NEWLINE_BREAK` runs that `join_lines` may change, in a text whose only break character is
+#: "\n": a run after a space, a run of "\n" and a space or of three or more characters, and a lone
+#: "\n" after neither a space nor NEWLINE_END and before neither the text's end nor `_HARD_NEXT`. The
+#: others ("\n\n", a lone "\n" after ".!?:;", at an end of the text or before a list item) are left as
+#: they are: half the runs of a report, each a trip through the loop, are skipped by the scan itself.
+_NEWLINE_CHANGED = re.compile(rf"\n(?:(?<= \n)|(?= |\n[ \n])|(?<=[^ \n{re.escape(NEWLINE_END)}]\n)(?=[^ \n])"
+                              rf"(?!{_HARD_NEXT.pattern}))[ \n]*")
 #: The end of a line that cannot end a sentence or a heading: a word that needs what follows
 #: ("của", "và", "tại", "số") — or "Tổng", "Ban", "Bộ" that open a title or a body's name.
 _RUNS_ON = re.compile(r"(?<![^\W\d_])(?:của|và|về|tại|theo|bởi|với|cho|các|những|số|ngày|tháng|năm|do|là|được|bị|thuộc|trong"
@@ -137,7 +156,7 @@ def _noise_lines(text: str) -> list[tuple[int, int]]:
     """Spans of page-number lines and of running headers/footers: short lines that recur next
     to page breaks ("\\f" or a page-number line). Only lines next to a break are judged, so a
     repeated sentence in the body is never dropped."""
-    breaks = [(m.start(), m.end() - 1) for m in _PAGE_NUMBER.finditer("\n" + text)]
+    breaks = _page_number_lines(text)
     breaks += [m.span() for m in _FORM_FEEDS.finditer(text)]
     if not breaks or len(breaks) > max(8, len(text) // MIN_PAGE_CHARS):
         return breaks  # no pages, or more "pages" than a text can have: nothing runs along them
@@ -164,6 +183,13 @@ def _noise_lines(text: str) -> list[tuple[int, int]]:
                 if ls >= e and _is_caps(key) and len(key) <= 80:
                     noise.append((ls, le))
     return breaks + noise
+
+
+def _page_number_lines(text: str) -> list[tuple[int, int]]:
+    """Spans of the lines that are only a page number: the first line, then each after a "\n"
+    (the text is not copied to put a "\n" before it)."""
+    first = _PAGE_NUMBER_FIRST.match(text)
+    return ([(0, first.end())] if first else []) + [(m.start() + 1, m.end()) for m in _PAGE_NUMBER.finditer(text)]
 
 
 #: How far apart (in page breaks) two places of a line may be for it to run along the pages: a
@@ -256,7 +282,7 @@ def join_lines(text: str) -> tuple[str, list[int], list[int]]:
         text = "".join(pieces) + text[pos:]
     edits: list[tuple[int, int, str]] = []
     wide = -1
-    breaks_at = _BREAK if any(ch in text for ch in _RARE_BREAKS) else _NEWLINE_BREAK
+    breaks_at = _BREAK if any(ch in text for ch in _RARE_BREAKS) else _NEWLINE_CHANGED
     for m in breaks_at.finditer(text):
         start, end = m.span()
         if start and text[start - 1] == " ":
@@ -319,6 +345,8 @@ class NormalisedText:
     _shifts: list | None = None    # shift (folded - joined) from that point on
     _qpoints: list | None = None   # the same points in folded positions
     _lower: str | None = field(default=None, repr=False, compare=False)
+    #: whether `norm` holds a character of CASE_ODD_CHARS (learnt by the fold's scan)
+    case_odd: bool = field(default=True, compare=False)
 
     def lower(self) -> str:
         """``norm.lower()``, made once for the stages that scan it (short forms, relation cues)."""
@@ -358,14 +386,59 @@ class NormalisedText:
             p = self._points[k + 1]  # inside a joined run: its (shortened) end
         return p
 
+    def to_norm_many(self, offsets) -> list[int]:
+        """``[self.to_norm(i) for i in offsets]`` in one call."""
+        qs = list(offsets) if self._starts is None else [bisect.bisect_left(self._starts, i) for i in offsets]
+        if not self._points:
+            return qs
+        points, shifts, qpoints, right, last = self._points, self._shifts, self._qpoints, bisect.bisect_right, len(self._points) - 1
+        out = []
+        for q in qs:
+            k = right(qpoints, q) - 1
+            p = q - shifts[k] if k >= 0 else q
+            if k < last and p > points[k + 1]:
+                p = points[k + 1]  # inside a joined run: its (shortened) end
+            out.append(p)
+        return out
+
     def pos(self, i: int) -> int:
         """Original offset of normalised position i (a boundary)."""
         return self._nfc_pos(self._folded(i))
 
+    def positions(self, ps: list[int]) -> list[int]:
+        """``[self.pos(i) for i in ps]`` in one call (no three calls a position)."""
+        points, shifts = self._points, self._shifts
+        if points:
+            right = bisect.bisect_right
+            ps = [p + shifts[k] if (k := right(points, p) - 1) >= 0 else p for p in ps]
+        starts = self._starts
+        if starts is None:
+            return list(ps)
+        n, end = len(starts), len(self.original)
+        return [starts[q] if q < n else end for q in ps]
+
 
 def fold(text: str) -> str:
     """Character-for-character folding (dashes, spaces, Đ, tone style) of NFC text."""
-    text = _FOLD_CHARS.sub(_fold_char, text)
+    return _new_tones(_FOLD_CHARS.sub(_fold_char, text))
+
+
+def _fold_noting_odd(text: str) -> tuple[str, bool]:
+    """`fold`, and whether the folded text holds a character of CASE_ODD_CHARS (every one passes
+    through the scan; the tone step makes Vietnamese letters only)."""
+    odd = False
+
+    def one(m: re.Match) -> str:
+        nonlocal odd
+        out = _fold_char(m)
+        if out in _CASE_ODD_SET:
+            odd = True
+        return out
+    return _new_tones(_FOLD_OR_ODD.sub(one, text)), odd
+
+
+def _new_tones(text: str) -> str:
+    """Old-style tone pairs made new ("hoà" → "hòa")."""
     pairs = [m for p in _OLD_TONE_BY_HEAD for m in p.finditer(text)]
     if not pairs:
         return text
@@ -380,7 +453,7 @@ def fold(text: str) -> str:
 
 def normalise(text: str) -> NormalisedText:
     if unicodedata.is_normalized("NFC", text):
-        folded, starts, ends = fold(text), None, None
+        (folded, odd), starts, ends = _fold_noting_odd(text), None, None
     else:
         parts: list[str] = []
         starts, ends = array("q"), array("q")
@@ -389,10 +462,10 @@ def normalise(text: str) -> NormalisedText:
             parts.append(piece)
             starts.extend([m.start()] * len(piece))
             ends.extend([m.end()] * len(piece))
-        folded = fold("".join(parts))
+        folded, odd = _fold_noting_odd("".join(parts))
     joined, points, shifts = join_lines(folded)
     qpoints = [p + s for p, s in zip(points, shifts)] if points else None
-    return NormalisedText(text, joined, starts, ends, points or None, shifts or None, qpoints)
+    return NormalisedText(text, joined, starts, ends, points or None, shifts or None, qpoints, case_odd=odd)
 
 
 def search_key(text: str | None) -> str:

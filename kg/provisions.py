@@ -134,8 +134,9 @@ def _pinpoints(nt: NormalisedText, citations: list[Citation]) -> list[tuple[list
     """Each citation's pinpoints, and how many of them (the last) follow it behind "tại"."""
     text = nt.norm
     order = sorted(range(len(citations)), key=lambda i: citations[i].start)
-    spans = [(nt.to_norm(citations[i].start), nt.to_norm(citations[i].end),
-              nt.to_norm(max(citations[i].end, citations[i].title_end))) for i in order]
+    at = nt.to_norm_many([o for i in order for o in (
+        citations[i].start, citations[i].end, max(citations[i].end, citations[i].title_end))])
+    spans = list(zip(at[0::3], at[1::3], at[2::3]))
     out: list[list[str]] = [[] for _ in citations]
     at = [0] * len(citations)
     taken_before: list[tuple[int, int] | None] = [None] * len(order)

@@ -230,11 +230,27 @@ def _referred(text: str, s_start: int, cue_start: int, before: list[Citation], o
     return None
 
 
+class _NormOf(dict):
+    """Original offset → normalised offset (`NormalisedText.to_norm`), the citations' own offsets
+    mapped at once (the rules below ask for each of them again and again); any other one when
+    first asked for."""
+
+    def __init__(self, nt: NormalisedText, citations: list[Citation]):
+        offsets = list({i for c in citations for i in (
+            c.start, c.end, c.title_end, max(c.end, c.title_end), c.sentence_start, c.sentence_end)})
+        super().__init__(zip(offsets, nt.to_norm_many(offsets)))
+        self.nt = nt
+
+    def __missing__(self, i: int) -> int:
+        p = self[i] = self.nt.to_norm(i)
+        return p
+
+
 def links(nt: NormalisedText, citations: list[Citation], own: Own | None = None) -> list[Link]:
     """Cue-linked pairs of mentions in one text (offsets are the text's own)."""
     own = own or Own()
     text = nt.norm
-    npos = nt.to_norm
+    npos = _NormOf(nt, citations).__getitem__
     found_names: list = []
 
     def names():  # the laws the text names, found when a cue first needs them (most texts: never)
@@ -367,9 +383,9 @@ def links(nt: NormalisedText, citations: list[Citation], own: Own | None = None)
         seen.extend(cits[-MAX_OBJECTS:])
         if len(seen) > 4 * MAX_OBJECTS:
             del seen[:-MAX_OBJECTS]
-    out += _listed_changes(nt, citations, own, out)
-    out += _preamble_bases(nt, citations, own, out)
-    out += _title_guides(nt, citations, own, names)
+    out += _listed_changes(nt, citations, own, out, npos)
+    out += _preamble_bases(nt, citations, own, out, npos)
+    out += _title_guides(nt, citations, own, names, npos)
     return out
 
 
@@ -527,19 +543,20 @@ def _named(text: str, pos: int, names: list[tuple[str, Citation]]) -> Citation |
     return None
 
 
-def _title_guides(nt: NormalisedText, citations: list[Citation], own: Own, names) -> list[Link]:
+def _title_guides(nt: NormalisedText, citations: list[Citation], own: Own, names, npos=None) -> list[Link]:
     """"NGHỊ ĐỊNH / Quy định chi tiết một số điều của Luật Đất đai": the own document's title guides
     the law it names, when the text gives that law's symbol with its name (in the preamble)."""
+    npos = npos or nt.to_norm
     if own.layout is None or not own.document or "title" not in {p.kind for p in own.layout.parts}:
         return []
     text = nt.norm
     ts, te = own.layout.span("title")
-    inside = [c for c in citations if ts <= nt.to_norm(c.start) < te]
+    inside = [c for c in citations if ts <= npos(c.start) < te]
     out: list[Link] = []
     for cue in CUE.finditer(text, ts, te):
         if cue.lastgroup != "guides" or not own.speaks(cue.start()):
             continue
-        if any(nt.to_norm(c.start) >= cue.end() for c in inside):
+        if any(npos(c.start) >= cue.end() for c in inside):
             continue  # a symbol follows: the sentence loop has read it
         named = _named(text, cue.end(), names())
         if named is not None:
@@ -626,15 +643,16 @@ LIST_ITEM_LINE = re.compile(r"[ \t*_]{0,4}(?:[-+•]|\(\d{1,2}\)|\d{1,2}[.)]|[a-
 LISTED_MAX = 30
 
 
-def _listed_changes(nt: NormalisedText, citations: list[Citation], own: Own, found: list[Link]) -> list[Link]:
+def _listed_changes(nt: NormalisedText, citations: list[Citation], own: Own, found: list[Link], npos=None) -> list[Link]:
     """"(2) Nghị định 320/2025/NĐ-CP thay thế:⏎- Nghị định 218/2013/NĐ-CP …⏎- Nghị định 91/2014/NĐ-CP …": a line
     that ends with a change cue and a colon changes the document that opens each list item below it, until the
     first line that is no such item. The subject is the citation the cue follows, or the text's own document
     for "<Type> này"."""
+    npos = npos or nt.to_norm
     text = nt.norm
     if ":" not in text:
         return []
-    starts = [nt.to_norm(c.start) for c in citations]
+    starts = [npos(c.start) for c in citations]
     done = {(id(k.subject), k.predicate, id(k.object)) for k in found}
     out: list[Link] = []
     for colon in LINE_END_COLON.finditer(text):
@@ -646,7 +664,7 @@ def _listed_changes(nt: NormalisedText, citations: list[Citation], own: Own, fou
         subject = None
         if i >= 0 and starts[i] >= line_start:
             c = citations[i]
-            if ATTACH_GAP.fullmatch(text, nt.to_norm(max(c.end, c.title_end)), cue.start()):
+            if ATTACH_GAP.fullmatch(text, npos(max(c.end, c.title_end)), cue.start()):
                 subject = c
         if subject is None:
             head = _backref().match(text, line_start)
@@ -676,25 +694,26 @@ def _listed_changes(nt: NormalisedText, citations: list[Citation], own: Own, fou
     return out
 
 
-def _preamble_bases(nt: NormalisedText, citations: list[Citation], own: Own, found: list[Link]) -> list[Link]:
+def _preamble_bases(nt: NormalisedText, citations: list[Citation], own: Own, found: list[Link], npos=None) -> list[Link]:
     """Every citation of a "Căn cứ" item of the preamble is a basis of the text's own document:
     lists under one "Căn cứ", "Luật <tên> số …", and the amending law named inside the item
     ("… được sửa đổi, bổ sung bởi Luật số …"). Not what a cited basis itself carries out or
     guides ("Căn cứ Kết luận số 18 … về tiếp tục thực hiện Chỉ thị số 10 …"), and not "Theo đề
     nghị của …" or "Xét …"."""
+    npos = npos or nt.to_norm
     if own.layout is None or not own.layout.basis_items:
         return []
     carried = {id(k.object) for k in found if k.subject is not None and k.predicate != "amends"}
     amending = {id(k.subject) for k in found if k.subject is not None and k.predicate == "amends"}
     # what a basis is about: "Căn cứ Quyết định 178/QĐ-TTg … về ban hành Kế hoạch triển khai
     # Thông báo kết luận số 196-TB/TW" names 196-TB/TW inside 178's title, not as a basis
-    titles = [(nt.to_norm(c.end), nt.to_norm(c.title_end)) for c in citations if c.title_end > c.end]
+    titles = [(npos(c.end), npos(c.title_end)) for c in citations if c.title_end > c.end]
     title_starts = [s for s, _ in titles]
     items = own.layout.basis_items
     item_starts = [s for s, _ in items]
     out = []
     for c in citations:
-        p = nt.to_norm(c.start)
+        p = npos(c.start)
         k = bisect.bisect_right(item_starts, p) - 1
         if k < 0 or p >= items[k][1] or id(c) in carried:
             continue

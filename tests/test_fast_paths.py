@@ -285,6 +285,42 @@ def test_bodies_handed_out_extended_are_those_extend_body_makes():
     assert all(parse.body_at(text, p, other) == parse.extend_body(text, b, other) for p, b in other.items())
 
 
+def _body_names():
+    from kg import tables
+    return sorted({n for b in tables.bodies().values() for n in (b.vi, *b.variants)})
+
+
+def _overlapping_names():
+    """Two names, the second opening with the first's last words, written over each other
+    ("BTV Huyện ủy ban Kiểm tra Trung ương"): a walk from inside the first runs past its end."""
+    names = _body_names()
+    out = []
+    for a in names:
+        for b in names:
+            ta, tb = a.lower().split(), b.lower().split()
+            for k in range(1, len(ta)):
+                if len(ta) - k < len(tb) and tb[:len(ta) - k] == ta[k:]:
+                    out.append(a + " " + " ".join(b.split()[len(ta) - k:]))
+    return sorted(set(out))
+
+
+_BODY_BITS = st.sampled_from(_body_names()) | st.sampled_from(_overlapping_names()) | st.sampled_from(
+    ["Chi bộ", "Thành ủy", "Ban Thường vụ", "Tỉnh ủy", "Trung ương", "Đảng", " ", "  ", "\n", ", ", "-", "/", ".", "(",
+     "x", "1/2", "15/2020/NĐ-CPxxxxxxxxxxxxxxxxxxxxx", "01-KL/TW", "BộChính", "ủy", "İ", "_", "Hà Nội", " về "])
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.lists(_BODY_BITS, max_size=10).map("".join))
+@example("15/2020/NĐ-CPxxxxxxxxxxxxxxxxxxxxxban chấp hành trung ương đảng")
+@example("Chi bộ Ban Thường vụ Tỉnh ủy, Thành ủy-Hà Nội")
+@example("BTV Huyện ủy ban Kiểm tra Trung ương")
+def test_bodies_of_plain_words_from_their_words_are_the_token_walks(text):
+    """`find_bodies` reads a place of plain words (letters one space apart, between token
+    boundaries) from its words: the same bodies as the token walk over every place."""
+    from kg.component import find_bodies
+    assert find_bodies(text) == find_bodies(text, plain=True)
+
+
 _SYMBOL_BITS = st.sampled_from(["12", "1", "12345", "123456", "-", " - ", "/", " /", "/ ", "NQ", "QĐ", "TW", "HĐND", "UBND",
                                 "2024", "Ctr", "a", "BCT", " ", "  ", "\n", ".", ",", "CP", "-CP", "**", "TTg", "x", "ngày 5/6/2020"])
 
@@ -295,6 +331,28 @@ def test_symbol_scan_with_its_slash_look_ahead_is_the_plain_scan(text):
     plain = find._digit_first(find.PARTY_SYMBOL, find.STATE_SYMBOL)
     assert [m.span() for m in find.SYMBOL.finditer(text)] == [m.span() for m in plain.finditer(text)]
     assert [m.groupdict() for m in find.SYMBOL.finditer(text)] == [m.groupdict() for m in plain.finditer(text)]
+
+
+def test_symbol_width_is_the_longest_match_of_the_symbol_scan():
+    from re import _parser
+    assert _parser.parse(find.SYMBOL.pattern).getwidth()[1] == find.SYMBOL_WIDTH
+
+
+@settings(max_examples=800, deadline=None)
+@example("1" * 40 + "/TW 12-NQ/TW", 0, 60)
+@example("12345  -  Ctrl  /TW", 0, 400)  # the first digit 16 characters before the "/"
+@example("x 12/Qaaaaaaa123- **Bccccccccccc- **Deeeeeeeeeee-45", 0, 400)  # 47 characters past the last "/"
+@example("1/Qaaaaaaa-Bccccccccc1-NQ/TW", 0, 400)  # a match reaching into the next run's stretch
+@given(st.lists(_SYMBOL_BITS | st.sampled_from(["x" * 20, "1" * 12, "///", "1/2/3/4/5"]), max_size=30).map("".join),
+       st.integers(0, 80), st.integers(0, 400))
+def test_symbol_scan_near_slashes_is_the_plain_scan(text, start, end):
+    """`find.symbol_scan` (SYMBOL run only before each run of "/") finds what SYMBOL finds, groups
+    and all, between any two places."""
+    end = min(end, len(text))
+    plain = list(find.SYMBOL.finditer(text, start, end))
+    near = list(find.symbol_scan(text, start, end))
+    assert [m.span() for m in near] == [m.span() for m in plain]
+    assert [m.groupdict() for m in near] == [m.groupdict() for m in plain]
 
 
 @settings(max_examples=800, deadline=None)
@@ -367,6 +425,78 @@ def test_old_tone_pairs_from_four_scans_are_the_one_substitution(text):
     """`fold` finds old-style tone pairs with one scan a head; the result is `_OLD_TONE.sub`'s."""
     assert normalise.fold(text) == normalise._OLD_TONE.sub(normalise._new_tone, normalise._FOLD_CHARS.sub(
         normalise._fold_char, text))
+
+
+_JOIN_PIECES = st.sampled_from(["\n", "\n", "\n\n", " ", "  ", " \n", "\n ", ".", ":", ";", "!", ",", "a", "A", "Bộ",
+                                "của", "HEADING", "- ", "1. ", "2)", "(a) ", "Căn cứ", "Số", "Điều 3", "12", "\t",
+                                "x" * 30, "\f", "Trang 2"])
+
+
+@settings(max_examples=800, deadline=None)
+@example("a\n\nb\n\n\nc")
+@example(" \n")
+@given(st.lists(_JOIN_PIECES, max_size=30).map("".join))
+def test_newline_runs_join_lines_changes_are_the_runs_it_scanned_before(text):
+    """join_lines scans for the "\\n" runs it may change only (`_NEWLINE_CHANGED`): the same
+    joined text and breakpoints as the loop over every run (`_NEWLINE_BREAK`)."""
+    from unittest import mock
+    with mock.patch.object(normalise, "_NEWLINE_CHANGED", normalise._NEWLINE_BREAK):
+        plain = normalise.join_lines(text)
+    assert normalise.join_lines(text) == plain
+
+
+@settings(max_examples=500, deadline=None)
+@example("12\nx")
+@example("\n12")
+@given(st.lists(st.sampled_from(["\n", "12", "3", " ", "- ", " -", "Trang ", "/", "2020", "x", "\n\n"]),
+                max_size=14).map("".join))
+def test_page_number_lines_are_those_found_after_a_newline_put_first(text):
+    plain = [(m.start(), m.end() - 1) for m in normalise._PAGE_NUMBER.finditer("\n" + text)]
+    assert normalise._page_number_lines(text) == plain
+
+
+@settings(max_examples=500, deadline=None)
+@example("Nghị quyết \u0663, luật 5")
+@given(st.lists(_SHORT_BITS | st.sampled_from(["\u0663", "\uff15", "Nghị Quyết", "\u017f", "\u0130", "ı", "Σ"]),
+                max_size=16).map("".join))
+def test_short_forms_of_a_normalised_text_are_the_plain_scans(text):
+    """`find.short_forms` as `find_citations` calls it (the fold's case-odd note, [0-9] for \\d on
+    the folded text) finds what the (?i) pattern finds in the normalised text."""
+    nt = normalise.normalise(text)
+    fast = find.short_forms(nt.norm, nt.lower(), case_odd=nt.case_odd, folded=True)
+    plain = find.short_form().finditer(nt.norm)
+    assert [(m.span(), m.group("word").lower(), m.group("num")) for m in fast] == \
+        [(m.span(), m.group("word").lower(), m.group("num")) for m in plain]
+
+
+def test_every_case_odd_character_passes_through_the_fold_scan():
+    assert all(normalise._FOLD_OR_ODD.fullmatch(ch) for ch in normalise.CASE_ODD_CHARS)
+    assert find._CASE_ODD.pattern == "[" + normalise.CASE_ODD_CHARS + "]"
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(list(normalise.CASE_ODD_CHARS) + list("aoà\u2013\u00a0Đ1 \n\u0663")
+                                + ["\U0001d7ce", "\u0432", "\u043e", "o\u0300"]), max_size=12).map("".join))
+def test_the_fold_notes_whether_the_folded_text_holds_a_case_odd_character(text):
+    folded, odd = normalise._fold_noting_odd(text)
+    assert folded == normalise.fold(text)
+    assert odd == find.case_odd(folded)
+    assert normalise.normalise(text).case_odd == find.case_odd(normalise.normalise(text).norm)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(["a", "Đ", "e\u0301", "o\u0302\u0300", " ", "  ", "\n", "-\n", "\n\n", "\t", "x.", "1"]),
+                max_size=30).map("".join))
+def test_positions_are_pos_of_each(text):
+    """`NormalisedText.positions` and `to_norm_many` map many positions as `pos` and `to_norm`
+    map each (NFD text, joined lines)."""
+    nt = normalise.normalise(text)
+    ps = list(range(len(nt.norm) + 1))
+    assert nt.positions(ps) == [nt.pos(i) for i in ps]
+    assert nt.positions(ps[::-1]) == [nt.pos(i) for i in ps[::-1]]
+    os = list(range(len(nt.original) + 1))
+    assert nt.to_norm_many(os) == [nt.to_norm(i) for i in os]
+    assert nt.to_norm_many(reversed(os)) == [nt.to_norm(i) for i in reversed(os)]
 
 
 def _trie_alternation_plain(words, after_first: str = "", gap: str | None = None) -> str:
