@@ -469,6 +469,12 @@ _PAGE_NUMBER_LINE = re.compile(PAGE_NUMBER_WORDS)
 _DIGITS = re.compile(r"\d+")
 
 
+#: PDFium joins a word broken at a hyphen at a line's end and gives the hyphen as U+FFFE (some
+#: builds U+0002): "136/2003/NĐ\ufffeCP". A Vietnamese line breaks between words, never inside
+#: a syllable, so that hyphen is one the text holds (a symbol's, "Bà Rịa-Vũng Tàu"): read as "-".
+_PDFIUM_HYPHENS = str.maketrans({"\ufffe": "-", "\x02": "-"})
+
+
 def _running_lines(pages: list[list[str]], reach: int = 3) -> set[str]:
     """Keys (digits as #) of the lines that open or close most pages: running headers and footers
     ("11/25/26, 6:15 PM Báo cáo", "file:///… 1/3")."""
@@ -526,7 +532,7 @@ def _pdf(data: bytes, name: str, warnings: list[str], clock: _Clock) -> str:
             clock.check()
             page = pdf[i]
             textpage = page.get_textpage()
-            raw.append(textpage.get_text_range().replace("\r\n", "\n").replace("\r", "\n"))
+            raw.append(textpage.get_text_range().replace("\r\n", "\n").replace("\r", "\n").translate(_PDFIUM_HYPHENS))
             textpage.close()
             page.close()
             size += len(raw[-1])  # a running total: summing every page again per page was quadratic
