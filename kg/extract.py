@@ -585,7 +585,9 @@ def extract_chunks(chunks: Iterable[str], *, base: str = DEFAULT_BASE, path: str
             own.preamble_end = 0
             own.layout = _continued(own.layout, len(nt.norm))
             parts += [Part(p.kind, p.start + offset, p.end + offset) for p in own.layout.in_original(nt)]
-        chunk_links = links(nt, cits, own)  # relations never cross a sentence, so never a chunk
+        # relations never cross a sentence, so never a chunk; every link holds a citation, so a
+        # chunk without one has none (links would lower-case the text and look for list cues first)
+        chunk_links = links(nt, cits, own) if cits else []
         for c in cits:
             _shift(c, offset)
         for k in chunk_links:

@@ -539,3 +539,19 @@ def _trie_alternation_plain(words, after_first: str = "", gap: str | None = None
        st.sampled_from(["", r"(?<!\w\w)"]), st.sampled_from([None, "\0"]))
 def test_trie_alternation_emits_runs_as_the_plain_recursion(words, after_first, gap):
     assert find.trie_alternation(words, after_first, gap) == _trie_alternation_plain(words, after_first, gap)
+
+
+_LINK_BITS = st.sampled_from(["Căn cứ ", "Thực hiện ", "thay thế", "bãi bỏ", "sửa đổi, bổ sung", "hướng dẫn", "hết hiệu lực",
+                              "Nghị định này bãi bỏ các văn bản sau:", "thay thế:", "\n- ", "\n", ":", "Luật Đất đai",
+                              "“Quy định về”", "Số: 12", "QUYẾT ĐỊNH", "x", " ", ". ", "được sửa đổi bởi", "Nghị quyết 18"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_LINK_BITS, max_size=16).map("".join))
+def test_a_text_without_citations_has_no_links(text):
+    """extract_chunks skips `relate.links` for a chunk without citations: every link holds one."""
+    from kg import relate
+    from kg.layout import layout
+    nt = normalise.normalise(text)
+    for own in (relate.Own(), relate.Own(header=True, doc_type="Nghị định", layout=layout(nt.norm))):
+        assert relate.links(nt, [], own) == []
