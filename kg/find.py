@@ -615,17 +615,23 @@ class SymbolMatch:
 #: at C speed; no two of its repeats can take the same characters.
 _SLASHES = re.compile(r"/(?:[^/]{0,15}/)*")
 SYMBOL_WIDTH = 81  # the longest match of SYMBOL (tests/test_fast_paths.py checks it)
+#: A "/" that can be a symbol's first: before its issuer (" {0,2}[A-ZĐƯ]") or a State symbol's year ("/2024/").
+#: A run without one (dates, "và/hoặc") opens no match.
+_FIRST_SLASH = re.compile(r"/(?= {0,2}[A-ZĐƯ]|(?:19|20)[0-9][0-9]/)")
+_FIRST_SLASH_AHEAD = 5  # what its look-ahead reads past the "/"
 
 
 def symbol_scan(text: str, start: int = 0, end: int | None = None):
     """``SYMBOL.finditer(text, start, end)``, run only where a match may start: the 16 characters
-    before each run of "/" (most of a report has no "/"; the scan steps from digit to digit, 1 in
-    30 characters of a page). Each run's scan sees the text up to SYMBOL_WIDTH + 1 characters past
-    the run's last "/", all that a match starting before it reads; a match starting later is the
-    next run's."""
+    before each run of "/" that holds a symbol's possible first "/" (most of a report has no "/";
+    the plain scan steps from digit to digit, 1 in 30 characters of a page). Each run's scan sees
+    the text up to SYMBOL_WIDTH + 1 characters past the run's last "/", all that a match starting
+    before it reads; a match starting later is a later run's."""
     end = len(text) if end is None else end
     done = start  # where the last match ended: the plain scan goes on from there
     for run in _SLASHES.finditer(text, start + 1, end):
+        if _FIRST_SLASH.search(text, run.start(), min(end, run.end() + _FIRST_SLASH_AHEAD)) is None:
+            continue  # no symbol's first "/" here: a match before it would have one in a later run
         last = run.end() - 1
         for m in SYMBOL.finditer(text, max(done, run.start() - 16), min(end, last + SYMBOL_WIDTH + 1)):
             if m.start() >= last:
