@@ -145,8 +145,9 @@ NEWLINE_END = ".!?:;"
 #: "\n" after neither a space nor NEWLINE_END and before neither the text's end nor `_HARD_NEXT`. The
 #: others ("\n\n", a lone "\n" after ".!?:;", at an end of the text or before a list item) are left as
 #: they are: half the runs of a report, each a trip through the loop, are skipped by the scan itself.
-_NEWLINE_CHANGED = re.compile(rf"\n(?:(?<= \n)|(?= |\n[ \n])|(?<=[^ \n{re.escape(NEWLINE_END)}]\n)(?=[^ \n])"
-                              rf"(?!{_HARD_NEXT.pattern}))[ \n]*")
+#: Group "lone": a lone "\n" inside a sentence, for which `_line_break`'s first test is known to fail.
+_NEWLINE_CHANGED = re.compile(rf"\n(?:(?<=[^ \n{re.escape(NEWLINE_END)}]\n)(?=[^ \n])(?!{_HARD_NEXT.pattern})(?P<lone>)"
+                              rf"|(?<= \n)|(?= |\n[ \n]))[ \n]*")
 #: The end of a line that cannot end a sentence or a heading: a word that needs what follows
 #: ("của", "và", "tại", "số") — or "Tổng", "Ban", "Bộ" that open a title or a body's name.
 _RUNS_ON = re.compile(r"(?<![^\W\d_])(?:của|và|về|tại|theo|bởi|với|cho|các|những|số|ngày|tháng|năm|do|là|được|bị|thuộc|trong"
@@ -257,7 +258,12 @@ def _line_break(text: str, start: int, end: int, wide: Callable[[], int], page: 
     before = text[start - 1] if start else "\n"
     if before in NEWLINE_END or before == "\n" or end >= len(text) or _HARD_NEXT.match(text, end):
         return "\n"
-    nxt = text[end]
+    return _line_goes_on(text, start, end, wide, page)
+
+
+def _line_goes_on(text: str, start: int, end: int, wide: Callable[[], int], page: bool = False) -> str:
+    """`_line_break` past its first test (the line after the break opens nothing new)."""
+    before, nxt = text[start - 1], text[end]
     if before in ",-/(&" or nxt.islower() or nxt.isdigit():
         return " "
     if _RUNS_ON.search(text, max(0, start - 12), start):
@@ -294,6 +300,10 @@ def join_lines(text: str) -> tuple[str, list[int], list[int]]:
     breaks_at = _BREAK if any(ch in text for ch in _RARE_BREAKS) else _NEWLINE_CHANGED
     for m in breaks_at.finditer(text):
         start, end = m.span()
+        if m.lastgroup == "lone":  # the most common run, decided at once
+            if _line_goes_on(text, start, end, wide) == " ":
+                edits.append((start, end, " "))
+            continue
         if start and text[start - 1] == " ":
             while start and text[start - 1] == " ":  # spaces before the break belong to its run
                 start -= 1
