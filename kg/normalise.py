@@ -16,6 +16,7 @@ import unicodedata
 from array import array
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Callable
 
 # One character in, one character out, so offsets are kept. Applied with re.sub over the few
 # characters that need it: str.translate on a whole report is ten times slower.
@@ -137,7 +138,8 @@ _HARD_NEXT = re.compile(
 #: wrapped date's year); the PDF reader uses them on each page's edges too. `_PAGE_NUMBER` starts
 #: with the line break itself, a literal the engine finds fast (the span is adjusted).
 PAGE_NUMBER_WORDS = r"[ \t]{0,20}(?:[-–—] {0,2})?(?:(?i:trang) {1,2})?\d{1,3}(?: {0,2}/ {0,2}\d{1,3})?(?: {0,2}[-–—])?[ \t]{0,20}"
-_PAGE_NUMBER = re.compile(r"\n" + PAGE_NUMBER_WORDS + r"(?=\n|$)")
+#: (its look-ahead: what the words can open with, so that a line of text is given up at once)
+_PAGE_NUMBER = re.compile(r"\n(?=[ \t\-–—\d]|(?i:t))" + PAGE_NUMBER_WORDS + r"(?=\n|$)")
 _PAGE_NUMBER_FIRST = re.compile(PAGE_NUMBER_WORDS + r"(?=\n|$)")  # the text's first line (no "\n" before it)
 _DIGITS = re.compile(r"\d+")
 _FORM_FEEDS = re.compile("\f\f*")  # not "\f+": `re` skips ahead only to a pattern opening with a literal
@@ -262,7 +264,8 @@ def _adjacent_lines(text: str, s: int, e: int, reach: int = 2) -> list[tuple[int
 def _wide_line(text: str) -> int:
     """Length from which a line is "full width": 0.6 of the 75th percentile of line lengths.
     A shorter line without closing punctuation is a heading or a paragraph's end."""
-    lengths = sorted(n for n in map(len, text.split("\n")) if n > 1)
+    lengths = sorted(map(len, text.split("\n")))
+    lengths = lengths[bisect.bisect_right(lengths, 1):]  # lines of more than one character
     if not lengths:
         return 0
     return int(0.6 * lengths[(3 * len(lengths)) // 4])
@@ -272,9 +275,10 @@ def _is_caps(line: str) -> bool:
     return line == line.upper() and line != line.lower()
 
 
-def _line_break(text: str, start: int, end: int, wide: int, page: bool = False) -> str:
+def _line_break(text: str, start: int, end: int, wide: Callable[[], int], page: bool = False) -> str:
     """A single line break (or a page break) between text[:start] and text[end:]: " " when the
-    sentence goes on across it, "\\n" when it ends or something new starts."""
+    sentence goes on across it, "\\n" when it ends or something new starts. ``wide()``:
+    `_wide_line(text)` (made only for a break that the line's length decides)."""
     before = text[start - 1] if start else "\n"
     if before in NEWLINE_END or before == "\n" or end >= len(text) or _HARD_NEXT.match(text, end):
         return "\n"
@@ -291,7 +295,7 @@ def _line_break(text: str, start: int, end: int, wide: int, page: bool = False) 
     next_line = text[end:next_end if next_end >= 0 else len(text)].strip()
     if _is_caps(prev_line) != _is_caps(next_line):  # a heading starts or ends here
         return "\n"
-    return " " if page or len(prev_line) >= wide else "\n"
+    return " " if page or len(prev_line) >= wide() else "\n"
 
 
 def join_lines(text: str) -> tuple[str, list[int], list[int]]:
@@ -308,7 +312,12 @@ def join_lines(text: str) -> tuple[str, list[int], list[int]]:
             pos = e
         text = "".join(pieces) + text[pos:]
     edits: list[tuple[int, int, str]] = []
-    wide = -1
+    width: list[int] = []
+
+    def wide() -> int:
+        if not width:
+            width.append(_wide_line(text))
+        return width[0]
     breaks_at = _BREAK if any(ch in text for ch in _RARE_BREAKS) else _NEWLINE_CHANGED
     for m in breaks_at.finditer(text):
         start, end = m.span()
@@ -327,8 +336,6 @@ def join_lines(text: str) -> tuple[str, list[int], list[int]]:
         elif breaks == 0 and not page:
             out = " "
         else:
-            if wide < 0:
-                wide = _wide_line(text)
             out = _line_break(text, start, end, wide, page)
             if out == "\n" and breaks >= 2:
                 out = "\n\n"

@@ -50,6 +50,11 @@ def test_lines_fold_each_line_as_the_plain_loop(text):
     assert made[-1:] == _lines_plain(text)[-1:]
     made, made.LAZY = layout.Lines(text), 2  # all made at once after two
     assert [made[i] for i in reversed(range(len(made)))] == _lines_plain(text)[::-1]
+    plain = _lines_plain(text)
+    made, made.FEW = layout.Lines(text), 3  # the first three found one by one, then the text split
+    assert len(made) == len(plain)
+    assert [made[i] for i in (1, 0, 5, 2, 4, 3) if i < len(plain)] == [plain[i] for i in (1, 0, 5, 2, 4, 3) if i < len(plain)]
+    assert list(made) == plain
 
 
 _SHORT_BITS = st.sampled_from(["luật", "bộ luật", "bộ", "quyết định", "số", "nghị quyết", "kết luận",
@@ -146,15 +151,20 @@ _END_BITS = st.sampled_from(["Nơi nhận", "NƠI NHẬN", "N", "ơi", ":", "T/M
 
 
 @settings(max_examples=700, deadline=None)
-@given(st.lists(_END_BITS, max_size=12).map("".join), st.integers(0, 6))
-def test_end_matter_lines_are_found_from_their_needles(text, start):
+@given(st.lists(_END_BITS | st.just("Số"), max_size=12).map("".join), st.integers(0, 6), st.integers(0, 8),
+       st.sampled_from([1, 64]))
+def test_end_matter_lines_are_found_from_their_needles(text, start, stop, few):
     """A line whose words `_RECIPIENTS`, `_SIGNATURE` or `_ANNEX` match holds a needle of theirs,
-    and `Lines.holding` gives every line from ``start`` on that holds one, in order."""
+    and `Lines.holding` gives every line in [start, stop) that holds one, in order (the lines'
+    places found one by one or from the split text)."""
     made = layout.Lines(text)
+    made.FEW = few
     for pattern, needles in ((layout._RECIPIENTS, layout._RECIPIENTS_NEEDLES),
-                             (layout._SIGNATURE, layout._SIGNATURE_NEEDLES), (layout._ANNEX, layout._ANNEX_NEEDLES)):
+                             (layout._SIGNATURE, layout._SIGNATURE_NEEDLES), (layout._ANNEX, layout._ANNEX_NEEDLES),
+                             (layout._NUMBER, layout._NUMBER_NEEDLES)):
         holding = [i for i in range(start, len(made)) if needles.search(made.raw[i])]
         assert list(made.holding(needles, start)) == holding
+        assert list(made.holding(needles, start, stop)) == [i for i in holding if i < stop]
         for i in range(len(made)):
             if pattern.match(made[i].words):
                 assert needles.search(made.raw[i]), (pattern.pattern, made.raw[i])
@@ -448,11 +458,14 @@ def test_newline_runs_join_lines_changes_are_the_runs_it_scanned_before(text):
 @settings(max_examples=500, deadline=None)
 @example("12\nx")
 @example("\n12")
-@given(st.lists(st.sampled_from(["\n", "12", "3", " ", "- ", " -", "Trang ", "/", "2020", "x", "\n\n"]),
-                max_size=14).map("".join))
+@example("\n\u0663\n\t\u2014 4 \u2014\nTRANG 2/9\n")
+@given(st.lists(st.sampled_from(["\n", "12", "3", " ", "- ", " -", "Trang ", "trang ", "TRANG ", "/", "2020", "x",
+                                 "\n\n", "\t", "\u2013", "\u2014 ", "\u0663", "\uff15"]), max_size=14).map("".join))
 def test_page_number_lines_are_those_found_after_a_newline_put_first(text):
-    plain = [(m.start(), m.end() - 1) for m in normalise._PAGE_NUMBER.finditer("\n" + text)]
-    assert normalise._page_number_lines(text) == plain
+    """`_page_number_lines` (no "\\n" put before the text; a look-ahead for the characters the
+    words can open with) finds the lines the plain pattern finds after a "\\n" put first."""
+    plain = re.compile(r"\n" + normalise.PAGE_NUMBER_WORDS + r"(?=\n|$)")
+    assert normalise._page_number_lines(text) == [(m.start(), m.end() - 1) for m in plain.finditer("\n" + text)]
 
 
 @settings(max_examples=500, deadline=None)
