@@ -125,9 +125,14 @@ _SPACES = re.compile("  +")
 _NOT_SPACE = frozenset("\n\r\f\v\x1c\x1d\x1e\x1f\x85\u2028\u2029")
 #: What opens a line that starts something new: list markers, numbered items, "Căn cứ", "Số:",
 #: articles and chapters, table rows and markdown.
+#: The words after which "Điều 5" on the next line is the article a sentence names ("… được sửa
+#: đổi, bổ sung bởi⏎Điều 1 Nghị định 14/2022/NĐ-CP"), not an article's heading.
+_NAMES_AN_ARTICLE = "".join(rf"(?<!\b{w}\nĐiều \d)" for w in ("của", "và", "về", "tại", "theo", "bởi", "với", "cho",
+                                                             "do", "là", "được", "bị", "thuộc", "trong", "từ", "đến"))
 _HARD_NEXT = re.compile(
-    r"[-+*•#>|]|\(?\d{1,3}(?:\.\d{1,3}){0,3}[.)](?!\d)|\(?[a-zđ]\)|\(\d|[IVXL]{1,5}[.)] |(?:Căn cứ|CĂN CỨ|Số|SỐ|Điều \d|ĐIỀU \d"
-    r"|Chương |CHƯƠNG |Mục \d|Phần |PHẦN |Nơi nhận|T/M|TM\. |K/T|KT\. )"
+    r"[-+*•#>|]|\(?\d{1,3}(?:\.\d{1,3}){0,3}[.)](?!\d)|\(?[a-zđ]\)|\(\d|[IVXL]{1,5}[.)] |(?:Căn cứ|CĂN CỨ|Số|SỐ"
+    rf"|Điều \d{_NAMES_AN_ARTICLE}|ĐIỀU \d"
+    r"|Chương [IVXLC\d]|CHƯƠNG [IVXLC\d]|Mục \d|Phần (?:thứ|[IVXLC\d])|PHẦN (?:THỨ|[IVXLC\d])|Nơi nhận|T/M|TM\. |K/T|KT\. )"
 )
 #: The words of a line that is only a page number ("12", "- 12 -", "Trang 3/12"; not "2020", a
 #: wrapped date's year); the PDF reader uses them on each page's edges too. `_PAGE_NUMBER` starts
@@ -152,6 +157,13 @@ _NEWLINE_CHANGED = re.compile(rf"\n(?:(?<=[^ \n{re.escape(NEWLINE_END)}]\n)(?=[^
 #: ("của", "và", "tại", "số") — or "Tổng", "Ban", "Bộ" that open a title or a body's name.
 _RUNS_ON = re.compile(r"(?<![^\W\d_])(?:của|và|về|tại|theo|bởi|với|cho|các|những|số|ngày|tháng|năm|do|là|được|bị|thuộc|trong"
                       r"|Tổng|Ban|Bộ|Ủy|Thường|Văn|Đảng|Hội|Sở|Cục|Phó)[ \t]{0,3}$")
+#: Words that open a sentence and never stand inside one with a capital: after a line that
+#: stops without punctuation (a title, a heading), they start something new ("… phong cách Hồ
+#: Chí Minh⏎Thực hiện Hướng dẫn số 19-HD/ĐUK …", "(Tham khảo)⏎Ngày 31 tháng 10 năm 2025, …").
+_OPENS_SENTENCE = re.compile(r"(?:Thực hiện|Theo đó|Tuy nhiên|Đồng thời|Bên cạnh đó|Ngoài ra|Qua đó|Trên cơ sở)\b|Ngày \d")
+#: The end of a line whose next line, if it is only a number, is that number, not a page's
+#: ("… ngày⏎24⏎tháng 11 năm 2025", "… Quy định số⏎105").
+_NEEDS_NUMBER = re.compile(r"(?<![^\W\d_])(?:ngày|tháng|năm|số|Số|khóa|khoá|lần thứ)[ \t]{0,3}$")
 LINE_WINDOW = 1000  # how far a line is looked at around a break: a longer one is no header (and no quadratic scan)
 
 
@@ -192,7 +204,20 @@ def _page_number_lines(text: str) -> list[tuple[int, int]]:
     """Spans of the lines that are only a page number: the first line, then each after a "\n"
     (the text is not copied to put a "\n" before it)."""
     first = _PAGE_NUMBER_FIRST.match(text)
-    return ([(0, first.end())] if first else []) + [(m.start() + 1, m.end()) for m in _PAGE_NUMBER.finditer(text)]
+    return ([(0, first.end())] if first else []) + [(m.start() + 1, m.end()) for m in _PAGE_NUMBER.finditer(text)
+                                                    if not _number_of_the_sentence(text, m.start(), m.end())]
+
+
+def _number_of_the_sentence(text: str, s: int, e: int) -> bool:
+    """Whether the number alone on the line text[s+1:e] (s: the "\n" before it) is the one the
+    line before calls for ("ngày⏎24⏎tháng 11"), not a page number: the line before ends with a
+    word that needs a number, and the line after does not bring one ("năm⏎2⏎2024": page 2)."""
+    if not _NEEDS_NUMBER.search(text, max(0, s - 12), s):
+        return False
+    after = e + 1
+    while after < len(text) and text[after] in " \t":
+        after += 1
+    return not (after < len(text) and text[after].isdigit())
 
 
 #: How far apart (in page breaks) two places of a line may be for it to run along the pages: a
@@ -268,6 +293,8 @@ def _line_goes_on(text: str, start: int, end: int, wide: Callable[[], int], page
         return " "
     if _RUNS_ON.search(text, max(0, start - 12), start):
         return " "  # "… chỉ đạo của Tổng\nBí thư": a line that stops inside a phrase
+    if _OPENS_SENTENCE.match(text, end):
+        return "\n"
     line_start = max(text.rfind("\n", max(0, start - LINE_WINDOW), start) + 1, start - LINE_WINDOW, 0)
     prev_line = text[line_start:start].strip()
     next_end = text.find("\n", end, end + LINE_WINDOW)
