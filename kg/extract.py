@@ -494,15 +494,15 @@ def find_citations(nt: NormalisedText, norm_of: dict | None = None) -> list[Cita
     was most of the time), and one Doc a text, not one a segment."""
     from spacy.tokens import Doc
 
-    from .tokenizer import sentence_starts
+    from .tokenizer import sentence_starts_around
     norm = nt.norm
     symbols = list(find.symbols(norm))
     if not symbols:
         return []
-    shorts = list(find.short_forms(norm, nt.lower()))
+    shorts = list(find.short_forms(norm, nt.lower(), case_odd=nt.case_odd, folded=True))
     short_starts = [m.start() for m in shorts]
     anchors = sorted({s.start for s in symbols} | set(short_starts))
-    starts = sentence_starts(norm, anchors, MAX_SEGMENT)  # only where segments may be
+    starts = sentence_starts_around(norm, anchors, MAX_SEGMENT)  # only those the segments read
     nlp = pipeline()
     component = nlp.get_pipe("party_citations")
     # a segment's lower case is a slice of the text's when lower-casing kept every character one
@@ -625,7 +625,9 @@ def extract_chunks(chunks: Iterable[str], *, base: str = DEFAULT_BASE, path: str
             own.preamble_end = 0
             own.layout = _continued(own.layout, len(nt.norm))
             parts += [Part(p.kind, p.start + offset, p.end + offset) for p in own.layout.in_original(nt)]
-        chunk_links = links(nt, cits, own, norm_of)  # relations never cross a sentence, so never a chunk
+        # relations never cross a sentence, so never a chunk; every link holds a citation, so a
+        # chunk without one has none (links would lower-case the text and look for list cues first)
+        chunk_links = links(nt, cits, own, norm_of) if cits else []
         for c in cits:
             _shift(c, offset)
         for k in chunk_links:

@@ -121,67 +121,102 @@ class Lines(Sequence):
     """`lines(norm)` as a sequence whose lines are made when first read: a text that is no
     document is decided on its first lines (and the "Số" lines among its first 400), a
     document's end matter on the lines `holding` finds, and most of a long report's lines are
-    never looked at. Past LAZY lines read one by one, all are made at once."""
+    never looked at. The text is split at every line break only when a line far down is read
+    (the first FEW are found one by one); past LAZY lines read one by one, all are made at once."""
 
     LAZY = 1000  # lines made one by one before all are made
+    FEW = 64  # lines found one by one from the top before the text is split whole
 
     def __init__(self, norm: str):
-        raw = norm.split("\n") if norm else []
-        if norm.endswith("\n"):
-            raw.pop()
         self.norm = norm
-        self.raw = raw  # the lines as they stand, decoration included
+        self._len = norm.count("\n") + (not norm.endswith("\n")) if norm else 0
+        self._raw: list[str] | None = None
         self._decor = _DECOR.search(norm) is not None
         self._bounds: list[int] | None = None  # where each line ends (its "\n", or the text's end)
+        self._top: list[int] = []  # the same for the first lines, found one by one
         self._made: dict[int, Line] = {}
         self._all: list[Line] | None = None
 
+    @property
+    def raw(self) -> list[str]:
+        """The lines as they stand, decoration included."""
+        if self._raw is None:
+            raw = self.norm.split("\n") if self.norm else []
+            if self.norm.endswith("\n"):
+                raw.pop()
+            self._raw = raw
+        return self._raw
+
     def __len__(self) -> int:
-        return len(self.raw)
+        return self._len
 
     def __iter__(self):
-        for i in range(len(self.raw)):
+        for i in range(self._len):
             yield self[i]
 
     def __getitem__(self, i):
         if self._all is not None:
             return self._all[i]
         if isinstance(i, slice):
-            return [self[j] for j in range(*i.indices(len(self.raw)))]
+            return [self[j] for j in range(*i.indices(self._len))]
         if i < 0:
-            i += len(self.raw)
+            i += self._len
         made = self._made.get(i)
         if made is not None:
             return made
+        if not 0 <= i < self._len:
+            raise IndexError("line index out of range")
         if len(self._made) >= self.LAZY:
             self._all = self._every()
             return self._all[i]
-        line = self.raw[i]  # IndexError past the end, as a list
-        end = self._ends()[i]
-        made = self._made[i] = Line(end - len(line), end, _words(_DECOR.sub(" ", line) if self._decor else line))
+        start, end = self._start(i), self._end(i)
+        line = self.norm[start:end]
+        made = self._made[i] = Line(start, end, _words(_DECOR.sub(" ", line) if self._decor else line))
         return made
+
+    def _start(self, i: int) -> int:
+        return self._end(i - 1) + 1 if i else 0
+
+    def _end(self, i: int) -> int:
+        """Where line i ends: found one by one for the first FEW lines, else from the split."""
+        if self._bounds is None and i < self.FEW:
+            top = self._top
+            if i >= len(top):
+                norm, pos = self.norm, top[-1] + 1 if top else 0
+                while len(top) <= i:
+                    e = norm.find("\n", pos)
+                    top.append(len(norm) if e < 0 else e)
+                    pos = top[-1] + 1
+            return top[i]
+        return self._ends()[i]
 
     def _ends(self) -> list[int]:
         if self._bounds is None:
             self._bounds = [e + i for i, e in enumerate(accumulate(map(len, self.raw)))]
         return self._bounds
 
-    def holding(self, needles: re.Pattern, start: int = 0):
-        """The indices from ``start`` on of the lines whose text (decoration included) holds a
+    def holding(self, needles: re.Pattern, start: int = 0, stop: int | None = None):
+        """The indices in [start, stop) of the lines whose text (decoration included) holds a
         match of ``needles``, in order: the only lines a pattern can match whose every match
-        holds one of them in its words (decoration and folding never join two characters)."""
-        if start >= len(self.raw):
+        holds one of them in its words (decoration and folding never join two characters).
+        A match's line is counted from the last one's (the text is not split for it)."""
+        stop = self._len if stop is None else min(stop, self._len)
+        if start >= stop:
             return
-        bounds = self._ends()
-        pos = bounds[start - 1] + 1 if start else 0
-        end = bounds[-1]
-        while pos <= end:
-            m = needles.search(self.norm, pos, end)
+        norm = self.norm
+        i, pos = start, self._start(start)
+        while True:
+            m = needles.search(norm, pos)
             if m is None:
                 return
-            i = bisect.bisect_left(bounds, m.start())
+            i += norm.count("\n", pos, m.start())
+            if i >= stop:
+                return
             yield i
-            pos = bounds[i] + 1  # the next line
+            pos = norm.find("\n", m.start()) + 1  # the next line
+            if pos == 0:
+                return
+            i += 1
 
     def _every(self) -> list[Line]:
         # decoration never holds a line break: stripped from the whole text at once, the same lines
@@ -207,6 +242,7 @@ def _is_caps(words: str) -> bool:
 
 
 HEADER_LINES = 400  # the lines in which a header's "Số" line may stand
+_NUMBER_NEEDLES = re.compile("Số|SỐ")
 
 
 def _header_anchor(ls: Lines) -> tuple[int | None, int | None, int | None]:
@@ -215,9 +251,7 @@ def _header_anchor(ls: Lines) -> tuple[int | None, int | None, int | None]:
     type line in capitals stands within reach."""
     meta = None
     n = min(len(ls), HEADER_LINES)
-    for i in range(n):
-        if "Số" not in ls.raw[i] and "SỐ" not in ls.raw[i]:
-            continue  # `_NUMBER` opens with one of them, which decoration and folding leave whole
+    for i in ls.holding(_NUMBER_NEEDLES, 0, n):  # `_NUMBER` opens with one, which decoration and folding leave whole
         w = ls[i].words
         if not w or len(w) > 90 or not _NUMBER.match(w):
             continue

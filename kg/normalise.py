@@ -16,6 +16,7 @@ import unicodedata
 from array import array
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Callable
 
 # One character in, one character out, so offsets are kept. Applied with re.sub over the few
 # characters that need it: str.translate on a whole report is ten times slower.
@@ -51,6 +52,17 @@ def _bmp_digit_ranges() -> str:
 # (with the rare astral character checked in `_fold_char`), which the engine scans for fast; an
 # alternation with `[^\\D0-9]` was three times slower.
 _FOLD_CHARS = re.compile("[" + "".join(re.escape(c) for c in _FOLD) + _bmp_digit_ranges() + "\U00010000-\U0010ffff]")
+#: Characters that (?i) matches to a letter they do not lower-case to ("ı", "ſ", "ẛ" …: those of
+#: CPython's re/_casefix.py but ASCII "i" and "s"), and "İ", whose lower case is two characters: where
+#: one stands, a lower-cased copy of the text may miss what a (?i) pattern finds (`find.case_odd`).
+CASE_ODD_CHARS = ("\u00b5\u0130\u0131\u017f\u0345\u0390\u03b0\u03b2\u03b5\u03b8\u03b9\u03ba\u03bc\u03c0\u03c1\u03c2"
+                  "\u03c3\u03c6\u03d0\u03d1\u03d5\u03d6\u03f0\u03f1\u03f5\u0432\u0434\u043e\u0441\u0442\u044a\u0463"
+                  "\u1c80\u1c81\u1c82\u1c83\u1c84\u1c85\u1c86\u1c87\u1c88\u1e61\u1e9b\u1fbe\u1fd3\u1fe3\ua64b\ufb05\ufb06")
+_CASE_ODD_SET = frozenset(CASE_ODD_CHARS)
+#: `_FOLD_CHARS` and the case-odd characters: `normalise` learns in the one scan whether the folded
+#: text holds one of them (`NormalisedText.case_odd`), and the stages that search a lower-cased copy
+#: of it need not scan it for them (a character-class scan costs ~5 ns a character).
+_FOLD_OR_ODD = re.compile(_FOLD_CHARS.pattern[:-1] + CASE_ODD_CHARS + "]")
 
 
 def _fold_char(m: re.Match) -> str:
@@ -113,23 +125,45 @@ _SPACES = re.compile("  +")
 _NOT_SPACE = frozenset("\n\r\f\v\x1c\x1d\x1e\x1f\x85\u2028\u2029")
 #: What opens a line that starts something new: list markers, numbered items, "Căn cứ", "Số:",
 #: articles and chapters, table rows and markdown.
+#: The words after which "Điều 5" on the next line is the article a sentence names ("… được sửa
+#: đổi, bổ sung bởi⏎Điều 1 Nghị định 14/2022/NĐ-CP"), not an article's heading.
+_NAMES_AN_ARTICLE = "".join(rf"(?<!\b{w}\nĐiều \d)" for w in ("của", "và", "về", "tại", "theo", "bởi", "với", "cho",
+                                                             "do", "là", "được", "bị", "thuộc", "trong", "từ", "đến"))
 _HARD_NEXT = re.compile(
-    r"[-+*•#>|]|\(?\d{1,3}(?:\.\d{1,3}){0,3}[.)](?!\d)|\(?[a-zđ]\)|\(\d|[IVXL]{1,5}[.)] |(?:Căn cứ|CĂN CỨ|Số|SỐ|Điều \d|ĐIỀU \d"
-    r"|Chương |CHƯƠNG |Mục \d|Phần |PHẦN |Nơi nhận|T/M|TM\. |K/T|KT\. )"
+    r"[-+*•#>|]|\(?\d{1,3}(?:\.\d{1,3}){0,3}[.)](?!\d)|\(?[a-zđ]\)|\(\d|[IVXL]{1,5}[.)] |(?:Căn cứ|CĂN CỨ|Số|SỐ"
+    rf"|Điều \d{_NAMES_AN_ARTICLE}|ĐIỀU \d"
+    r"|Chương [IVXLC\d]|CHƯƠNG [IVXLC\d]|Mục \d|Phần (?:thứ|[IVXLC\d])|PHẦN (?:THỨ|[IVXLC\d])|Nơi nhận|T/M|TM\. |K/T|KT\. )"
 )
 #: The words of a line that is only a page number ("12", "- 12 -", "Trang 3/12"; not "2020", a
 #: wrapped date's year); the PDF reader uses them on each page's edges too. `_PAGE_NUMBER` starts
 #: with the line break itself, a literal the engine finds fast (the span is adjusted).
 PAGE_NUMBER_WORDS = r"[ \t]{0,20}(?:[-–—] {0,2})?(?:(?i:trang) {1,2})?\d{1,3}(?: {0,2}/ {0,2}\d{1,3})?(?: {0,2}[-–—])?[ \t]{0,20}"
-_PAGE_NUMBER = re.compile(r"\n" + PAGE_NUMBER_WORDS + r"(?=\n|$)")
+#: (its look-ahead: what the words can open with, so that a line of text is given up at once)
+_PAGE_NUMBER = re.compile(r"\n(?=[ \t\-–—\d]|(?i:t))" + PAGE_NUMBER_WORDS + r"(?=\n|$)")
+_PAGE_NUMBER_FIRST = re.compile(PAGE_NUMBER_WORDS + r"(?=\n|$)")  # the text's first line (no "\n" before it)
 _DIGITS = re.compile(r"\d+")
 _FORM_FEEDS = re.compile("\f\f*")  # not "\f+": `re` skips ahead only to a pattern opening with a literal
 MIN_PAGE_CHARS = 300  # a page of a report holds more text than this
 NEWLINE_END = ".!?:;"
+#: The `_NEWLINE_BREAK` runs that `join_lines` may change, in a text whose only break character is
+#: "\n": a run after a space, a run of "\n" and a space or of three or more characters, and a lone
+#: "\n" after neither a space nor NEWLINE_END and before neither the text's end nor `_HARD_NEXT`. The
+#: others ("\n\n", a lone "\n" after ".!?:;", at an end of the text or before a list item) are left as
+#: they are: half the runs of a report, each a trip through the loop, are skipped by the scan itself.
+#: Group "lone": a lone "\n" inside a sentence, for which `_line_break`'s first test is known to fail.
+_NEWLINE_CHANGED = re.compile(rf"\n(?:(?<=[^ \n{re.escape(NEWLINE_END)}]\n)(?=[^ \n])(?!{_HARD_NEXT.pattern})(?P<lone>)"
+                              rf"|(?<= \n)|(?= |\n[ \n]))[ \n]*")
 #: The end of a line that cannot end a sentence or a heading: a word that needs what follows
 #: ("của", "và", "tại", "số") — or "Tổng", "Ban", "Bộ" that open a title or a body's name.
 _RUNS_ON = re.compile(r"(?<![^\W\d_])(?:của|và|về|tại|theo|bởi|với|cho|các|những|số|ngày|tháng|năm|do|là|được|bị|thuộc|trong"
                       r"|Tổng|Ban|Bộ|Ủy|Thường|Văn|Đảng|Hội|Sở|Cục|Phó)[ \t]{0,3}$")
+#: Words that open a sentence and never stand inside one with a capital: after a line that
+#: stops without punctuation (a title, a heading), they start something new ("… phong cách Hồ
+#: Chí Minh⏎Thực hiện Hướng dẫn số 19-HD/ĐUK …", "(Tham khảo)⏎Ngày 31 tháng 10 năm 2025, …").
+_OPENS_SENTENCE = re.compile(r"(?:Thực hiện|Theo đó|Tuy nhiên|Đồng thời|Bên cạnh đó|Ngoài ra|Qua đó|Trên cơ sở)\b|Ngày \d")
+#: The end of a line whose next line, if it is only a number, is that number, not a page's
+#: ("… ngày⏎24⏎tháng 11 năm 2025", "… Quy định số⏎105").
+_NEEDS_NUMBER = re.compile(r"(?<![^\W\d_])(?:ngày|tháng|năm|số|Số|khóa|khoá|lần thứ)[ \t]{0,3}$")
 LINE_WINDOW = 1000  # how far a line is looked at around a break: a longer one is no header (and no quadratic scan)
 
 
@@ -137,7 +171,7 @@ def _noise_lines(text: str) -> list[tuple[int, int]]:
     """Spans of page-number lines and of running headers/footers: short lines that recur next
     to page breaks ("\\f" or a page-number line). Only lines next to a break are judged, so a
     repeated sentence in the body is never dropped."""
-    breaks = [(m.start(), m.end() - 1) for m in _PAGE_NUMBER.finditer("\n" + text)]
+    breaks = _page_number_lines(text)
     breaks += [m.span() for m in _FORM_FEEDS.finditer(text)]
     if not breaks or len(breaks) > max(8, len(text) // MIN_PAGE_CHARS):
         return breaks  # no pages, or more "pages" than a text can have: nothing runs along them
@@ -164,6 +198,26 @@ def _noise_lines(text: str) -> list[tuple[int, int]]:
                 if ls >= e and _is_caps(key) and len(key) <= 80:
                     noise.append((ls, le))
     return breaks + noise
+
+
+def _page_number_lines(text: str) -> list[tuple[int, int]]:
+    """Spans of the lines that are only a page number: the first line, then each after a "\n"
+    (the text is not copied to put a "\n" before it)."""
+    first = _PAGE_NUMBER_FIRST.match(text)
+    return ([(0, first.end())] if first else []) + [(m.start() + 1, m.end()) for m in _PAGE_NUMBER.finditer(text)
+                                                    if not _number_of_the_sentence(text, m.start(), m.end())]
+
+
+def _number_of_the_sentence(text: str, s: int, e: int) -> bool:
+    """Whether the number alone on the line text[s+1:e] (s: the "\n" before it) is the one the
+    line before calls for ("ngày⏎24⏎tháng 11"), not a page number: the line before ends with a
+    word that needs a number, and the line after does not bring one ("năm⏎2⏎2024": page 2)."""
+    if not _NEEDS_NUMBER.search(text, max(0, s - 12), s):
+        return False
+    after = e + 1
+    while after < len(text) and text[after] in " \t":
+        after += 1
+    return not (after < len(text) and text[after].isdigit())
 
 
 #: How far apart (in page breaks) two places of a line may be for it to run along the pages: a
@@ -211,7 +265,8 @@ def _adjacent_lines(text: str, s: int, e: int, reach: int = 2) -> list[tuple[int
 def _wide_line(text: str) -> int:
     """Length from which a line is "full width": 0.6 of the 75th percentile of line lengths.
     A shorter line without closing punctuation is a heading or a paragraph's end."""
-    lengths = sorted(n for n in map(len, text.split("\n")) if n > 1)
+    lengths = sorted(map(len, text.split("\n")))
+    lengths = lengths[bisect.bisect_right(lengths, 1):]  # lines of more than one character
     if not lengths:
         return 0
     return int(0.6 * lengths[(3 * len(lengths)) // 4])
@@ -221,24 +276,32 @@ def _is_caps(line: str) -> bool:
     return line == line.upper() and line != line.lower()
 
 
-def _line_break(text: str, start: int, end: int, wide: int, page: bool = False) -> str:
+def _line_break(text: str, start: int, end: int, wide: Callable[[], int], page: bool = False) -> str:
     """A single line break (or a page break) between text[:start] and text[end:]: " " when the
-    sentence goes on across it, "\\n" when it ends or something new starts."""
+    sentence goes on across it, "\\n" when it ends or something new starts. ``wide()``:
+    `_wide_line(text)` (made only for a break that the line's length decides)."""
     before = text[start - 1] if start else "\n"
     if before in NEWLINE_END or before == "\n" or end >= len(text) or _HARD_NEXT.match(text, end):
         return "\n"
-    nxt = text[end]
+    return _line_goes_on(text, start, end, wide, page)
+
+
+def _line_goes_on(text: str, start: int, end: int, wide: Callable[[], int], page: bool = False) -> str:
+    """`_line_break` past its first test (the line after the break opens nothing new)."""
+    before, nxt = text[start - 1], text[end]
     if before in ",-/(&" or nxt.islower() or nxt.isdigit():
         return " "
     if _RUNS_ON.search(text, max(0, start - 12), start):
         return " "  # "… chỉ đạo của Tổng\nBí thư": a line that stops inside a phrase
+    if _OPENS_SENTENCE.match(text, end):
+        return "\n"
     line_start = max(text.rfind("\n", max(0, start - LINE_WINDOW), start) + 1, start - LINE_WINDOW, 0)
     prev_line = text[line_start:start].strip()
     next_end = text.find("\n", end, end + LINE_WINDOW)
     next_line = text[end:next_end if next_end >= 0 else len(text)].strip()
     if _is_caps(prev_line) != _is_caps(next_line):  # a heading starts or ends here
         return "\n"
-    return " " if page or len(prev_line) >= wide else "\n"
+    return " " if page or len(prev_line) >= wide() else "\n"
 
 
 def join_lines(text: str) -> tuple[str, list[int], list[int]]:
@@ -255,10 +318,19 @@ def join_lines(text: str) -> tuple[str, list[int], list[int]]:
             pos = e
         text = "".join(pieces) + text[pos:]
     edits: list[tuple[int, int, str]] = []
-    wide = -1
-    breaks_at = _BREAK if any(ch in text for ch in _RARE_BREAKS) else _NEWLINE_BREAK
+    width: list[int] = []
+
+    def wide() -> int:
+        if not width:
+            width.append(_wide_line(text))
+        return width[0]
+    breaks_at = _BREAK if any(ch in text for ch in _RARE_BREAKS) else _NEWLINE_CHANGED
     for m in breaks_at.finditer(text):
         start, end = m.span()
+        if m.lastgroup == "lone":  # the most common run, decided at once
+            if _line_goes_on(text, start, end, wide) == " ":
+                edits.append((start, end, " "))
+            continue
         if start and text[start - 1] == " ":
             while start and text[start - 1] == " ":  # spaces before the break belong to its run
                 start -= 1
@@ -274,8 +346,6 @@ def join_lines(text: str) -> tuple[str, list[int], list[int]]:
         elif breaks == 0 and not page:
             out = " "
         else:
-            if wide < 0:
-                wide = _wide_line(text)
             out = _line_break(text, start, end, wide, page)
             if out == "\n" and breaks >= 2:
                 out = "\n\n"
@@ -319,6 +389,8 @@ class NormalisedText:
     _shifts: list | None = None    # shift (folded - joined) from that point on
     _qpoints: list | None = None   # the same points in folded positions
     _lower: str | None = field(default=None, repr=False, compare=False)
+    #: whether `norm` holds a character of CASE_ODD_CHARS (learnt by the fold's scan)
+    case_odd: bool = field(default=True, compare=False)
 
     def lower(self) -> str:
         """``norm.lower()``, made once for the stages that scan it (short forms, relation cues)."""
@@ -397,7 +469,25 @@ class NormalisedText:
 
 def fold(text: str) -> str:
     """Character-for-character folding (dashes, spaces, Đ, tone style) of NFC text."""
-    text = _FOLD_CHARS.sub(_fold_char, text)
+    return _new_tones(_FOLD_CHARS.sub(_fold_char, text))
+
+
+def _fold_noting_odd(text: str) -> tuple[str, bool]:
+    """`fold`, and whether the folded text holds a character of CASE_ODD_CHARS (every one passes
+    through the scan; the tone step makes Vietnamese letters only)."""
+    odd = False
+
+    def one(m: re.Match) -> str:
+        nonlocal odd
+        out = _fold_char(m)
+        if out in _CASE_ODD_SET:
+            odd = True
+        return out
+    return _new_tones(_FOLD_OR_ODD.sub(one, text)), odd
+
+
+def _new_tones(text: str) -> str:
+    """Old-style tone pairs made new ("hoà" → "hòa")."""
     pairs = [m for p in _OLD_TONE_BY_HEAD for m in p.finditer(text)]
     if not pairs:
         return text
@@ -412,7 +502,7 @@ def fold(text: str) -> str:
 
 def normalise(text: str) -> NormalisedText:
     if unicodedata.is_normalized("NFC", text):
-        folded, starts, ends = fold(text), None, None
+        (folded, odd), starts, ends = _fold_noting_odd(text), None, None
     else:
         parts: list[str] = []
         starts, ends = array("q"), array("q")
@@ -421,10 +511,10 @@ def normalise(text: str) -> NormalisedText:
             parts.append(piece)
             starts.extend([m.start()] * len(piece))
             ends.extend([m.end()] * len(piece))
-        folded = fold("".join(parts))
+        folded, odd = _fold_noting_odd("".join(parts))
     joined, points, shifts = join_lines(folded)
     qpoints = [p + s for p, s in zip(points, shifts)] if points else None
-    return NormalisedText(text, joined, starts, ends, points or None, shifts or None, qpoints)
+    return NormalisedText(text, joined, starts, ends, points or None, shifts or None, qpoints, case_odd=odd)
 
 
 def search_key(text: str | None) -> str:

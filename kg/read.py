@@ -320,9 +320,22 @@ def _odt(data: bytes, name: str, clock: _Clock) -> str:
     return _zipped_xml(data, name, ".odt", "content.xml", _Odt, clock)
 
 
+#: Headings are written as Markdown writes them ("# " for <h1>): a page read from HTML then has
+#: the shape of a page a site served as Markdown, whose heading tells extraction it is a web page.
+_HEADING_MARKS = {f"h{n}": "#" * n + " " for n in range(1, 7)}
+
+
 class _HTMLText(_Markup):
-    """lxml's HTML parser target: text outside script/style, block tags as paragraph breaks."""
-    BLOCK = {"p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "section", "article", "td"}
+    """lxml's HTML parser target: the page's text, block tags as paragraph breaks. Left out:
+    scripts and styles; the <title> (the tab's name, mostly the page's heading again: its
+    citations would count twice, and it was glued to the body's first words); a site's menus and
+    side panels (<nav>, <aside>: links to other documents, which the page does not cite); forms'
+    option lists and icons."""
+    BLOCK = {"p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "section", "article", "td", "th",
+             "header", "footer", "main", "table", "thead", "tbody", "tfoot", "caption", "ul", "ol", "dl",
+             "dt", "dd", "blockquote", "pre", "figure", "figcaption", "hr", "address", "form", "fieldset",
+             "details", "summary"}
+    SKIP = {"script", "style", "noscript", "template", "title", "nav", "aside", "select", "button", "svg"}
 
     def __init__(self, text: _Text):
         super().__init__(text)
@@ -332,13 +345,15 @@ class _HTMLText(_Markup):
         pass
 
     def start(self, tag, attrib) -> None:
-        if tag in {"script", "style", "noscript"}:
+        if tag in self.SKIP:
             self.skip += 1
         elif tag in self.BLOCK:
             self.out.add("\n\n")
+            if tag in _HEADING_MARKS and not self.skip:
+                self.out.add(_HEADING_MARKS[tag])
 
     def end(self, tag) -> None:
-        if tag in {"script", "style", "noscript"}:
+        if tag in self.SKIP:
             self.skip = max(0, self.skip - 1)
         elif tag in self.BLOCK and tag != "br":
             self.out.add("\n\n")
@@ -469,6 +484,12 @@ _PAGE_NUMBER_LINE = re.compile(PAGE_NUMBER_WORDS)
 _DIGITS = re.compile(r"\d+")
 
 
+#: PDFium joins a word broken at a hyphen at a line's end and gives the hyphen as U+FFFE (some
+#: builds U+0002): "136/2003/NĐ\ufffeCP". A Vietnamese line breaks between words, never inside
+#: a syllable, so that hyphen is one the text holds (a symbol's, "Bà Rịa-Vũng Tàu"): read as "-".
+_PDFIUM_HYPHENS = str.maketrans({"\ufffe": "-", "\x02": "-"})
+
+
 def _running_lines(pages: list[list[str]], reach: int = 3) -> set[str]:
     """Keys (digits as #) of the lines that open or close most pages: running headers and footers
     ("11/25/26, 6:15 PM Báo cáo", "file:///… 1/3")."""
@@ -526,7 +547,7 @@ def _pdf(data: bytes, name: str, warnings: list[str], clock: _Clock) -> str:
             clock.check()
             page = pdf[i]
             textpage = page.get_textpage()
-            raw.append(textpage.get_text_range().replace("\r\n", "\n").replace("\r", "\n"))
+            raw.append(textpage.get_text_range().replace("\r\n", "\n").replace("\r", "\n").translate(_PDFIUM_HYPHENS))
             textpage.close()
             page.close()
             size += len(raw[-1])  # a running total: summing every page again per page was quadratic

@@ -165,48 +165,91 @@ def _boundaries(text: str, pos: int):
         done = e
 
 
-def sentence_starts(text: str, near: list[int] | None = None, reach: int = 0) -> list[int]:
-    """Character offsets where sentences start (0 included). With ``near`` (sorted offsets):
-    only those within ``reach`` of one of them are sure to be there (the scan runs over those
-    stretches only, and finds there exactly what a scan of the whole text finds)."""
+def sentence_starts(text: str) -> list[int]:
+    """Character offsets where sentences start (0 included)."""
     starts = [0]
-    n = len(text)
-    if near is None:
-        ranges = [(0, n)]
-    else:
-        ranges = []
-        for a in near:
-            lo, hi = max(0, a - reach), min(n, a + reach + 1)
-            if ranges and lo <= ranges[-1][1]:
-                ranges[-1] = (ranges[-1][0], max(hi, ranges[-1][1]))
-            else:
-                ranges.append((lo, hi))
-    done = 0  # where the scan stopped: a place the scan of the whole text also tries
-    for lo, hi in ranges:
-        # start where no boundary ends or runs across: two non-space characters (a boundary is
-        # whitespace after at most one ".!?"), or where the last stretch stopped
-        q = max(lo, done)
-        while q > done and (text[q].isspace() or text[q - 1].isspace()):
-            q -= 1
-        for b, e, line_break in _boundaries(text, q):
-            if b >= hi:
-                done = b
-                break
-            if e >= n:
-                return starts
-            if line_break:
-                if b and text[b - 1] in ";," and text.count("\n", b, e) < 2 and not _LIST_ITEM.match(text, e):
-                    continue  # a list of citations runs on across ";" and ","
-                if text[e:e + 1].isdigit() and text.count("\n", b, e) < 2 and _NUMBER_WORD_END.search(text, max(0, b - 5), b):
-                    continue  # "Tờ trình số:⏎421/TTr-STC": the number on the next line (a cell) is the same sentence
-            elif not (text[e].isupper() or text[e] in "-+*•<(" or text[e].isdigit()):
-                continue  # ". và" after spaces: not a new sentence
-            elif text[b] == "." and _ABBREVIATION_END.search(text, max(0, b - 4), b):
-                continue  # "UBND TP. Hồ Chí Minh": an abbreviation's full stop
-            starts.append(e)
-        else:
-            return starts
+    _scan_starts(text, 0, starts, len(text))
     return starts
+
+
+def _scan_starts(text: str, q: int, out: list[int], stop: int, after: int | None = None) -> int:
+    """Append to ``out`` the sentence starts of the boundaries found from ``q`` (a place where the
+    scan of the whole text is in step: see `sentence_starts_around`) that begin before ``stop``;
+    with ``after``, stop once a start beyond it is found. Returns where to go on from: in step too
+    (the end of that start's boundary, the first boundary at or after ``stop``, or the text's end)."""
+    n = len(text)
+    for b, e, line_break in _boundaries(text, q):
+        if b >= stop:
+            return b
+        if e >= n:
+            return n  # the text ends in this boundary: no sentence starts after it
+        if line_break:
+            if b and text[b - 1] in ";," and text.count("\n", b, e) < 2 and not _LIST_ITEM.match(text, e):
+                continue  # a list of citations runs on across ";" and ","
+            if text[e:e + 1].isdigit() and text.count("\n", b, e) < 2 and _NUMBER_WORD_END.search(text, max(0, b - 5), b):
+                continue  # "Tờ trình số:⏎421/TTr-STC": the number on the next line (a cell) is the same sentence
+        elif not (text[e].isupper() or text[e] in "-+*•<(" or text[e].isdigit()):
+            continue  # ". và" after spaces: not a new sentence
+        elif text[b] == "." and _ABBREVIATION_END.search(text, max(0, b - 4), b):
+            continue  # "UBND TP. Hồ Chí Minh": an abbreviation's full stop
+        out.append(e)
+        if after is not None and e > after:
+            return e
+    return n
+
+
+#: How far back from an anchor the start of its sentence is looked for first (then 4×, 16× …
+#: as far), and how far apart two anchors stand before the text between them is not scanned.
+FIRST_LOOK = 256
+IN_STEP_WALK = 64  # characters walked back from a place to one where the scan is in step
+
+
+def _in_step_at_or_before(text: str, t: int, floor: int) -> int:
+    """A place q in [floor, t] where a scan from q finds what the whole text's scan finds after
+    q: just after a letter (no boundary holds a letter, so none runs across q, and none reaches
+    back past it), else ``floor`` (in step already), if no letter is near."""
+    q = max(t, floor)
+    lowest = max(floor, q - IN_STEP_WALK)
+    while q > lowest:
+        if text[q - 1].isalpha():
+            return q
+        q -= 1
+    return floor
+
+
+def sentence_starts_around(text: str, anchors: list[int], reach: int) -> list[int]:
+    """The sentence starts `segments` and `_segment_sentences` read for these anchors (sorted
+    offsets), each one the whole text's (`sentence_starts(text)`): for each anchor, the start
+    of its sentence (if within ``reach`` before it), the next start (if within ``reach`` after
+    it) and every start between; 0 first. The text between two far anchors is not scanned: the
+    start of an anchor's sentence is looked for backwards, from places ever further back where
+    the scan is in step with the whole text's (FIRST_LOOK), not by scanning ``reach`` around it."""
+    n = len(text)
+    out = [0]
+    pos = 0  # where the scan goes on from, in step; every start needed before it is in ``out``
+    for a in anchors:
+        if out[-1] > a:
+            continue  # the scan went on to the start after the last anchor, which is after this one too
+        if pos >= n:
+            break
+        if a - pos <= FIRST_LOOK:
+            pos = _scan_starts(text, pos, out, a + reach, a)
+            continue
+        # far from the last stretch: the start of a's sentence, looked for from ever further back
+        look = FIRST_LOOK
+        q = _in_step_at_or_before(text, a - look, pos)
+        found: list[int] = []
+        resume = _scan_starts(text, q, found, a + reach, a)
+        while q > pos and q > a - reach and not (found and found[0] <= a):
+            look *= 4
+            before = _in_step_at_or_before(text, a - look, pos)
+            earlier: list[int] = []
+            _scan_starts(text, before, earlier, q)
+            found = earlier + found
+            q = before
+        out += found
+        pos = resume
+    return out
 
 
 def doc_text(doc: Doc) -> str:

@@ -37,7 +37,7 @@ def test_blank_vietnamese_does_not_need_pyvi():
 
 
 # --- the bodies: found as spaCy's PhraseMatcher over the tokens finds them ------------------
-from hypothesis import given, settings, strategies as st  # noqa: E402
+from hypothesis import example, given, settings, strategies as st  # noqa: E402
 from spacy.matcher import PhraseMatcher  # noqa: E402
 from spacy.util import filter_spans  # noqa: E402
 
@@ -98,22 +98,37 @@ def test_bodies_as_the_phrase_matcher_finds_them_on_any_text(text):
     assert trie_bodies(text) == phrase_matcher_bodies(text)
 
 
-# --- sentence starts near the anchors only: the same as the whole text's there ----------------
-from kg.tokenizer import sentence_starts  # noqa: E402
+# --- sentence starts around the anchors only: the segments read what the whole text's give ----
+from kg.extract import _segment_sentences, segments  # noqa: E402
+from kg.tokenizer import sentence_starts, sentence_starts_around  # noqa: E402
 
 _SENTENCE_PIECES = st.sampled_from(["Chi bộ", " ", "  ", "\n", "\n\n", ". ", ".", "; ", ",\n", ";\n", "- ", "1. ",
-                                    "(2", "và", "Kết luận", "x", "A", "!", "? ", "\t", " \n "])
+                                    "(2", "và", "Kết luận", "x", "A", "!", "? ", "\t", " \n ", ".[5] ", "^**", "số:\n4",
+                                    "TP. H", "1" * 20, "Nghị quyết số 18 " * 3])
 
 
 @settings(max_examples=400, deadline=None)
-@given(st.lists(_SENTENCE_PIECES, max_size=40).map("".join), st.lists(st.integers(0, 200), max_size=4),
-       st.integers(0, 12))
-def test_sentence_starts_near_anchors_are_the_whole_texts(text, anchors, reach):
-    anchors = sorted(a for a in anchors if a < len(text))
+@example("A. B" + "x" * 300 + ". C" + "y" * 300, [310, 620], 200, 8)
+@example("Xx. B" + "y" * 60, [39], 40, 8)  # the sentence's start found by the third look back
+@given(st.lists(_SENTENCE_PIECES, max_size=60).map("".join), st.lists(st.integers(0, 600), max_size=5),
+       st.sampled_from([0, 3, 12, 40, 100, 300, 4000]), st.sampled_from([8, 30, 256]))
+def test_sentence_starts_around_anchors_give_the_whole_texts_segments(text, anchors, reach, first_look):
+    """`sentence_starts_around` (the start of each anchor's sentence looked for backwards, far
+    anchors' text between them unscanned) gives `segments` and `_segment_sentences` what the
+    whole text's starts give them (also with a short first look, so the look goes back often)."""
+    from unittest import mock
+
+    from kg import tokenizer
+    anchors = sorted({a for a in anchors if a < len(text)})
     whole = sentence_starts(text)
-    near = sentence_starts(text, anchors, reach)
-    assert set(near) <= set(whole) and near == sorted(near)
-    assert {s for s in whole if any(abs(s - a) <= reach for a in anchors)} <= set(near)
+    with mock.patch.object(tokenizer, "FIRST_LOOK", first_look):
+        around = sentence_starts_around(text, anchors, reach)
+    assert set(around) <= set(whole) and around == sorted(set(around)) and around[:1] == [0]
+    with mock.patch("kg.extract.MAX_SEGMENT", reach):
+        spans = segments(text, anchors, around)
+        assert spans == segments(text, anchors, whole)
+        for lo, hi in spans:
+            assert _segment_sentences(text, around, lo, hi) == _segment_sentences(text, whole, lo, hi)
 
 
 ENTRY_POINTS_PROBE = r"""

@@ -50,6 +50,11 @@ def test_lines_fold_each_line_as_the_plain_loop(text):
     assert made[-1:] == _lines_plain(text)[-1:]
     made, made.LAZY = layout.Lines(text), 2  # all made at once after two
     assert [made[i] for i in reversed(range(len(made)))] == _lines_plain(text)[::-1]
+    plain = _lines_plain(text)
+    made, made.FEW = layout.Lines(text), 3  # the first three found one by one, then the text split
+    assert len(made) == len(plain)
+    assert [made[i] for i in (1, 0, 5, 2, 4, 3) if i < len(plain)] == [plain[i] for i in (1, 0, 5, 2, 4, 3) if i < len(plain)]
+    assert list(made) == plain
 
 
 _SHORT_BITS = st.sampled_from(["luật", "bộ luật", "bộ", "quyết định", "số", "nghị quyết", "kết luận",
@@ -146,15 +151,20 @@ _END_BITS = st.sampled_from(["Nơi nhận", "NƠI NHẬN", "N", "ơi", ":", "T/M
 
 
 @settings(max_examples=700, deadline=None)
-@given(st.lists(_END_BITS, max_size=12).map("".join), st.integers(0, 6))
-def test_end_matter_lines_are_found_from_their_needles(text, start):
+@given(st.lists(_END_BITS | st.just("Số"), max_size=12).map("".join), st.integers(0, 6), st.integers(0, 8),
+       st.sampled_from([1, 64]))
+def test_end_matter_lines_are_found_from_their_needles(text, start, stop, few):
     """A line whose words `_RECIPIENTS`, `_SIGNATURE` or `_ANNEX` match holds a needle of theirs,
-    and `Lines.holding` gives every line from ``start`` on that holds one, in order."""
+    and `Lines.holding` gives every line in [start, stop) that holds one, in order (the lines'
+    places found one by one or from the split text)."""
     made = layout.Lines(text)
+    made.FEW = few
     for pattern, needles in ((layout._RECIPIENTS, layout._RECIPIENTS_NEEDLES),
-                             (layout._SIGNATURE, layout._SIGNATURE_NEEDLES), (layout._ANNEX, layout._ANNEX_NEEDLES)):
+                             (layout._SIGNATURE, layout._SIGNATURE_NEEDLES), (layout._ANNEX, layout._ANNEX_NEEDLES),
+                             (layout._NUMBER, layout._NUMBER_NEEDLES)):
         holding = [i for i in range(start, len(made)) if needles.search(made.raw[i])]
         assert list(made.holding(needles, start)) == holding
+        assert list(made.holding(needles, start, stop)) == [i for i in holding if i < stop]
         for i in range(len(made)):
             if pattern.match(made[i].words):
                 assert needles.search(made.raw[i]), (pattern.pattern, made.raw[i])
@@ -333,6 +343,30 @@ def test_symbol_scan_with_its_slash_look_ahead_is_the_plain_scan(text):
     assert [m.groupdict() for m in find.SYMBOL.finditer(text)] == [m.groupdict() for m in plain.finditer(text)]
 
 
+def test_symbol_width_is_the_longest_match_of_the_symbol_scan():
+    from re import _parser
+    assert _parser.parse(find.SYMBOL.pattern).getwidth()[1] == find.SYMBOL_WIDTH
+
+
+@settings(max_examples=800, deadline=None)
+@example("1" * 40 + "/TW 12-NQ/TW", 0, 60)
+@example("12345  -  Ctrl  /TW", 0, 400)  # the first digit 16 characters before the "/"
+@example("x 12/Qaaaaaaa123- **Bccccccccccc- **Deeeeeeeeeee-45", 0, 400)  # 47 characters past the last "/"
+@example("1/Qaaaaaaa-Bccccccccc1-NQ/TW", 0, 400)  # a match reaching into the next run's stretch
+@example("12/2024/QĐ-TTg", 0, 400)  # a first "/" before a year (its look-ahead reads 5 characters)
+@example("x 7-NQ/  TW", 0, 400)  # a first "/" before two spaces
+@given(st.lists(_SYMBOL_BITS | st.sampled_from(["x" * 20, "1" * 12, "///", "1/2/3/4/5"]), max_size=30).map("".join),
+       st.integers(0, 80), st.integers(0, 400))
+def test_symbol_scan_near_slashes_is_the_plain_scan(text, start, end):
+    """`find.symbol_scan` (SYMBOL run only before each run of "/") finds what SYMBOL finds, groups
+    and all, between any two places."""
+    end = min(end, len(text))
+    plain = list(find.SYMBOL.finditer(text, start, end))
+    near = list(find.symbol_scan(text, start, end))
+    assert [m.span() for m in near] == [m.span() for m in plain]
+    assert [m.groupdict() for m in near] == [m.groupdict() for m in plain]
+
+
 @settings(max_examples=800, deadline=None)
 @given(st.text(alphabet="aAΣσςΟΔİıẞßǅ Đđ.-\u0345", max_size=24), st.integers(0, 24), st.integers(0, 24))
 def test_a_segments_lower_case_is_a_slice_of_the_texts_where_extract_takes_it(text, a, b):
@@ -403,6 +437,68 @@ def test_old_tone_pairs_from_four_scans_are_the_one_substitution(text):
     """`fold` finds old-style tone pairs with one scan a head; the result is `_OLD_TONE.sub`'s."""
     assert normalise.fold(text) == normalise._OLD_TONE.sub(normalise._new_tone, normalise._FOLD_CHARS.sub(
         normalise._fold_char, text))
+
+
+_JOIN_PIECES = st.sampled_from(["\n", "\n", "\n\n", " ", "  ", " \n", "\n ", ".", ":", ";", "!", ",", "a", "A", "Bộ",
+                                "của", "HEADING", "- ", "1. ", "2)", "(a) ", "Căn cứ", "Số", "Điều 3", "12", "\t",
+                                "x" * 30, "\f", "Trang 2"])
+
+
+@settings(max_examples=800, deadline=None)
+@example("a\n\nb\n\n\nc")
+@example(" \n")
+@given(st.lists(_JOIN_PIECES, max_size=30).map("".join))
+def test_newline_runs_join_lines_changes_are_the_runs_it_scanned_before(text):
+    """join_lines scans for the "\\n" runs it may change only (`_NEWLINE_CHANGED`): the same
+    joined text and breakpoints as the loop over every run (`_NEWLINE_BREAK`)."""
+    from unittest import mock
+    with mock.patch.object(normalise, "_NEWLINE_CHANGED", normalise._NEWLINE_BREAK):
+        plain = normalise.join_lines(text)
+    assert normalise.join_lines(text) == plain
+
+
+@settings(max_examples=500, deadline=None)
+@example("12\nx")
+@example("\n12")
+@example("\n\u0663\n\t\u2014 4 \u2014\nTRANG 2/9\n")
+@given(st.lists(st.sampled_from(["\n", "12", "3", " ", "- ", " -", "Trang ", "trang ", "TRANG ", "/", "2020", "x", "ngày",
+                                 "\n\n", "\t", "\u2013", "\u2014 ", "\u0663", "\uff15"]), max_size=14).map("".join))
+def test_page_number_lines_are_those_found_after_a_newline_put_first(text):
+    """`_page_number_lines` (no "\\n" put before the text; a look-ahead for the characters the
+    words can open with) finds the lines the plain pattern finds after a "\\n" put first."""
+    plain = re.compile(r"\n" + normalise.PAGE_NUMBER_WORDS + r"(?=\n|$)")
+    assert normalise._page_number_lines(text) == [
+        (m.start(), m.end() - 1) for m in plain.finditer("\n" + text)
+        if m.start() == 0 or not normalise._number_of_the_sentence(text, m.start() - 1, m.end() - 1)]
+
+
+@settings(max_examples=500, deadline=None)
+@example("Nghị quyết \u0663, luật 5")
+@given(st.lists(_SHORT_BITS | st.sampled_from(["\u0663", "\uff15", "Nghị Quyết", "\u017f", "\u0130", "ı", "Σ"]),
+                max_size=16).map("".join))
+def test_short_forms_of_a_normalised_text_are_the_plain_scans(text):
+    """`find.short_forms` as `find_citations` calls it (the fold's case-odd note, [0-9] for \\d on
+    the folded text) finds what the (?i) pattern finds in the normalised text."""
+    nt = normalise.normalise(text)
+    fast = find.short_forms(nt.norm, nt.lower(), case_odd=nt.case_odd, folded=True)
+    plain = find.short_form().finditer(nt.norm)
+    assert [(m.span(), m.group("word").lower(), m.group("num")) for m in fast] == \
+        [(m.span(), m.group("word").lower(), m.group("num")) for m in plain]
+
+
+def test_every_case_odd_character_passes_through_the_fold_scan():
+    assert all(normalise._FOLD_OR_ODD.fullmatch(ch) for ch in normalise.CASE_ODD_CHARS)
+    assert find._CASE_ODD.pattern == "[" + normalise.CASE_ODD_CHARS + "]"
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(list(normalise.CASE_ODD_CHARS) + list("aoà\u2013\u00a0Đ1 \n\u0663")
+                                + ["\U0001d7ce", "\u0432", "\u043e", "o\u0300"]), max_size=12).map("".join))
+def test_the_fold_notes_whether_the_folded_text_holds_a_case_odd_character(text):
+    folded, odd = normalise._fold_noting_odd(text)
+    assert folded == normalise.fold(text)
+    assert odd == find.case_odd(folded)
+    assert normalise.normalise(text).case_odd == find.case_odd(normalise.normalise(text).norm)
 
 
 @settings(max_examples=500, deadline=None)
@@ -502,3 +598,19 @@ def test_offsets_known_from_the_mapping_are_to_norm(text):
         assert all(nt.to_norm(nt.span(a, b)[1]) == b for a in range(len(nt.norm)) for b in range(a + 1, len(nt.norm) + 1))
     else:
         assert not norm_of
+
+
+_LINK_BITS = st.sampled_from(["Căn cứ ", "Thực hiện ", "thay thế", "bãi bỏ", "sửa đổi, bổ sung", "hướng dẫn", "hết hiệu lực",
+                              "Nghị định này bãi bỏ các văn bản sau:", "thay thế:", "\n- ", "\n", ":", "Luật Đất đai",
+                              "“Quy định về”", "Số: 12", "QUYẾT ĐỊNH", "x", " ", ". ", "được sửa đổi bởi", "Nghị quyết 18"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_LINK_BITS, max_size=16).map("".join))
+def test_a_text_without_citations_has_no_links(text):
+    """extract_chunks skips `relate.links` for a chunk without citations: every link holds one."""
+    from kg import relate
+    from kg.layout import layout
+    nt = normalise.normalise(text)
+    for own in (relate.Own(), relate.Own(header=True, doc_type="Nghị định", layout=layout(nt.norm))):
+        assert relate.links(nt, [], own) == []

@@ -51,3 +51,45 @@ def test_a_line_at_page_edges_far_apart_is_text_and_a_header_on_nearby_pages_is_
     # the same sentence on two nearby pages runs along them: a header's place, dropped as before
     bodies[9], bodies[2] = filler, repeated + filler
     assert normalise(_pages(bodies)).norm.count("01-KL/TW") == 0
+
+
+_WIDE = "Chi bộ đã quán triệt, triển khai đầy đủ các nội dung công tác dân vận trong năm qua và\n"
+
+
+def _doc(ex, symbol):
+    return next(d for d in ex.documents if d.symbol == symbol)
+
+
+def test_a_number_alone_on_a_line_is_the_date_s_when_the_line_before_calls_for_it():
+    """A text layer may leave a date's day alone on a line ("ngày⏎24⏎tháng 11"): it is not a
+    page number. After "năm" with the year on the next line, the lone number is the page's."""
+    import kg
+    text = _WIDE * 3 + "Căn cứ Báo cáo thẩm tra số 163/BC-KTNS ngày\n24\ntháng 11 năm 2025 của Ban Kinh tế - Ngân sách.\n" + _WIDE * 3
+    assert _doc(kg.extract(text), "163/BC-KTNS").date == "2025-11-24"
+    paged = _WIDE * 3 + "thực hiện Chỉ thị số 05-CT/TW, ngày 15/5/2016 của Bộ Chính trị trong năm\n2\n2024 và những năm tiếp theo.\n"
+    assert " 2 2024" not in normalise(paged).norm and "năm 2024" in normalise(paged).norm
+
+
+def test_a_sentence_opener_after_a_title_line_starts_a_sentence():
+    """A title or heading that stops without punctuation is followed by a new sentence when the
+    next line opens with "Thực hiện", "Ngày 06/7/2022, …": the date and the relation of that
+    sentence are its own."""
+    import kg
+    text = (_WIDE * 3 + "Quy định về kỷ luật tổ chức đảng, đảng viên vi phạm trong công tác dân vận\n"
+            "Ngày 06/7/2022, Bộ Chính trị ban hành Quy định số 69-QĐ/TW về kỷ luật tổ chức đảng.\n")
+    assert _doc(kg.extract(text), "69-QĐ/TW").date == "2022-07-06"
+    norm = normalise(_WIDE + "về đẩy mạnh học tập và làm theo tư tưởng, đạo đức, phong cách Hồ Chí Minh\nThực hiện Hướng dẫn số 19-HD/ĐUK\n").norm
+    assert "Hồ Chí Minh\nThực hiện" in norm
+
+
+def test_an_article_or_a_programme_on_the_next_line_can_go_on_a_sentence():
+    """"Điều 1" after "bởi", "tại" … is the article the sentence names, not a heading; "Chương
+    trình hành động" is a programme, not a chapter ("Chương II" is)."""
+    import kg
+    text = (_WIDE * 2 + "Căn cứ khoản 1 Điều 101 Nghị định 15/2020/NĐ-CP được sửa đổi, bổ sung bởi\n"
+            "Điều 1 Nghị định 14/2022/NĐ-CP quy định như sau:\n")
+    ex = kg.extract(text)
+    assert any(r.predicate == "amends" for r in ex.relations)
+    norm = normalise(_WIDE + "Chi bộ ban hành Kế hoạch số 03-KH/CBDV, ngày 10/02/2023 về thực hiện\n"
+                     "Chương trình hành động số 17-CTr/ĐUK, ngày 30/01/2023.\nChương II\nĐiều 1. Phạm vi\n").norm
+    assert "về thực hiện Chương trình" in norm and "\nChương II\nĐiều 1. Phạm vi" in norm

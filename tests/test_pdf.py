@@ -111,3 +111,17 @@ def test_text_layers_saved_as_text_keep_citations_whole_across_page_numbers(page
     assert set(d) == {"01-KL/TW", "05-CT/TW"}  # the page number is no document
     for c in ex.citations:
         assert text[c.start:c.end] == c.text
+
+
+def test_a_symbol_broken_at_its_hyphen_keeps_its_hyphen(tmp_path):
+    """PDFium joins a word broken after a hyphen at a line's end and marks the hyphen U+FFFE
+    ("136/2003/NĐ\\ufffeCP"): read as the hyphen it is, so State symbols keep their issuer code."""
+    pdf = chromium_pdf(tmp_path, """<!doctype html><html><head><meta charset="utf-8"><style>
+        body { font: 13pt serif; width: 15cm } p { margin: 0 }</style></head><body>
+        <p>Căn cứ Nghị định số 136/2003/NĐ-<br>CP ngày 14/11/2003 của Chính phủ; thực hiện Kế hoạch số 130/KH-<br>UBND
+        ngày 03/12/2025 của Ủy ban nhân dân tỉnh Tuyên Quang.</p></body></html>""")
+    report, ex = extract_pdf(pdf)
+    assert "\ufffe" not in report.text and "NĐ-CP" in report.text
+    assert {d.symbol for d in ex.documents} >= {"136/2003/NĐ-CP", "130/KH-UBND"}
+    for c in ex.citations:
+        assert report.text[c.start:c.end] == c.text

@@ -46,6 +46,28 @@ def test_html_text_skips_scripts_and_keeps_entities():
     assert "07-CT/TW" not in text and "Quy định số 11-QĐi/TW & ngày\xa018" in text
 
 
+def test_an_html_page_is_read_as_a_site_serves_it_without_its_menus():
+    """A news page as HTML: its menus and side panels (links to other documents) and its <title>
+    are not its text; its headings read as Markdown's ("# …"), so the page is a web page whose
+    opening names the document it reports on, as the same page saved as Markdown is."""
+    import kg as kglib
+    page = ('<!doctype html><html><head><meta charset="utf-8"><title>Chỉ thị 05/CT-TTg năm 2025 - Tin tức</title></head>'
+            '<body><nav><a href="/">Trang chủ</a><a href="/nq57">Nghị quyết 57-NQ/TW</a></nav><article>'
+            '<h1>Thủ tướng yêu cầu đẩy mạnh giải ngân vốn đầu tư công</h1>'
+            '<p>Mới đây, Thủ tướng Chính phủ có Chỉ thị 05/CT-TTg về các nhiệm vụ, giải pháp trọng tâm.</p>'
+            '<p>Để thực hiện Kết luận số 123-KL/TW ngày 24 tháng 01 năm 2025 của Trung ương, Thủ tướng yêu cầu '
+            'các Bộ trưởng tập trung triển khai.</p></article>'
+            '<aside><h2>Văn bản liên quan</h2><a href="/x">Quyết định 1509/QĐ-TTg</a></aside></body></html>')
+    text = decode_report(page.encode(), "r.html")
+    assert "57-NQ/TW" not in text and "1509/QĐ-TTg" not in text and "Tin tức" not in text
+    assert text.lstrip().startswith("# Thủ tướng yêu cầu")
+    ex = kglib.extract(text)
+    assert [d.symbol for d in ex.documents] == ["05/CT-TTg", "123-KL/TW"]
+    by_symbol = {d.id: d.symbol for d in ex.documents}
+    assert [(by_symbol.get(r.subject), r.predicate, by_symbol[r.object]) for r in ex.relations] == \
+        [("05/CT-TTg", "implements", "123-KL/TW")]
+
+
 def test_every_reader_has_a_time_limit(monkeypatch):
     monkeypatch.setattr(read, "READ_SECONDS", -1.0)
     for name, data in [("r.html", b"<p>x</p>"), ("r.docx", _docx(b"<w:p><w:r><w:t>x</w:t></w:r></w:p>")),
