@@ -52,6 +52,17 @@ def lowered(text: str) -> str | None:
     return _LOWERED[2]
 
 
+def folded_spaces(text: str) -> str:
+    """``" ".join(text.split())``; the text without its trailing whitespace when that is already
+    so (most sentences and titles: words one space apart, whitespace after them), which spares
+    splitting it (str.split is slow on non-ASCII text). Every whitespace character but the plain
+    space is unprintable (a control character or a separator): a printable text holds no other."""
+    kept = text.rstrip()
+    if kept.isprintable() and "  " not in kept and not kept.startswith(" "):
+        return kept
+    return " ".join(text.split())
+
+
 def type_before(text: str, start: int, system: str = "party") -> tuple[int, DocType | None]:
     """The type word ending where the symbol starts, and where it begins. The same word names a
     Party or a State type ("Quyết định số 23-QĐ/TW", "Quyết định số 12/2021/QĐ-UBND")."""
@@ -283,7 +294,7 @@ def title_after(text: str, pos: int) -> tuple[str | None, int, bool]:
     stop = find.TITLE_STOP.search(text, first_word, end) if first_word > 0 else None
     if stop:
         end = stop.start()
-    title = " ".join(text[m.end():end].split()).rstrip(" .,")
+    title = folded_spaces(text[m.end():end]).rstrip(" .,")
     while end > m.end() and text[end - 1] in " ,.":
         end -= 1
     return (title or None), end, False
