@@ -115,16 +115,19 @@ def stated_date_after(text: str, pos: int) -> tuple[str | None, int, str | None]
     m = find.DATE_AFTER.match(text, pos)
     if not m:
         return None, pos, None
-    if "\n" in text[pos:m.end()] and find.EVENT_PLACE.match(text, m.end()):
+    if text.find("\n", pos, m.end()) >= 0 and find.EVENT_PLACE.match(text, m.end()):
         return None, pos, None  # "NGHỊ QUYẾT SỐ 66-NQ/TW⏎Ngày 28 tháng 11 năm 2025, tại Trụ sở …": a meeting's day
-    g = m.groupdict()
-    for d, mo, y in (("d", "m", "y"), ("d2", "m2", "y2"), ("d3", "m3", "y3")):
-        if g.get(d):
-            date = iso_date(g[d], g[mo], g[y])
+    for d, mo, y in _DATE_GROUPS:
+        day = m.group(d)
+        if day:
+            date = iso_date(day, m.group(mo), m.group(y))
             if date:
                 return date, m.end(), None
-            return None, pos, f"{g[d]}/{g[mo]}/{g[y]}"
+            return None, pos, f"{day}/{m.group(mo)}/{m.group(y)}"
     return None, pos, None
+
+
+_DATE_GROUPS = (("d", "m", "y"), ("d2", "m2", "y2"), ("d3", "m3", "y3"))  # the day, month and year of each form
 
 
 def clause_start(text: str, pos: int, reach: int, breaks: str = ".;:\n()") -> int:
