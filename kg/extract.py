@@ -102,17 +102,28 @@ def _segment_short_forms(norm: str, shorts: list, starts: list[int], lo: int, hi
     return out
 
 
-def _to_original(nt: NormalisedText, found: list[tuple[Citation, int]]) -> list[Citation]:
+def _to_original(nt: NormalisedText, found: list[tuple[Citation, int]], norm_of: dict | None = None) -> list[Citation]:
     """Shift each citation from its segment's offsets (``shift``: where the segment starts) to the
-    normalised text, then to the original (the positions mapped in one call)."""
-    at = nt.positions([i + shift for c, shift in found for i in (
-        c.title_end, c.symbol_start, c.symbol_end, c.sentence_start, c.sentence_end)])
+    normalised text, then to the original (the positions mapped in one call). ``norm_of``: filled
+    with original offset → normalised offset (`nt.to_norm`) for each offset mapped, when the text
+    is `aligned` (then that is where the offset came from)."""
+    norms = [i + shift for c, shift in found for i in (
+        c.title_end, c.symbol_start, c.symbol_end, c.sentence_start, c.sentence_end)]
+    at = nt.positions(norms)
     original = nt.original
+    if norm_of is not None and not nt.aligned():
+        norm_of = None
     for k, (c, shift) in enumerate(found):
-        c.start, c.end = nt.span(c.start + shift, c.end + shift)
+        start, end = c.start + shift, c.end + shift
+        c.start, c.end = nt.span(start, end)
         c.text = original[c.start:c.end]
         c.tail_end = c.end
         c.title_end, c.symbol_start, c.symbol_end, c.sentence_start, c.sentence_end = at[5 * k:5 * k + 5]
+        if norm_of is not None:
+            norm_of[c.start] = start
+            norm_of[c.end] = end if end > start else start  # (an empty span: both ends at pos(start))
+    if norm_of is not None:
+        norm_of.update(zip(at, norms))
     return [c for c, _ in found]
 
 
@@ -455,14 +466,25 @@ def _sentence_texts(original: str, citations: list[Citation]) -> None:
             hi = min(hi, lo + SENTENCE_MAX)
         key = (lo, hi)
         if key not in cache:
-            cache[key] = " ".join(original[lo:hi].split())
+            cache[key] = folded_spaces(original[lo:hi])
         c.sentence_text = cache[key]
+
+
+def folded_spaces(text: str) -> str:
+    """``" ".join(text.split())``; the text without its trailing whitespace when that is already
+    so (most sentences: words one space apart, a line break or a space after them), which spares
+    splitting it (str.split is slow on non-ASCII text). Every whitespace character but the plain
+    space is unprintable (a control character or a separator): a printable text holds no other."""
+    kept = text.rstrip()
+    if kept.isprintable() and "  " not in kept and not kept.startswith(" "):
+        return kept
+    return " ".join(text.split())
 
 
 WINDOW_GAP = 40  # citations this close share one Doc (one Doc a list, not one a member)
 
 
-def find_citations(nt: NormalisedText) -> list[Citation]:
+def find_citations(nt: NormalisedText, norm_of: dict | None = None) -> list[Citation]:
     """find → spaCy (parse) on the sentences that hold a symbol; offsets into nt.original.
 
     One pass of the symbol scan over the whole text; a text without a symbol stops there. The
@@ -472,7 +494,7 @@ def find_citations(nt: NormalisedText) -> list[Citation]:
     was most of the time), and one Doc a text, not one a segment."""
     from spacy.tokens import Doc
 
-    from .tokenizer import sentence_starts_around, words_and_spaces
+    from .tokenizer import sentence_starts_around
     norm = nt.norm
     symbols = list(find.symbols(norm))
     if not symbols:
@@ -488,8 +510,7 @@ def find_citations(nt: NormalisedText) -> list[Citation]:
     # letter whose lower case looks at its neighbours)
     lower = nt.lower()
     sliceable = len(lower) == len(norm)
-    words: list[str] = []
-    spaces: list[bool] = []
+    pieces: list[str] = []  # the citation windows' text
     found = []    # per window: its citations, its bodies, and segment offset − Doc offset
     shift_of = {}  # id(citation) → where its segment starts
     doc_len = 0
@@ -505,17 +526,15 @@ def find_citations(nt: NormalisedText) -> list[Citation]:
         cits, bodies = component.analyse(seg, _segment_sentences(norm, starts, lo, hi), mine, shift=lo,
                                          short_forms=_segment_short_forms(norm, shorts, short_starts, lo, hi))
         for w0, w1, members in _windows(cits):
-            if words:  # windows one space apart
-                spaces[-1] = True
+            if pieces:  # windows one space apart
                 doc_len += 1
-            w_words, w_spaces = words_and_spaces(seg[w0:w1])
-            words += w_words
-            spaces += w_spaces
+            pieces.append(seg[w0:w1])
             found.append((members, [b for b in bodies if w0 <= b.start and b.end <= w1], w0 - doc_len))
             doc_len += w1 - w0
             for c in members:
                 shift_of[id(c)] = lo
     # one Doc of the text's citation windows, one space apart: its spans are the citations
+    words, spaces = _window_words(pieces)
     doc = Doc(nlp.vocab, words=words, spaces=spaces)
     doc.user_data["kg.found"] = found
     placed: list[tuple[Citation, int]] = []  # each citation, and where its segment starts
@@ -527,9 +546,29 @@ def find_citations(nt: NormalisedText) -> list[Citation]:
     for span in doc.spans["citations"]:
         c = span._.citation if values is None else values.get(("._.", "citation", span.start_char, span.end_char))
         placed.append((c, shift_of[id(c)]))
-    citations = _to_original(nt, placed)
+    citations = _to_original(nt, placed, norm_of)
     _sentence_texts(nt.original, citations)
     return citations
+
+
+def _window_words(pieces: list[str]) -> tuple[list[str], list[bool]]:
+    """The words and spaces of the windows ``pieces`` one space apart, each window tokenised as
+    a text of its own (`words_and_spaces`). In one pass over the joined text when no window
+    opens or ends with whitespace: no token runs across the space between two, the space
+    follows the last token of the first as a single space does, and a glued pair needs two
+    letters side by side."""
+    from .tokenizer import words_and_spaces
+    if all(p and not p[0].isspace() and not p[-1].isspace() for p in pieces):
+        return words_and_spaces(" ".join(pieces))
+    words: list[str] = []
+    spaces: list[bool] = []
+    for p in pieces:
+        if words:
+            spaces[-1] = True
+        w, s = words_and_spaces(p)
+        words += w
+        spaces += s
+    return words, spaces
 
 
 def _windows(citations: list[Citation]):
@@ -564,8 +603,9 @@ def extract_chunks(chunks: Iterable[str], *, base: str = DEFAULT_BASE, path: str
     kept: list[str] = []
     for i, chunk in enumerate(chunks):
         nt = normalise(chunk)
-        cits = find_citations(nt)
-        provisions.attach(nt, cits)  # pinpoints: "Điều 16", "khoản 4 Điều 1"
+        norm_of: dict[int, int] = {}  # the citations' offsets back in nt.norm (see _to_original)
+        cits = find_citations(nt, norm_of)
+        provisions.attach(nt, cits, norm_of)  # pinpoints: "Điều 16", "khoản 4 Điều 1"
         lay = layout(nt.norm) if i == 0 else None
         if i == 0:
             src, cits = source_document(nt, cits, lay)
@@ -587,7 +627,7 @@ def extract_chunks(chunks: Iterable[str], *, base: str = DEFAULT_BASE, path: str
             parts += [Part(p.kind, p.start + offset, p.end + offset) for p in own.layout.in_original(nt)]
         # relations never cross a sentence, so never a chunk; every link holds a citation, so a
         # chunk without one has none (links would lower-case the text and look for list cues first)
-        chunk_links = links(nt, cits, own) if cits else []
+        chunk_links = links(nt, cits, own, norm_of) if cits else []
         for c in cits:
             _shift(c, offset)
         for k in chunk_links:

@@ -430,6 +430,11 @@ class NormalisedText:
             p = self._points[k + 1]  # inside a joined run: its (shortened) end
         return p
 
+    def aligned(self) -> bool:
+        """Whether the text needed no NFC composition: then `to_norm` maps every position `pos`
+        gives, and every span end `span` gives, back to the normalised position it came from."""
+        return self._starts is None
+
     def to_norm_many(self, offsets) -> list[int]:
         """``[self.to_norm(i) for i in offsets]`` in one call."""
         qs = list(offsets) if self._starts is None else [bisect.bisect_left(self._starts, i) for i in offsets]

@@ -130,12 +130,14 @@ def pinpoints(nt: NormalisedText, citations: list[Citation]) -> list[list[str]]:
     return [found for found, _ in _pinpoints(nt, citations)]
 
 
-def _pinpoints(nt: NormalisedText, citations: list[Citation]) -> list[tuple[list[str], int]]:
-    """Each citation's pinpoints, and how many of them (the last) follow it behind "tại"."""
+def _pinpoints(nt: NormalisedText, citations: list[Citation], norm_of: dict | None = None) -> list[tuple[list[str], int]]:
+    """Each citation's pinpoints, and how many of them (the last) follow it behind "tại".
+    ``norm_of``: original offsets → `nt.to_norm` of them, where known already."""
     text = nt.norm
     order = sorted(range(len(citations)), key=lambda i: citations[i].start)
-    at = nt.to_norm_many([o for i in order for o in (
-        citations[i].start, citations[i].end, max(citations[i].end, citations[i].title_end))])
+    offsets = [o for i in order for o in (
+        citations[i].start, citations[i].end, max(citations[i].end, citations[i].title_end))]
+    at = nt.to_norm_many(offsets) if not norm_of else [norm_of[o] if o in norm_of else nt.to_norm(o) for o in offsets]
     spans = list(zip(at[0::3], at[1::3], at[2::3]))
     out: list[list[str]] = [[] for _ in citations]
     at = [0] * len(citations)
@@ -178,9 +180,9 @@ def _chain_commas(run: str) -> bool:
     return len(units) >= 2 and all(UNITS[a] < UNITS[b] for a, b in zip(units, units[1:]))
 
 
-def attach(nt: NormalisedText, citations: list[Citation]) -> None:
-    """Fill each citation's `provisions` (see `pinpoints`)."""
-    for c, (found, at) in zip(citations, _pinpoints(nt, citations)):
+def attach(nt: NormalisedText, citations: list[Citation], norm_of: dict | None = None) -> None:
+    """Fill each citation's `provisions` (see `pinpoints`; ``norm_of`` as `_pinpoints` takes it)."""
+    for c, (found, at) in zip(citations, _pinpoints(nt, citations, norm_of)):
         c.provisions, c.provisions_at = found, at
 
 

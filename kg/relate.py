@@ -235,10 +235,13 @@ class _NormOf(dict):
     mapped at once (the rules below ask for each of them again and again); any other one when
     first asked for."""
 
-    def __init__(self, nt: NormalisedText, citations: list[Citation]):
-        offsets = list({i for c in citations for i in (
-            c.start, c.end, c.title_end, max(c.end, c.title_end), c.sentence_start, c.sentence_end)})
-        super().__init__(zip(offsets, nt.to_norm_many(offsets)))
+    def __init__(self, nt: NormalisedText, citations: list[Citation], known: dict | None = None):
+        if known:  # what kg.extract mapped them from
+            super().__init__(known)
+        else:
+            offsets = list({i for c in citations for i in (
+                c.start, c.end, c.title_end, max(c.end, c.title_end), c.sentence_start, c.sentence_end)})
+            super().__init__(zip(offsets, nt.to_norm_many(offsets)))
         self.nt = nt
 
     def __missing__(self, i: int) -> int:
@@ -246,11 +249,13 @@ class _NormOf(dict):
         return p
 
 
-def links(nt: NormalisedText, citations: list[Citation], own: Own | None = None) -> list[Link]:
-    """Cue-linked pairs of mentions in one text (offsets are the text's own)."""
+def links(nt: NormalisedText, citations: list[Citation], own: Own | None = None,
+          norm_of: dict | None = None) -> list[Link]:
+    """Cue-linked pairs of mentions in one text (offsets are the text's own). ``norm_of``: original
+    offsets → `nt.to_norm` of them, known already (`kg.extract.find_citations` makes it)."""
     own = own or Own()
     text = nt.norm
-    npos = _NormOf(nt, citations).__getitem__
+    npos = _NormOf(nt, citations, norm_of).__getitem__
     found_names: list = []
 
     def names():  # the laws the text names, found when a cue first needs them (most texts: never)

@@ -545,6 +545,61 @@ def test_trie_alternation_emits_runs_as_the_plain_recursion(words, after_first, 
     assert find.trie_alternation(words, after_first, gap) == _trie_alternation_plain(words, after_first, gap)
 
 
+_WINDOW_BITS = st.sampled_from(["Kết luận", "số", "01-KL/TW", "15/2020/NĐ-CP", "12/3/2024", "BộChính trị", "của", " ",
+                                "  ", "\n", ",", "(", ")", "“", "x", "1", "-", "/", "."])
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.lists(_WINDOW_BITS, min_size=1, max_size=8).map("".join), max_size=5))
+def test_windows_tokenised_at_once_are_each_tokenised(pieces):
+    """`extract._window_words`: the windows' words and spaces from one pass over their joined
+    text are those of each window tokenised alone, one space apart."""
+    from kg.extract import _window_words
+    from kg.tokenizer import words_and_spaces
+    words, spaces = [], []
+    for p in pieces:
+        if words:
+            spaces[-1] = True
+        w, s = words_and_spaces(p)
+        words += w
+        spaces += s
+    assert _window_words(pieces) == (words, spaces)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=st.sampled_from(["a", "ộ", " ", "\n", "\t", "\xa0", "\u2028", "\x1c", ".", "1"]), max_size=30))
+def test_folded_spaces_is_split_and_join(text):
+    from kg.extract import folded_spaces
+    assert folded_spaces(text) == " ".join(text.split())
+
+
+def test_every_whitespace_character_but_the_space_is_unprintable():
+    """What `extract.folded_spaces` relies on, for every code point."""
+    assert [c for c in map(chr, range(sys.maxunicode + 1)) if c.isspace() and c.isprintable()] == [" "]
+
+
+_CITED_BITS = st.sampled_from(["Kết luận số 01-KL/TW", "Nghị định 15/2020/NĐ-CP", " ngày 12/3/2024", " của Bộ Chính trị",
+                               " về việc", " ", "  ", "\n", "\n\n", "-\n", " \n ", ". ", "; ", "Điều 5", "e\u0301", "x"])
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(_CITED_BITS, max_size=14).map("".join))
+def test_offsets_known_from_the_mapping_are_to_norm(text):
+    """`find_citations` hands links and pinpoints each citation's offsets back in the normalised
+    text, known from mapping them there: each is what `to_norm` makes of it (an aligned text maps
+    every `pos` and span end back to where it came from)."""
+    from kg.extract import find_citations
+    nt = normalise.normalise(text)
+    norm_of: dict = {}
+    find_citations(nt, norm_of)
+    assert all(nt.to_norm(o) == p for o, p in norm_of.items())
+    if nt.aligned():
+        assert all(nt.to_norm(nt.pos(p)) == p for p in range(len(nt.norm) + 1))
+        assert all(nt.to_norm(nt.span(a, b)[1]) == b for a in range(len(nt.norm)) for b in range(a + 1, len(nt.norm) + 1))
+    else:
+        assert not norm_of
+
+
 _LINK_BITS = st.sampled_from(["Căn cứ ", "Thực hiện ", "thay thế", "bãi bỏ", "sửa đổi, bổ sung", "hướng dẫn", "hết hiệu lực",
                               "Nghị định này bãi bỏ các văn bản sau:", "thay thế:", "\n- ", "\n", ":", "Luật Đất đai",
                               "“Quy định về”", "Số: 12", "QUYẾT ĐỊNH", "x", " ", ". ", "được sửa đổi bởi", "Nghị quyết 18"])
