@@ -151,11 +151,24 @@ _ABBREVIATION_END = re.compile(r"(?<![\w.])(?:TP|Tp|TX|Tx|TT|Q|P|GS|PGS|TS|ThS|T
 _BOUNDARY_AT = re.compile(r"[\n.!?^](?:(?<=\n)\s*|(?<=[.!?])(?:\[\d{1,3}\])?[ \t]+|(?<=\^)\*{0,2})")
 
 
-def _boundaries(text: str, pos: int):
-    """(start, end, a line break?) of each match of ``_BOUNDARY.finditer(text, pos)``."""
-    done = pos
-    for m in _BOUNDARY_AT.finditer(text, pos):
+#: Characters past its start within which a boundary match is decided (".[123] " is 7): a scan that
+#: stops at ``stop`` reads up to ``stop`` + this, not to the next boundary (which may be the text's end).
+BOUNDARY_DECIDED = 8
+
+
+def _boundaries(text: str, pos: int, stop: int | None = None, done: int | None = None):
+    """(start, end, a line break?) of each match of ``_BOUNDARY.finditer(text, pos)`` that
+    starts before ``stop`` (every one if None). ``done``: where the match before ``pos`` ended
+    (the spaces before a line break are taken back to there at most; ``pos`` if None)."""
+    done = pos if done is None else done
+    n = len(text)
+    end = n if stop is None else min(n, stop + BOUNDARY_DECIDED)
+    for m in _BOUNDARY_AT.finditer(text, pos, end):
         s, e = m.span()
+        if stop is not None and s >= stop:
+            return
+        if e == end < n:
+            e = _BOUNDARY_AT.match(text, s).end()  # its spaces cut short by the scan's end
         if text[s] == "\n":
             while s > done and text[s - 1] in " \t\r":
                 s -= 1
@@ -172,17 +185,19 @@ def sentence_starts(text: str) -> list[int]:
     return starts
 
 
-def _scan_starts(text: str, q: int, out: list[int], stop: int, after: int | None = None) -> int:
-    """Append to ``out`` the sentence starts of the boundaries found from ``q`` (a place where the
-    scan of the whole text is in step: see `sentence_starts_around`) that begin before ``stop``;
-    with ``after``, stop once a start beyond it is found. Returns where to go on from: in step too
-    (the end of that start's boundary, the first boundary at or after ``stop``, or the text's end)."""
+def _scan_starts(text: str, q: int, out: list[int], stop: int, after: int | None = None,
+                 done: int | None = None) -> tuple[int, int]:
+    """Append to ``out`` the sentence starts of the boundaries that begin before ``stop``, found
+    by a scan from ``q`` (a place where the scan of the whole text is in step: see
+    `sentence_starts_around`; ``done``: where its last match ended, if not at ``q``); with
+    ``after``, stop once a start beyond it is found. Returns where to go on from, in step too,
+    and where the last match ended there."""
     n = len(text)
-    for b, e, line_break in _boundaries(text, q):
-        if b >= stop:
-            return b
+    done = q if done is None else done
+    for b, e, line_break in _boundaries(text, q, stop, done):
+        done = e
         if e >= n:
-            return n  # the text ends in this boundary: no sentence starts after it
+            return n, n  # the text ends in this boundary: no sentence starts after it
         if line_break:
             if b and text[b - 1] in ";," and text.count("\n", b, e) < 2 and not _LIST_ITEM.match(text, e):
                 continue  # a list of citations runs on across ";" and ","
@@ -194,8 +209,8 @@ def _scan_starts(text: str, q: int, out: list[int], stop: int, after: int | None
             continue  # "UBND TP. Hồ Chí Minh": an abbreviation's full stop
         out.append(e)
         if after is not None and e > after:
-            return e
-    return n
+            return e, e
+    return max(q, stop, done), done  # no boundary starts between the last one and ``stop``
 
 
 #: How far back from an anchor the start of its sentence is looked for first (then 4×, 16× …
@@ -226,29 +241,30 @@ def sentence_starts_around(text: str, anchors: list[int], reach: int) -> list[in
     the scan is in step with the whole text's (FIRST_LOOK), not by scanning ``reach`` around it."""
     n = len(text)
     out = [0]
-    pos = 0  # where the scan goes on from, in step; every start needed before it is in ``out``
+    pos = done = 0  # where the scan goes on from, in step, and where its last match ended;
+    # every start needed before ``pos`` is in ``out``
     for a in anchors:
         if out[-1] > a:
             continue  # the scan went on to the start after the last anchor, which is after this one too
         if pos >= n:
             break
         if a - pos <= FIRST_LOOK:
-            pos = _scan_starts(text, pos, out, a + reach, a)
+            pos, done = _scan_starts(text, pos, out, a + reach, a, done)
             continue
         # far from the last stretch: the start of a's sentence, looked for from ever further back
         look = FIRST_LOOK
         q = _in_step_at_or_before(text, a - look, pos)
         found: list[int] = []
-        resume = _scan_starts(text, q, found, a + reach, a)
+        resume = _scan_starts(text, q, found, a + reach, a, done if q == pos else q)
         while q > pos and q > a - reach and not (found and found[0] <= a):
             look *= 4
             before = _in_step_at_or_before(text, a - look, pos)
             earlier: list[int] = []
-            _scan_starts(text, before, earlier, q)
+            _scan_starts(text, before, earlier, q, None, done if before == pos else before)
             found = earlier + found
             q = before
         out += found
-        pos = resume
+        pos, done = resume
     return out
 
 

@@ -110,6 +110,9 @@ _SENTENCE_PIECES = st.sampled_from(["Chi bộ", " ", "  ", "\n", "\n\n", ". ", "
 @settings(max_examples=400, deadline=None)
 @example("A. B" + "x" * 300 + ". C" + "y" * 300, [310, 620], 200, 8)
 @example("Xx. B" + "y" * 60, [39], 40, 8)  # the sentence's start found by the third look back
+@example("A x.\n" + " " * 30 + "B" + "x" * 40 + ".  \n\n  C", [2, 50], 3, 8)  # boundaries' spaces past a scan's end
+@example("1-CT/TW " + "9 " * 300 + "1-CT/TW " + "9 " * 300, [0, 608], 40, 8)  # no boundary at all
+@example("A b.[5] C d", [0, 9], 4, 256)  # a boundary that starts just before a scan's stop and ends after it
 @given(st.lists(_SENTENCE_PIECES, max_size=60).map("".join), st.lists(st.integers(0, 600), max_size=5),
        st.sampled_from([0, 3, 12, 40, 100, 300, 4000]), st.sampled_from([8, 30, 256]))
 def test_sentence_starts_around_anchors_give_the_whole_texts_segments(text, anchors, reach, first_look):
