@@ -278,7 +278,7 @@ def _is_caps(line: str) -> bool:
 
 def _line_break(text: str, start: int, end: int, wide: Callable[[], int], page: bool = False) -> str:
     """A single line break (or a page break) between text[:start] and text[end:]: " " when the
-    sentence goes on across it, "\\n" when it ends or something new starts. ``wide()``:
+    sentence goes on across it, "\\n" when it ends or something new starts, "" inside a symbol. ``wide()``:
     `_wide_line(text)` (made only for a break that the line's length decides)."""
     before = text[start - 1] if start else "\n"
     if before in NEWLINE_END or before == "\n" or end >= len(text) or _HARD_NEXT.match(text, end):
@@ -286,9 +286,16 @@ def _line_break(text: str, start: int, end: int, wide: Callable[[], int], page: 
     return _line_goes_on(text, start, end, wide, page)
 
 
+def _hyphen_glues(ch: str) -> bool:
+    """A character a symbol's or a range's hyphen stands between: a capital or a digit."""
+    return ch.isupper() or ch.isdigit()
+
+
 def _line_goes_on(text: str, start: int, end: int, wide: Callable[[], int], page: bool = False) -> str:
     """`_line_break` past its first test (the line after the break opens nothing new)."""
     before, nxt = text[start - 1], text[end]
+    if before == "-" and start >= 2 and _hyphen_glues(text[start - 2]) and _hyphen_glues(nxt):
+        return ""  # "18-⏎NQ/TW", "NĐ-⏎CP", "2020-⏎2025": a symbol or a range broken at its hyphen, whole again
     if before in ",-/(&" or nxt.islower() or nxt.isdigit():
         return " "
     if _RUNS_ON.search(text, max(0, start - 12), start):
@@ -328,8 +335,9 @@ def join_lines(text: str) -> tuple[str, list[int], list[int]]:
     for m in breaks_at.finditer(text):
         start, end = m.span()
         if m.lastgroup == "lone":  # the most common run, decided at once
-            if _line_goes_on(text, start, end, wide) == " ":
-                edits.append((start, end, " "))
+            out = _line_goes_on(text, start, end, wide)
+            if out != "\n":
+                edits.append((start, end, out))
             continue
         if start and text[start - 1] == " ":
             while start and text[start - 1] == " ":  # spaces before the break belong to its run
