@@ -164,6 +164,9 @@ _OPENS_SENTENCE = re.compile(r"(?:Thực hiện|Theo đó|Tuy nhiên|Đồng th�
 #: The end of a line whose next line, if it is only a number, is that number, not a page's
 #: ("… ngày⏎24⏎tháng 11 năm 2025", "… Quy định số⏎105").
 _NEEDS_NUMBER = re.compile(r"(?<![^\W\d_])(?:ngày|tháng|năm|số|Số|khóa|khoá|lần thứ)[ \t]{0,3}$")
+#: The last characters of those words, and the spaces after them: most number lines ("của Ban⏎12")
+#: are told apart by the character before their line break, without a call.
+_NEEDS_NUMBER_END = frozenset("ygmốáaứ \t\n")  # "\n": "$" also matches before the window's last line break
 LINE_WINDOW = 1000  # how far a line is looked at around a break: a longer one is no header (and no quadratic scan)
 
 
@@ -205,7 +208,8 @@ def _page_number_lines(text: str) -> list[tuple[int, int]]:
     (the text is not copied to put a "\n" before it)."""
     first = _PAGE_NUMBER_FIRST.match(text)
     return ([(0, first.end())] if first else []) + [(m.start() + 1, m.end()) for m in _PAGE_NUMBER.finditer(text)
-                                                    if not _number_of_the_sentence(text, m.start(), m.end())]
+                                                    if text[m.start() - 1:m.start()] not in _NEEDS_NUMBER_END
+                                                    or not _number_of_the_sentence(text, m.start(), m.end())]
 
 
 def _number_of_the_sentence(text: str, s: int, e: int) -> bool:
