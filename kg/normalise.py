@@ -164,6 +164,9 @@ _OPENS_SENTENCE = re.compile(r"(?:Thực hiện|Theo đó|Tuy nhiên|Đồng th�
 #: The end of a line whose next line, if it is only a number, is that number, not a page's
 #: ("… ngày⏎24⏎tháng 11 năm 2025", "… Quy định số⏎105").
 _NEEDS_NUMBER = re.compile(r"(?<![^\W\d_])(?:ngày|tháng|năm|số|Số|khóa|khoá|lần thứ)[ \t]{0,3}$")
+#: The last characters of those words, and the spaces after them: most number lines ("của Ban⏎12")
+#: are told apart by the character before their line break, without a call.
+_NEEDS_NUMBER_END = frozenset("ygmốáaứ \t\n")  # "\n": "$" also matches before the window's last line break
 LINE_WINDOW = 1000  # how far a line is looked at around a break: a longer one is no header (and no quadratic scan)
 
 
@@ -205,7 +208,8 @@ def _page_number_lines(text: str) -> list[tuple[int, int]]:
     (the text is not copied to put a "\n" before it)."""
     first = _PAGE_NUMBER_FIRST.match(text)
     return ([(0, first.end())] if first else []) + [(m.start() + 1, m.end()) for m in _PAGE_NUMBER.finditer(text)
-                                                    if not _number_of_the_sentence(text, m.start(), m.end())]
+                                                    if text[m.start() - 1:m.start()] not in _NEEDS_NUMBER_END
+                                                    or not _number_of_the_sentence(text, m.start(), m.end())]
 
 
 def _number_of_the_sentence(text: str, s: int, e: int) -> bool:
@@ -278,7 +282,7 @@ def _is_caps(line: str) -> bool:
 
 def _line_break(text: str, start: int, end: int, wide: Callable[[], int], page: bool = False) -> str:
     """A single line break (or a page break) between text[:start] and text[end:]: " " when the
-    sentence goes on across it, "\\n" when it ends or something new starts. ``wide()``:
+    sentence goes on across it, "\\n" when it ends or something new starts, "" inside a symbol. ``wide()``:
     `_wide_line(text)` (made only for a break that the line's length decides)."""
     before = text[start - 1] if start else "\n"
     if before in NEWLINE_END or before == "\n" or end >= len(text) or _HARD_NEXT.match(text, end):
@@ -286,9 +290,16 @@ def _line_break(text: str, start: int, end: int, wide: Callable[[], int], page: 
     return _line_goes_on(text, start, end, wide, page)
 
 
+def _hyphen_glues(ch: str) -> bool:
+    """A character a symbol's or a range's hyphen stands between: a capital or a digit."""
+    return ch.isupper() or ch.isdigit()
+
+
 def _line_goes_on(text: str, start: int, end: int, wide: Callable[[], int], page: bool = False) -> str:
     """`_line_break` past its first test (the line after the break opens nothing new)."""
     before, nxt = text[start - 1], text[end]
+    if before == "-" and start >= 2 and _hyphen_glues(text[start - 2]) and _hyphen_glues(nxt):
+        return ""  # "18-⏎NQ/TW", "NĐ-⏎CP", "2020-⏎2025": a symbol or a range broken at its hyphen, whole again
     if before in ",-/(&" or nxt.islower() or nxt.isdigit():
         return " "
     if _RUNS_ON.search(text, max(0, start - 12), start):
@@ -328,8 +339,9 @@ def join_lines(text: str) -> tuple[str, list[int], list[int]]:
     for m in breaks_at.finditer(text):
         start, end = m.span()
         if m.lastgroup == "lone":  # the most common run, decided at once
-            if _line_goes_on(text, start, end, wide) == " ":
-                edits.append((start, end, " "))
+            out = _line_goes_on(text, start, end, wide)
+            if out != "\n":
+                edits.append((start, end, out))
             continue
         if start and text[start - 1] == " ":
             while start and text[start - 1] == " ":  # spaces before the break belong to its run

@@ -494,11 +494,15 @@ def test_every_case_odd_character_passes_through_the_fold_scan():
 @settings(max_examples=500, deadline=None)
 @given(st.lists(st.sampled_from(list(normalise.CASE_ODD_CHARS) + list("aoà\u2013\u00a0Đ1 \n\u0663")
                                 + ["\U0001d7ce", "\u0432", "\u043e", "o\u0300"]), max_size=12).map("".join))
+@example("\u0663\nµ\nµ")
 def test_the_fold_notes_whether_the_folded_text_holds_a_case_odd_character(text):
     folded, odd = normalise._fold_noting_odd(text)
     assert folded == normalise.fold(text)
     assert odd == find.case_odd(folded)
-    assert normalise.normalise(text).case_odd == find.case_odd(normalise.normalise(text).norm)
+    # the flag may err only on the safe side (the general path): a page number or a running line
+    # dropped after folding ("٣⏎µ⏎µ") can take the one case-odd character away
+    nt = normalise.normalise(text)
+    assert nt.case_odd or not find.case_odd(nt.norm)
 
 
 @settings(max_examples=500, deadline=None)

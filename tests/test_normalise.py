@@ -93,3 +93,17 @@ def test_an_article_or_a_programme_on_the_next_line_can_go_on_a_sentence():
     norm = normalise(_WIDE + "Chi bộ ban hành Kế hoạch số 03-KH/CBDV, ngày 10/02/2023 về thực hiện\n"
                      "Chương trình hành động số 17-CTr/ĐUK, ngày 30/01/2023.\nChương II\nĐiều 1. Phạm vi\n").norm
     assert "về thực hiện Chương trình" in norm and "\nChương II\nĐiều 1. Phạm vi" in norm
+
+
+def test_a_symbol_or_a_range_broken_at_its_hyphen_is_whole_again():
+    """A text layer breaks "18-NQ/TW", "12/NĐ-CP", "2020-2025" after the hyphen: joined with
+    nothing, so a name that holds a symbol reads it whole; offsets still point into the text.
+    Between lower-case words ("Bà Rịa-⏎Vũng Tàu") the break stays a space."""
+    text = ("Ban Chỉ đạo về tổng kết thực hiện Nghị quyết 18-\nNQ/TW năm 2017 và Nghị định số 12/NĐ-\nCP, "
+            "giai đoạn 2020-\n2025, tỉnh Bà Rịa-\nVũng Tàu")
+    nt = normalise(text)
+    assert "Nghị quyết 18-NQ/TW năm" in nt.norm and "12/NĐ-CP," in nt.norm and "2020-2025," in nt.norm
+    assert "Bà Rịa- Vũng Tàu" in nt.norm
+    i = nt.norm.index("18-NQ/TW")
+    s, e = nt.span(i, i + len("18-NQ/TW"))
+    assert text[s:e] == "18-\nNQ/TW"
