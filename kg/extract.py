@@ -507,7 +507,7 @@ def find_citations(nt: NormalisedText, norm_of: dict | None = None) -> list[Cita
     for lo, hi in segments(norm, anchors, starts):
         seg = norm[lo:hi]
         if sliceable and "Σ" not in seg:
-            parse.prime_lower(seg, lower[lo:hi])
+            parse.prime_lower(seg, lower[lo:hi], nt.case_odd)  # (none in the text: none in the segment)
         first = k
         while k < len(symbols) and symbols[k].start < hi:
             k += 1

@@ -39,9 +39,11 @@ def lower_of(text: str) -> str:
     return _LOWERED[1]
 
 
-def prime_lower(text: str, low: str) -> None:
-    """Hand `lower_of` ``text.lower()`` made already (a slice of the whole text's)."""
-    _LOWERED[:] = [text, low, low if len(low) == len(text) and not find.case_odd(text) else None]
+def prime_lower(text: str, low: str, case_odd: bool = True) -> None:
+    """Hand `lower_of` ``text.lower()`` made already (a slice of the whole text's). ``case_odd``:
+    False when the text is known to hold no `find.case_odd` character (a part of a text that
+    holds none: `NormalisedText.case_odd`), which spares the scan."""
+    _LOWERED[:] = [text, low, low if len(low) == len(text) and not (case_odd and find.case_odd(text)) else None]
 
 
 def lowered(text: str) -> str | None:

@@ -618,3 +618,13 @@ def test_a_text_without_citations_has_no_links(text):
     nt = normalise.normalise(text)
     for own in (relate.Own(), relate.Own(header=True, doc_type="Nghị định", layout=layout(nt.norm))):
         assert relate.links(nt, [], own) == []
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(list("aĐđ -\n\u2013\u00a0ſıİµ\u0345\u03c2e") + ["e\u0301"]), max_size=30).map("".join))
+def test_a_text_without_case_odd_characters_has_segments_without_them(text):
+    """`find_citations` spares each segment's case-odd scan (`parse.prime_lower`) when
+    `NormalisedText.case_odd` says the text holds none: it says so only when none stands there."""
+    from kg import find
+    nt = normalise.normalise(text)
+    assert nt.case_odd or not find.case_odd(nt.norm)
