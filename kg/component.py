@@ -565,7 +565,7 @@ def trim_titles(citations: list[Citation], text: str) -> None:
         if sep is None:
             continue
         c.title_end = sep.start()
-        title = " ".join(text[c.tail_end:c.title_end].split())
+        title = parse.folded_spaces(text[c.tail_end:c.title_end])
         t = find.TITLE.match(title)
         c.title = title[t.end():].rstrip(" .,") if t else (title or None)
         c.title = c.title or None

@@ -466,19 +466,8 @@ def _sentence_texts(original: str, citations: list[Citation]) -> None:
             hi = min(hi, lo + SENTENCE_MAX)
         key = (lo, hi)
         if key not in cache:
-            cache[key] = folded_spaces(original[lo:hi])
+            cache[key] = parse.folded_spaces(original[lo:hi])
         c.sentence_text = cache[key]
-
-
-def folded_spaces(text: str) -> str:
-    """``" ".join(text.split())``; the text without its trailing whitespace when that is already
-    so (most sentences: words one space apart, a line break or a space after them), which spares
-    splitting it (str.split is slow on non-ASCII text). Every whitespace character but the plain
-    space is unprintable (a control character or a separator): a printable text holds no other."""
-    kept = text.rstrip()
-    if kept.isprintable() and "  " not in kept and not kept.startswith(" "):
-        return kept
-    return " ".join(text.split())
 
 
 WINDOW_GAP = 40  # citations this close share one Doc (one Doc a list, not one a member)

@@ -52,6 +52,17 @@ def lowered(text: str) -> str | None:
     return _LOWERED[2]
 
 
+def folded_spaces(text: str) -> str:
+    """``" ".join(text.split())``; the text without its trailing whitespace when that is already
+    so (most sentences and titles: words one space apart, whitespace after them), which spares
+    splitting it (str.split is slow on non-ASCII text). Every whitespace character but the plain
+    space is unprintable (a control character or a separator): a printable text holds no other."""
+    kept = text.rstrip()
+    if kept.isprintable() and "  " not in kept and not kept.startswith(" "):
+        return kept
+    return " ".join(text.split())
+
+
 def type_before(text: str, start: int, system: str = "party") -> tuple[int, DocType | None]:
     """The type word ending where the symbol starts, and where it begins. The same word names a
     Party or a State type ("Quyết định số 23-QĐ/TW", "Quyết định số 12/2021/QĐ-UBND")."""
@@ -104,16 +115,19 @@ def stated_date_after(text: str, pos: int) -> tuple[str | None, int, str | None]
     m = find.DATE_AFTER.match(text, pos)
     if not m:
         return None, pos, None
-    if "\n" in text[pos:m.end()] and find.EVENT_PLACE.match(text, m.end()):
+    if text.find("\n", pos, m.end()) >= 0 and find.EVENT_PLACE.match(text, m.end()):
         return None, pos, None  # "NGHỊ QUYẾT SỐ 66-NQ/TW⏎Ngày 28 tháng 11 năm 2025, tại Trụ sở …": a meeting's day
-    g = m.groupdict()
-    for d, mo, y in (("d", "m", "y"), ("d2", "m2", "y2"), ("d3", "m3", "y3")):
-        if g.get(d):
-            date = iso_date(g[d], g[mo], g[y])
+    for d, mo, y in _DATE_GROUPS:
+        day = m.group(d)
+        if day:
+            date = iso_date(day, m.group(mo), m.group(y))
             if date:
                 return date, m.end(), None
-            return None, pos, f"{g[d]}/{g[mo]}/{g[y]}"
+            return None, pos, f"{day}/{m.group(mo)}/{m.group(y)}"
     return None, pos, None
+
+
+_DATE_GROUPS = (("d", "m", "y"), ("d2", "m2", "y2"), ("d3", "m3", "y3"))  # the day, month and year of each form
 
 
 def clause_start(text: str, pos: int, reach: int, breaks: str = ".;:\n()") -> int:
@@ -283,7 +297,7 @@ def title_after(text: str, pos: int) -> tuple[str | None, int, bool]:
     stop = find.TITLE_STOP.search(text, first_word, end) if first_word > 0 else None
     if stop:
         end = stop.start()
-    title = " ".join(text[m.end():end].split()).rstrip(" .,")
+    title = folded_spaces(text[m.end():end]).rstrip(" .,")
     while end > m.end() and text[end - 1] in " ,.":
         end -= 1
     return (title or None), end, False

@@ -573,12 +573,12 @@ def test_windows_tokenised_at_once_are_each_tokenised(pieces):
 @settings(max_examples=500, deadline=None)
 @given(st.text(alphabet=st.sampled_from(["a", "ộ", " ", "\n", "\t", "\xa0", "\u2028", "\x1c", ".", "1"]), max_size=30))
 def test_folded_spaces_is_split_and_join(text):
-    from kg.extract import folded_spaces
+    from kg.parse import folded_spaces
     assert folded_spaces(text) == " ".join(text.split())
 
 
 def test_every_whitespace_character_but_the_space_is_unprintable():
-    """What `extract.folded_spaces` relies on, for every code point."""
+    """What `parse.folded_spaces` relies on, for every code point."""
     assert [c for c in map(chr, range(sys.maxunicode + 1)) if c.isspace() and c.isprintable()] == [" "]
 
 
