@@ -142,6 +142,21 @@ PAGE_NUMBER_WORDS = r"[ \t]{0,20}(?:[-–—] {0,2})?(?:(?i:trang) {1,2})?\d{1,3
 _PAGE_NUMBER = re.compile(r"\n(?=[ \t\-–—\d]|(?i:t))" + PAGE_NUMBER_WORDS + r"(?=\n|$)")
 _PAGE_NUMBER_FIRST = re.compile(PAGE_NUMBER_WORDS + r"(?=\n|$)")  # the text's first line (no "\n" before it)
 _DIGITS = re.compile(r"\d+")
+
+
+def running_key(line: str) -> str:
+    """What a running header or footer keeps from page to page: the line with its spaces folded
+    and the numbers at its edges masked (its page number: "Trang 3/12", "file:///… 1/3", "- 3 -").
+    Numbers inside it stay: the items of a list ("7. Quyết định số 111/1999/QĐ-UB ngày 19 …")
+    differ there, and masked they would all be one line recurring at page edges."""
+    words = " ".join(line.split())
+    if len(words) <= RUNNING_EDGE_HEAD + RUNNING_EDGE_TAIL:
+        return _DIGITS.sub("#", words)
+    return (_DIGITS.sub("#", words[:RUNNING_EDGE_HEAD]) + words[RUNNING_EDGE_HEAD:-RUNNING_EDGE_TAIL]
+            + _DIGITS.sub("#", words[-RUNNING_EDGE_TAIL:]))
+
+
+RUNNING_EDGE_HEAD, RUNNING_EDGE_TAIL = 6, 12  # characters at a line's start and end where a page number stands
 _FORM_FEEDS = re.compile("\f\f*")  # not "\f+": `re` skips ahead only to a pattern opening with a literal
 MIN_PAGE_CHARS = 300  # a page of a report holds more text than this
 NEWLINE_END = ".!?:;"
@@ -245,7 +260,7 @@ def _adjacent_lines(text: str, s: int, e: int, reach: int = 2) -> list[tuple[int
     def take(start: int, end: int) -> bool:
         line = text[start:end].strip().strip("\f")
         if line and len(line) <= 120:
-            out.append((start, end, _DIGITS.sub("#", " ".join(line.split()))))
+            out.append((start, end, running_key(line)))
         return bool(line)
 
     end, found = s, 0

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterator
 
-from .normalise import NEWLINE_END, PAGE_NUMBER_WORDS
+from .normalise import NEWLINE_END, PAGE_NUMBER_WORDS, running_key
 
 TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text"}
 SUFFIXES = TEXT_SUFFIXES | {".docx", ".odt", ".rtf", ".doc", ".pdf", ".html", ".htm"}
@@ -481,7 +481,6 @@ def _doc(data: bytes, name: str, encoding: str | None, clock: _Clock) -> str:
 
 
 _PAGE_NUMBER_LINE = re.compile(PAGE_NUMBER_WORDS)
-_DIGITS = re.compile(r"\d+")
 
 
 #: PDFium joins a word broken at a hyphen at a line's end and gives the hyphen as U+FFFE (some
@@ -491,13 +490,13 @@ _PDFIUM_HYPHENS = str.maketrans({"\ufffe": "-", "\x02": "-"})
 
 
 def _running_lines(pages: list[list[str]], reach: int = 3) -> set[str]:
-    """Keys (digits as #) of the lines that open or close most pages: running headers and footers
+    """Keys (`running_key`) of the lines that open or close most pages: running headers and footers
     ("11/25/26, 6:15 PM Báo cáo", "file:///… 1/3")."""
     counts: dict[str, int] = {}
     for lines in pages:
         edge = [ln for ln in lines if ln.strip()]
         for ln in {*edge[:reach], *edge[-reach:]}:
-            key = _DIGITS.sub("#", " ".join(ln.split()))
+            key = running_key(ln)
             counts[key] = counts.get(key, 0) + 1
     need = max(2, (len(pages) + 1) // 2)
     return {k for k, n in counts.items() if n >= need and len(k) <= 160}
@@ -510,7 +509,7 @@ def _page_text(lines: list[str], running: set[str], reach: int = 3) -> str:
     keep = list(lines)
     for i in {*filled[:reach], *filled[-reach:]}:
         ln = keep[i]
-        if _PAGE_NUMBER_LINE.fullmatch(ln) or _DIGITS.sub("#", " ".join(ln.split())) in running:
+        if _PAGE_NUMBER_LINE.fullmatch(ln) or running_key(ln) in running:
             keep[i] = ""
     return "\n".join(ln for ln in keep if ln.strip() or ln == "").strip("\n")
 

@@ -107,3 +107,19 @@ def test_a_symbol_or_a_range_broken_at_its_hyphen_is_whole_again():
     i = nt.norm.index("18-NQ/TW")
     s, e = nt.span(i, i + len("18-NQ/TW"))
     assert text[s:e] == "18-\nNQ/TW"
+
+
+def test_list_items_that_open_pages_are_text_and_a_numbered_footer_is_noise():
+    """A list of decisions whose items open consecutive pages ("7. Quyết định số 111/1999/QĐ-UB
+    ngày 19 …", "8. Quyết định số 141/1999/QĐ-UB …") differ in their numbers: they are text, not
+    a running line. A footer that differs only in its page number ("Trang 3/12") is one."""
+    import kg
+    filler = "Chi bộ đã quán triệt, triển khai đầy đủ các nội dung công tác dân vận trong năm qua.\n" * 30
+    items = [f"{i}. Quyết định số {100 + 7 * i}/{1990 + i}/QĐ-UB ngày {i + 1} tháng 5 năm {1990 + i} của Ủy ban nhân\n"
+             "dân tỉnh Bình Phước về việc thành lập Ban chỉ đạo.\n" for i in range(1, 9)]  # lines as a PDF wraps them
+    pages = [item + filler + f"Báo cáo rà soát văn bản - Trang {n}/8\n" for n, item in enumerate(items, 1)]
+    text = "\f".join(pages)
+    norm = normalise(text).norm
+    assert norm.count("Trang") == 1  # the last page's: no page break follows it
+    ex = kg.extract(text)
+    assert len([d for d in ex.documents if d.symbol.endswith("/QĐ-UB")]) == 8
