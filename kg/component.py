@@ -133,7 +133,7 @@ def _token_after(text: str, lower: str, end: int) -> str | None:
         end += 1
     if end >= len(text) or text[end].isspace():
         return None
-    a, b = next(token_spans(text, end, glued=False))  # (one starts here: after a token's end or a space)
+    a, b = next(token_spans(text, end))  # (one starts here: after a token's end or a space)
     return lower[a:b]
 
 
@@ -150,18 +150,21 @@ def find_bodies(text: str, *, plain: bool = False) -> list[parse.BodyMatch]:
         places = index.lower.finditer(lower)
     else:
         places, lower = index.anycase.finditer(text), None
-    glued = has_glued(text)
+    # glued words ("BộChính") are cut where tokens are made; a place read from its words holds none
+    # (checked there: a scan of the whole segment for them cost as much as the rest)
+    glued = has_glued(text) if plain else True
     trie = index.trie
     found = []   # (tokens, start, end, body id, token starts)
     toks: list[tuple[int, int]] = []  # tokens generated so far, from a place where one starts
     gen = None
     k = 0
-    words_only = lower is not None and not glued and not plain
+    words_only = lower is not None and not plain
     n = len(text)
     for m in places:
         s, e = m.span()
         if words_only and (s == 0 or not (text[s - 1].isalnum() or text[s - 1] in "_/.-")) \
-                and (e == n or not (text[e].isalnum() or text[e] == "_")) and _PLAIN_WORDS.fullmatch(text, s, e):
+                and (e == n or not (text[e].isalnum() or text[e] == "_")) and _PLAIN_WORDS.fullmatch(text, s, e) \
+                and not has_glued(text, s, e):
             # a token starts at s (after a character no token runs across) and ends at e, and
             # the words between are the tokens: the walk over them is known from the words alone
             walked, going_on = _walk_words(lower[s:e])
