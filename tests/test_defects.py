@@ -138,14 +138,26 @@ def _algebra(query: str) -> str:
 
 
 def test_property_any_values_keep_the_querys_algebra():
-    from hypothesis import given, settings, strategies as st
+    from hypothesis import example, given, settings, strategies as st
     from kg.query import apply_params
     harmless = _algebra(apply_params(TWO_PARAMS, {"a": "x", "b": "y"}))
 
+    import re
+
+    import pyoxigraph as ox
+    store = ox.Store()
+
     @settings(max_examples=150, deadline=None)
     @given(st.text(st.characters(blacklist_categories=("Cs",))), st.text(st.characters(blacklist_categories=("Cs",))))
+    @example("x", "\\U0000")
     def check(a, b):
-        assert _algebra(apply_params(TWO_PARAMS, {"a": a, "b": b})) == harmless
+        q = apply_params(TWO_PARAMS, {"a": a, "b": b})
+        (row,) = list(store.query(q))
+        assert (row["a"].value, row["b"].value) == (a, b)  # the engine reads back each value as it was
+        # rdflib's parser (the algebra's) also reads "\\u…"/"\\U…" escapes inside a string, taking
+        # 4 to 8 hex digits greedily, where SPARQL and Oxigraph read an escaped backslash then "u…"
+        if not re.search(r"\\[uU]", a + b):
+            assert _algebra(q) == harmless
     check()
 
 
