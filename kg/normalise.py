@@ -28,6 +28,9 @@ _FOLD = {
     "\u200c": " ", "\u200d": " ", "\ufeff": " ", "\t": " ",
     **{chr(c): " " for c in range(0x2000, 0x200b)},
     "\uff0f": "/", "\u2044": "/", "\u2215": "/",
+    # PDFium's mark for a hyphen at a line's end, kept by a text layer saved from pypdfium2 as it is
+    # ("136/2003/NĐ\ufffe⏎CP"; some builds give U+0002): the hyphen the text holds (kg.read does the same)
+    "\ufffe": "-", "\x02": "-",
     # Letters of other alphabets that look Latin, as a spoofed or mis-encoded symbol has them ("BТС"
     # with a Cyrillic Т and С): read as Latin for matching; kg.extract warns where a citation has one.
     **dict(zip("АВЕКМНОРСТХУІЈЅаеорсхуіјѕΑΒΕΖΗΙΚΜΝΟΡΤΥΧο", "ABEKMHOPCTXYIJSaeopcxyijsABEZHIKMNOPTYXo")),
@@ -190,13 +193,18 @@ def _noise_lines(text: str) -> list[tuple[int, int]]:
     to page breaks ("\\f" or a page-number line). Only lines next to a break are judged, so a
     repeated sentence in the body is never dropped."""
     breaks = _page_number_lines(text)
-    breaks += [m.span() for m in _FORM_FEEDS.finditer(text)]
+    feeds = [m.span() for m in _FORM_FEEDS.finditer(text)]
+    breaks += feeds
     if not breaks or len(breaks) > max(8, len(text) // MIN_PAGE_CHARS):
         return breaks  # no pages, or more "pages" than a text can have: nothing runs along them
     breaks.sort()
+    # in a text layer cut into pages ("\f"), the text's start and end are page edges too: the first
+    # page's running header (a browser's "12/6/26, 4:46 PM" and the page's title) stands before any
+    # break, the last page's footer after
+    edges = [(0, 0), *breaks, (len(text), len(text))] if feeds else breaks
     near: list[tuple[int, int, str]] = []
     at: dict[int, int] = {}  # a line's end → the first break it is next to
-    for i, (s, e) in enumerate(breaks):
+    for i, (s, e) in enumerate(edges):
         for line in _adjacent_lines(text, s, e):
             near.append(line)
             at.setdefault(line[1], i)
