@@ -170,11 +170,16 @@ NEWLINE_END = ".!?:;"
 #: they are: half the runs of a report, each a trip through the loop, are skipped by the scan itself.
 #: Group "lone": a lone "\n" inside a sentence, for which `_line_break`'s first test is known to fail.
 _NEWLINE_CHANGED = re.compile(rf"\n(?:(?<=[^ \n{re.escape(NEWLINE_END)}]\n)(?=[^ \n])(?!{_HARD_NEXT.pattern})(?P<lone>)"
-                              rf"|(?<= \n)|(?= |\n[ \n]))[ \n]*")
+                              rf"|(?<= \n)|(?= |\n[ \n])|(?<=[^ \n{re.escape(NEWLINE_END)}]\n)(?=\n[^ \n]))[ \n]*")
 #: The end of a line that cannot end a sentence or a heading: a word that needs what follows
 #: ("của", "và", "tại", "số") — or "Tổng", "Ban", "Bộ" that open a title or a body's name.
 _RUNS_ON = re.compile(r"(?<![^\W\d_])(?:của|và|về|tại|theo|bởi|với|cho|các|những|số|ngày|tháng|năm|do|là|được|bị|thuộc|trong"
                       r"|Tổng|Ban|Bộ|Ủy|Thường|Văn|Đảng|Hội|Sở|Cục|Phó)[ \t]{0,3}$")
+#: Lowercase words of `_RUNS_ON` that never end a paragraph: a blank line after one (or before "của")
+#: is inside a sentence ("… Nghị quyết 380/NQ-CP ngày⏎⏎25/11/2025 của Chính phủ"). Not "về", "theo",
+#: "cho": a page's labels end on them ("Tải về", "Xem theo").
+_NEEDS_NEXT = re.compile(r"(?<![^\W\d_])(?:của|và|tại|bởi|với|các|những|số|ngày|tháng|thuộc)"
+                         r"[ \t]{0,3}$")
 #: Words that open a sentence and never stand inside one with a capital: after a line that
 #: stops without punctuation (a title, a heading), they start something new ("… phong cách Hồ
 #: Chí Minh⏎Thực hiện Hướng dẫn số 19-HD/ĐUK …", "(Tham khảo)⏎Ngày 31 tháng 10 năm 2025, …").
@@ -372,12 +377,18 @@ def join_lines(text: str) -> tuple[str, list[int], list[int]]:
             run = text[start:end]
         else:
             run = m.group()
-        if run == "\n\n" or (run == "\n" and start and text[start - 1] in NEWLINE_END):
-            continue  # a paragraph, or a line that ends a sentence: as it is
+        if run == "\n" and start and text[start - 1] in NEWLINE_END:
+            continue  # a line that ends a sentence: as it is
         breaks = run.count("\n")
         page = "\f" in run
         if breaks >= 2 and not page:
-            out = "\n\n"
+            if not (_NEEDS_NEXT.search(text, max(0, start - 12), start) or text.startswith("của ", end)):
+                if run == "\n\n":
+                    continue  # a paragraph: as it is
+                out = "\n\n"
+            else:  # no paragraph ends on "của", "ngày", "số" or opens with "của": a text layer's box
+                # boundary (pdfminer.six)
+                out = " "
         elif breaks == 0 and not page:
             out = " "
         else:

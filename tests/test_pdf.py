@@ -188,3 +188,17 @@ def test_a_stray_nul_in_a_text_layer_is_read_and_many_are_binary(tmp_path):
     wide.write_bytes("Kết luận số 14-KL/TW".encode("utf-16-le"))
     run = run_kg("extract", str(wide))
     assert run.returncode == 1 and b"binary" in run.stderr
+
+
+def test_a_blank_line_inside_a_citation_is_a_box_boundary_not_a_paragraph():
+    """pdfminer.six writes a blank line wherever its layout analysis starts a new text box, also
+    inside a sentence: after "ngày", "của", "số" or before "của" no paragraph ends or opens."""
+    text = ("Căn cứ Nghị quyết số 52/NQ-CP ngày\n\n12 tháng 3 năm 2024 của Chính phủ về chuyển đổi số;\n"
+            "Căn cứ Quyết định số 806/QĐ-TTg ngày 15 tháng 7 năm 2024\n\ncủa Thủ tướng Chính phủ về phê duyệt đề án;\n\n"
+            "QUYẾT ĐỊNH\n\nvề việc ban hành quy chế\n")
+    ex = kg.extract(text)
+    docs = {d.symbol: d for d in ex.documents}
+    assert (docs["52/NQ-CP"].date, docs["52/NQ-CP"].issuer) == ("2024-03-12", "Chính phủ")
+    assert docs["806/QĐ-TTg"].issuer == "Thủ tướng Chính phủ"
+    from kg.normalise import normalise
+    assert "QUYẾT ĐỊNH\n\nvề việc" in normalise(text).norm  # a title's trích yếu in lower case: a paragraph still
