@@ -5,9 +5,9 @@
     >>> ex.documents[0].symbol
     '01-KL/TW'
 """
-from . import recache, startup
+from . import collector, recache
 
-with startup.paused_collector():  # imports make no garbage (see kg.startup)
+with collector.paused():  # imports make no garbage (kg.collector)
     recache.install()  # before the modules below compile their patterns
     from .extract import extract
     from .models import Citation, Conflict, Document, Extraction, Relation, SourceDocument

@@ -14,6 +14,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Iterable
 
 from . import find, parse, provisions, tables
+from .collector import without_collection
 from .layout import HEADER_DATE, Layout, layout
 from .models import Citation, Extraction, Part, SourceDocument
 from .read import display_name
@@ -32,8 +33,8 @@ def pipeline() -> Language:
     """Blank Vietnamese (no pyvi) + sentence boundaries + the citation component. spaCy is
     imported here, on first use: `import kg` and the commands that never extract (query, serve,
     stats …) start 0.6 s sooner."""
-    from .startup import paused_collector
-    with paused_collector():  # importing spaCy and building a pipeline make no garbage (kg.startup)
+    from .collector import paused
+    with paused(freeze=True):  # importing spaCy and building a pipeline make no garbage (kg.collector)
         from . import component  # noqa: F401  (registers the "party_citations" factory)
         from .tokenizer import blank_vietnamese
         nlp = blank_vietnamese()
@@ -487,7 +488,7 @@ def find_citations(nt: NormalisedText, norm_of: dict | None = None) -> list[Cita
     symbols = list(find.symbols(norm))
     if not symbols:
         return []
-    nlp = pipeline()  # spaCy is imported there, with the collector paused (kg.startup)
+    nlp = pipeline()  # spaCy is imported there, with the collector paused (kg.collector)
     from spacy.tokens import Doc
 
     from .tokenizer import sentence_starts_around
@@ -581,6 +582,7 @@ def _shift(c: Citation, by: int) -> Citation:
     return c
 
 
+@without_collection  # an extraction makes no cyclic garbage (kg.collector)
 def extract_chunks(chunks: Iterable[str], *, base: str = DEFAULT_BASE, path: str | None = None,
                    sha256: str | None = None, keep_text: bool = False) -> Extraction:
     """The pipeline over a text given in pieces cut at paragraph breaks (a large file is never
