@@ -218,6 +218,8 @@ def _noise_lines(text: str) -> list[tuple[int, int]]:
         places.setdefault(key, set()).add(e)
     running = {key for key, ends in places.items() if _runs_along(sorted(at[e] for e in ends))}
     noise = [(s, e) for s, e, key in near if key in running]
+    if feeds:
+        noise += _print_stamp(text)
     # seen once (a two-page text): a line in capitals that opens a page while a sentence runs on
     # across the break cannot be a heading of the text
     for s, e in breaks:
@@ -229,6 +231,29 @@ def _noise_lines(text: str) -> list[tuple[int, int]]:
                 if ls >= e and _is_caps(key) and len(key) <= 80:
                     noise.append((ls, le))
     return breaks + noise
+
+
+#: The date and time a browser prints over a page it saves as PDF ("12/6/26, 4:46 PM", "06/12/2026
+#: 16:46"), alone on the text's first line or before the page's title.
+_PRINT_STAMP = re.compile(r"[ \t]{0,20}\d{1,2}/\d{1,2}/\d{2,4},? \d{1,2}:\d{2}(?: ?[AP]M)?(?=[ \t]|\n|$)")
+
+
+def _print_stamp(text: str) -> list[tuple[int, int]]:
+    """The header of a page printed by a browser, on the first page of a text layer cut into pages
+    (over a single page it cannot be told from recurrence): the stamp's line and, when the stamp
+    stands alone, the page's title on the next line (a site's tab title, which the HTML reader
+    leaves out too)."""
+    m = _PRINT_STAMP.match(text)
+    if not m:
+        return []
+    end = text.find("\n", m.end(), m.end() + LINE_WINDOW)
+    end = len(text) if end < 0 else end
+    out = [(0, end)]
+    if not text[m.end():end].strip():
+        for ls, le, key in _adjacent_lines(text, end, end, reach=1):
+            if ls >= end:
+                out.append((ls, le))
+    return out
 
 
 def _page_number_lines(text: str) -> list[tuple[int, int]]:

@@ -202,3 +202,19 @@ def test_a_blank_line_inside_a_citation_is_a_box_boundary_not_a_paragraph():
     assert docs["806/QĐ-TTg"].issuer == "Thủ tướng Chính phủ"
     from kg.normalise import normalise
     assert "QUYẾT ĐỊNH\n\nvề việc" in normalise(text).norm  # a title's trích yếu in lower case: a paragraph still
+
+
+@pytest.mark.parametrize("stamp", ["6/3/25, 10:05 AM\n\nThủ tướng chỉ thị về phòng chống thiên tai\n\n",
+                                   "06/03/2025 10:05 Thủ tướng chỉ thị về phòng chống thiên tai\n"])
+def test_a_browser_s_header_over_a_single_page_is_left_out(stamp):
+    """Over one page a running header cannot recur: a browser's date and time on the text's first
+    line (with the page's title beside it or under it) is the print's, not the page's."""
+    text = (stamp + "# Thủ tướng chỉ thị tăng cường phòng chống thiên tai năm 2025\n\n"
+            "Mới đây, Thủ tướng Chính phủ ban hành Chỉ thị số 12/CT-TTg về tăng cường công tác phòng, chống thiên"
+            " tai.\n\nĐể thực hiện Kết luận số 77-KL/TW ngày 12 tháng 4 năm 2024 của Bộ Chính trị, Thủ tướng yêu cầu"
+            " các bộ, ngành tiếp tục thực hiện quyết liệt các giải pháp.\n\n"
+            "https://tintuc.example.vn/thu-tuong-chi-thi-12\n\n1/1\n\n\f")
+    ex = kg.extract(text)
+    sym = {d.id: d.symbol for d in ex.documents}
+    assert [(sym.get(r.subject), r.predicate, sym[r.object]) for r in ex.relations] == [
+        ("12/CT-TTg", "implements", "77-KL/TW")]
