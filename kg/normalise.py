@@ -175,9 +175,10 @@ _NEWLINE_CHANGED = re.compile(rf"\n(?:(?<=[^ \n{re.escape(NEWLINE_END)}]\n)(?=[^
 #: ("của", "và", "tại", "số") — or "Tổng", "Ban", "Bộ" that open a title or a body's name.
 _RUNS_ON = re.compile(r"(?<![^\W\d_])(?:của|và|về|tại|theo|bởi|với|cho|các|những|số|ngày|tháng|năm|do|là|được|bị|thuộc|trong"
                       r"|Tổng|Ban|Bộ|Ủy|Thường|Văn|Đảng|Hội|Sở|Cục|Phó)[ \t]{0,3}$")
-#: Lowercase words of `_RUNS_ON` that never end a paragraph: a blank line after one (or before "của")
-#: is inside a sentence ("… Nghị quyết 380/NQ-CP ngày⏎⏎25/11/2025 của Chính phủ"). Not "về", "theo",
-#: "cho": a page's labels end on them ("Tải về", "Xem theo").
+#: Lowercase words of `_RUNS_ON` that never end a paragraph: a blank line after one (or before
+#: `_NO_OPENING`) is inside a sentence ("… Nghị quyết 380/NQ-CP ngày⏎⏎25/11/2025 của Chính phủ").
+#: Not "về", "theo", "cho": a page's labels end on them ("Tải về", "Xem theo").
+_NO_OPENING = ("của ", "và ")  # no paragraph opens with these (a title's trích yếu opens with "về", "ban hành" …)
 _NEEDS_NEXT = re.compile(r"(?<![^\W\d_])(?:của|và|tại|bởi|với|các|những|số|ngày|tháng|thuộc)"
                          r"[ \t]{0,3}$")
 #: Words that open a sentence and never stand inside one with a capital: after a line that
@@ -407,7 +408,7 @@ def join_lines(text: str) -> tuple[str, list[int], list[int]]:
         breaks = run.count("\n")
         page = "\f" in run
         if breaks >= 2 and not page:
-            if not (_NEEDS_NEXT.search(text, max(0, start - 12), start) or text.startswith("của ", end)):
+            if not (_NEEDS_NEXT.search(text, max(0, start - 12), start) or text.startswith(_NO_OPENING, end)):
                 if run == "\n\n":
                     continue  # a paragraph: as it is
                 out = "\n\n"

@@ -195,11 +195,15 @@ def test_a_blank_line_inside_a_citation_is_a_box_boundary_not_a_paragraph():
     inside a sentence: after "ngày", "của", "số" or before "của" no paragraph ends or opens."""
     text = ("Căn cứ Nghị quyết số 52/NQ-CP ngày\n\n12 tháng 3 năm 2024 của Chính phủ về chuyển đổi số;\n"
             "Căn cứ Quyết định số 806/QĐ-TTg ngày 15 tháng 7 năm 2024\n\ncủa Thủ tướng Chính phủ về phê duyệt đề án;\n\n"
-            "QUYẾT ĐỊNH\n\nvề việc ban hành quy chế\n")
+            "QUYẾT ĐỊNH\n\nvề việc ban hành quy chế\n"
+            "Điều 3. Quyết định số 17/2019/QĐ-UBND ngày 02 tháng 5 năm 2019 quy định mức chi\n\nvà mức hỗ trợ hết hiệu"
+            " lực kể từ ngày Quyết định này có hiệu lực.\n")
     ex = kg.extract(text)
     docs = {d.symbol: d for d in ex.documents}
     assert (docs["52/NQ-CP"].date, docs["52/NQ-CP"].issuer) == ("2024-03-12", "Chính phủ")
     assert docs["806/QĐ-TTg"].issuer == "Thủ tướng Chính phủ"
+    from kg.normalise import normalise as _n
+    assert "mức chi và mức hỗ trợ" in _n(text).norm
     from kg.normalise import normalise
     assert "QUYẾT ĐỊNH\n\nvề việc" in normalise(text).norm  # a title's trích yếu in lower case: a paragraph still
 
