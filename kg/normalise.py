@@ -354,6 +354,8 @@ def _line_goes_on(text: str, start: int, end: int, wide: Callable[[], int], page
     before, nxt = text[start - 1], text[end]
     if before == "-" and start >= 2 and _hyphen_glues(text[start - 2]) and _hyphen_glues(nxt):
         return ""  # "18-⏎NQ/TW", "NĐ-⏎CP", "2020-⏎2025": a symbol or a range broken at its hyphen, whole again
+    if before.isupper() and nxt.islower() and _caps_line_before(text, start):
+        return "\n"  # "BÁO CÁO⏎sơ kết 03 năm …": the type word in capitals over the trích yếu, a title's two lines
     if before in ",-/(&" or nxt.islower() or nxt.isdigit():
         return " "
     if _RUNS_ON.search(text, max(0, start - 12), start):
@@ -367,6 +369,14 @@ def _line_goes_on(text: str, start: int, end: int, wide: Callable[[], int], page
     if _is_caps(prev_line) != _is_caps(next_line):  # a heading starts or ends here
         return "\n"
     return " " if page or len(prev_line) >= wide() else "\n"
+
+
+def _caps_line_before(text: str, start: int) -> bool:
+    """Whether the line that ends at ``start`` is words in capitals ("BÁO CÁO", "## KẾ HOẠCH"; not
+    a symbol's half "HD/VPTW")."""
+    line_start = max(text.rfind("\n", max(0, start - LINE_WINDOW), start) + 1, start - LINE_WINDOW, 0)
+    line = text[line_start:start].strip()
+    return " " in line and _is_caps(line)
 
 
 def join_lines(text: str) -> tuple[str, list[int], list[int]]:
