@@ -1,3 +1,4 @@
+import pytest
 import unicodedata
 
 from kg.normalise import canonical, fold, normalise
@@ -138,3 +139,16 @@ def test_a_type_word_in_capitals_is_not_joined_to_the_trich_yeu_under_it():
     own = ex.source_document.id
     assert (own, "reviews", "21-KL/TW") in {(r.subject, r.predicate, sym[r.object]) for r in ex.relations}
     assert normalise("của Hướng dẫn số 56-HD/VPTW\nngày 27/10/2015").norm.endswith("HD/VPTW ngày 27/10/2015")
+
+
+@pytest.mark.parametrize("br", ["\r\n", "\n    "])
+def test_an_article_named_after_bởi_stays_in_the_sentence_across_any_line_break(br):
+    """"… được sửa đổi, bổ sung bởi⏎Điều 1 Nghị định …" names an article: with a CRLF break
+    (pypdfium2) or an indented next line (pdftotext -layout) as with a bare one."""
+    import kg
+    text = f"Khoản 2 Điều 7 Nghị định số 30/2020/NĐ-CP được sửa đổi, bổ sung bởi{br}Điều 1 Nghị định số 78/2022/NĐ-CP."
+    assert "bởi Điều 1 Nghị định" in normalise(text).norm
+    ex = kg.extract(text)
+    sym = {d.id: d.symbol for d in ex.documents}
+    assert {(sym[r.subject], r.predicate, sym[r.object]) for r in ex.relations} == {
+        ("78/2022/NĐ-CP", "amends", "30/2020/NĐ-CP")}
