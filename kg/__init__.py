@@ -5,12 +5,12 @@
     >>> ex.documents[0].symbol
     '01-KL/TW'
 """
-from . import recache
+from . import collector, recache
 
-recache.install()  # before the modules below compile their patterns
-
-from .extract import extract  # noqa: E402
-from .models import Citation, Conflict, Document, Extraction, Relation, SourceDocument  # noqa: E402
+with collector.paused():  # imports make no garbage (kg.collector)
+    recache.install()  # before the modules below compile their patterns
+    from .extract import extract
+    from .models import Citation, Conflict, Document, Extraction, Relation, SourceDocument
 
 __all__ = ["extract", "Citation", "Conflict", "Document", "Extraction", "Relation", "SourceDocument"]
 __version__ = "0.1.0"

@@ -9,9 +9,10 @@ import time
 from enum import Enum
 from typing import List, Optional
 
-import typer
+from . import collector, recache
 
-from . import recache
+with collector.paused():  # typer, click: imports make no garbage (kg.collector)
+    import typer
 from .formats import add_plain_row, plain
 from .read import ReadError, expand, read_report, skipped_lines
 
@@ -939,6 +940,7 @@ def app_for(args: list[str]) -> typer.Typer:
 def main() -> None:
     """Entry point: user errors are one line, never a traceback (KG_DEBUG=1 shows it)."""
     recache.save_at_exit()  # the patterns a command compiles are kept for the next one
+    collector.for_a_command()  # what the pipeline's imports make is never collected again
     try:
         code = app_for(sys.argv[1:])(standalone_mode=False)
         sys.exit(code if isinstance(code, int) else 0)

@@ -14,6 +14,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Iterable
 
 from . import find, parse, provisions, tables
+from .collector import without_collection
 from .layout import HEADER_DATE, Layout, layout
 from .models import Citation, Extraction, Part, SourceDocument
 from .read import display_name
@@ -32,10 +33,12 @@ def pipeline() -> Language:
     """Blank Vietnamese (no pyvi) + sentence boundaries + the citation component. spaCy is
     imported here, on first use: `import kg` and the commands that never extract (query, serve,
     stats …) start 0.6 s sooner."""
-    from . import component  # noqa: F401  (registers the "party_citations" factory)
-    from .tokenizer import blank_vietnamese
-    nlp = blank_vietnamese()
-    nlp.add_pipe("party_citations")
+    from .collector import paused
+    with paused(freeze=True):  # importing spaCy and building a pipeline make no garbage (kg.collector)
+        from . import component  # noqa: F401  (registers the "party_citations" factory)
+        from .tokenizer import blank_vietnamese
+        nlp = blank_vietnamese()
+        nlp.add_pipe("party_citations")
     nlp.max_length = SEGMENT_CAP + 2 * MAX_SEGMENT + 1  # segments are capped (see `segments`)
     return nlp
 
@@ -481,18 +484,18 @@ def find_citations(nt: NormalisedText, norm_of: dict | None = None) -> list[Cita
     citations come back as spans of one Doc made of the text's citation windows (one space
     apart), from the words the tokenizer would make there: never the whole text tokenised (that
     was most of the time), and one Doc a text, not one a segment."""
-    from spacy.tokens import Doc
-
-    from .tokenizer import sentence_starts_around
     norm = nt.norm
     symbols = list(find.symbols(norm))
     if not symbols:
         return []
+    nlp = pipeline()  # spaCy is imported there, with the collector paused (kg.collector)
+    from spacy.tokens import Doc
+
+    from .tokenizer import sentence_starts_around
     shorts = list(find.short_forms(norm, nt.lower(), case_odd=nt.case_odd, folded=True))
     short_starts = [m.start() for m in shorts]
     anchors = sorted({s.start for s in symbols} | set(short_starts))
     starts = sentence_starts_around(norm, anchors, MAX_SEGMENT)  # only those the segments read
-    nlp = pipeline()
     component = nlp.get_pipe("party_citations")
     # a segment's lower case is a slice of the text's when lower-casing kept every character one
     # character and no final sigma depends on what stands outside the segment ("Σ" is the one
@@ -617,6 +620,7 @@ def _shift(c: Citation, by: int) -> Citation:
     return c
 
 
+@without_collection  # an extraction makes no cyclic garbage (kg.collector)
 def extract_chunks(chunks: Iterable[str], *, base: str = DEFAULT_BASE, path: str | None = None,
                    sha256: str | None = None, keep_text: bool = False) -> Extraction:
     """The pipeline over a text given in pieces cut at paragraph breaks (a large file is never

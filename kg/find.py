@@ -454,24 +454,25 @@ def trie_alternation(words, after_first: str = "", gap: str | None = None) -> st
         for ch in w:
             node = node.setdefault(ch, {})
         node[""] = {}
+    return _trie_branches(trie, 0, after_first, gap)
 
-    def piece(ch: str) -> str:
-        return " ?" if ch == gap else re.escape(ch)
 
-    def emit(node: dict, depth: int) -> str:
-        alts = []
-        for ch, child in (node.items() if len(node) == 1 else sorted(node.items())):
-            if ch:
-                run = [piece(ch), after_first if depth == 0 else ""]
-                while len(child) == 1 and "" not in child:  # a run with one way on: no group, no recursion
-                    (ch, child), = child.items()
-                    run.append(piece(ch))
-                alts.append("".join(run) + emit(child, depth + 1))
-        if not alts:
-            return ""
-        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
-        return f"(?:{body})?" if "" in node else body
-    return emit(trie, 0)
+def _trie_branches(node: dict, depth: int, after_first: str, gap: str | None) -> str:
+    """`trie_alternation`'s regex for the trie below ``node`` (a module function, not a nested
+    one: a closure calling itself is a reference cycle, garbage for the collector on every call,
+    and extractions run with the collector paused, see kg.collector)."""
+    alts = []
+    for ch, child in (node.items() if len(node) == 1 else sorted(node.items())):
+        if ch:
+            run = [" ?" if ch == gap else re.escape(ch), after_first if depth == 0 else ""]
+            while len(child) == 1 and "" not in child:  # a run with one way on: no group, no recursion
+                (ch, child), = child.items()
+                run.append(" ?" if ch == gap else re.escape(ch))
+            alts.append("".join(run) + _trie_branches(child, depth + 1, after_first, gap))
+    if not alts:
+        return ""
+    body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+    return f"(?:{body})?" if "" in node else body
 
 
 class Scan:

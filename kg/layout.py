@@ -171,7 +171,7 @@ class Lines(Sequence):
             return self._all[i]
         start, end = self._start(i), self._end(i)
         line = self.norm[start:end]
-        made = self._made[i] = Line(start, end, _words(_DECOR.sub(" ", line) if self._decor else line))
+        made = self._made[i] = Line(start, end, _ruled(_words(_DECOR.sub(" ", line) if self._decor else line)))
         return made
 
     def _start(self, i: int) -> int:
@@ -225,8 +225,8 @@ class Lines(Sequence):
         pos = 0
         for line, words in zip(self.raw, bare):
             end = pos + len(line)
-            out.append(Line(pos, end, words.strip(" ") if words.isprintable() and "  " not in words
-                            else " ".join(words.split())))  # `_words`, inline: once a line of the text
+            words = words.strip(" ") if words.isprintable() and "  " not in words else " ".join(words.split())
+            out.append(Line(pos, end, _ruled(words) if words[:3] == "---" else words))  # `_words`, inline
             pos = end + 1
         return out
 
@@ -235,6 +235,15 @@ def _words(words: str) -> str:
     """A line's words, spaces folded: a line whose only whitespace is single spaces (most,
     after normalise) needs no split (every other whitespace character is unprintable)."""
     return words.strip(" ") if words.isprintable() and "  " not in words else " ".join(words.split())
+
+
+def _ruled(words: str) -> str:
+    """A line's words without the rule of dashes a header draws under the body's name and the
+    motto, where a text layer glued it to the next cell ("-------ĐẢNG CỘNG SẢN VIỆT NAM",
+    "-----------Số: 11-HD/VPTW"); a line of dashes alone stays as it is."""
+    if words[:3] != "---":
+        return words
+    return words.lstrip("-").lstrip(" ") or words
 
 
 def _is_caps(words: str) -> bool:

@@ -28,6 +28,9 @@ _FOLD = {
     "\u200c": " ", "\u200d": " ", "\ufeff": " ", "\t": " ",
     **{chr(c): " " for c in range(0x2000, 0x200b)},
     "\uff0f": "/", "\u2044": "/", "\u2215": "/",
+    # PDFium's mark for a hyphen at a line's end, kept by a text layer saved from pypdfium2 as it is
+    # ("136/2003/NĐ\ufffe⏎CP"; some builds give U+0002): the hyphen the text holds (kg.read does the same)
+    "\ufffe": "-", "\x02": "-",
     # Letters of other alphabets that look Latin, as a spoofed or mis-encoded symbol has them ("BТС"
     # with a Cyrillic Т and С): read as Latin for matching; kg.extract warns where a citation has one.
     **dict(zip("АВЕКМНОРСТХУІЈЅаеорсхуіјѕΑΒΕΖΗΙΚΜΝΟΡΤΥΧο", "ABEKMHOPCTXYIJSaeopcxyijsABEZHIKMNOPTYXo")),
@@ -167,11 +170,16 @@ NEWLINE_END = ".!?:;"
 #: they are: half the runs of a report, each a trip through the loop, are skipped by the scan itself.
 #: Group "lone": a lone "\n" inside a sentence, for which `_line_break`'s first test is known to fail.
 _NEWLINE_CHANGED = re.compile(rf"\n(?:(?<=[^ \n{re.escape(NEWLINE_END)}]\n)(?=[^ \n])(?!{_HARD_NEXT.pattern})(?P<lone>)"
-                              rf"|(?<= \n)|(?= |\n[ \n]))[ \n]*")
+                              rf"|(?<= \n)|(?= |\n[ \n])|(?<=[^ \n{re.escape(NEWLINE_END)}]\n)(?=\n[^ \n]))[ \n]*")
 #: The end of a line that cannot end a sentence or a heading: a word that needs what follows
 #: ("của", "và", "tại", "số") — or "Tổng", "Ban", "Bộ" that open a title or a body's name.
 _RUNS_ON = re.compile(r"(?<![^\W\d_])(?:của|và|về|tại|theo|bởi|với|cho|các|những|số|ngày|tháng|năm|do|là|được|bị|thuộc|trong"
                       r"|Tổng|Ban|Bộ|Ủy|Thường|Văn|Đảng|Hội|Sở|Cục|Phó)[ \t]{0,3}$")
+#: Lowercase words of `_RUNS_ON` that never end a paragraph: a blank line after one (or before "của")
+#: is inside a sentence ("… Nghị quyết 380/NQ-CP ngày⏎⏎25/11/2025 của Chính phủ"). Not "về", "theo",
+#: "cho": a page's labels end on them ("Tải về", "Xem theo").
+_NEEDS_NEXT = re.compile(r"(?<![^\W\d_])(?:của|và|tại|bởi|với|các|những|số|ngày|tháng|thuộc)"
+                         r"[ \t]{0,3}$")
 #: Words that open a sentence and never stand inside one with a capital: after a line that
 #: stops without punctuation (a title, a heading), they start something new ("… phong cách Hồ
 #: Chí Minh⏎Thực hiện Hướng dẫn số 19-HD/ĐUK …", "(Tham khảo)⏎Ngày 31 tháng 10 năm 2025, …").
@@ -190,13 +198,18 @@ def _noise_lines(text: str) -> list[tuple[int, int]]:
     to page breaks ("\\f" or a page-number line). Only lines next to a break are judged, so a
     repeated sentence in the body is never dropped."""
     breaks = _page_number_lines(text)
-    breaks += [m.span() for m in _FORM_FEEDS.finditer(text)]
+    feeds = [m.span() for m in _FORM_FEEDS.finditer(text)]
+    breaks += feeds
     if not breaks or len(breaks) > max(8, len(text) // MIN_PAGE_CHARS):
         return breaks  # no pages, or more "pages" than a text can have: nothing runs along them
     breaks.sort()
+    # in a text layer cut into pages ("\f"), the text's start and end are page edges too: the first
+    # page's running header (a browser's "12/6/26, 4:46 PM" and the page's title) stands before any
+    # break, the last page's footer after
+    edges = [(0, 0), *breaks, (len(text), len(text))] if feeds else breaks
     near: list[tuple[int, int, str]] = []
     at: dict[int, int] = {}  # a line's end → the first break it is next to
-    for i, (s, e) in enumerate(breaks):
+    for i, (s, e) in enumerate(edges):
         for line in _adjacent_lines(text, s, e):
             near.append(line)
             at.setdefault(line[1], i)
@@ -364,12 +377,18 @@ def join_lines(text: str) -> tuple[str, list[int], list[int]]:
             run = text[start:end]
         else:
             run = m.group()
-        if run == "\n\n" or (run == "\n" and start and text[start - 1] in NEWLINE_END):
-            continue  # a paragraph, or a line that ends a sentence: as it is
+        if run == "\n" and start and text[start - 1] in NEWLINE_END:
+            continue  # a line that ends a sentence: as it is
         breaks = run.count("\n")
         page = "\f" in run
         if breaks >= 2 and not page:
-            out = "\n\n"
+            if not (_NEEDS_NEXT.search(text, max(0, start - 12), start) or text.startswith("của ", end)):
+                if run == "\n\n":
+                    continue  # a paragraph: as it is
+                out = "\n\n"
+            else:  # no paragraph ends on "của", "ngày", "số" or opens with "của": a text layer's box
+                # boundary (pdfminer.six)
+                out = " "
         elif breaks == 0 and not page:
             out = " "
         else:

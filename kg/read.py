@@ -621,13 +621,15 @@ def display_name(path: str) -> str:
 
 def _text_encoding(head: bytes, name: str, encoding: str | None) -> str:
     """The codec of a text file from its first bytes: the one asked for, UTF-16 by its BOM, else
-    UTF-8 (a UTF-8 BOM stays in the text as U+FEFF); NUL bytes without a BOM mean binary."""
+    UTF-8 (a UTF-8 BOM stays in the text as U+FEFF); NUL bytes without a BOM (more than one in a
+    hundred: UTF-16 or binary data, not a text layer's stray unmapped glyph) mean binary."""
     if encoding:
         check_encoding(encoding)
         return encoding
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) and not head.startswith(codecs.BOM_UTF32_LE):
         return "utf-16"
-    if b"\x00" in head[:8192]:
+    sample = head[:8192]
+    if sample.count(0) * 100 > len(sample):  # a stray NUL is a glyph a PDF text layer could not map ("Bạc Liêu⏎\x00僚")
         raise ReadError(f"{name}: looks binary, not text (NUL bytes); UTF-16 needs a BOM, or pass --encoding utf-16-le")
     return "utf-8"
 

@@ -125,3 +125,80 @@ def test_a_symbol_broken_at_its_hyphen_keeps_its_hyphen(tmp_path):
     assert {d.symbol for d in ex.documents} >= {"136/2003/NĐ-CP", "130/KH-UBND"}
     for c in ex.citations:
         assert report.text[c.start:c.end] == c.text
+
+
+# Text layers that other tools made (pdftotext, pdfminer.six, PyMuPDF, pypdfium2 saved as it is),
+# given to kg as plain text: bench/pdf_roundtrip.py --producer measures them on the shared texts.
+
+@pytest.mark.parametrize("mark, newline", [("\ufffe", "\r\n"), ("\x02", "\n")])
+def test_a_pdfium_text_layer_saved_as_it_is_keeps_its_hyphens(mark, newline):
+    """pypdfium2's get_text_range marks a hyphen at a line's end U+FFFE (U+0002 in some builds)
+    and ends lines with CRLF: read as the hyphen it is, as kg's own PDF reader does."""
+    text = (f"Căn cứ Nghị định số 45/2019/NĐ{mark}{newline}CP ngày 21 tháng 5 năm 2019 của Chính phủ; thực hiện"
+            f" Kế hoạch số 88/KH{mark}{newline}UBND ngày 02/02/2024 của Ủy ban nhân dân tỉnh Lạng Sơn.{newline}")
+    ex = kg.extract(text)
+    assert {d.symbol for d in ex.documents} == {"45/2019/NĐ-CP", "88/KH-UBND"}
+    for c in ex.citations:
+        assert text[c.start:c.end] == c.text
+
+
+def test_a_browser_s_header_over_the_first_page_is_a_running_header_too():
+    """A page printed by a browser has its date and title over every page and its address and
+    "1/2" under it; a text layer cut into pages ("\\f") has the first page's header before any
+    break: it is dropped as the others are, so the page's own heading opens the text."""
+    filler = " ".join(["Các bộ, ngành và địa phương cần tập trung chỉ đạo, tổ chức thực hiện nghiêm túc các nhiệm"
+                       " vụ được giao trong năm."] * 8)
+    stamp = "6/3/25, 10:05 AM\n\nThủ tướng chỉ thị về phòng chống thiên tai\n\n"
+    foot = "\n\nhttps://tintuc.example.vn/thu-tuong-chi-thi-12\n\n{}/2\n\n\f"
+    page1 = ("# Thủ tướng chỉ thị tăng cường phòng chống thiên tai năm 2025\n\n"
+             "Mới đây, Thủ tướng Chính phủ ban hành Chỉ thị số 12/CT-TTg về tăng cường công tác phòng, chống thiên"
+             " tai.\n\nĐể thực hiện Kết luận số 77-KL/TW ngày 12 tháng 4 năm 2024 của Bộ Chính trị, Thủ tướng yêu cầu"
+             " các bộ, ngành tiếp tục thực hiện quyết liệt các giải pháp.\n\n" + filler)
+    text = stamp + page1 + foot.format(1) + stamp + filler + " Hết." + foot.format(2)
+    ex = kg.extract(text)
+    sym = {d.id: d.symbol for d in ex.documents}
+    assert [(sym.get(r.subject), r.predicate, sym[r.object]) for r in ex.relations] == [
+        ("12/CT-TTg", "implements", "77-KL/TW")]
+
+
+def test_a_header_rule_glued_to_the_next_cell_is_no_part_of_it():
+    """pdftotext reads a two-column header row by row and glues the dashes drawn under the body's
+    name to the motto and those under the motto to the "Số" line."""
+    text = ("TỈNH ỦY LẠNG SƠN\nBAN TUYÊN GIÁO\n-------ĐẢNG CỘNG SẢN VIỆT NAM\n---------Số: 24-HD/BTGTU\n"
+            "Lạng Sơn, ngày 10 tháng 5 năm 2024\nHƯỚNG DẪN\ntuyên truyền Quy định số 144-QĐ/TW của Bộ Chính trị\n"
+            "Thực hiện Quy định số 144-QĐ/TW, ngày 09/5/2024 của Bộ Chính trị về chuẩn mực đạo đức cách mạng của"
+            " cán bộ,\nđảng viên, Ban Tuyên giáo Tỉnh ủy hướng dẫn như sau:\nI. MỤC ĐÍCH, YÊU CẦU\n"
+            "1. Nâng cao nhận thức của cán bộ, đảng viên.\n")
+    ex = kg.extract(text)
+    assert (ex.source_document.symbol, ex.source_document.date) == ("24-HD/BTGTU", "2024-05-10")
+    sym = {d.id: d.symbol for d in ex.documents}
+    assert {(r.subject, sym[r.object]) for r in ex.relations} == {(ex.source_document.id, "144-QĐ/TW")}
+
+
+def test_a_stray_nul_in_a_text_layer_is_read_and_many_are_binary(tmp_path):
+    """A glyph a PDF's font maps to no character comes out of some extractors as NUL: one in a
+    text layer is no binary file (UTF-16 without a BOM, half NUL bytes, still is)."""
+    layer = tmp_path / "layer.txt"
+    layer.write_bytes(("Thực hiện Kết luận số 14-KL/TW, ngày 22/9/2021 của Bộ Chính trị (\x00僚).\n"
+                       + FILLER + "\n").encode())
+    run = run_kg("extract", str(layer), "--format", "json")
+    assert run.returncode == 0, run.stderr
+    assert [d["symbol"] for d in json.loads(run.stdout)["documents"]] == ["14-KL/TW"]
+    wide = tmp_path / "wide.txt"
+    wide.write_bytes("Kết luận số 14-KL/TW".encode("utf-16-le"))
+    run = run_kg("extract", str(wide))
+    assert run.returncode == 1 and b"binary" in run.stderr
+
+
+def test_a_blank_line_inside_a_citation_is_a_box_boundary_not_a_paragraph():
+    """pdfminer.six writes a blank line wherever its layout analysis starts a new text box, also
+    inside a sentence: after "ngày", "của", "số" or before "của" no paragraph ends or opens."""
+    text = ("Căn cứ Nghị quyết số 52/NQ-CP ngày\n\n12 tháng 3 năm 2024 của Chính phủ về chuyển đổi số;\n"
+            "Căn cứ Quyết định số 806/QĐ-TTg ngày 15 tháng 7 năm 2024\n\ncủa Thủ tướng Chính phủ về phê duyệt đề án;\n\n"
+            "QUYẾT ĐỊNH\n\nvề việc ban hành quy chế\n")
+    ex = kg.extract(text)
+    docs = {d.symbol: d for d in ex.documents}
+    assert (docs["52/NQ-CP"].date, docs["52/NQ-CP"].issuer) == ("2024-03-12", "Chính phủ")
+    assert docs["806/QĐ-TTg"].issuer == "Thủ tướng Chính phủ"
+    from kg.normalise import normalise
+    assert "QUYẾT ĐỊNH\n\nvề việc" in normalise(text).norm  # a title's trích yếu in lower case: a paragraph still
