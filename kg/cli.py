@@ -133,7 +133,7 @@ def extract(
     base: Optional[str] = typer.Option(None, "--base", help="Base IRI of documents and reports (default https://kg.example.org/, or $KG_BASE)."),
     engine: Engine = typer.Option(Engine.local, "--engine", help="dask: extract as jobs on a Dask cluster into N-Quads shards in the --out folder, for `kg load`."),
     scheduler: Optional[str] = typer.Option(None, "--scheduler", envvar="KG_DASK_SCHEDULER", help="With --engine dask: the scheduler's address (tcp://host:8786); default a local cluster."),
-    workers: int = typer.Option(2, "--workers", "-j", min=1, help="With --engine dask and no --scheduler: worker processes of the local cluster."),
+    workers: Optional[int] = typer.Option(None, "--workers", "-j", min=1, help="Worker processes: several files are extracted in this many at once, the output in the files' order (default: one a CPU; 1: in this process). With --engine dask and no --scheduler: the local cluster's (default 2)."),
     files_per_shard: int = typer.Option(500, "--files-per-shard", min=1, help="With --engine dask: reports per job (and per shard)."),
 ):
     """Find every citation of a Party or State document in reports."""
@@ -142,7 +142,7 @@ def extract(
 
     base_iri = _base(base)
     if engine == Engine.dask:
-        _extract_on_dask(paths, out, base_iri, encoding, scheduler, workers, files_per_shard)
+        _extract_on_dask(paths, out, base_iri, encoding, scheduler, workers or 2, files_per_shard)
         return
     skipped: list[tuple[str, str]] = []
     files = expand(paths, skipped)
@@ -154,7 +154,21 @@ def extract(
     # (never a partial file), so after the first one the rest are only read, to name theirs too.
     failures: list[str] = []
 
+    processes = workers or os.cpu_count() or 1
+
     def extractions():
+        if processes > 1 and len(files) > 1:  # in worker processes, handed back in order
+            from functools import partial
+
+            from .extract import extract_files
+            render = partial(_rendered, format.value, base_iri) if format in _RENDERED else None
+            for f, ex in extract_files(files, base=base_iri, encoding=encoding, workers=processes, render=render):
+                if isinstance(ex, ReadError):
+                    failures.append(str(ex))
+                    err.print(plain(f"kg: error: {ex}"), soft_wrap=True)
+                elif not (failures and out):
+                    yield ex
+            return
         for f in files:
             try:
                 report = read_report(f, encoding)
@@ -189,6 +203,21 @@ class _Discard(Exception):
     """Raised inside an --out file's block to leave no file: a report could not be read."""
 
 
+_RENDERED = (ExtractFormat.json, ExtractFormat.nq)  # what a worker writes itself (see `_rendered`)
+
+
+def _rendered(fmt: str, base_iri: str, ex) -> bytes:
+    """An extraction as `kg extract` of several files writes it in ``fmt`` (json: a JSON line;
+    nq: its quads), made in the worker that extracted it."""
+    if fmt == "json":
+        from .formats import write_extraction_json
+        out = io.BytesIO()
+        write_extraction_json(ex, out, indent=None)
+        return out.getvalue()
+    from .rdf import extraction_quads, serialise
+    return serialise(extraction_quads(ex, base_iri), "nq")
+
+
 def _write_extractions(extractions, format: "ExtractFormat", f, base_iri: str, *, several: bool,
                        to_file: bool) -> None:
     """Each extraction written as it comes: tables, JSON (one indented object for one input file,
@@ -210,12 +239,15 @@ def _write_extractions(extractions, format: "ExtractFormat", f, base_iri: str, *
         return
     if format == ExtractFormat.json:
         for ex in extractions:
-            write_extraction_json(ex, f, indent=None if several else 2)
+            if isinstance(ex, bytes):  # written by its worker (`_rendered`)
+                f.write(ex)
+            else:
+                write_extraction_json(ex, f, indent=None if several else 2)
         return
     from .rdf import extraction_quads, serialise, union_ntriples
     if format == ExtractFormat.nq:  # each report's quads are in its own graph: chunks concatenate
         for ex in extractions:
-            f.write(serialise(extraction_quads(ex, base_iri), "nq"))
+            f.write(ex if isinstance(ex, bytes) else serialise(extraction_quads(ex, base_iri), "nq"))
     elif format == ExtractFormat.nt:
         for chunk in union_ntriples(extractions, base_iri):
             f.write(chunk)

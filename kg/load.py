@@ -23,6 +23,8 @@ from .rdf import report_iri
 from .read import ReadError, display_name, expand, read_report
 from .resolve import DEFAULT_BASE
 from .shard import ShardError, check_shard, read_shard, shard_files
+from .workers import start as start_worker
+from .workers import stop as stop_workers
 
 
 @dataclass
@@ -171,36 +173,6 @@ def worker_lock(store) -> tuple[int, int, int] | None:
     return fd, st.st_dev, st.st_ino
 
 
-def _worker_start(parent: int, lock: tuple[int, int, int] | None) -> None:
-    """First thing in each extraction worker: die with the load that started it, and let go of
-    its store lock."""
-    import signal
-    try:  # Linux: the kernel kills the worker when its parent dies, however the parent dies
-        import ctypes
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG
-    except (OSError, AttributeError):  # elsewhere: watch the parent
-        def watch():
-            while os.getppid() == parent:
-                time.sleep(1.0)
-            os._exit(1)
-        threading.Thread(target=watch, name="kg-parent-watch", daemon=True).start()
-    if os.getppid() != parent:  # the parent died before the line above: nobody to work for
-        os._exit(1)
-    # the load's own handlers are not the worker's: SIGTERM (from the pool, or a kill) ends it,
-    # and Ctrl-C is the load's to handle (it stops the workers)
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    if lock is not None:
-        fd, dev, ino = lock
-        try:  # only the inherited descriptor (a forkserver or spawned worker has none)
-            st = os.fstat(fd)
-            if (st.st_dev, st.st_ino) == (dev, ino):
-                os.close(fd)
-        except OSError:
-            pass
-
-
 class terminate_as_interrupt:
     """SIGTERM (a `kill`, a service manager, a closed session) is handled as Ctrl-C: the batch
     being written is finished, the workers stopped, the lock freed. Main thread only."""
@@ -233,7 +205,7 @@ def extract_in_workers(files: list[str], base: str, encoding: str | None, worker
     while left or suspects:
         alone = bool(suspects)
         queue_ = suspects if alone else left
-        pool = ProcessPoolExecutor(max_workers=1 if alone else workers, initializer=_worker_start,
+        pool = ProcessPoolExecutor(max_workers=1 if alone else workers, initializer=start_worker,
                                    initargs=(os.getpid(), lock))
         pending: dict = {}
         processes: dict = {}
@@ -261,7 +233,7 @@ def extract_in_workers(files: list[str], base: str, encoding: str | None, worker
             if clean:
                 pool.shutdown(wait=True)
             else:  # interrupted, or a worker died: stop the others now, never wait for them
-                _stop(pool, list(processes.values()))
+                stop_workers(pool, list(processes.values()))
         if pending:  # a worker died with these in flight
             if alone:
                 (f,) = pending.values()
@@ -276,28 +248,16 @@ def check_shards(shards: list[str], base: str, workers: int | None, lock) -> lis
     workers = min(workers or max(1, os.cpu_count() or 2), len(shards))
     if workers <= 1:
         return [check_shard(s, base) for s in shards]
-    pool = ProcessPoolExecutor(max_workers=workers, initializer=_worker_start, initargs=(os.getpid(), lock))
+    pool = ProcessPoolExecutor(max_workers=workers, initializer=start_worker, initargs=(os.getpid(), lock))
     try:
         results = list(pool.map(check_shard, shards, [base] * len(shards)))
     except BaseException:
-        _stop(pool, list((getattr(pool, "_processes", None) or {}).values()))
+        stop_workers(pool, list((getattr(pool, "_processes", None) or {}).values()))
         raise
     pool.shutdown(wait=True)
     return results
 
 
-def _stop(pool: ProcessPoolExecutor, processes: list) -> None:
-    for p in processes:  # first: a pool shutting down waits for its workers
-        try:
-            p.kill()
-        except (OSError, ValueError, AttributeError):
-            pass
-    pool.shutdown(wait=False, cancel_futures=True)
-    for p in processes:
-        try:
-            p.join(5)
-        except (OSError, ValueError, AssertionError):
-            pass
 
 
 def file_sha256(path: str) -> str | None:

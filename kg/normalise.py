@@ -175,9 +175,10 @@ _NEWLINE_CHANGED = re.compile(rf"\n(?:(?<=[^ \n{re.escape(NEWLINE_END)}]\n)(?=[^
 #: ("của", "và", "tại", "số") — or "Tổng", "Ban", "Bộ" that open a title or a body's name.
 _RUNS_ON = re.compile(r"(?<![^\W\d_])(?:của|và|về|tại|theo|bởi|với|cho|các|những|số|ngày|tháng|năm|do|là|được|bị|thuộc|trong"
                       r"|Tổng|Ban|Bộ|Ủy|Thường|Văn|Đảng|Hội|Sở|Cục|Phó)[ \t]{0,3}$")
-#: Lowercase words of `_RUNS_ON` that never end a paragraph: a blank line after one (or before "của")
-#: is inside a sentence ("… Nghị quyết 380/NQ-CP ngày⏎⏎25/11/2025 của Chính phủ"). Not "về", "theo",
-#: "cho": a page's labels end on them ("Tải về", "Xem theo").
+#: Lowercase words of `_RUNS_ON` that never end a paragraph: a blank line after one (or before
+#: `_NO_OPENING`) is inside a sentence ("… Nghị quyết 380/NQ-CP ngày⏎⏎25/11/2025 của Chính phủ").
+#: Not "về", "theo", "cho": a page's labels end on them ("Tải về", "Xem theo").
+_NO_OPENING = ("của ", "và ")  # no paragraph opens with these (a title's trích yếu opens with "về", "ban hành" …)
 _NEEDS_NEXT = re.compile(r"(?<![^\W\d_])(?:của|và|tại|bởi|với|các|những|số|ngày|tháng|thuộc)"
                          r"[ \t]{0,3}$")
 #: Words that open a sentence and never stand inside one with a capital: after a line that
@@ -218,6 +219,8 @@ def _noise_lines(text: str) -> list[tuple[int, int]]:
         places.setdefault(key, set()).add(e)
     running = {key for key, ends in places.items() if _runs_along(sorted(at[e] for e in ends))}
     noise = [(s, e) for s, e, key in near if key in running]
+    if feeds:
+        noise += _print_stamp(text)
     # seen once (a two-page text): a line in capitals that opens a page while a sentence runs on
     # across the break cannot be a heading of the text
     for s, e in breaks:
@@ -229,6 +232,29 @@ def _noise_lines(text: str) -> list[tuple[int, int]]:
                 if ls >= e and _is_caps(key) and len(key) <= 80:
                     noise.append((ls, le))
     return breaks + noise
+
+
+#: The date and time a browser prints over a page it saves as PDF ("12/6/26, 4:46 PM", "06/12/2026
+#: 16:46"), alone on the text's first line or before the page's title.
+_PRINT_STAMP = re.compile(r"[ \t]{0,20}\d{1,2}/\d{1,2}/\d{2,4},? \d{1,2}:\d{2}(?: ?[AP]M)?(?=[ \t]|\n|$)")
+
+
+def _print_stamp(text: str) -> list[tuple[int, int]]:
+    """The header of a page printed by a browser, on the first page of a text layer cut into pages
+    (over a single page it cannot be told from recurrence): the stamp's line and, when the stamp
+    stands alone, the page's title on the next line (a site's tab title, which the HTML reader
+    leaves out too)."""
+    m = _PRINT_STAMP.match(text)
+    if not m:
+        return []
+    end = text.find("\n", m.end(), m.end() + LINE_WINDOW)
+    end = len(text) if end < 0 else end
+    out = [(0, end)]
+    if not text[m.end():end].strip():
+        for ls, le, key in _adjacent_lines(text, end, end, reach=1):
+            if ls >= end:
+                out.append((ls, le))
+    return out
 
 
 def _page_number_lines(text: str) -> list[tuple[int, int]]:
@@ -382,7 +408,7 @@ def join_lines(text: str) -> tuple[str, list[int], list[int]]:
         breaks = run.count("\n")
         page = "\f" in run
         if breaks >= 2 and not page:
-            if not (_NEEDS_NEXT.search(text, max(0, start - 12), start) or text.startswith("của ", end)):
+            if not (_NEEDS_NEXT.search(text, max(0, start - 12), start) or text.startswith(_NO_OPENING, end)):
                 if run == "\n\n":
                     continue  # a paragraph: as it is
                 out = "\n\n"

@@ -27,7 +27,7 @@ def chromium_pdf(tmp_path: Path, html: str) -> Path:
     return out
 
 
-def matplotlib_pdf(tmp_path: Path, pages: list[list[tuple[float, str]]]) -> Path:
+def matplotlib_pdf(tmp_path: Path, pages: list[list[tuple]]) -> Path:
     import matplotlib
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
@@ -36,8 +36,8 @@ def matplotlib_pdf(tmp_path: Path, pages: list[list[tuple[float, str]]]) -> Path
     with matplotlib.rc_context({"pdf.fonttype": 42}), PdfPages(out) as pdf:  # TrueType, as office software embeds
         for lines in pages:
             fig = plt.figure(figsize=(8.27, 11.69))
-            for y, text in lines:
-                fig.text(0.08, y, text, fontsize=10)
+            for y, text, *x in lines:  # (y, text) or (y, text, x): x 0.08 is the left margin
+                fig.text(x[0] if x else 0.08, y, text, fontsize=10)
             pdf.savefig(fig)
             plt.close(fig)
     return out
@@ -195,10 +195,57 @@ def test_a_blank_line_inside_a_citation_is_a_box_boundary_not_a_paragraph():
     inside a sentence: after "ngày", "của", "số" or before "của" no paragraph ends or opens."""
     text = ("Căn cứ Nghị quyết số 52/NQ-CP ngày\n\n12 tháng 3 năm 2024 của Chính phủ về chuyển đổi số;\n"
             "Căn cứ Quyết định số 806/QĐ-TTg ngày 15 tháng 7 năm 2024\n\ncủa Thủ tướng Chính phủ về phê duyệt đề án;\n\n"
-            "QUYẾT ĐỊNH\n\nvề việc ban hành quy chế\n")
+            "QUYẾT ĐỊNH\n\nvề việc ban hành quy chế\n"
+            "Điều 3. Quyết định số 17/2019/QĐ-UBND ngày 02 tháng 5 năm 2019 quy định mức chi\n\nvà mức hỗ trợ hết hiệu"
+            " lực kể từ ngày Quyết định này có hiệu lực.\n")
     ex = kg.extract(text)
     docs = {d.symbol: d for d in ex.documents}
     assert (docs["52/NQ-CP"].date, docs["52/NQ-CP"].issuer) == ("2024-03-12", "Chính phủ")
     assert docs["806/QĐ-TTg"].issuer == "Thủ tướng Chính phủ"
+    from kg.normalise import normalise as _n
+    assert "mức chi và mức hỗ trợ" in _n(text).norm
     from kg.normalise import normalise
     assert "QUYẾT ĐỊNH\n\nvề việc" in normalise(text).norm  # a title's trích yếu in lower case: a paragraph still
+
+
+@pytest.mark.parametrize("stamp", ["6/3/25, 10:05 AM\n\nThủ tướng chỉ thị về phòng chống thiên tai\n\n",
+                                   "06/03/2025 10:05 Thủ tướng chỉ thị về phòng chống thiên tai\n"])
+def test_a_browser_s_header_over_a_single_page_is_left_out(stamp):
+    """Over one page a running header cannot recur: a browser's date and time on the text's first
+    line (with the page's title beside it or under it) is the print's, not the page's."""
+    text = (stamp + "# Thủ tướng chỉ thị tăng cường phòng chống thiên tai năm 2025\n\n"
+            "Mới đây, Thủ tướng Chính phủ ban hành Chỉ thị số 12/CT-TTg về tăng cường công tác phòng, chống thiên"
+            " tai.\n\nĐể thực hiện Kết luận số 77-KL/TW ngày 12 tháng 4 năm 2024 của Bộ Chính trị, Thủ tướng yêu cầu"
+            " các bộ, ngành tiếp tục thực hiện quyết liệt các giải pháp.\n\n"
+            "https://tintuc.example.vn/thu-tuong-chi-thi-12\n\n1/1\n\n\f")
+    ex = kg.extract(text)
+    sym = {d.id: d.symbol for d in ex.documents}
+    assert [(sym.get(r.subject), r.predicate, sym[r.object]) for r in ex.relations] == [
+        ("12/CT-TTg", "implements", "77-KL/TW")]
+
+
+def test_paragraphs_of_a_pdf_are_told_by_the_space_above_them_and_their_indent(tmp_path):
+    """PDFium's text has no blank line between paragraphs: a heading or a label without closing
+    punctuation ran on into the paragraph under it (the report's title into "Thực hiện …").
+    The space above a line (larger than the page's line pitch) or a first-line indent starts a
+    paragraph; a sentence that runs on (lower case under a line without closing mark) stays one."""
+    pdf = matplotlib_pdf(tmp_path, [[
+        (0.92, "BÁO CÁO"),
+        (0.88, "sơ kết 02 năm thực hiện Kết luận số 21-KL/TW, ngày 25/10/2021 của Ban Chấp hành Trung ương"),
+        (0.865, "về đẩy mạnh xây dựng, chỉnh đốn Đảng và hệ thống chính trị"),
+        (0.83, "Thực hiện Hướng dẫn số 07-HD/ĐUK, ngày 12/3/2023 của Ban Thường vụ Đảng ủy Khối, Chi bộ"),
+        (0.815, "báo cáo kết quả thực hiện như sau:"),
+        (0.78, "I. KẾT QUẢ THỰC HIỆN"),
+        (0.75, "Chi bộ đã tổ chức quán triệt Kết luận số 21-KL/TW đến toàn thể đảng viên, gắn với việc"),
+        (0.735, "học tập chuyên đề năm 2023 của Đảng bộ Khối"),
+        (0.72, "Ban Thường vụ Đảng ủy Khối đánh giá cao kết quả của Chi bộ trong năm qua và đề nghị tiếp", 0.12),
+        (0.705, "tục phát huy."),
+    ]])
+    report, ex = extract_pdf(pdf)
+    paragraphs = [" ".join(p.split()) for p in report.text.split("\n\n")]
+    assert [p[:22] for p in paragraphs] == ["BÁO CÁO", "sơ kết 02 năm thực hiệ", "Thực hiện Hướng dẫn số",
+                                            "I. KẾT QUẢ THỰC HIỆN", "Chi bộ đã tổ chức quán", "Ban Thường vụ Đảng ủy "]
+    sym = {d.id: d.symbol for d in ex.documents}
+    own = ex.source_document.id
+    assert {(r.subject, r.predicate, sym[r.object]) for r in ex.relations} == {
+        (own, "reviews", "21-KL/TW"), (own, "implements", "07-HD/ĐUK")}
