@@ -526,8 +526,8 @@ def find_citations(nt: NormalisedText, norm_of: dict | None = None) -> list[Cita
             for c in members:
                 shift_of[id(c)] = lo
     # one Doc of the text's citation windows, one space apart: its spans are the citations
-    words, spaces = _window_words(pieces)
-    doc = Doc(nlp.vocab, words=words, spaces=spaces)
+    orths, spaces = _window_orths(nlp.vocab, pieces)
+    doc = Doc(nlp.vocab, words=orths, spaces=spaces)
     doc.user_data["kg.found"] = found
     placed: list[tuple[Citation, int]] = []  # each citation, and where its segment starts
     # the sentences are known: only the registered component runs (called as the pipeline calls
@@ -561,6 +561,44 @@ def _window_words(pieces: list[str]) -> tuple[list[str], list[bool]]:
         words += w
         spaces += s
     return words, spaces
+
+
+#: A word of a window (its text between two single spaces) → the orth ids of its tokens, and
+#: whether a space follows each (the last one's: True); for the vocabulary it was made with.
+_WORD_TOKENS: list = [None, {}]
+WORD_TOKENS_MAX = 200_000  # words remembered at most (then forgotten all at once)
+
+
+def _window_orths(vocab, pieces: list[str]) -> tuple[list[int], list[bool]]:
+    """`_window_words`, the words given as their orth ids in ``vocab`` (a Doc made from ids skips
+    hashing each word's string: a third of its cost). A window whose only whitespace is single
+    spaces between words is tokenised word by word (no token holds a space, and each word's
+    last token is followed by the space), each word's tokens remembered by the word, as
+    spaCy's own tokenizer remembers its space-separated chunks; other windows as a whole."""
+    from .tokenizer import words_and_spaces
+    if _WORD_TOKENS[0] is not vocab or len(_WORD_TOKENS[1]) > WORD_TOKENS_MAX:
+        _WORD_TOKENS[:] = [vocab, {}]
+    known = _WORD_TOKENS[1]
+    add = vocab.strings.add
+    orths: list[int] = []
+    spaces: list[bool] = []
+    for p in pieces:
+        if spaces:
+            spaces[-1] = True
+        if p and p.isprintable() and "  " not in p and p[0] != " " and p[-1] != " ":
+            for word in p.split(" "):
+                got = known.get(word)
+                if got is None:
+                    w, _ = words_and_spaces(word)
+                    got = known[word] = (tuple(add(x) for x in w), (False,) * (len(w) - 1) + (True,))
+                orths += got[0]
+                spaces += got[1]
+            spaces[-1] = False
+        else:
+            w, s = words_and_spaces(p)
+            orths += [add(x) for x in w]
+            spaces += s
+    return orths, spaces
 
 
 def _windows(citations: list[Citation]):
@@ -621,11 +659,12 @@ def extract_chunks(chunks: Iterable[str], *, base: str = DEFAULT_BASE, path: str
         # relations never cross a sentence, so never a chunk; every link holds a citation, so a
         # chunk without one has none (links would lower-case the text and look for list cues first)
         chunk_links = links(nt, cits, own, norm_of) if cits else []
-        for c in cits:
-            _shift(c, offset)
-        for k in chunk_links:
-            k.cue_start += offset
-            k.cue_end += offset
+        if offset:  # (the first piece, a whole text: where its offsets are already)
+            for c in cits:
+                _shift(c, offset)
+            for k in chunk_links:
+                k.cue_start += offset
+                k.cue_end += offset
         citations += cits
         found += chunk_links
         if sha256 is None:

@@ -570,6 +570,26 @@ def test_windows_tokenised_at_once_are_each_tokenised(pieces):
     assert _window_words(pieces) == (words, spaces)
 
 
+_WORD_BITS = _WINDOW_BITS | st.sampled_from(["\t", "\xa0", "\u00ad", "ĐẢNG", "e\u0301", "_", "18/5/2021a", "aB", " x", "x "])
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.lists(_WORD_BITS, max_size=8).map("".join), max_size=5))
+def test_windows_tokenised_word_by_word_are_each_tokenised(pieces):
+    """`extract._window_orths`: the windows' tokens as orth ids, made word by word (and
+    remembered by the word) where a window's only whitespace is single spaces between words,
+    are the words and spaces of each window tokenised alone (`_window_words`), asked for twice
+    (the second time from what was remembered)."""
+    from spacy.vocab import Vocab
+
+    from kg.extract import _window_orths, _window_words
+    vocab = Vocab()
+    words, spaces = _window_words(pieces)
+    for _ in range(2):
+        orths, made = _window_orths(vocab, pieces)
+        assert ([vocab.strings[o] for o in orths], made) == (words, spaces)
+
+
 @settings(max_examples=500, deadline=None)
 @given(st.text(alphabet=st.sampled_from(["a", "ộ", " ", "\n", "\t", "\xa0", "\u2028", "\x1c", ".", "1"]), max_size=30))
 def test_folded_spaces_is_split_and_join(text):
@@ -628,3 +648,4 @@ def test_a_text_without_case_odd_characters_has_segments_without_them(text):
     from kg import find
     nt = normalise.normalise(text)
     assert nt.case_odd or not find.case_odd(nt.norm)
+
