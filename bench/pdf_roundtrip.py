@@ -144,6 +144,12 @@ def facts(ex: dict, copies: int = 1):
     return docs, rels, cits
 
 
+def mentions(ex: dict, copies: int = 1) -> collections.Counter:
+    """Citations counted by symbol, as the scorer counts mentions (a citation whose text holds a
+    page's footer between its halves, or a symbol a producer dehyphenated, is the same mention)."""
+    return collections.Counter({k: n * copies for k, n in collections.Counter(c["symbol"] for c in ex["citations"]).items()})
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--sets", default="corpus,devset,devset2")
@@ -176,14 +182,17 @@ def main() -> None:
                 print_pdf(src, pdf, args.copies)
             read = pdf if args.producer == "pdfium" else text_layer(args.producer, pdf, args.workdir, args.producer_python)
             try:
-                (da, ra, ca), (db, rb, cb) = facts(extraction(src), args.copies), facts(extraction(read))
+                ea, eb = extraction(src), extraction(read)
+                (da, ra, ca), (db, rb, cb) = facts(ea, args.copies), facts(eb)
+                ma, mb = mentions(ea, args.copies), mentions(eb)
             except Exception as e:  # kg refused the layer (kg.read.ReadError): the whole text differs
                 print(f"== {name}/{src.name}\n   refused: {e}")
                 totals.update(texts=1, refused=1)
                 continue
             totals.update(texts=1, documents=len(da), documents_differ=len(da ^ db), relations=len(ra),
                           relations_differ=len(ra ^ rb), citations=sum(ca.values()),
-                          citations_differ=sum(((ca - cb) + (cb - ca)).values()))
+                          citations_differ=sum(((ca - cb) + (cb - ca)).values()),
+                          mentions_differ=sum(((ma - mb) + (mb - ma)).values()))
             if (da, ra, ca) == (db, rb, cb):
                 continue
             print(f"== {name}/{src.name}")
