@@ -208,13 +208,9 @@ def _noise_lines(text: str) -> list[tuple[int, int]]:
     if not breaks or len(breaks) > max(8, len(text) // MIN_PAGE_CHARS):
         return breaks  # no pages, or more "pages" than a text can have: nothing runs along them
     breaks.sort()
-    # in a text layer cut into pages ("\f"), the text's start and end are page edges too: the first
-    # page's running header (a browser's "12/6/26, 4:46 PM" and the page's title) stands before any
-    # break, the last page's footer after
-    edges = [(0, 0), *breaks, (len(text), len(text))] if feeds else breaks
     near: list[tuple[int, int, str]] = []
     at: dict[int, int] = {}  # a line's end → the first break it is next to
-    for i, (s, e) in enumerate(edges):
+    for i, (s, e) in enumerate(breaks):
         for line in _adjacent_lines(text, s, e):
             near.append(line)
             at.setdefault(line[1], i)
@@ -224,12 +220,14 @@ def _noise_lines(text: str) -> list[tuple[int, int]]:
     running = {key for key, ends in places.items() if _runs_along(sorted(at[e] for e in ends))}
     noise = [(s, e) for s, e, key in near if key in running]
     if feeds:
-        # at the text's start or end only a line that stands by every page's edge (a browser's
-        # header): the document's title at the top of page 1, met again at a page's edge a few
-        # pages on (a second copy, a header on some pages), is the title
-        last = len(edges) - 1
-        noise = [(s, e) for s, e, key in near if key in running
-                 and (at[e] not in (0, last) or len(places[key]) >= len(feeds))]
+        # in a text layer cut into pages ("\f") the first page's running header stands before any
+        # break, the last page's footer after: at the text's start and end, a running line that
+        # stands by (nearly) every break (a browser's date and title) is one too; the document's
+        # title on page 1, met again at a few pages' edges (a second copy), is the title
+        need = max(1, len(feeds) - 1)
+        for s, e in ((0, 0), (len(text), len(text))):
+            noise += [(ls, le) for ls, le, key in _adjacent_lines(text, s, e)
+                      if key in running and len({at[x] for x in places[key]}) >= need]
         noise += _print_stamp(text)
     # seen once (a two-page text): a line in capitals that opens a page while a sentence runs on
     # across the break cannot be a heading of the text
