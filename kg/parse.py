@@ -76,8 +76,20 @@ def type_before(text: str, start: int, system: str = "party") -> tuple[int, DocT
         m = find.type_word_before().search(text, window_start, start)
     if not m:
         return start, None
-    word = " ".join(m.group("word").lower().split())
-    return m.start(), tables.type_by_word(system).get(word)
+    return m.start(), _type_of_word(m.group("word"), system)
+
+
+_TYPES_OF_WORDS: dict = {}  # (a type word as written, system) → its type: a report writes the same few
+
+
+def _type_of_word(word: str, system: str) -> DocType | None:
+    """The type a type word as written names ("Quyết  định", "NGHỊ QUYẾT": spacing and case aside)."""
+    key = (word, system)
+    if key not in _TYPES_OF_WORDS:
+        if len(_TYPES_OF_WORDS) > 4096:
+            _TYPES_OF_WORDS.clear()
+        _TYPES_OF_WORDS[key] = tables.type_by_word(system).get(" ".join(word.lower().split()))
+    return _TYPES_OF_WORDS[key]
 
 
 _CLOCK: list = [None, None]  # (minute, date): the clock read once a minute, not once a date

@@ -649,3 +649,39 @@ def test_a_text_without_case_odd_characters_has_segments_without_them(text):
     nt = normalise.normalise(text)
     assert nt.case_odd or not find.case_odd(nt.norm)
 
+
+
+def test_citations_are_made_with_their_fields_in_order():
+    """`component.PartyCitations._citation` gives a Citation's fields positionally, in the order
+    `component.CITATION_FIELDS` names: the dataclass's own."""
+    from dataclasses import fields
+
+    from kg.component import CITATION_FIELDS
+    from kg.models import Citation
+    assert tuple(f.name for f in fields(Citation))[:len(CITATION_FIELDS)] == CITATION_FIELDS
+
+
+def test_only_v_lower_cases_to_a_word_opening_with_v():
+    """What `component._generic_word`'s quick refusal relies on, for every code point."""
+    assert [c for c in map(chr, range(sys.maxunicode + 1)) if c.lower().startswith("v")] == ["V", "v"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["văn bản", "Văn bản", "VĂN BẢN", "Quyết định", "quyết  định", " ", "\n", "số ", "x",
+                                 "Nghị quyết", "v"]), max_size=6).map("".join), st.integers(0, 12), st.integers(0, 30))
+def test_generic_word_refused_at_once_is_the_plain_test(text, start, end):
+    from kg.component import _generic_word
+    assert _generic_word(text, start, end) == text[start:end].lstrip().lower().startswith("văn bản")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["Quyết định", "quyết  định", "QUYẾT ĐỊNH", "Nghị\nquyết", "Kết luận", "xKế hoạch",
+                                 " số ", "số:", " (sửa đổi) ", "Quy định", "  ", "\n"]), max_size=6).map("".join),
+       st.sampled_from(["party", "state"]))
+def test_type_words_remembered_are_the_types_they_name(text, system):
+    """`parse.type_before` reads a type word's type from what it remembered of that word: the
+    type `tables.type_by_word` gives the word's lower-cased words."""
+    from kg import parse, tables
+    start, dtype = parse.type_before(text + "01-KL/TW", len(text), system)
+    m = find.type_word_before().search(text + "01-KL/TW", max(0, len(text) - 40), len(text))
+    assert dtype == (tables.type_by_word(system).get(" ".join(m.group("word").lower().split())) if m else None)
