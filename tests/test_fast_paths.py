@@ -685,3 +685,24 @@ def test_type_words_remembered_are_the_types_they_name(text, system):
     start, dtype = parse.type_before(text + "01-KL/TW", len(text), system)
     m = find.type_word_before().search(text + "01-KL/TW", max(0, len(text) - 40), len(text))
     assert dtype == (tables.type_by_word(system).get(" ".join(m.group("word").lower().split())) if m else None)
+
+
+_PINPOINT_BITS = st.sampled_from(["Điều 5", "điều 2", "ĐIỀU", "khoản 2", "KHOẢN 1", "Khoản", "điểm a", "tiểu mục 1",
+                                  "Tiểu mục", "Mục II", "mục 3", "MỤC", "Chương I", "phần", "tiết b", "danh ", "thời ", " ",
+                                  ", ", " và ", "5", "2.1", "a", "II", "x", "\n", "İ", "\u212a", "Kết luận số 01-KL/TW"])
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.tuples(_PINPOINT_BITS, st.sampled_from([" ", ", ", " và ", "\n", " x ", "danh ", ""])),
+                max_size=8).map(lambda pairs: "".join(a + b for a, b in pairs)), st.integers(0, 40), st.integers(0, 80))
+@example("Điều 5 khoản 2", 0, 20)
+def test_pinpoint_runs_tried_at_unit_places_are_the_scans(text, lo, hi):
+    """`provisions.runs_at` over `provisions.unit_places` (str.find of each lower-cased unit
+    word): the runs `_RUN.finditer` finds between any two offsets."""
+    from kg import provisions
+    places = provisions.unit_places(text, text.lower())
+    if places is None:
+        assert len(text.lower()) != len(text)
+        return
+    assert [m.span() for m in provisions.runs_at(text, places, lo, hi)] == \
+        [m.span() for m in provisions._RUN.finditer(text, lo, hi)]
