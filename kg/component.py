@@ -26,7 +26,7 @@ from spacy.tokens import Doc, Span
 from . import find, parse, tables
 from .models import Citation
 from .normalise import canonical
-from .tokenizer import GLUED, doc_text, glued_pieces, has_glued, token_spans, words_and_spaces
+from .tokenizer import doc_text, glued_pieces, has_glued, token_spans, words_and_spaces
 
 if not Span.has_extension("citation"):
     Span.set_extension("citation", default=None)
@@ -306,7 +306,7 @@ class PartyCitations:
         # "(ví dụ: Số: 89/2017/QĐXXST-KDTM)": a form showing what a symbol looks like cites nothing
         low = parse.lowered(text)
         example, where = (find.EXAMPLE_BEFORE, text) if low is None else (find.EXAMPLE_BEFORE_LOWER, low)
-        citations = [c for c in citations if not example.search(where, max(0, c.start - 16), c.start)]
+        citations = [c for c in citations if not _example_before(example, where, max(0, c.start - 16), c.start, low)]
         citations += self._short_forms(text, citations, short_forms)
         citations.sort(key=lambda c: c.start)
         trim_titles(citations, text)
@@ -338,7 +338,7 @@ class PartyCitations:
             if coded is not None and (m.type_code or m.system == "party"):
                 dtype = coded
         pos = m_end
-        foot = find.FOOTNOTE.match(text, pos)
+        foot = find.FOOTNOTE.match(text, pos) if text[pos:pos + 1] in find.FOOTNOTE_OPENS else None
         if foot:  # "19/NQ[19] về …", "694/QĐ-TTg,[34] ngày …": read past the footnote mark
             pos = foot.end()
         placed = None
@@ -469,7 +469,7 @@ class PartyCitations:
             # or "Hội nghị Trung ương" (the plenum): the body's own name
             city = _CITY_IN_ISSUER.search(issuer)  # "UBND TP": its level stays, spelt out
             issuer = tables.bodies()[body.body_id].vi + (_city_name(city) if city else "")
-        elif issuer and GLUED.search(issuer):
+        elif issuer and has_glued(issuer):
             issuer = " ".join(glued_pieces(issuer))  # "BộChính trị" in scraped text
         symbol, issuer_code = find.symbol_text(m), m.issuer_code
         if issuer_code == "TU" and text[m_end - 2:m_end] == "TƯ" and body is not None and body.body_id \
@@ -512,6 +512,16 @@ class PartyCitations:
             c.symbol_start, c.symbol_end = m_start, m_end
             out.append(c)
         return out
+
+
+def _example_before(example, where: str, lo: int, hi: int, low: str | None) -> bool:
+    """``example.search(where, lo, hi)``: a form showing what a symbol looks like ("ví dụ: Số: …").
+    On the lower-cased text, only where one of its words stands in the window (most have none)."""
+    if low is not None:
+        window = low[lo:hi]
+        if "ví dụ" not in window and "vd" not in window and "chẳng hạn" not in window:
+            return False
+    return example.search(where, lo, hi) is not None
 
 
 #: What ends a clause between two citations (the second then opens one of its own).

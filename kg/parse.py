@@ -7,6 +7,7 @@ Pure functions over normalised text: the type word before the symbol decides the
 from __future__ import annotations
 
 import datetime as dt
+import re
 import time
 from dataclasses import dataclass
 from functools import lru_cache
@@ -415,11 +416,15 @@ def issuer_before(text: str, start: int, by_end: dict[int, BodyMatch], attached:
 
 
 def _holds(text: str, lo: int, hi: int, words) -> bool:
-    """Whether one of ``words`` stands inside text[lo:hi]."""
-    for w in words:
-        if text.find(w, lo, hi) >= 0:
-            return True
-    return False
+    """Whether one of ``words`` stands inside text[lo:hi] (one search of their alternation, not a
+    `str.find` a word)."""
+    pattern = _WORDS.get(words)
+    if pattern is None:
+        pattern = _WORDS[words] = re.compile("|".join(re.escape(w) for w in words))
+    return pattern.search(text, lo, hi) is not None
+
+
+_WORDS: dict = {}  # a tuple of words → their alternation
 
 
 def issuer_attached_to(text: str, start: int, by_end: dict[int, BodyMatch], system: str = "party") -> BodyMatch | None:
