@@ -390,12 +390,14 @@ def issuer_before(text: str, start: int, by_end: dict[int, BodyMatch], attached:
             if _one_of_two(text, body, by_end):
                 return None  # "Ban Tổ chức Tỉnh ủy và Ban Dân vận Tỉnh ủy ban hành …": two bodies, no one issuer
             return _narrower_before(text, body, by_end)
-    m = find.APPROVED_BY_AT.search(text, max(window, start - find.APPROVED_BY_AT_WIDTH), start)
+    # (both look-backs below end with "tại", "theo" or "bằng" and whitespace: most citations follow none)
+    located = ends_with_word(text, start, _LOCATING_WORDS)
+    m = find.APPROVED_BY_AT.search(text, max(window, start - find.APPROVED_BY_AT_WIDTH), start) if located else None
     if m is not None:  # "… đã được Thủ tướng Chính phủ phê duyệt tại Quyết định …"
         body = by_end.get(m.start()) or _body_across(text, m.start(), by_end)
         if body is not None and find.PASSIVE_BEFORE_BODY.search(text, max(0, body.start - 12), body.start):
             return body
-    m = find.PASSIVE_ACT_AT.search(text, max(window, start - find.PASSIVE_ACT_AT_WIDTH), start)
+    m = find.PASSIVE_ACT_AT.search(text, max(window, start - find.PASSIVE_ACT_AT_WIDTH), start) if located else None
     if m is not None:  # "… được Chủ tịch nước Việt Nam bổ nhiệm chức danh … theo Quyết định số …"
         passive = _passive_agent(text, m.start(), by_end)
         if passive is not None:
@@ -415,6 +417,18 @@ def issuer_before(text: str, start: int, by_end: dict[int, BodyMatch], attached:
     return None
 
 
+_LOCATING_WORDS = ("tại", "theo", "bằng")
+
+
+def ends_with_word(text: str, pos: int, words: tuple, lower: bool = False) -> bool:
+    """Whether the text before ``pos``, trailing whitespace aside, ends with one of ``words``
+    (``lower``: lower-cased, for a pattern with (?i)): what a look-back pattern ending with one
+    of them and at most four whitespace characters ("\\s{1,3}$", "$" also before a final line
+    break) needs, checked before searching for it. Words of at most 11 characters."""
+    tail = text[max(0, pos - 16):pos].rstrip()
+    return (tail.lower() if lower else tail).endswith(words)
+
+
 def _holds(text: str, lo: int, hi: int, words) -> bool:
     """Whether one of ``words`` stands inside text[lo:hi] (one search of their alternation, not a
     `str.find` a word)."""
@@ -430,6 +444,8 @@ _WORDS: dict = {}  # a tuple of words → their alternation
 def issuer_attached_to(text: str, start: int, by_end: dict[int, BodyMatch], system: str = "party") -> BodyMatch | None:
     """"Bộ Nội vụ đã có Quy chế ban hành kèm theo Quyết định 786/QĐ-BNV": the body that issued a regulation
     issued the decision it came with."""
+    if not ends_with_word(text, start, ("kèm theo",), lower=True):
+        return None  # (what every ATTACHED_TO_BEFORE match ends with, but for whitespace)
     k = find.ATTACHED_TO_BEFORE.search(text, max(0, start - 24), start)
     if k is None:
         return None

@@ -728,3 +728,24 @@ def test_look_ups_refused_at_once_are_the_plain_ones(text, lo, hi):
     assert _example_before(find.EXAMPLE_BEFORE, text, lo, hi, None) == (find.EXAMPLE_BEFORE.search(text, lo, hi) is not None)
     for words in (find.ISSUED_VERBS, ("Luật", "Bộ luật", "Pháp lệnh")):
         assert parse._holds(text, lo, hi, words) == any(text.find(w, lo, hi) >= 0 for w in words)
+
+
+_LOOK_BACK_BITS = st.sampled_from(["phê duyệt", "ban hành", "thông qua", "ký", "tại", "theo", "bằng", "Tại", "kèm theo",
+                                   "Kèm Theo", "KÈM THEO", "\u212aèm theo", " ", "  ", "\n", "\t", "được", "x", "Bộ Y tế"])
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.tuples(_LOOK_BACK_BITS, st.sampled_from([" ", "  ", "\n", " \t", " \n", "   \n", ""])),
+                max_size=6).map(lambda pairs: "".join(a + b for a, b in pairs)), st.integers(0, 60))
+@example("phê duyệt bằng ", 15)
+@example("Bộ Y tế theo\t", 13)
+def test_look_backs_refused_by_their_last_word_find_nothing(text, pos):
+    """`parse.ends_with_word` refuses a look-back only where its pattern finds nothing: each
+    match of the patterns it guards ends with one of the words it asks for."""
+    from kg import parse
+    pos = min(pos, len(text))
+    for pattern, words, lower, lo in ((find.APPROVED_BY_AT, parse._LOCATING_WORDS, False, pos - find.APPROVED_BY_AT_WIDTH),
+                                      (find.PASSIVE_ACT_AT, parse._LOCATING_WORDS, False, pos - find.PASSIVE_ACT_AT_WIDTH),
+                                      (find.ATTACHED_TO_BEFORE, ("kèm theo",), True, pos - 24)):
+        if pattern.search(text, max(0, lo), pos):
+            assert parse.ends_with_word(text, pos, words, lower)
