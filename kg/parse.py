@@ -309,13 +309,26 @@ def title_after(text: str, pos: int) -> tuple[str | None, int, bool]:
     if end is None:
         return None, pos, False
     first_word = text.find(" ", m.end(), end)
-    stop = find.TITLE_STOP.search(text, first_word, end) if first_word > 0 else None
+    stop = find.TITLE_STOP.search(text, first_word, end) if first_word > 0 and may_stop(text[first_word:end]) else None
     if stop:
         end = stop.start()
     title = folded_spaces(text[m.end():end]).rstrip(" .,")
     while end > m.end() and text[end - 1] in " ,.":
         end -= 1
     return (title or None), end, False
+
+
+#: Words one of which every `find.TITLE_STOP` match holds ("hiệu lực" for "có/hết hiệu lực", "được"
+#: for "được sửa đổi" …), but the list of another body's word ("và ý kiến của …": `_STOP_AFTER_AND`).
+_STOP_WORDS = ("được", "thay thế", "bãi bỏ", "sửa đổi", "hiệu lực", "hướng dẫn th", "đã", "diễn ra", "do")
+_STOP_AFTER_AND = ("hướng dẫn", "ý kiến", "chỉ đạo", "kết luận", "đề nghị", "yêu cầu", "kế hoạch", "văn bản", "công văn")
+
+
+def may_stop(words: str) -> bool:
+    """Whether `find.TITLE_STOP` may find something in ``words``: they hold what each of its
+    matches holds (a title holds none of them most often; the search tries every space)."""
+    return any(w in words for w in _STOP_WORDS) or (
+        "và" in words and "của" in words and any(w in words for w in _STOP_AFTER_AND))
 
 
 def unquoted_title_end(text: str, pos: int) -> int | None:

@@ -749,3 +749,32 @@ def test_look_backs_refused_by_their_last_word_find_nothing(text, pos):
                                       (find.ATTACHED_TO_BEFORE, ("kèm theo",), True, pos - 24)):
         if pattern.search(text, max(0, lo), pos):
             assert parse.ends_with_word(text, pos, words, lower)
+
+
+_TITLE_BITS = st.sampled_from(["được sửa đổi", "được ban hành", "thay thế", "bãi bỏ", "sửa đổi, bổ sung", "hết hiệu lực",
+                               "có hiệu lực", "hướng dẫn thực hiện", "hướng dẫn thi hành", "hướng dẫn", "đã", "diễn ra",
+                               "do", "Bộ", "và", "ý kiến", "công văn", "của", "tiếp tục", "x", " ", "  ", "\t", "\n"])
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.tuples(_TITLE_BITS, st.sampled_from([" ", "  ", "\t", ""])), max_size=8)
+       .map(lambda pairs: "".join(a + b for a, b in pairs)))
+@example(" và ý kiến của")
+@example(" do Bộ")
+def test_titles_without_a_stop_word_have_no_stop(text):
+    """`parse.may_stop` is False only for words in which `find.TITLE_STOP` finds nothing."""
+    from kg import parse
+    if find.TITLE_STOP.search(text):
+        assert parse.may_stop(text)
+
+
+def test_every_stop_of_a_title_has_a_stop_word():
+    from kg import parse
+    phrases = [f" và {w} của" for w in ("hướng dẫn", "ý kiến", "chỉ đạo", "kết luận", "đề nghị", "yêu cầu", "kế hoạch",
+                                        "văn bản", "công văn")] + [
+        f" {w}" for w in ("được sửa đổi", "được bổ sung", "được thay thế", "được bãi bỏ", "được hướng dẫn",
+                          "được cụ thể hóa", "thay thế", "bãi bỏ", "sửa đổi bổ sung", "sửa đổi, bổ sung", "hết hiệu lực",
+                          "có hiệu lực", "hướng dẫn thực hiện", "hướng dẫn thi hành", "đã", "được ban hành", "diễn ra",
+                          "do Bộ")]
+    for phrase in phrases:
+        assert find.TITLE_STOP.search(phrase) and parse.may_stop(phrase), phrase
