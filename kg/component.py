@@ -133,8 +133,15 @@ def _token_after(text: str, lower: str, end: int) -> str | None:
         end += 1
     if end >= len(text) or text[end].isspace():
         return None
+    if text[end].isalpha():  # a word: the token is its run of word characters, if no glued pair cuts it
+        run = _WORD_RUN.match(text, end).end()
+        if not has_glued(text, end, run):
+            return lower[end:run]
     a, b = next(token_spans(text, end))  # (one starts here: after a token's end or a space)
     return lower[a:b]
+
+
+_WORD_RUN = re.compile(r"\w+")  # the tokenizer's word (a token opening with a letter opens no date or symbol)
 
 
 def find_bodies(text: str, *, plain: bool = False) -> list[parse.BodyMatch]:

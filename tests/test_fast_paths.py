@@ -778,3 +778,25 @@ def test_every_stop_of_a_title_has_a_stop_word():
                           "do Bộ")]
     for phrase in phrases:
         assert find.TITLE_STOP.search(phrase) and parse.may_stop(phrase), phrase
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(["Ban", "chấp", "BộChính", "1", "2a", "_", "x", " ", "  ", "\n", "-", "/", ".", "KL/TW",
+                                 "ộ", "e\u0301", "\u0663", "ǅ"]), max_size=8).map("".join), st.integers(0, 30))
+@example("x 1/2", 1)
+def test_the_token_after_a_place_is_the_tokenizers(text, end):
+    """`component._token_after` reads a word's token from its run of word characters: the
+    token `token_spans` makes there."""
+    from kg.component import _token_after
+    from kg.tokenizer import token_spans
+    end = min(end, len(text))
+    lower = text.lower()
+    if len(lower) != len(text):
+        return
+    at = end + 1 if end < len(text) and text[end] == " " else end
+    if at >= len(text) or text[at].isspace():
+        plain = None
+    else:
+        a, b = next(token_spans(text, at))
+        plain = lower[a:b]
+    assert _token_after(text, lower, end) == plain
