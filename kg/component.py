@@ -178,7 +178,7 @@ def find_bodies(text: str, *, plain: bool = False) -> list[parse.BodyMatch]:
             nxt = _token_after(text, lower, e) if going_on else None
             if nxt is None or not any(nxt in node for node in going_on):
                 shift = s.__add__
-                found += [(c, -s - a, s + b, body_id, tuple(map(shift, starts))) for c, a, b, body_id, starts in walked]
+                found += [(c, s + a, s + b, body_id, tuple(map(shift, starts))) for c, a, b, body_id, starts in walked]
                 continue
         if not toks or s >= toks[-1][1]:
             start = _token_start_before(text, s)
@@ -204,7 +204,7 @@ def find_bodies(text: str, *, plain: bool = False) -> list[parse.BodyMatch]:
             first, starts, j, prev_end = a, [a], k, b
             while True:
                 if None in node:
-                    found.append((len(starts), -first, prev_end, node[None], tuple(starts)))
+                    found.append((len(starts), first, prev_end, node[None], tuple(starts)))
                 if j >= len(toks):
                     nxt = next(gen, None)
                     if nxt is None:
@@ -219,17 +219,15 @@ def find_bodies(text: str, *, plain: bool = False) -> list[parse.BodyMatch]:
                 starts.append(a)
                 prev_end = b
                 j += 1
-    # (tokens, −start, …): the longest first, then the earliest; no two names of one length open
-    # at one token (a walk from a token finds one name a length), so the rest is never compared
-    found.sort(reverse=True)
+    found.sort(key=lambda f: (f[0], -f[1]), reverse=True)
     taken: set[int] = set()
-    kept = []
+    out = []
     for n, start, end, body_id, starts in found:
         if starts[0] not in taken and starts[-1] not in taken:
-            kept.append((-start, end, body_id))
+            out.append(parse.BodyMatch(start, end, body_id))
             taken.update(starts)
-    kept.sort()  # (by start: no two kept names open at one token)
-    return [parse.BodyMatch(start, end, body_id) for start, end, body_id in kept]
+    out.sort(key=lambda b: b.start)
+    return out
 
 
 @lru_cache(maxsize=1)
