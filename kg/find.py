@@ -640,6 +640,8 @@ def symbol_scan(text: str, start: int = 0, end: int | None = None):
                 break
             yield m
             done = m.end()
+            if done >= last:
+                break  # (the next match would start at or after the run's last "/": no scan for it)
 
 
 #: State issuers that head a symbol followed by their own unit ("4912/UBND-NC").
