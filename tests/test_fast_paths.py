@@ -355,6 +355,8 @@ def test_symbol_width_is_the_longest_match_of_the_symbol_scan():
 @example("1/Qaaaaaaa-Bccccccccc1-NQ/TW", 0, 400)  # a match reaching into the next run's stretch
 @example("12/2024/QĐ-TTg", 0, 400)  # a first "/" before a year (its look-ahead reads 5 characters)
 @example("x 7-NQ/  TW", 0, 400)  # a first "/" before two spaces
+@example("theo 01-KL/TW, 02-KL/TW và 3/NQ-CP", 0, 400)  # symbols of one run of "/"
+@example("1-NQ/TW5/NQ", 0, 400)  # a match right after one that ends just before the run's last "/"
 @given(st.lists(_SYMBOL_BITS | st.sampled_from(["x" * 20, "1" * 12, "///", "1/2/3/4/5"]), max_size=30).map("".join),
        st.integers(0, 80), st.integers(0, 400))
 def test_symbol_scan_near_slashes_is_the_plain_scan(text, start, end):
