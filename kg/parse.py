@@ -430,12 +430,6 @@ def issuer_before(text: str, start: int, by_end: dict[int, BodyMatch], attached:
     return None
 
 
-def bracket_in(text: str, lo: int, hi: int) -> bool:
-    """Whether "(" stands in text[lo:hi]: what a bracket look-back (`find.BRACKET_BEFORE`,
-    `find.BRACKETED_NUMBER`) needs there, asked first (most citations follow no bracket)."""
-    return text.find("(", lo, hi) >= 0
-
-
 _LOCATING_WORDS = ("tại", "theo", "bằng")
 
 
@@ -477,8 +471,7 @@ def issuer_attached_to(text: str, start: int, by_end: dict[int, BodyMatch], syst
 def issuer_of_bracketed_act(text: str, word_start: int, by_start: dict[int, BodyMatch]) -> BodyMatch | None:
     """"Ngày 24/02/1990 Hội đồng Bộ trưởng (nay là Chính phủ) cho phép thành lập Hội (Giấy phép số 528/NC)": a
     citation in brackets closing a clause whose subject is a body doing an act: that body's act is the document."""
-    if not bracket_in(text, max(0, word_start - 4), word_start) \
-            or not find.BRACKET_BEFORE.search(text, max(0, word_start - 4), word_start):
+    if not find.BRACKET_BEFORE.search(text, max(0, word_start - 4), word_start):
         return None
     lo = max(0, word_start - 300)
     clause = max(text.rfind(ch, lo, word_start - 1) for ch in ".;:!?\n")
@@ -804,8 +797,7 @@ def issuer_named_before(text: str, start: int, word_start: int, by_start: dict[i
                         by_end: dict[int, BodyMatch] | None = None) -> BodyMatch | None:
     """"Báo cáo của Ban Tổ chức Trung ương về … (Báo cáo số 386-BC/BTCTW, …)": a citation in brackets
     whose type word named the document earlier in the clause, with its body ("<Type> của <body>")."""
-    if not bracket_in(text, max(0, word_start - 4), word_start) \
-            or not find.BRACKET_BEFORE.search(text, max(0, word_start - 4), word_start):
+    if not find.BRACKET_BEFORE.search(text, max(0, word_start - 4), word_start):
         return None
     word = " ".join(text[word_start:start].split()).lower()
     lo = max(0, word_start - 400)
@@ -882,7 +874,7 @@ def issuer_of_list(text: str, start: int, by_end: dict[int, BodyMatch]) -> BodyM
 def type_named_before(text: str, start: int, system: str = "party") -> DocType | None:
     """"Quy chế làm việc của … (số06-QĐ/TW ngày 22-8-2001)": a symbol in brackets right after a
     document named by its type word: that word is its type. Looks back within the clause only."""
-    m = find.BRACKETED_NUMBER.search(text, max(0, start - 8), start) if bracket_in(text, max(0, start - 8), start) else None
+    m = find.BRACKETED_NUMBER.search(text, max(0, start - 8), start)
     if m is None:
         return None
     lo = max(0, m.start() - 200)

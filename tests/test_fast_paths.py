@@ -802,14 +802,3 @@ def test_the_token_after_a_place_is_the_tokenizers(text, end):
         a, b = next(token_spans(text, at))
         plain = lower[a:b]
     assert _token_after(text, lower, end) == plain
-
-
-@settings(max_examples=300, deadline=None)
-@given(st.lists(st.sampled_from(["(", " ", "số", "Số:", "\n", "x", ")", "  "]), max_size=8).map("".join),
-       st.integers(0, 20), st.integers(0, 20))
-def test_bracket_look_backs_hold_a_bracket(text, lo, hi):
-    """`parse.bracket_in` refuses a bracket look-back only where its pattern finds nothing."""
-    from kg import parse
-    for pattern in (find.BRACKET_BEFORE, find.BRACKETED_NUMBER):
-        if pattern.search(text, lo, hi):
-            assert parse.bracket_in(text, lo, hi)
