@@ -313,7 +313,7 @@ class PartyCitations:
         # "(ví dụ: Số: 89/2017/QĐXXST-KDTM)": a form showing what a symbol looks like cites nothing
         low = parse.lowered(text)
         example, where = (find.EXAMPLE_BEFORE, text) if low is None else (find.EXAMPLE_BEFORE_LOWER, low)
-        citations = [c for c in citations if not _example_before(example, where, max(0, c.start - 16), c.start, low)]
+        citations = [c for c in citations if not example.search(where, max(0, c.start - 16), c.start)]
         citations += self._short_forms(text, citations, short_forms)
         citations.sort(key=lambda c: c.start)
         trim_titles(citations, text)
@@ -519,16 +519,6 @@ class PartyCitations:
             c.symbol_start, c.symbol_end = m_start, m_end
             out.append(c)
         return out
-
-
-def _example_before(example, where: str, lo: int, hi: int, low: str | None) -> bool:
-    """``example.search(where, lo, hi)``: a form showing what a symbol looks like ("ví dụ: Số: …").
-    On the lower-cased text, only where one of its words stands in the window (most have none)."""
-    if low is not None:
-        window = low[lo:hi]
-        if "ví dụ" not in window and "vd" not in window and "chẳng hạn" not in window:
-            return False
-    return example.search(where, lo, hi) is not None
 
 
 #: What ends a clause between two citations (the second then opens one of its own).

@@ -717,17 +717,12 @@ _MARK_BITS = st.sampled_from([",", "[12]", "^3^", "^4", "*", "_", "_x", " ", "ng
 @settings(max_examples=400, deadline=None)
 @given(st.lists(_MARK_BITS, max_size=10).map("".join), st.integers(0, 40), st.integers(0, 40))
 def test_look_ups_refused_at_once_are_the_plain_ones(text, lo, hi):
-    """The quick refusals in front of three look-ups refuse only what the plain one finds nothing
-    in: a footnote mark after a symbol (`FOOTNOTE` opens with one of `FOOTNOTE_OPENS`), a form's example
-    before one (`component._example_before`), words in a window (`parse._holds`)."""
+    """The quick refusals in front of two look-ups refuse only what the plain one finds nothing
+    in: a footnote mark after a symbol (`FOOTNOTE` opens with one of `FOOTNOTE_OPENS`), words in a
+    window (`parse._holds`)."""
     from kg import parse
-    from kg.component import _example_before
     if find.FOOTNOTE.match(text, lo):
         assert text[lo:lo + 1] in find.FOOTNOTE_OPENS
-    low = text.lower()
-    assert _example_before(find.EXAMPLE_BEFORE_LOWER, low, lo, hi, low) == \
-        (find.EXAMPLE_BEFORE_LOWER.search(low, lo, hi) is not None)
-    assert _example_before(find.EXAMPLE_BEFORE, text, lo, hi, None) == (find.EXAMPLE_BEFORE.search(text, lo, hi) is not None)
     for words in (find.ISSUED_VERBS, ("Luật", "Bộ luật", "Pháp lệnh")):
         assert parse._holds(text, lo, hi, words) == any(text.find(w, lo, hi) >= 0 for w in words)
 
