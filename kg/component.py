@@ -531,7 +531,8 @@ def _inside_title(text: str, start: int, prev_end: int | None) -> bool:
         return False
     gap = text[prev_end:start]
     # "**^**" separates a wiki page's reference entries
-    return find.TITLE_WORD.search(gap) is not None and not any(ch in gap for ch in ";.\n(^")
+    return find.TITLE_WORD.search(gap) is not None and not (
+        ";" in gap or "." in gap or "\n" in gap or "(" in gap or "^" in gap)
 
 
 def _object_in_a_title(text: str, start: int, prev_end: int | None) -> bool:
@@ -540,7 +541,8 @@ def _object_in_a_title(text: str, start: int, prev_end: int | None) -> bool:
     if prev_end is None or start < prev_end or start - prev_end > 60:
         return False
     gap = text[prev_end:start]
-    return find.TITLE_CUE.search(gap) is not None and not any(ch in gap for ch in ";.:\n(^")
+    return find.TITLE_CUE.search(gap) is not None and not (
+        ";" in gap or "." in gap or ":" in gap or "\n" in gap or "(" in gap or "^" in gap)
 
 
 def _generic_word(text: str, start: int, end: int) -> bool:

@@ -797,3 +797,10 @@ def test_the_token_after_a_place_is_the_tokenizers(text, end):
         a, b = next(token_spans(text, at))
         plain = lower[a:b]
     assert _token_after(text, lower, end) == plain
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="ab .;:\n()^", max_size=20), st.sampled_from([".;:\n", ").;\n"]))
+def test_breaks_looked_for_mark_by_mark_are_the_character_loop(words, marks):
+    from kg.parse import _breaks_in
+    assert _breaks_in(words, marks) == any(ch in marks for ch in words)
