@@ -130,8 +130,12 @@ _NOT_SPACE = frozenset("\n\r\f\v\x1c\x1d\x1e\x1f\x85\u2028\u2029")
 #: articles and chapters, table rows and markdown.
 #: The words after which "Điều 5" on the next line is the article a sentence names ("… được sửa
 #: đổi, bổ sung bởi⏎Điều 1 Nghị định 14/2022/NĐ-CP"), not an article's heading.
-_NAMES_AN_ARTICLE = "".join(rf"(?<!\b{w}\nĐiều \d)" for w in ("của", "và", "về", "tại", "theo", "bởi", "với", "cho",
-                                                             "do", "là", "được", "bị", "thuộc", "trong", "từ", "đến"))
+_ARTICLE_NAMERS = ("của", "và", "về", "tại", "theo", "bởi", "với", "cho", "do", "là", "được", "bị", "thuộc", "trong",
+                   "từ", "đến")
+_NAMES_AN_ARTICLE = "".join(rf"(?<!\b{w}\nĐiều \d)" for w in _ARTICLE_NAMERS)
+#: The same words before any line break ("bởi\r\n", "bởi⏎  Điều 1" of an indented layout), for a break
+#: the fixed look-behinds above cannot see across.
+_NAMES_BEFORE = re.compile(r"(?<![^\W\d_])(?:%s)[ \t]{0,3}$" % "|".join(_ARTICLE_NAMERS))
 _HARD_NEXT = re.compile(
     r"[-+*•#>|]|\(?\d{1,3}(?:\.\d{1,3}){0,3}[.)](?!\d)|\(?[a-zđ]\)|\(\d|[IVXL]{1,5}[.)] |(?:Căn cứ|CĂN CỨ|Số|SỐ"
     rf"|Điều \d{_NAMES_AN_ARTICLE}|ĐIỀU \d"
@@ -339,7 +343,10 @@ def _line_break(text: str, start: int, end: int, wide: Callable[[], int], page: 
     sentence goes on across it, "\\n" when it ends or something new starts, "" inside a symbol. ``wide()``:
     `_wide_line(text)` (made only for a break that the line's length decides)."""
     before = text[start - 1] if start else "\n"
-    if before in NEWLINE_END or before == "\n" or end >= len(text) or _HARD_NEXT.match(text, end):
+    if before in NEWLINE_END or before == "\n" or end >= len(text):
+        return "\n"
+    if _HARD_NEXT.match(text, end) and not (text.startswith(("Điều ", "ĐIỀU "), end)
+                                             and _NAMES_BEFORE.search(text, max(0, start - 12), start)):
         return "\n"
     return _line_goes_on(text, start, end, wide, page)
 
@@ -354,6 +361,8 @@ def _line_goes_on(text: str, start: int, end: int, wide: Callable[[], int], page
     before, nxt = text[start - 1], text[end]
     if before == "-" and start >= 2 and _hyphen_glues(text[start - 2]) and _hyphen_glues(nxt):
         return ""  # "18-⏎NQ/TW", "NĐ-⏎CP", "2020-⏎2025": a symbol or a range broken at its hyphen, whole again
+    if before.isupper() and nxt.islower() and _caps_line_before(text, start):
+        return "\n"  # "BÁO CÁO⏎sơ kết 03 năm …": the type word in capitals over the trích yếu, a title's two lines
     if before in ",-/(&" or nxt.islower() or nxt.isdigit():
         return " "
     if _RUNS_ON.search(text, max(0, start - 12), start):
@@ -367,6 +376,14 @@ def _line_goes_on(text: str, start: int, end: int, wide: Callable[[], int], page
     if _is_caps(prev_line) != _is_caps(next_line):  # a heading starts or ends here
         return "\n"
     return " " if page or len(prev_line) >= wide() else "\n"
+
+
+def _caps_line_before(text: str, start: int) -> bool:
+    """Whether the line that ends at ``start`` is words in capitals ("BÁO CÁO", "## KẾ HOẠCH"; not
+    a symbol's half "HD/VPTW")."""
+    line_start = max(text.rfind("\n", max(0, start - LINE_WINDOW), start) + 1, start - LINE_WINDOW, 0)
+    line = text[line_start:start].strip()
+    return " " in line and _is_caps(line)
 
 
 def join_lines(text: str) -> tuple[str, list[int], list[int]]:

@@ -1,3 +1,4 @@
+import pytest
 import unicodedata
 
 from kg.normalise import canonical, fold, normalise
@@ -123,3 +124,31 @@ def test_list_items_that_open_pages_are_text_and_a_numbered_footer_is_noise():
     assert norm.count("Trang") == 0  # the last page's too: the text's end is a page's edge
     ex = kg.extract(text)
     assert len([d for d in ex.documents if d.symbol.endswith("/QĐ-UB")]) == 8
+
+
+def test_a_type_word_in_capitals_is_not_joined_to_the_trich_yeu_under_it():
+    """A text layer without blank lines puts the title's type word in capitals right over its
+    trích yếu, which opens in lower case: two lines of a title, not one sentence."""
+    import kg
+    text = ("BÁO CÁO\nsơ kết 02 năm thực hiện Kết luận số 21-KL/TW, ngày 25/10/2021 của Ban Chấp hành Trung ương\n"
+            "về đẩy mạnh xây dựng, chỉnh đốn Đảng\nThực hiện Hướng dẫn số 07-HD/ĐUK, ngày 12/3/2023 của Ban Thường vụ"
+            " Đảng ủy Khối, Chi bộ báo cáo kết quả như sau:\nI. KẾT QUẢ\nChi bộ đã quán triệt đến toàn thể đảng viên.\n")
+    assert normalise(text).norm.startswith("BÁO CÁO\nsơ kết 02 năm")
+    ex = kg.extract(text)
+    sym = {d.id: d.symbol for d in ex.documents}
+    own = ex.source_document.id
+    assert (own, "reviews", "21-KL/TW") in {(r.subject, r.predicate, sym[r.object]) for r in ex.relations}
+    assert normalise("của Hướng dẫn số 56-HD/VPTW\nngày 27/10/2015").norm.endswith("HD/VPTW ngày 27/10/2015")
+
+
+@pytest.mark.parametrize("br", ["\r\n", "\n    "])
+def test_an_article_named_after_bởi_stays_in_the_sentence_across_any_line_break(br):
+    """"… được sửa đổi, bổ sung bởi⏎Điều 1 Nghị định …" names an article: with a CRLF break
+    (pypdfium2) or an indented next line (pdftotext -layout) as with a bare one."""
+    import kg
+    text = f"Khoản 2 Điều 7 Nghị định số 30/2020/NĐ-CP được sửa đổi, bổ sung bởi{br}Điều 1 Nghị định số 78/2022/NĐ-CP."
+    assert "bởi Điều 1 Nghị định" in normalise(text).norm
+    ex = kg.extract(text)
+    sym = {d.id: d.symbol for d in ex.documents}
+    assert {(sym[r.subject], r.predicate, sym[r.object]) for r in ex.relations} == {
+        ("78/2022/NĐ-CP", "amends", "30/2020/NĐ-CP")}
