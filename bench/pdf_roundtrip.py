@@ -17,6 +17,17 @@ short line is a paragraph's end in a PDF).
 Measured 2026-12-06 (corpus + devset + devset2, 56 texts): before the PDF fixes of that day
 39 documents, 18 relations and 93 citations differed; after, 13 / 5 / 15, all but a few of them
 from the rendering (see above).
+
+``--producer NAME`` reads the PDF's text layer as another tool makes it, saved as .txt (the hidden
+reports' text layers were not all made by PDFium): pdftotext (poppler-utils, default, -layout,
+-raw), pdfminer.six (three LAParams), PyMuPDF, pypdfium2 as it is (pages joined by "\f" or "\n"),
+pypdf; all but pdftotext run in a scratch venv (``--producer-python``, default
+/tmp/pdftext-venv/bin/python: pdfminer.six pypdfium2 pymupdf pypdf, none a kg dependency). The
+layers are kept in WORKDIR/PRODUCER/. Differences after the fixes of 2026-12-06 (x1, 55 texts,
+documents / relations / citations): pdfium 13/1/15, pdfium-ff 13/2/41, pdftotext 10/2/86 (its
+dehyphenation glues "05-⏎KH/CBDV" into "05KH/CBDV": same document, other citation text),
+pdftotext-layout 2/1/7, pdftotext-raw 2/2/7, mupdf 2/1/7, pdfminer 16/3/17, pypdf 537/92/1092
+(glyphs spaced out: the producer's damage).
 """
 from __future__ import annotations
 
@@ -133,6 +144,12 @@ def facts(ex: dict, copies: int = 1):
     return docs, rels, cits
 
 
+def mentions(ex: dict, copies: int = 1) -> collections.Counter:
+    """Citations counted by symbol, as the scorer counts mentions (a citation whose text holds a
+    page's footer between its halves, or a symbol a producer dehyphenated, is the same mention)."""
+    return collections.Counter({k: n * copies for k, n in collections.Counter(c["symbol"] for c in ex["citations"]).items()})
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--sets", default="corpus,devset,devset2")
@@ -147,6 +164,12 @@ def main() -> None:
         return
     if args.producer not in PRODUCERS:
         sys.exit(f"--producer: one of {', '.join(PRODUCERS)}")
+    if args.producer.startswith("pdftotext") and not Path("/usr/bin/pdftotext").exists():
+        sys.exit("pdftotext is missing: apt-get install poppler-utils")
+    if args.producer not in ("pdfium",) and not args.producer.startswith("pdftotext") \
+            and not Path(args.producer_python).exists():
+        sys.exit(f"{args.producer_python} is missing: python3 -m venv /tmp/pdftext-venv && "
+                 "/tmp/pdftext-venv/bin/pip install pdfminer.six pypdfium2 pymupdf pypdf")
     if not Path(CHROMIUM).exists():
         sys.exit(f"{CHROMIUM} is missing: run ./setup")
     args.workdir.mkdir(parents=True, exist_ok=True)
@@ -158,10 +181,18 @@ def main() -> None:
             if not pdf.exists():
                 print_pdf(src, pdf, args.copies)
             read = pdf if args.producer == "pdfium" else text_layer(args.producer, pdf, args.workdir, args.producer_python)
-            (da, ra, ca), (db, rb, cb) = facts(extraction(src), args.copies), facts(extraction(read))
+            try:
+                ea, eb = extraction(src), extraction(read)
+                (da, ra, ca), (db, rb, cb) = facts(ea, args.copies), facts(eb)
+                ma, mb = mentions(ea, args.copies), mentions(eb)
+            except Exception as e:  # kg refused the layer (kg.read.ReadError): the whole text differs
+                print(f"== {name}/{src.name}\n   refused: {e}")
+                totals.update(texts=1, refused=1)
+                continue
             totals.update(texts=1, documents=len(da), documents_differ=len(da ^ db), relations=len(ra),
                           relations_differ=len(ra ^ rb), citations=sum(ca.values()),
-                          citations_differ=sum(((ca - cb) + (cb - ca)).values()))
+                          citations_differ=sum(((ca - cb) + (cb - ca)).values()),
+                          mentions_differ=sum(((ma - mb) + (mb - ma)).values()))
             if (da, ra, ca) == (db, rb, cb):
                 continue
             print(f"== {name}/{src.name}")

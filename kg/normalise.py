@@ -224,6 +224,12 @@ def _noise_lines(text: str) -> list[tuple[int, int]]:
     running = {key for key, ends in places.items() if _runs_along(sorted(at[e] for e in ends))}
     noise = [(s, e) for s, e, key in near if key in running]
     if feeds:
+        # at the text's start or end only a line that stands by every page's edge (a browser's
+        # header): the document's title at the top of page 1, met again at a page's edge a few
+        # pages on (a second copy, a header on some pages), is the title
+        last = len(edges) - 1
+        noise = [(s, e) for s, e, key in near if key in running
+                 and (at[e] not in (0, last) or len(places[key]) >= len(feeds))]
         noise += _print_stamp(text)
     # seen once (a two-page text): a line in capitals that opens a page while a sentence runs on
     # across the break cannot be a heading of the text
