@@ -241,6 +241,7 @@ CODE_PLACE = re.compile(r" {1,2}(?P<level>tỉnh|thành phố|Thành phố|TP\.?
 #: Footnote marks and closing emphasis after a symbol ("19/NQ[19]", "694/QĐ-TTg,[34] ngày …", "^2^",
 #: "*Quy định số 191-QĐ/TW* ngày …"): skipped to read what follows.
 FOOTNOTE = re.compile(r",?(?:\[[0-9]{1,3}\]|\^[0-9]{1,3}\^?|\*|_(?!\w)){1,4}")
+FOOTNOTE_OPENS = ",[^*_"  # the characters a FOOTNOTE match opens with
 #: "… và ra Quyết định số …": a second act of the body named before the first.
 AND_VERB_BEFORE = re.compile(r"\s(?:và|,)\s{1,2}(?:(?:đã|cũng|tiếp tục)\s{1,2})?(?:ra|ban hành|ký|ký ban hành|thông qua)\s{1,2}$")
 #: "văn bản số A, số B": a list member named by "số" alone.
@@ -639,6 +640,8 @@ def symbol_scan(text: str, start: int = 0, end: int | None = None):
                 break
             yield m
             done = m.end()
+            if done >= last:
+                break  # (the next match would start at or after the run's last "/": no scan for it)
 
 
 #: State issuers that head a symbol followed by their own unit ("4912/UBND-NC").

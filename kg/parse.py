@@ -7,6 +7,7 @@ Pure functions over normalised text: the type word before the symbol decides the
 from __future__ import annotations
 
 import datetime as dt
+import re
 import time
 from dataclasses import dataclass
 from functools import lru_cache
@@ -76,8 +77,20 @@ def type_before(text: str, start: int, system: str = "party") -> tuple[int, DocT
         m = find.type_word_before().search(text, window_start, start)
     if not m:
         return start, None
-    word = " ".join(m.group("word").lower().split())
-    return m.start(), tables.type_by_word(system).get(word)
+    return m.start(), _type_of_word(m.group("word"), system)
+
+
+_TYPES_OF_WORDS: dict = {}  # (a type word as written, system) → its type: a report writes the same few
+
+
+def _type_of_word(word: str, system: str) -> DocType | None:
+    """The type a type word as written names ("Quyết  định", "NGHỊ QUYẾT": spacing and case aside)."""
+    key = (word, system)
+    if key not in _TYPES_OF_WORDS:
+        if len(_TYPES_OF_WORDS) > 4096:
+            _TYPES_OF_WORDS.clear()
+        _TYPES_OF_WORDS[key] = tables.type_by_word(system).get(" ".join(word.lower().split()))
+    return _TYPES_OF_WORDS[key]
 
 
 _CLOCK: list = [None, None]  # (minute, date): the clock read once a minute, not once a date
@@ -296,13 +309,26 @@ def title_after(text: str, pos: int) -> tuple[str | None, int, bool]:
     if end is None:
         return None, pos, False
     first_word = text.find(" ", m.end(), end)
-    stop = find.TITLE_STOP.search(text, first_word, end) if first_word > 0 else None
+    stop = find.TITLE_STOP.search(text, first_word, end) if first_word > 0 and may_stop(text[first_word:end]) else None
     if stop:
         end = stop.start()
     title = folded_spaces(text[m.end():end]).rstrip(" .,")
     while end > m.end() and text[end - 1] in " ,.":
         end -= 1
     return (title or None), end, False
+
+
+#: Words one of which every `find.TITLE_STOP` match holds ("hiệu lực" for "có/hết hiệu lực", "được"
+#: for "được sửa đổi" …), but the list of another body's word ("và ý kiến của …": `_STOP_AFTER_AND`).
+_STOP_WORDS = ("được", "thay thế", "bãi bỏ", "sửa đổi", "hiệu lực", "hướng dẫn th", "đã", "diễn ra", "do")
+_STOP_AFTER_AND = ("hướng dẫn", "ý kiến", "chỉ đạo", "kết luận", "đề nghị", "yêu cầu", "kế hoạch", "văn bản", "công văn")
+
+
+def may_stop(words: str) -> bool:
+    """Whether `find.TITLE_STOP` may find something in ``words``: they hold what each of its
+    matches holds (a title holds none of them most often; the search tries every space)."""
+    return any(w in words for w in _STOP_WORDS) or (
+        "và" in words and "của" in words and any(w in words for w in _STOP_AFTER_AND))
 
 
 def unquoted_title_end(text: str, pos: int) -> int | None:
@@ -363,7 +389,7 @@ def issuer_before(text: str, start: int, by_end: dict[int, BodyMatch], attached:
             # "Thay mặt Ban Chấp hành Trung ương Đảng, Tổng Bí thư Tô Lâm đã ký ban hành": the signer is no body
             behalf = find.ON_BEHALF.search(text, max(0, m.start() - 160), m.start())
             if behalf is not None and behalf.end("body") in by_end \
-                    and not any(ch in ".;:\n" for ch in text[behalf.end():m.start()]):
+                    and not _breaks_in(text[behalf.end():m.start()]):
                 return by_end[behalf.end("body")]
         if body is not None and _in_a_documents_name(text, body.start):
             return None  # "Điều lệ Liên đoàn Luật sư Việt Nam ban hành kèm theo Quyết định …": the charter's, not the issuer
@@ -377,12 +403,14 @@ def issuer_before(text: str, start: int, by_end: dict[int, BodyMatch], attached:
             if _one_of_two(text, body, by_end):
                 return None  # "Ban Tổ chức Tỉnh ủy và Ban Dân vận Tỉnh ủy ban hành …": two bodies, no one issuer
             return _narrower_before(text, body, by_end)
-    m = find.APPROVED_BY_AT.search(text, max(window, start - find.APPROVED_BY_AT_WIDTH), start)
+    # (both look-backs below end with "tại", "theo" or "bằng" and whitespace: most citations follow none)
+    located = ends_with_word(text, start, _LOCATING_WORDS)
+    m = find.APPROVED_BY_AT.search(text, max(window, start - find.APPROVED_BY_AT_WIDTH), start) if located else None
     if m is not None:  # "… đã được Thủ tướng Chính phủ phê duyệt tại Quyết định …"
         body = by_end.get(m.start()) or _body_across(text, m.start(), by_end)
         if body is not None and find.PASSIVE_BEFORE_BODY.search(text, max(0, body.start - 12), body.start):
             return body
-    m = find.PASSIVE_ACT_AT.search(text, max(window, start - find.PASSIVE_ACT_AT_WIDTH), start)
+    m = find.PASSIVE_ACT_AT.search(text, max(window, start - find.PASSIVE_ACT_AT_WIDTH), start) if located else None
     if m is not None:  # "… được Chủ tịch nước Việt Nam bổ nhiệm chức danh … theo Quyết định số …"
         passive = _passive_agent(text, m.start(), by_end)
         if passive is not None:
@@ -402,17 +430,44 @@ def issuer_before(text: str, start: int, by_end: dict[int, BodyMatch], attached:
     return None
 
 
-def _holds(text: str, lo: int, hi: int, words) -> bool:
-    """Whether one of ``words`` stands inside text[lo:hi]."""
-    for w in words:
-        if text.find(w, lo, hi) >= 0:
+_LOCATING_WORDS = ("tại", "theo", "bằng")
+
+
+def ends_with_word(text: str, pos: int, words: tuple, lower: bool = False) -> bool:
+    """Whether the text before ``pos``, trailing whitespace aside, ends with one of ``words``
+    (``lower``: lower-cased, for a pattern with (?i)): what a look-back pattern ending with one
+    of them and at most four whitespace characters ("\\s{1,3}$", "$" also before a final line
+    break) needs, checked before searching for it. Words of at most 11 characters."""
+    tail = text[max(0, pos - 16):pos].rstrip()
+    return (tail.lower() if lower else tail).endswith(words)
+
+
+def _breaks_in(words: str, marks: str = ".;:\n") -> bool:
+    """Whether one of ``marks`` (clause breaks) stands in ``words``: each mark looked for at C
+    speed, not each character of the words compared in a generator."""
+    for mark in marks:
+        if mark in words:
             return True
     return False
+
+
+def _holds(text: str, lo: int, hi: int, words) -> bool:
+    """Whether one of ``words`` stands inside text[lo:hi] (one search of their alternation, not a
+    `str.find` a word)."""
+    pattern = _WORDS.get(words)
+    if pattern is None:
+        pattern = _WORDS[words] = re.compile("|".join(re.escape(w) for w in words))
+    return pattern.search(text, lo, hi) is not None
+
+
+_WORDS: dict = {}  # a tuple of words → their alternation
 
 
 def issuer_attached_to(text: str, start: int, by_end: dict[int, BodyMatch], system: str = "party") -> BodyMatch | None:
     """"Bộ Nội vụ đã có Quy chế ban hành kèm theo Quyết định 786/QĐ-BNV": the body that issued a regulation
     issued the decision it came with."""
+    if not ends_with_word(text, start, ("kèm theo",), lower=True):
+        return None  # (what every ATTACHED_TO_BEFORE match ends with, but for whitespace)
     k = find.ATTACHED_TO_BEFORE.search(text, max(0, start - 24), start)
     if k is None:
         return None
@@ -446,7 +501,7 @@ def issuer_of_proposal(text: str, word_start: int, by_start: dict[int, BodyMatch
     """"Xét đề nghị của Ban Tổ chức Trung ương (Tờ trình số 224-TTr/BTCTW, ngày … và Báo cáo số 60-BC/BTCTW …)": the
     papers a bracket lists after a body's proposal are that body's."""
     paren = text.rfind("(", max(0, word_start - 300), word_start)
-    if paren < 0 or any(ch in ").;\n" for ch in text[paren:word_start]):
+    if paren < 0 or _breaks_in(text[paren:word_start], ").;\n"):
         return None
     last = None
     for last in find.PROPOSAL_OF.finditer(text, clause_start(text, paren, 300 - (word_start - paren), ".;:\n"), paren):
@@ -649,7 +704,7 @@ def _steering_committee(text: str, verb: int) -> BodyMatch | None:
     last = None
     for m in find.STEERING_NAME.finditer(text, lo, verb):
         last = m
-    if last is None or any(ch in ".;:\n" for ch in text[last.start():verb]):
+    if last is None or _breaks_in(text[last.start():verb]):
         return None
     body_id = "bcd-tw" if text[last.start():verb].lower().startswith("ban chỉ đạo trung ương") else "ban-chi-dao"
     end = verb
@@ -723,7 +778,7 @@ def _one_of_two(text: str, body: BodyMatch, by_end: dict[int, BodyMatch]) -> boo
 def _on_behalf_of(text: str, pos: int, by_end: dict[int, BodyMatch]) -> BodyMatch | None:
     """"Thay mặt <body>, <signer> …" opening the clause before ``pos``: the body the signer acts for."""
     m = find.ON_BEHALF.search(text, max(0, pos - 160), pos)
-    if m is None or any(ch in ".;:\n" for ch in text[m.end():pos]):
+    if m is None or _breaks_in(text[m.end():pos]):
         return None  # in another sentence, "Thay mặt …" is another signature's
     return by_end.get(m.end("body")) if m.end("body") in by_end else None
 

@@ -14,6 +14,7 @@ pinpoint. Offsets are never changed; only `Citation.provisions` is filled.
 """
 from __future__ import annotations
 
+import bisect
 import re
 from functools import lru_cache
 
@@ -56,6 +57,45 @@ def _run_scan():
     """`_RUN.finditer`, the places where a unit word stands found first (`find.Scan`)."""
     from .find import Scan
     return Scan(_RUN)
+#: Every unit word lower-cased (what each spelling of `_UNIT_WORDS` lower-cases to).
+_LOWER_UNITS = tuple(sorted({w.lower() for words in _UNIT_WORDS.values() for w in words}))
+
+
+def unit_places(text: str, lower: str) -> list[int] | None:
+    """Where a unit word may stand in ``text`` (``lower``: its lower-cased copy), in order: every
+    place where the lower-cased text holds one lower-cased (each spelling `_RUN` opens with
+    lower-cases to one, and a lower-cased copy as long as the text has each character where the
+    text has it). A few `str.find` scans of the whole text instead of a regex scan of the text
+    before each citation (the places' first letters, "c", "t", "m" …, are a third of the
+    text). None when the copy is not as long as the text."""
+    if len(lower) != len(text):
+        return None
+    out: list[int] = []
+    for w in _LOWER_UNITS:
+        i = lower.find(w)
+        while i >= 0:
+            out.append(i)
+            i = lower.find(w, i + 1)
+    out.sort()
+    return out
+
+
+def runs_at(text: str, places: list[int], lo: int, hi: int):
+    """``_RUN.finditer(text, lo, hi)`` tried only at ``places`` (`unit_places`: every place
+    where a match may start): the same matches (a match starting inside the last one is never
+    tried, as finditer goes on from its end)."""
+    done = lo
+    for i in range(bisect.bisect_left(places, lo), len(places)):
+        p = places[i]
+        if p >= hi:
+            return
+        if p >= done:
+            m = _RUN.match(text, p, hi)
+            if m is not None:
+                yield m
+                done = m.end()
+
+
 _TOKEN = re.compile(rf"(?P<sep>{_SEP})?(?:(?P<unit>{_UNIT})\s{{1,2}})?(?P<num>{_NUM}|{_BARE})")
 #: Between a run and the citation after it: "của", "tại", "thuộc", "trong"; markdown marks.
 BEFORE_GAP = re.compile(r"[ *_\[“\"]{0,4}(?:(?:của|tại|thuộc|trong)[ *_\[“\"]{1,4})?")
@@ -143,11 +183,12 @@ def _pinpoints(nt: NormalisedText, citations: list[Citation], norm_of: dict | No
     at = [0] * len(citations)
     taken_before: list[tuple[int, int] | None] = [None] * len(order)
     prev_end = 0
+    places = unit_places(text, nt.lower()) if spans else None
     for k, (s, e, _) in enumerate(spans):
         lo = max(prev_end, s - WINDOW)
         prev_end = max(prev_end, e)
         best = None
-        for m in _run_scan().finditer(text, lo, s):
+        for m in (_run_scan().finditer(text, lo, s) if places is None else runs_at(text, places, lo, s)):
             gap = BEFORE_GAP_COMMA if "," in m.group() and _chain_commas(m.group()) else BEFORE_GAP
             if gap.fullmatch(text, m.end(), s) and not _heading(text, m.start(), m.end()):
                 best = m

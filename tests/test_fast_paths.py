@@ -355,6 +355,8 @@ def test_symbol_width_is_the_longest_match_of_the_symbol_scan():
 @example("1/Qaaaaaaa-Bccccccccc1-NQ/TW", 0, 400)  # a match reaching into the next run's stretch
 @example("12/2024/QĐ-TTg", 0, 400)  # a first "/" before a year (its look-ahead reads 5 characters)
 @example("x 7-NQ/  TW", 0, 400)  # a first "/" before two spaces
+@example("theo 01-KL/TW, 02-KL/TW và 3/NQ-CP", 0, 400)  # symbols of one run of "/"
+@example("1-NQ/TW5/NQ", 0, 400)  # a match right after one that ends just before the run's last "/"
 @given(st.lists(_SYMBOL_BITS | st.sampled_from(["x" * 20, "1" * 12, "///", "1/2/3/4/5"]), max_size=30).map("".join),
        st.integers(0, 80), st.integers(0, 400))
 def test_symbol_scan_near_slashes_is_the_plain_scan(text, start, end):
@@ -649,3 +651,156 @@ def test_a_text_without_case_odd_characters_has_segments_without_them(text):
     nt = normalise.normalise(text)
     assert nt.case_odd or not find.case_odd(nt.norm)
 
+
+
+def test_citations_are_made_with_their_fields_in_order():
+    """`component.PartyCitations._citation` gives a Citation's fields positionally, in the order
+    `component.CITATION_FIELDS` names: the dataclass's own."""
+    from dataclasses import fields
+
+    from kg.component import CITATION_FIELDS
+    from kg.models import Citation
+    assert tuple(f.name for f in fields(Citation))[:len(CITATION_FIELDS)] == CITATION_FIELDS
+
+
+def test_only_v_lower_cases_to_a_word_opening_with_v():
+    """What `component._generic_word`'s quick refusal relies on, for every code point."""
+    assert [c for c in map(chr, range(sys.maxunicode + 1)) if c.lower().startswith("v")] == ["V", "v"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["văn bản", "Văn bản", "VĂN BẢN", "Quyết định", "quyết  định", " ", "\n", "số ", "x",
+                                 "Nghị quyết", "v"]), max_size=6).map("".join), st.integers(0, 12), st.integers(0, 30))
+def test_generic_word_refused_at_once_is_the_plain_test(text, start, end):
+    from kg.component import _generic_word
+    assert _generic_word(text, start, end) == text[start:end].lstrip().lower().startswith("văn bản")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["Quyết định", "quyết  định", "QUYẾT ĐỊNH", "Nghị\nquyết", "Kết luận", "xKế hoạch",
+                                 " số ", "số:", " (sửa đổi) ", "Quy định", "  ", "\n"]), max_size=6).map("".join),
+       st.sampled_from(["party", "state"]))
+def test_type_words_remembered_are_the_types_they_name(text, system):
+    """`parse.type_before` reads a type word's type from what it remembered of that word: the
+    type `tables.type_by_word` gives the word's lower-cased words."""
+    from kg import parse, tables
+    start, dtype = parse.type_before(text + "01-KL/TW", len(text), system)
+    m = find.type_word_before().search(text + "01-KL/TW", max(0, len(text) - 40), len(text))
+    assert dtype == (tables.type_by_word(system).get(" ".join(m.group("word").lower().split())) if m else None)
+
+
+_PINPOINT_BITS = st.sampled_from(["Điều 5", "điều 2", "ĐIỀU", "khoản 2", "KHOẢN 1", "Khoản", "điểm a", "tiểu mục 1",
+                                  "Tiểu mục", "Mục II", "mục 3", "MỤC", "Chương I", "phần", "tiết b", "danh ", "thời ", " ",
+                                  ", ", " và ", "5", "2.1", "a", "II", "x", "\n", "İ", "\u212a", "Kết luận số 01-KL/TW"])
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.tuples(_PINPOINT_BITS, st.sampled_from([" ", ", ", " và ", "\n", " x ", "danh ", ""])),
+                max_size=8).map(lambda pairs: "".join(a + b for a, b in pairs)), st.integers(0, 40), st.integers(0, 80))
+@example("Điều 5 khoản 2", 0, 20)
+def test_pinpoint_runs_tried_at_unit_places_are_the_scans(text, lo, hi):
+    """`provisions.runs_at` over `provisions.unit_places` (str.find of each lower-cased unit
+    word): the runs `_RUN.finditer` finds between any two offsets."""
+    from kg import provisions
+    places = provisions.unit_places(text, text.lower())
+    if places is None:
+        assert len(text.lower()) != len(text)
+        return
+    assert [m.span() for m in provisions.runs_at(text, places, lo, hi)] == \
+        [m.span() for m in provisions._RUN.finditer(text, lo, hi)]
+
+
+_MARK_BITS = st.sampled_from([",", "[12]", "^3^", "^4", "*", "_", "_x", " ", "ngày", "(", "ví dụ", "Ví dụ:", "vd", "VD",
+                              "chẳng hạn", " số ", ": ", "Số:", "ký", "ban hành", "có", "ra", "thông qua", "Luật", "x"])
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(_MARK_BITS, max_size=10).map("".join), st.integers(0, 40), st.integers(0, 40))
+def test_look_ups_refused_at_once_are_the_plain_ones(text, lo, hi):
+    """The quick refusals in front of two look-ups refuse only what the plain one finds nothing
+    in: a footnote mark after a symbol (`FOOTNOTE` opens with one of `FOOTNOTE_OPENS`), words in a
+    window (`parse._holds`)."""
+    from kg import parse
+    if find.FOOTNOTE.match(text, lo):
+        assert text[lo:lo + 1] in find.FOOTNOTE_OPENS
+    for words in (find.ISSUED_VERBS, ("Luật", "Bộ luật", "Pháp lệnh")):
+        assert parse._holds(text, lo, hi, words) == any(text.find(w, lo, hi) >= 0 for w in words)
+
+
+_LOOK_BACK_BITS = st.sampled_from(["phê duyệt", "ban hành", "thông qua", "ký", "tại", "theo", "bằng", "Tại", "kèm theo",
+                                   "Kèm Theo", "KÈM THEO", "\u212aèm theo", " ", "  ", "\n", "\t", "được", "x", "Bộ Y tế"])
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.tuples(_LOOK_BACK_BITS, st.sampled_from([" ", "  ", "\n", " \t", " \n", "   \n", ""])),
+                max_size=6).map(lambda pairs: "".join(a + b for a, b in pairs)), st.integers(0, 60))
+@example("phê duyệt bằng ", 15)
+@example("Bộ Y tế theo\t", 13)
+def test_look_backs_refused_by_their_last_word_find_nothing(text, pos):
+    """`parse.ends_with_word` refuses a look-back only where its pattern finds nothing: each
+    match of the patterns it guards ends with one of the words it asks for."""
+    from kg import parse
+    pos = min(pos, len(text))
+    for pattern, words, lower, lo in ((find.APPROVED_BY_AT, parse._LOCATING_WORDS, False, pos - find.APPROVED_BY_AT_WIDTH),
+                                      (find.PASSIVE_ACT_AT, parse._LOCATING_WORDS, False, pos - find.PASSIVE_ACT_AT_WIDTH),
+                                      (find.ATTACHED_TO_BEFORE, ("kèm theo",), True, pos - 24)):
+        if pattern.search(text, max(0, lo), pos):
+            assert parse.ends_with_word(text, pos, words, lower)
+
+
+_TITLE_BITS = st.sampled_from(["được sửa đổi", "được ban hành", "thay thế", "bãi bỏ", "sửa đổi, bổ sung", "hết hiệu lực",
+                               "có hiệu lực", "hướng dẫn thực hiện", "hướng dẫn thi hành", "hướng dẫn", "đã", "diễn ra",
+                               "do", "Bộ", "và", "ý kiến", "công văn", "của", "tiếp tục", "x", " ", "  ", "\t", "\n"])
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.tuples(_TITLE_BITS, st.sampled_from([" ", "  ", "\t", ""])), max_size=8)
+       .map(lambda pairs: "".join(a + b for a, b in pairs)))
+@example(" và ý kiến của")
+@example(" do Bộ")
+def test_titles_without_a_stop_word_have_no_stop(text):
+    """`parse.may_stop` is False only for words in which `find.TITLE_STOP` finds nothing."""
+    from kg import parse
+    if find.TITLE_STOP.search(text):
+        assert parse.may_stop(text)
+
+
+def test_every_stop_of_a_title_has_a_stop_word():
+    from kg import parse
+    phrases = [f" và {w} của" for w in ("hướng dẫn", "ý kiến", "chỉ đạo", "kết luận", "đề nghị", "yêu cầu", "kế hoạch",
+                                        "văn bản", "công văn")] + [
+        f" {w}" for w in ("được sửa đổi", "được bổ sung", "được thay thế", "được bãi bỏ", "được hướng dẫn",
+                          "được cụ thể hóa", "thay thế", "bãi bỏ", "sửa đổi bổ sung", "sửa đổi, bổ sung", "hết hiệu lực",
+                          "có hiệu lực", "hướng dẫn thực hiện", "hướng dẫn thi hành", "đã", "được ban hành", "diễn ra",
+                          "do Bộ")]
+    for phrase in phrases:
+        assert find.TITLE_STOP.search(phrase) and parse.may_stop(phrase), phrase
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(["Ban", "chấp", "BộChính", "1", "2a", "_", "x", " ", "  ", "\n", "-", "/", ".", "KL/TW",
+                                 "ộ", "e\u0301", "\u0663", "ǅ"]), max_size=8).map("".join), st.integers(0, 30))
+@example("x 1/2", 1)
+def test_the_token_after_a_place_is_the_tokenizers(text, end):
+    """`component._token_after` reads a word's token from its run of word characters: the
+    token `token_spans` makes there."""
+    from kg.component import _token_after
+    from kg.tokenizer import token_spans
+    end = min(end, len(text))
+    lower = text.lower()
+    if len(lower) != len(text):
+        return
+    at = end + 1 if end < len(text) and text[end] == " " else end
+    if at >= len(text) or text[at].isspace():
+        plain = None
+    else:
+        a, b = next(token_spans(text, at))
+        plain = lower[a:b]
+    assert _token_after(text, lower, end) == plain
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="ab .;:\n()^", max_size=20), st.sampled_from([".;:\n", ").;\n"]))
+def test_breaks_looked_for_mark_by_mark_are_the_character_loop(words, marks):
+    from kg.parse import _breaks_in
+    assert _breaks_in(words, marks) == any(ch in marks for ch in words)
