@@ -429,7 +429,9 @@ def join_lines(text: str) -> tuple[str, list[int], list[int]]:
         breaks = run.count("\n")
         page = "\f" in run
         if breaks >= 2 and not page:
-            if not (_NEEDS_NEXT.search(text, max(0, start - 12), start) or text.startswith(_NO_OPENING, end)):
+            # (a box boundary has text after it: blank lines that end the text are only that)
+            if end == len(text) or not (_NEEDS_NEXT.search(text, max(0, start - 12), start)
+                                        or text.startswith(_NO_OPENING, end)):
                 if run == "\n\n":
                     continue  # a paragraph: as it is
                 out = "\n\n"

@@ -449,6 +449,7 @@ _JOIN_PIECES = st.sampled_from(["\n", "\n", "\n\n", " ", "  ", " \n", "\n ", "."
 @settings(max_examples=800, deadline=None)
 @example("a\n\nb\n\n\nc")
 @example(" \n")
+@example("của\n\n")  # blank lines after "của" that end the text: no box boundary (nothing after it)
 @given(st.lists(_JOIN_PIECES, max_size=30).map("".join))
 def test_newline_runs_join_lines_changes_are_the_runs_it_scanned_before(text):
     """join_lines scans for the "\\n" runs it may change only (`_NEWLINE_CHANGED`): the same
