@@ -137,7 +137,9 @@ def extract(
     files_per_shard: int = typer.Option(500, "--files-per-shard", min=1, help="With --engine dask: reports per job (and per shard)."),
 ):
     """Find every citation of a Party or State document in reports."""
-    from .extract import extract_report
+    from functools import partial
+
+    from .extract import extract_files
     from .formats import atomic_file
 
     base_iri = _base(base)
@@ -149,35 +151,22 @@ def extract(
     _say_skipped(skipped)
     if not files:
         _fail("no reports found in " + ", ".join(paths))
-    # A report at a time, read, extracted and written before the next is read: a folder's output
-    # is never all in memory. Every unreadable file is named; with --out nothing is written then
-    # (never a partial file), so after the first one the rest are only read, to name theirs too.
+    # A report at a time (or a few, in worker processes), written in the files' order as each is
+    # ready: a folder's output is never all in memory. Every unreadable file is named; with --out
+    # nothing is written then (never a partial file), and the rest are still read, to name theirs too.
     failures: list[str] = []
-
     processes = workers or os.cpu_count() or 1
+    parallel = processes > 1 and len(files) > 1
+    # a worker renders JSON lines and N-Quads itself (one process writes a lone file's JSON indented)
+    render = partial(_rendered, format.value, base_iri) if parallel and format in _RENDERED else None
 
     def extractions():
-        if processes > 1 and len(files) > 1:  # in worker processes, handed back in order
-            from functools import partial
-
-            from .extract import extract_files
-            render = partial(_rendered, format.value, base_iri) if format in _RENDERED else None
-            for f, ex in extract_files(files, base=base_iri, encoding=encoding, workers=processes, render=render):
-                if isinstance(ex, ReadError):
-                    failures.append(str(ex))
-                    err.print(plain(f"kg: error: {ex}"), soft_wrap=True)
-                elif not (failures and out):
-                    yield ex
-            return
-        for f in files:
-            try:
-                report = read_report(f, encoding)
-            except ReadError as e:
-                failures.append(str(e))
-                err.print(plain(f"kg: error: {e}"), soft_wrap=True)
-                continue
-            if not (failures and out):
-                yield extract_report(report, base=base_iri)
+        for f, ex in extract_files(files, base=base_iri, encoding=encoding, workers=processes, render=render):
+            if isinstance(ex, ReadError):
+                failures.append(str(ex))
+                err.print(plain(f"kg: error: {ex}"), soft_wrap=True)
+            elif not (failures and out):
+                yield ex
 
     try:
         if out:

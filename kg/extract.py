@@ -774,7 +774,7 @@ def extract_files(files: list[str], *, base: str = DEFAULT_BASE, encoding: str |
                 continue
             yield f, render(ex) if render is not None else ex
         return
-    from .workers import WorkerDied, in_order
+    from .workers import KILLED_WORKER, WorkerDied, in_order
     pipeline()
     for f, result in in_order(read_and_extract, files, min(workers, len(files)), encoding, base, render):
         if result is None:
@@ -784,8 +784,7 @@ def extract_files(files: list[str], *, base: str = DEFAULT_BASE, encoding: str |
             except ReadError as e:
                 result = e
         elif isinstance(result, WorkerDied):
-            result = ReadError(f"{f}: its extraction process died reading it, twice (a crash in a "
-                               f"reader, or out of memory)")
+            result = ReadError(f"{f}: {KILLED_WORKER}")
         yield f, result
 
 

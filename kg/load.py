@@ -23,6 +23,7 @@ from .rdf import report_iri
 from .read import ReadError, display_name, expand, read_report
 from .resolve import DEFAULT_BASE
 from .shard import ShardError, check_shard, read_shard, shard_files
+from .workers import KILLED_WORKER
 from .workers import start as start_worker
 from .workers import stop as stop_workers
 
@@ -158,8 +159,6 @@ def extract_to_nquads(path: str, base: str, encoding: str | None):
         return path, None, f"{path}: {type(e).__name__}: {e}"
 
 
-#: What a file that killed its worker twice (once among others, once alone) is skipped with.
-KILLED_WORKER = "its extraction process died reading it, twice (a crash in a reader, or out of memory)"
 
 
 def worker_lock(store) -> tuple[int, int, int] | None:

@@ -40,7 +40,6 @@ def start(parent: int, lock: tuple[int, int, int] | None = None) -> None:
             pass
 
 
-
 def stop(pool: ProcessPoolExecutor, processes: list) -> None:
     """Kill a pool's workers and never wait for their work: an interrupt, or a worker that died."""
     for p in processes:  # first: a pool shutting down waits for its workers
@@ -56,9 +55,12 @@ def stop(pool: ProcessPoolExecutor, processes: list) -> None:
             pass
 
 
+#: What a file that killed its worker twice (once among others, once alone) is reported with.
+KILLED_WORKER = "its extraction process died reading it, twice (a crash in a reader, or out of memory)"
+
+
 class WorkerDied(Exception):
-    """An input whose worker died twice (once among others, once alone): a crash in a reader, or
-    out of memory."""
+    """An input whose worker died twice (see KILLED_WORKER)."""
 
 
 def in_order(function, items: list, workers: int, *args):
