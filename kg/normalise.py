@@ -132,7 +132,7 @@ _NOT_SPACE = frozenset("\n\r\f\v\x1c\x1d\x1e\x1f\x85\u2028\u2029")
 #: đổi, bổ sung bởi⏎Điều 1 Nghị định 14/2022/NĐ-CP"), not an article's heading.
 _ARTICLE_NAMERS = ("của", "và", "về", "tại", "theo", "bởi", "với", "cho", "do", "là", "được", "bị", "thuộc", "trong",
                    "từ", "đến")
-_NAMES_AN_ARTICLE = "".join(rf"(?<!\b{w}\nĐiều \d)" for w in _ARTICLE_NAMERS)
+_NAMES_AN_ARTICLE = "".join(rf"(?<!(?<![^\W\d_]){w}\nĐiều \d)" for w in _ARTICLE_NAMERS)  # `_NAMES_BEFORE`'s word edge
 #: The same words before any line break ("bởi\r\n", "bởi⏎  Điều 1" of an indented layout), for a break
 #: the fixed look-behinds above cannot see across.
 _NAMES_BEFORE = re.compile(r"(?<![^\W\d_])(?:%s)[ \t]{0,3}$" % "|".join(_ARTICLE_NAMERS))
@@ -168,13 +168,13 @@ _FORM_FEEDS = re.compile("\f\f*")  # not "\f+": `re` skips ahead only to a patte
 MIN_PAGE_CHARS = 300  # a page of a report holds more text than this
 NEWLINE_END = ".!?:;"
 #: The `_NEWLINE_BREAK` runs that `join_lines` may change, in a text whose only break character is
-#: "\n": a run after a space, a run of "\n" and a space or of three or more characters, and a lone
-#: "\n" after neither a space nor NEWLINE_END and before neither the text's end nor `_HARD_NEXT`. The
+#: "\n": a run after a space or a tab (an article named across it: "của\t⏎Điều 3"), a run of "\n"
+#: and a space or of three or more characters, and a lone "\n" after neither a space nor NEWLINE_END and before neither the text's end nor `_HARD_NEXT`. The
 #: others ("\n\n", a lone "\n" after ".!?:;", at an end of the text or before a list item) are left as
 #: they are: half the runs of a report, each a trip through the loop, are skipped by the scan itself.
 #: Group "lone": a lone "\n" inside a sentence, for which `_line_break`'s first test is known to fail.
 _NEWLINE_CHANGED = re.compile(rf"\n(?:(?<=[^ \n{re.escape(NEWLINE_END)}]\n)(?=[^ \n])(?!{_HARD_NEXT.pattern})(?P<lone>)"
-                              rf"|(?<= \n)|(?= |\n[ \n])|(?<=[^ \n{re.escape(NEWLINE_END)}]\n)(?=\n[^ \n]))[ \n]*")
+                              rf"|(?<=[ \t]\n)|(?= |\n[ \n])|(?<=[^ \n{re.escape(NEWLINE_END)}]\n)(?=\n[^ \n]))[ \n]*")
 #: The end of a line that cannot end a sentence or a heading: a word that needs what follows
 #: ("của", "và", "tại", "số") — or "Tổng", "Ban", "Bộ" that open a title or a body's name.
 _RUNS_ON = re.compile(r"(?<![^\W\d_])(?:của|và|về|tại|theo|bởi|với|cho|các|những|số|ngày|tháng|năm|do|là|được|bị|thuộc|trong"
@@ -429,9 +429,10 @@ def join_lines(text: str) -> tuple[str, list[int], list[int]]:
         breaks = run.count("\n")
         page = "\f" in run
         if breaks >= 2 and not page:
-            # (a box boundary has text after it: blank lines that end the text are only that)
-            if end == len(text) or not (_NEEDS_NEXT.search(text, max(0, start - 12), start)
-                                        or text.startswith(_NO_OPENING, end)):
+            # (a box boundary has text on both sides: blank lines that open or end the text are only that)
+            if start == 0 or end == len(text) or not (
+                    _NEEDS_NEXT.search(text, max(0, start - 12), start)
+                    or (text.startswith(_NO_OPENING, end) and text[start - 1] not in NEWLINE_END)):
                 if run == "\n\n":
                     continue  # a paragraph: as it is
                 out = "\n\n"

@@ -450,6 +450,10 @@ _JOIN_PIECES = st.sampled_from(["\n", "\n", "\n\n", " ", "  ", " \n", "\n ", "."
 @example("a\n\nb\n\n\nc")
 @example(" \n")
 @example("của\n\n")  # blank lines after "của" that end the text: no box boundary (nothing after it)
+@example("của\t\nĐiều 3")  # a tab before the break: the article's sentence goes on across it
+@example("Trang 2của\nĐiều 3")  # "của" after a digit still names the article
+@example("\n\ncủa ")  # blank lines that open the text: no box boundary
+@example(".\n\ncủa ")  # after a sentence's end a blank line is a paragraph's end
 @given(st.lists(_JOIN_PIECES, max_size=30).map("".join))
 def test_newline_runs_join_lines_changes_are_the_runs_it_scanned_before(text):
     """join_lines scans for the "\\n" runs it may change only (`_NEWLINE_CHANGED`): the same
